@@ -1,0 +1,55 @@
+package net.tallynet.protocol.message;
+
+import java.util.List;
+import net.tallynet.protocol.Check;
+import net.tallynet.protocol.InvalidMessageException;
+import net.tallynet.protocol.Limits;
+import net.tallynet.protocol.OptionalField;
+import net.tallynet.protocol.RejectReason;
+
+/**
+ * Requests one block by {@code hash} or by {@code number} (answered with BLOCK), or transactions by
+ * id (answered with PUSHTRANSACTION, unknown ids left out). Exactly one of the three is present.
+ */
+public record GetBlockMessage(@OptionalField String hash, @OptionalField Long number,
+                              @OptionalField List<String> transactions) implements Message {
+
+    public GetBlockMessage {
+        int selectors = (hash != null ? 1 : 0) + (number != null ? 1 : 0) + (transactions != null ? 1 : 0);
+        if (selectors == 0) {
+            throw new InvalidMessageException(RejectReason.MISSING_FIELD,
+                    "one of hash, number or transactions is required");
+        }
+        if (selectors > 1) {
+            throw new InvalidMessageException(RejectReason.CONFLICTING_FIELDS,
+                    "only one of hash, number or transactions may be given");
+        }
+        if (hash != null) {
+            Check.hash("hash", hash);
+        }
+        if (number != null) {
+            Check.range("number", number, 0, Limits.MAX_SAFE_INTEGER);
+        }
+        if (transactions != null) {
+            transactions = Check.list("transactions", transactions, 1, Limits.MAX_REQUESTED_TRANSACTIONS);
+            transactions.forEach(id -> Check.hash("transactions[]", id));
+        }
+    }
+
+    public static GetBlockMessage byHash(String hash) {
+        return new GetBlockMessage(hash, null, null);
+    }
+
+    public static GetBlockMessage byNumber(long number) {
+        return new GetBlockMessage(null, number, null);
+    }
+
+    public static GetBlockMessage transactions(List<String> ids) {
+        return new GetBlockMessage(null, null, ids);
+    }
+
+    @Override
+    public Method method() {
+        return Method.GETBLOCK;
+    }
+}

@@ -1,0 +1,15 @@
+package net.tallynet.tracker;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The Tallynet tracker service. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class TrackerApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(TrackerApplication.class, args);
+    }
+}
