@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# A local Tallynet devnet: one tracker and N nodes as plain Java processes on 127.0.0.1, each with
+# its own H2 data directory under ./devnet. Run through ./tallynet devnet (which finds JDK 25).
+# Ctrl-C stops everything; running it again resumes the same chain from the same directories.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+NODES=3
+FRESH=false
+BASE_PORT=8080
+DIR=devnet
+usage() {
+  cat <<USAGE
+usage: ./tallynet devnet [--nodes N] [--fresh] [--base-port P] [--dir D]
+  --nodes N       number of nodes (default 3); node 1 mines
+  --fresh         delete the devnet's data first (a new chain)
+  --base-port P   tracker on P, nodes on P+1..P+N (default 8080)
+  --dir D         where data and logs go (default ./devnet)
+USAGE
+}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --nodes) NODES="$2"; shift 2 ;;
+    --fresh) FRESH=true; shift ;;
+    --base-port) BASE_PORT="$2"; shift 2 ;;
+    --dir) DIR="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "devnet: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+[[ "$NODES" =~ ^[1-9][0-9]?$ ]] || { echo "devnet: --nodes takes 1 to 99" >&2; exit 2; }
+[[ "$BASE_PORT" =~ ^[0-9]+$ ]] && [ "$BASE_PORT" -ge 1024 ] && [ $((BASE_PORT + NODES)) -le 65535 ] \
+  || { echo "devnet: --base-port must leave room for $NODES nodes between 1024 and 65535" >&2; exit 2; }
+
+for port in $(seq "$BASE_PORT" $((BASE_PORT + NODES))); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "devnet: port $port on 127.0.0.1 is already in use (another devnet?); try --base-port" >&2
+    exit 1
+  fi
+done
+
+echo "devnet: building (mvn package, tests skipped)..."
+mvn -B -ntp -q -Dstyle.color=never -DskipTests package -pl tracker-service,node-service -am
+TRACKER_JAR=$(ls tracker-service/target/tallynet-tracker-service-*-exec.jar)
+NODE_JAR=$(ls node-service/target/tallynet-node-service-*-exec.jar)
+
+$FRESH && rm -rf "$DIR"
+mkdir -p "$DIR"
+PIDS=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "devnet: stopping ${#PIDS[@]} processes..."
+  kill "${PIDS[@]}" 2>/dev/null || true
+  wait "${PIDS[@]}" 2>/dev/null || true
+  echo "devnet: stopped. Data kept in $DIR (use --fresh to start a new chain)."
+}
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
+
+start() { # name port jar [spring args...]
+  local name="$1" port="$2" jar="$3"; shift 3
+  mkdir -p "$DIR/$name"
+  java -XX:+UseSerialGC -Xmx384m -jar "$jar" \
+    --server.port="$port" --server.address=127.0.0.1 \
+    --tallynet.data-dir="$DIR/$name" "$@" >"$DIR/$name.log" 2>&1 &
+  PIDS+=($!)
+  echo "devnet: started $name (pid $!) on 127.0.0.1:$port, log $DIR/$name.log"
+}
+
+start tracker "$BASE_PORT" "$TRACKER_JAR"
+for i in $(seq 1 "$NODES"); do
+  port=$((BASE_PORT + i))
+  mining=false; [ "$i" -eq 1 ] && mining=true
+  start "node$i" "$port" "$NODE_JAR" \
+    --tallynet.tracker.urls="ws://127.0.0.1:$BASE_PORT/p2p" \
+    --tallynet.advertised-host=127.0.0.1 --tallynet.advertised-port="$port" \
+    --tallynet.mining.enabled="$mining"
+done
+
+wait_healthy() { # name port
+  local deadline=$((SECONDS + 120))
+  until curl -sf "http://127.0.0.1:$2/actuator/health/readiness" >/dev/null 2>&1; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "devnet: $1 did not become ready within 120 s; last log lines:" >&2
+      tail -20 "$DIR/$1.log" >&2
+      exit 1
+    fi
+    sleep 1
+  done
+}
+wait_healthy tracker "$BASE_PORT"
+for i in $(seq 1 "$NODES"); do wait_healthy "node$i" $((BASE_PORT + i)); done
+
+echo
+echo "devnet: all $((NODES + 1)) processes are ready."
+printf '  %-8s %-28s %s\n' tracker "ws://127.0.0.1:$BASE_PORT/p2p" "http://127.0.0.1:$BASE_PORT/actuator/prometheus"
+for i in $(seq 1 "$NODES"); do
+  port=$((BASE_PORT + i))
+  printf '  %-8s %-28s %s\n' "node$i" "ws://127.0.0.1:$port/p2p" "http://127.0.0.1:$port/actuator/prometheus"
+done
+echo "  health:  http://127.0.0.1:<port>/actuator/health"
+echo "Ctrl-C stops the devnet."
+wait -n "${PIDS[@]}" || true
+echo "devnet: a process exited unexpectedly; see the logs in $DIR" >&2
+exit 1
