@@ -45,6 +45,18 @@ public final class Check {
         return value;
     }
 
+    /** Like {@link #text}, limited to printable ASCII: peer-chosen text reaches logs, so no control characters. */
+    public static String printable(String field, String value, int minLength, int maxLength) {
+        text(field, value, minLength, maxLength);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new InvalidMessageException(RejectReason.OUT_OF_RANGE, field + " must be printable ASCII");
+            }
+        }
+        return value;
+    }
+
     /** Copies the list (records stay immutable) after checking its size and that no entry is null. */
     public static <T> List<T> list(String field, List<T> value, int min, int max) {
         present(field, value);

@@ -15,7 +15,7 @@ import net.tallynet.protocol.RejectReason;
  * @param time     the sender's clock, Unix epoch milliseconds
  * @param port     the sender's listening port, 0 if it does not listen
  * @param nodeId   16 hex characters, random per process: detects connections to oneself
- * @param agent    free text naming the software, e.g. {@code tallynet/0.1.0}
+ * @param agent    printable ASCII naming the software, e.g. {@code tallynet/0.1.0}
  * @param role     {@code node} or {@code tracker}
  */
 public record HelloMessage(int version, String network, long blockCount, String bestHash, long time, int port,
@@ -32,7 +32,7 @@ public record HelloMessage(int version, String network, long blockCount, String 
         Check.range("time", time, 0, Limits.MAX_SAFE_INTEGER);
         Check.range("port", port, 0, 65535);
         Check.hex("nodeId", nodeId, 8, 8);
-        Check.text("agent", agent, 0, Limits.MAX_AGENT_LENGTH);
+        Check.printable("agent", agent, 0, Limits.MAX_AGENT_LENGTH);
         Check.present("role", role);
         if (!ROLE_NODE.equals(role) && !ROLE_TRACKER.equals(role)) {
             throw new InvalidMessageException(RejectReason.OUT_OF_RANGE, "role must be \"node\" or \"tracker\"");
