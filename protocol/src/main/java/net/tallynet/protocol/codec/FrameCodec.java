@@ -1,5 +1,6 @@
 package net.tallynet.protocol.codec;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +80,10 @@ public final class FrameCodec {
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .withCoercionConfig(LogicalType.POJO, config -> config
                         .setCoercion(CoercionInputShape.EmptyObject, CoercionAction.TryConvert))
+                // only record components are fields on the wire: helpers such as isCoinbase() are not
+                // (the golden vectors fail if a helper ever leaks into the encoding)
+                .changeDefaultVisibility(visibility -> visibility
+                        .withIsGetterVisibility(JsonAutoDetect.Visibility.NONE))
                 .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
                 .build();
     }
