@@ -4,6 +4,13 @@ import java.util.List;
 
 /** Field checks used by the message records' compact constructors; each failure names the field. */
 public final class Check {
+    private static final boolean[] LOWER_HEX = new boolean[128];
+
+    static {
+        for (char c : "0123456789abcdef".toCharArray()) {
+            LOWER_HEX[c] = true;
+        }
+    }
     private Check() {
     }
 
@@ -21,7 +28,8 @@ public final class Check {
         }
         for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            // one table look-up per character: a block frame is mostly hex, so this loop is the decoder's hot path
+            if (c >= 128 || !LOWER_HEX[c]) {
                 throw new InvalidMessageException(RejectReason.OUT_OF_RANGE, field + " must be lower-case hex");
             }
         }
