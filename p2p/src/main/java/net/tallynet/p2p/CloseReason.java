@@ -1,0 +1,46 @@
+package net.tallynet.p2p;
+
+import java.util.Locale;
+
+/**
+ * Why a connection ends. The label is the WebSocket close reason, the log word and the metrics
+ * tag; the status is 1008 (policy violation) for everything the peer did wrong, 1000 otherwise.
+ */
+public enum CloseReason {
+    HANDSHAKE_REQUIRED(1008),
+    SELF_CONNECTION(1008),
+    WRONG_NETWORK(1008),
+    DUPLICATE_CONNECTION(1008),
+    UNSUPPORTED_VERSION(1008),
+    HANDSHAKE_TIMEOUT(1008),
+    BINARY_FRAME(1008),
+    /** Misbehaviour points past the threshold; the close reason text names the last rejection. */
+    MISBEHAVIOUR(1008),
+    RATE_LIMITED(1008),
+    BANNED(1008),
+    TOO_MANY_PEERS(1008),
+    /** Our send buffer to the peer overflowed: a slow reader is dropped, not buffered for ever. */
+    SLOW_READER(1008),
+    /** An orderly end: a finished check, shutdown, a peer we no longer need. */
+    NORMAL(1000);
+
+    private final int status;
+    private final String label = name().toLowerCase(Locale.ROOT);
+
+    CloseReason(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** Close reason text for misbehaviour: {@code misbehaviour:<last rejection>}, well under the 123-byte limit. */
+    public static String misbehaviourText(String lastRejection) {
+        return MISBEHAVIOUR.label + ":" + lastRejection;
+    }
+}

@@ -1,0 +1,69 @@
+package net.tallynet.p2p;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.tallynet.protocol.message.Method;
+
+/** The peer layer's meters (names from the operating contract, prefix {@code tallynet_}). */
+public final class P2pMetrics {
+    private final MeterRegistry registry;
+    private final Map<Method, Counter> received = new EnumMap<>(Method.class);
+    private final Map<Method, Counter> sent = new EnumMap<>(Method.class);
+    private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
+    private final Map<String, Counter> closed = new ConcurrentHashMap<>();
+    private final Map<Direction, AtomicInteger> peers = new EnumMap<>(Direction.class);
+    private final Counter bans;
+
+    public P2pMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (Method method : Method.values()) {
+            received.put(method, Counter.builder("tallynet.frames.received").tag("method", method.name())
+                    .description("Protocol frames received and decoded, by method").register(registry));
+            sent.put(method, Counter.builder("tallynet.frames.sent").tag("method", method.name())
+                    .description("Protocol frames sent, by method").register(registry));
+        }
+        for (Direction direction : Direction.values()) {
+            AtomicInteger count = new AtomicInteger();
+            peers.put(direction, count);
+            Gauge.builder("tallynet.peers", count, AtomicInteger::get).tag("direction", direction.label())
+                    .description("Established peer connections, by direction").register(registry);
+        }
+        bans = Counter.builder("tallynet.bans").description("Addresses banned for misbehaviour").register(registry);
+    }
+
+    public void received(Method method) {
+        received.get(method).increment();
+    }
+
+    public void sent(Method method) {
+        sent.get(method).increment();
+    }
+
+    /** Reasons are the fixed labels of RejectReason, CloseReason and handler rules: a bounded tag set. */
+    public void rejected(String reason) {
+        rejected.computeIfAbsent(reason, r -> Counter.builder("tallynet.frames.rejected").tag("reason", r)
+                .description("Frames refused, by reason").register(registry)).increment();
+    }
+
+    public void closed(CloseReason reason) {
+        closed.computeIfAbsent(reason.label(), r -> Counter.builder("tallynet.connections.closed").tag("reason", r)
+                .description("Connections closed, by reason").register(registry)).increment();
+    }
+
+    public void banned() {
+        bans.increment();
+    }
+
+    void established(Direction direction) {
+        peers.get(direction).incrementAndGet();
+    }
+
+    void ended(Direction direction) {
+        peers.get(direction).decrementAndGet();
+    }
+}

@@ -1,0 +1,46 @@
+package net.tallynet.p2p;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Peer-layer limits ({@code tallynet.peers.*}), shared by tracker and node.
+ *
+ * @param handshakeTimeout      a connection that has not completed HELLO/HEY by then is closed
+ * @param rejectionPenalty      misbehaviour points charged per rejected frame
+ * @param misbehaviourThreshold points at which the peer is disconnected and banned
+ * @param banDuration           how long a banned address is refused
+ * @param maxBannedAddresses    bound on the ban list (oldest bans are forgotten first)
+ * @param messagesPerSecond     sustained inbound messages per connection; beyond the burst the peer is dropped
+ * @param messageBurst          inbound messages a connection may send at once
+ * @param sendBufferBytes       queued outbound bytes per connection before the peer counts as a slow reader
+ * @param sendTimeLimit         longest a single send may block before the peer counts as a slow reader
+ * @param maxInbound            inbound connections accepted at once
+ */
+@ConfigurationProperties("tallynet.peers")
+public record P2pProperties(
+        @DefaultValue("10s") Duration handshakeTimeout,
+        @DefaultValue("10") int rejectionPenalty,
+        @DefaultValue("100") int misbehaviourThreshold,
+        @DefaultValue("1h") Duration banDuration,
+        @DefaultValue("10000") int maxBannedAddresses,
+        @DefaultValue("200") int messagesPerSecond,
+        @DefaultValue("400") int messageBurst,
+        @DefaultValue("16777216") int sendBufferBytes,
+        @DefaultValue("10s") Duration sendTimeLimit,
+        @DefaultValue("64") int maxInbound) {
+
+    public P2pProperties {
+        if (rejectionPenalty < 1 || misbehaviourThreshold < rejectionPenalty || messagesPerSecond < 1
+                || messageBurst < 1 || maxBannedAddresses < 1 || maxInbound < 0 || sendBufferBytes < 1024) {
+            throw new IllegalArgumentException("invalid tallynet.peers settings");
+        }
+    }
+
+    /** The defaults, for code and tests that run without Spring binding. */
+    public static P2pProperties defaults() {
+        return new P2pProperties(Duration.ofSeconds(10), 10, 100, Duration.ofHours(1), 10_000, 200, 400,
+                16 * 1024 * 1024, Duration.ofSeconds(10), 64);
+    }
+}

@@ -1,0 +1,260 @@
+package net.tallynet.p2p;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import java.time.Duration;
+import net.tallynet.protocol.codec.DecodeResult;
+import net.tallynet.protocol.codec.DecodeResult.Decoded;
+import net.tallynet.protocol.codec.DecodeResult.Rejected;
+import net.tallynet.protocol.message.HeyMessage;
+import net.tallynet.protocol.message.HelloMessage;
+import net.tallynet.protocol.message.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's protocol state (PROTOCOL.md 6, 7.1): decodes every frame, runs the HELLO/HEY
+ * handshake, dispatches established traffic to the service's handlers, and charges misbehaviour.
+ * The handshake is symmetric: a connection is established once we have accepted the peer's HELLO
+ * (and answered HEY) and the peer has answered our HELLO with HEY. The opener sends HELLO first;
+ * the other side sends its HELLO right after its HEY.
+ */
+public final class PeerSession {
+    private static final Logger log = LoggerFactory.getLogger(PeerSession.class);
+
+    private final PeerConnection connection;
+    private final PeerContext context;
+    private final Bucket inboundRate;
+    private final String remoteHost;
+
+    private HelloMessage remoteHello;
+    private boolean helloSent;
+    private boolean heyReceived;
+    private boolean established;
+    private boolean closed;
+    private int misbehaviour;
+
+    public PeerSession(PeerConnection connection, PeerContext context) {
+        this.connection = connection;
+        this.context = context;
+        this.remoteHost = hostOf(connection);
+        P2pProperties properties = context.properties();
+        // a flood of frames costs decoding time even when every frame is valid: bound the rate per connection
+        this.inboundRate = Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(properties.messageBurst())
+                        .refillGreedy(properties.messagesPerSecond(), Duration.ofSeconds(1)).build())
+                .build();
+    }
+
+    /** Called by the transport once the connection is open: the opener speaks first. */
+    public synchronized void start() {
+        if (connection.direction() == Direction.OUTBOUND) {
+            sendHello();
+        }
+    }
+
+    public synchronized void onFrame(String frame) {
+        if (closed) {
+            return;
+        }
+        if (!inboundRate.tryConsume(1)) {
+            context.metrics().rejected(CloseReason.RATE_LIMITED.label());
+            log.info("peer {} {}: over {} messages/s, disconnecting", connection.id(), remoteHost,
+                    context.properties().messagesPerSecond());
+            close(CloseReason.RATE_LIMITED, null);
+            return;
+        }
+        DecodeResult result = context.codec().decode(frame);
+        switch (result) {
+            case Rejected rejected -> reject(rejected.reason().label(), rejected.detail());
+            case Decoded decoded -> dispatch(decoded.message());
+        }
+    }
+
+    public synchronized void onBinaryFrame() {
+        context.metrics().rejected(CloseReason.BINARY_FRAME.label());
+        close(CloseReason.BINARY_FRAME, null);
+    }
+
+    public synchronized void onHandshakeTimeout() {
+        if (!established && !closed) {
+            log.info("peer {} {}: handshake not completed in {}", connection.id(), remoteHost,
+                    context.properties().handshakeTimeout());
+            close(CloseReason.HANDSHAKE_TIMEOUT, null);
+        }
+    }
+
+    /** Called by the transport when the connection has ended, whoever closed it. */
+    public synchronized void onClosed() {
+        closed = true;
+        if (established) {
+            established = false;
+            context.registry().remove(this);
+            context.metrics().ended(connection.direction());
+            log.info("peer {} {} {} disconnected", connection.id(), connection.direction().label(), remoteHost);
+            context.listener().closed(this);
+        }
+    }
+
+    public void send(Message message) {
+        if (connection.isOpen()) {
+            connection.send(message);
+            context.metrics().sent(message.method());
+        }
+    }
+
+    public synchronized void close(CloseReason reason, String detail) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        context.metrics().closed(reason);
+        connection.close(reason, detail == null ? reason.label() : detail);
+    }
+
+    private void dispatch(Message message) {
+        context.metrics().received(message.method());
+        switch (message) {
+            case HelloMessage hello -> onHello(hello);
+            case HeyMessage hey -> onHey();
+            default -> {
+                if (!established) {
+                    refuseHandshake("sent " + message.method() + " before the handshake");
+                    return;
+                }
+                MessageHandler<Message> handler = context.handlers().find(message.method());
+                if (handler == null) {
+                    reject("unsupported_method", message.method() + " is not served here");
+                    return;
+                }
+                try {
+                    handler.handle(this, message);
+                } catch (PeerMisbehaviourException e) {
+                    reject(e.reason(), e.getMessage());
+                } catch (RuntimeException e) {
+                    // our fault, not the peer's: keep the connection, do not charge it
+                    log.warn("peer {} {}: handling {} failed", connection.id(), remoteHost, message.method(), e);
+                }
+            }
+        }
+    }
+
+    private void onHello(HelloMessage hello) {
+        if (remoteHello != null) {
+            if (!established) {
+                reject("duplicate_hello", "second HELLO during the handshake");
+                return;
+            }
+            if (!hello.nodeId().equals(remoteHello.nodeId()) || !hello.network().equals(remoteHello.network())) {
+                reject("hello_changed", "HELLO changed node id or network on an established connection");
+                return;
+            }
+            // a later HELLO refreshes the peer's summary (and is how a tracker checks a live member)
+            remoteHello = hello;
+            send(new HeyMessage(context.local().nodeId()));
+            return;
+        }
+        if (hello.nodeId().equals(context.local().nodeId())) {
+            close(CloseReason.SELF_CONNECTION, null);
+            return;
+        }
+        if (!hello.network().equals(context.local().networkId())) {
+            log.info("peer {} {}: other network {}", connection.id(), remoteHost, hello.network());
+            close(CloseReason.WRONG_NETWORK, null);
+            return;
+        }
+        if (hello.version() < HelloMessage.PROTOCOL_VERSION) {
+            close(CloseReason.UNSUPPORTED_VERSION, null);
+            return;
+        }
+        remoteHello = hello;
+        send(new HeyMessage(context.local().nodeId()));
+        if (!helloSent) {
+            sendHello();
+        }
+        establishIfComplete();
+    }
+
+    private void onHey() {
+        if (established) {
+            return; // an answer to nothing we need; harmless
+        }
+        if (!helloSent || heyReceived) {
+            refuseHandshake("HEY without a HELLO to acknowledge");
+            return;
+        }
+        heyReceived = true;
+        establishIfComplete();
+    }
+
+    private void establishIfComplete() {
+        if (remoteHello == null || !heyReceived || established || closed) {
+            return;
+        }
+        if (!context.registry().register(this)) {
+            close(CloseReason.DUPLICATE_CONNECTION, null);
+            return;
+        }
+        established = true;
+        context.metrics().established(connection.direction());
+        log.info("peer {} {} {} established: node {} {} blockCount {}", connection.id(),
+                connection.direction().label(), remoteHost, remoteHello.nodeId(), remoteHello.role(),
+                remoteHello.blockCount());
+        context.listener().established(this);
+    }
+
+    private void sendHello() {
+        helloSent = true;
+        send(context.local().hello());
+    }
+
+    private void refuseHandshake(String detail) {
+        context.metrics().rejected(CloseReason.HANDSHAKE_REQUIRED.label());
+        log.info("peer {} {}: {}", connection.id(), remoteHost, detail);
+        close(CloseReason.HANDSHAKE_REQUIRED, null);
+    }
+
+    /** A refused frame: counted, logged, charged; past the threshold the peer is dropped and banned. */
+    private void reject(String reason, String detail) {
+        context.metrics().rejected(reason);
+        misbehaviour += context.properties().rejectionPenalty();
+        log.info("peer {} {}: rejected frame: {} ({}), misbehaviour {}", connection.id(), remoteHost, reason,
+                detail, misbehaviour);
+        if (misbehaviour >= context.properties().misbehaviourThreshold()) {
+            context.bans().ban(remoteHost);
+            context.metrics().banned();
+            log.warn("peer {} {}: banned for {} after misbehaviour ({})", connection.id(), remoteHost,
+                    context.properties().banDuration(), reason);
+            close(CloseReason.MISBEHAVIOUR, CloseReason.misbehaviourText(reason));
+        }
+    }
+
+    public synchronized boolean isEstablished() {
+        return established;
+    }
+
+    /** The peer's HELLO, once received (null before). */
+    public synchronized HelloMessage remoteHello() {
+        return remoteHello;
+    }
+
+    public String remoteHost() {
+        return remoteHost;
+    }
+
+    public PeerConnection connection() {
+        return connection;
+    }
+
+    public synchronized int misbehaviour() {
+        return misbehaviour;
+    }
+
+    /** The remote IP as text, without an IPv6 zone (it is not valid in an ADDR host). */
+    static String hostOf(PeerConnection connection) {
+        var address = connection.remoteAddress();
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        int zone = host.indexOf('%');
+        return zone < 0 ? host : host.substring(0, zone);
+    }
+}

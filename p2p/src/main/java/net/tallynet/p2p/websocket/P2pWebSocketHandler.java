@@ -1,0 +1,105 @@
+package net.tallynet.p2p.websocket;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.tallynet.p2p.CloseReason;
+import net.tallynet.p2p.Direction;
+import net.tallynet.p2p.PeerContext;
+import net.tallynet.p2p.PeerSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+
+/**
+ * The WebSocket side of the peer layer, for {@code /p2p} (inbound) and for connections we open
+ * (outbound, marked by the {@link #DIRECTION} session attribute). One {@link PeerSession} per socket.
+ */
+public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
+    /** Session attribute holding the {@link Direction}; absent means inbound. */
+    public static final String DIRECTION = "tallynet.direction";
+    /** Close code a WebSocket container uses for a message over the size limit. */
+    private static final int MESSAGE_TOO_BIG = 1009;
+    private static final Logger log = LoggerFactory.getLogger(P2pWebSocketHandler.class);
+
+    private final PeerContext context;
+    private final Map<String, PeerSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger inbound = new AtomicInteger();
+
+    public P2pWebSocketHandler(PeerContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession socket) throws Exception {
+        Direction direction = (Direction) socket.getAttributes().getOrDefault(DIRECTION, Direction.INBOUND);
+        socket.setTextMessageSizeLimit(context.codec().limits().maxFrameBytes());
+        WebSocketPeerConnection connection = new WebSocketPeerConnection(socket, direction, context.codec(),
+                context.properties());
+        PeerSession session = new PeerSession(connection, context);
+        if (direction == Direction.INBOUND) {
+            if (context.bans().isBanned(session.remoteHost())) {
+                context.metrics().closed(CloseReason.BANNED);
+                connection.close(CloseReason.BANNED, null);
+                return;
+            }
+            if (inbound.incrementAndGet() > context.properties().maxInbound()) {
+                inbound.decrementAndGet();
+                context.metrics().closed(CloseReason.TOO_MANY_PEERS);
+                connection.close(CloseReason.TOO_MANY_PEERS, null);
+                return;
+            }
+        }
+        sessions.put(socket.getId(), session);
+        context.scheduler().schedule(session::onHandshakeTimeout,
+                context.properties().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        session.start();
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
+        PeerSession session = sessions.get(socket.getId());
+        if (session != null) {
+            session.onFrame(message.getPayload());
+        }
+    }
+
+    @Override
+    protected void handleBinaryMessage(WebSocketSession socket, BinaryMessage message) {
+        PeerSession session = sessions.get(socket.getId());
+        if (session != null) {
+            session.onBinaryFrame();
+        }
+    }
+
+    @Override
+    public void handleTransportError(WebSocketSession socket, Throwable exception) {
+        log.debug("socket {}: transport error: {}", socket.getId(), exception.toString());
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
+        PeerSession session = sessions.remove(socket.getId());
+        if (session == null) {
+            return;
+        }
+        if (status.getCode() == MESSAGE_TOO_BIG) {
+            // the container refused a frame over the limit before we saw it: still a rejected frame
+            context.metrics().rejected("frame_too_large");
+        }
+        if (session.connection().direction() == Direction.INBOUND) {
+            inbound.decrementAndGet();
+        }
+        session.onClosed();
+    }
+
+    /** Sessions with an open socket, established or not. */
+    public int openSessions() {
+        return sessions.size();
+    }
+}

@@ -1,0 +1,60 @@
+package net.tallynet.p2p;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.message.Message;
+
+/** A PeerConnection that hands frames to another session in memory, or just records them. */
+final class InMemoryConnection implements PeerConnection {
+    private static final FrameCodec CODEC = new FrameCodec();
+
+    final List<Message> sent = new ArrayList<>();
+    private final Direction direction;
+    private final InetSocketAddress remote;
+    PeerSession other;
+    CloseReason closedWith;
+    String closeDetail;
+
+    InMemoryConnection(Direction direction, String remoteHost) {
+        this.direction = direction;
+        this.remote = new InetSocketAddress(remoteHost, 40000);
+    }
+
+    @Override
+    public String id() {
+        return "mem-" + direction.label();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    @Override
+    public Direction direction() {
+        return direction;
+    }
+
+    @Override
+    public void send(Message message) {
+        sent.add(message);
+        if (other != null) {
+            other.onFrame(CODEC.encode(message));
+        }
+    }
+
+    @Override
+    public void close(CloseReason reason, String detail) {
+        if (closedWith == null) {
+            closedWith = reason;
+            closeDetail = detail;
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return closedWith == null;
+    }
+}

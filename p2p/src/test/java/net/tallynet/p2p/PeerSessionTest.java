@@ -1,0 +1,256 @@
+package net.tallynet.p2p;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.message.BroadcastBlockMessage;
+import net.tallynet.protocol.message.GetAddrMessage;
+import net.tallynet.protocol.message.HelloMessage;
+import net.tallynet.protocol.message.HeyMessage;
+import net.tallynet.protocol.message.Message;
+import net.tallynet.protocol.message.Method;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PeerSessionTest {
+    private static final String DEVNET = Genesis.networkId("devnet");
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    private final List<GetAddrMessage> handled = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    @Test
+    void handshakeEstablishesBothSidesInTheProtocolOrder() {
+        Side a = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        Pair pair = connect(a, b);
+
+        assertThat(pair.outbound.isEstablished()).isTrue();
+        assertThat(pair.inbound.isEstablished()).isTrue();
+        assertThat(pair.toB.sent).extracting(Message::method).containsExactly(Method.HELLO, Method.HEY);
+        assertThat(pair.toA.sent).extracting(Message::method).containsExactly(Method.HEY, Method.HELLO);
+        assertThat(pair.inbound.remoteHello().nodeId()).isEqualTo("aaaaaaaaaaaaaaaa");
+        assertThat(a.registry.isConnected("bbbbbbbbbbbbbbbb")).isTrue();
+        assertThat(gauge(a, "outbound")).isEqualTo(1.0);
+        assertThat(gauge(b, "inbound")).isEqualTo(1.0);
+    }
+
+    @Test
+    void refusesConnectionToItself() {
+        Side a = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+        Side sameId = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+        Pair pair = connect(a, sameId);
+        assertThat(pair.toA.closedWith).isEqualTo(CloseReason.SELF_CONNECTION);
+        assertThat(pair.inbound.isEstablished()).isFalse();
+    }
+
+    @Test
+    void refusesPeerOfAnotherNetwork() {
+        Pair pair = connect(new Side("aaaaaaaaaaaaaaaa", DEVNET),
+                new Side("bbbbbbbbbbbbbbbb", Genesis.networkId("testnet")));
+        assertThat(pair.toA.closedWith).isEqualTo(CloseReason.WRONG_NETWORK);
+    }
+
+    @Test
+    void refusesSecondConnectionFromTheSameNode() {
+        Side a = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        connect(a, b);
+        Pair second = connect(a, b);
+        assertThat(second.toA.closedWith).isEqualTo(CloseReason.DUPLICATE_CONNECTION);
+        assertThat(b.registry.size()).isEqualTo(1);
+    }
+
+    @Test
+    void methodBeforeHandshakeClosesTheConnection() {
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        InMemoryConnection toPeer = new InMemoryConnection(Direction.INBOUND, "127.0.0.2");
+        PeerSession session = new PeerSession(toPeer, b.context);
+        session.onFrame("{\"GETADDR\":{\"port\":8081}}");
+        assertThat(toPeer.closedWith).isEqualTo(CloseReason.HANDSHAKE_REQUIRED);
+        assertThat(handled).isEmpty();
+        assertThat(rejected(b, "handshake_required")).isEqualTo(1.0);
+    }
+
+    @Test
+    void heyWithoutHelloClosesTheConnection() {
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        InMemoryConnection toPeer = new InMemoryConnection(Direction.INBOUND, "127.0.0.2");
+        new PeerSession(toPeer, b.context).onFrame("{\"HEY\":{}}");
+        assertThat(toPeer.closedWith).isEqualTo(CloseReason.HANDSHAKE_REQUIRED);
+    }
+
+    @Test
+    void establishedTrafficReachesTheHandler() {
+        Side a = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        Pair pair = connect(a, b);
+        pair.outbound.send(new GetAddrMessage(8081));
+        assertThat(handled).containsExactly(new GetAddrMessage(8081));
+    }
+
+    @Test
+    void methodNotServedIsRejectedAndCharged() {
+        Side a = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        Pair pair = connect(a, b);
+        pair.outbound.send(new BroadcastBlockMessage(1, DEVNET));
+        assertThat(rejected(b, "unsupported_method")).isEqualTo(1.0);
+        assertThat(pair.inbound.misbehaviour()).isEqualTo(10);
+        assertThat(pair.toA.closedWith).isNull();
+    }
+
+    @Test
+    void malformedFramesAreCountedByReasonThenThePeerIsBanned() {
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        InMemoryConnection toPeer = new InMemoryConnection(Direction.INBOUND, "127.0.0.9");
+        PeerSession session = new PeerSession(toPeer, b.context);
+        for (int i = 0; i < 9; i++) {
+            session.onFrame("not json");
+        }
+        assertThat(toPeer.closedWith).isNull();
+        assertThat(rejected(b, "not_json")).isEqualTo(9.0);
+        session.onFrame("{\"hello\":{}}");
+        assertThat(toPeer.closedWith).isEqualTo(CloseReason.MISBEHAVIOUR);
+        assertThat(toPeer.closeDetail).isEqualTo("misbehaviour:unknown_method");
+        assertThat(b.bans.isBanned("127.0.0.9")).isTrue();
+        assertThat(b.meters.get("tallynet.bans").counter().count()).isEqualTo(1.0);
+        assertThat(handled).isEmpty();
+    }
+
+    @Test
+    void floodBeyondTheBurstIsDisconnected() {
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        InMemoryConnection toPeer = new InMemoryConnection(Direction.INBOUND, "127.0.0.3");
+        PeerSession session = new PeerSession(toPeer, b.context);
+        session.onFrame(new FrameCodec().encode(helloOf("cccccccccccccccc", DEVNET)));
+        for (int i = 0; i < b.context.properties().messageBurst() + 5 && toPeer.closedWith == null; i++) {
+            session.onFrame("{\"HEY\":{}}");
+        }
+        assertThat(toPeer.closedWith).isEqualTo(CloseReason.RATE_LIMITED);
+    }
+
+    @Test
+    void binaryFrameClosesTheConnection() {
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        InMemoryConnection toPeer = new InMemoryConnection(Direction.INBOUND, "127.0.0.2");
+        new PeerSession(toPeer, b.context).onBinaryFrame();
+        assertThat(toPeer.closedWith).isEqualTo(CloseReason.BINARY_FRAME);
+    }
+
+    @Test
+    void handshakeTimeoutClosesOnlyUnfinishedHandshakes() {
+        Side a = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        Pair pair = connect(a, b);
+        pair.inbound.onHandshakeTimeout();
+        assertThat(pair.toA.closedWith).isNull();
+
+        InMemoryConnection silent = new InMemoryConnection(Direction.INBOUND, "127.0.0.4");
+        new PeerSession(silent, b.context).onHandshakeTimeout();
+        assertThat(silent.closedWith).isEqualTo(CloseReason.HANDSHAKE_TIMEOUT);
+    }
+
+    @Test
+    void laterHelloRefreshesTheSummaryAndIsAnsweredWithHey() {
+        Side a = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        Pair pair = connect(a, b);
+        a.blockCount = 7;
+        pair.outbound.send(a.hello());
+        assertThat(pair.inbound.remoteHello().blockCount()).isEqualTo(7);
+        assertThat(pair.toA.sent.getLast()).isInstanceOf(HeyMessage.class);
+    }
+
+    @Test
+    void closedSessionLeavesTheRegistry() {
+        Side a = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        Pair pair = connect(a, b);
+        pair.inbound.onClosed();
+        assertThat(b.registry.isConnected("aaaaaaaaaaaaaaaa")).isFalse();
+        assertThat(gauge(b, "inbound")).isZero();
+    }
+
+    private Pair connect(Side a, Side b) {
+        InMemoryConnection toB = new InMemoryConnection(Direction.OUTBOUND, "127.0.0.2");
+        InMemoryConnection toA = new InMemoryConnection(Direction.INBOUND, "127.0.0.1");
+        PeerSession outbound = new PeerSession(toB, a.context);
+        PeerSession inbound = new PeerSession(toA, b.context);
+        toB.other = inbound;
+        toA.other = outbound;
+        inbound.start();
+        outbound.start();
+        return new Pair(outbound, inbound, toB, toA);
+    }
+
+    private static HelloMessage helloOf(String nodeId, String network) {
+        return new HelloMessage(1, network, 1, network, 1_764_000_000_000L, 8081, nodeId, "test/1", "node");
+    }
+
+    private static double gauge(Side side, String direction) {
+        return side.meters.get("tallynet.peers").tag("direction", direction).gauge().value();
+    }
+
+    private static double rejected(Side side, String reason) {
+        var counter = side.meters.find("tallynet.frames.rejected").tag("reason", reason).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private record Pair(PeerSession outbound, PeerSession inbound, InMemoryConnection toB, InMemoryConnection toA) {
+    }
+
+    private final class Side implements LocalPeer {
+        final String nodeId;
+        final String network;
+        long blockCount = 1;
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        final PeerRegistry registry = new PeerRegistry();
+        final BanList bans = new BanList(P2pProperties.defaults(), Clock.systemUTC());
+        final PeerContext context;
+
+        Side(String nodeId, String network) {
+            this.nodeId = nodeId;
+            this.network = network;
+            MessageHandler<GetAddrMessage> getAddr = new MessageHandler<>() {
+                @Override
+                public Method method() {
+                    return Method.GETADDR;
+                }
+
+                @Override
+                public void handle(PeerSession peer, GetAddrMessage message) {
+                    handled.add(message);
+                }
+            };
+            this.context = new PeerContext(this, new FrameCodec(), new MessageHandlers(List.of(getAddr)), registry,
+                    bans, new P2pMetrics(meters), P2pProperties.defaults(), scheduler, PeerListener.NONE);
+        }
+
+        @Override
+        public String nodeId() {
+            return nodeId;
+        }
+
+        @Override
+        public String networkId() {
+            return network;
+        }
+
+        @Override
+        public HelloMessage hello() {
+            return new HelloMessage(1, network, blockCount, network, 1_764_000_000_000L, 8081, nodeId, "test/1", "node");
+        }
+    }
+}
