@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sendBufferBytes       queued outbound bytes per connection before the peer counts as a slow reader
  * @param sendTimeLimit         longest a single send may block before the peer counts as a slow reader
  * @param maxInbound            inbound connections accepted at once
+ * @param maxFrameBytes         largest frame accepted (PROTOCOL.md 2); a tracker, serving only small methods, uses less
  */
 @ConfigurationProperties("tallynet.peers")
 public record P2pProperties(
@@ -29,7 +30,8 @@ public record P2pProperties(
         @DefaultValue("400") int messageBurst,
         @DefaultValue("16777216") int sendBufferBytes,
         @DefaultValue("10s") Duration sendTimeLimit,
-        @DefaultValue("64") int maxInbound) {
+        @DefaultValue("64") int maxInbound,
+        @DefaultValue("4194304") int maxFrameBytes) {
 
     public P2pProperties {
         if (rejectionPenalty < 1 || misbehaviourThreshold < rejectionPenalty || messagesPerSecond < 1
@@ -41,6 +43,6 @@ public record P2pProperties(
     /** The defaults, for code and tests that run without Spring binding. */
     public static P2pProperties defaults() {
         return new P2pProperties(Duration.ofSeconds(10), 10, 100, Duration.ofHours(1), 10_000, 200, 400,
-                16 * 1024 * 1024, Duration.ofSeconds(10), 64);
+                16 * 1024 * 1024, Duration.ofSeconds(10), 64, 4 * 1024 * 1024);
     }
 }

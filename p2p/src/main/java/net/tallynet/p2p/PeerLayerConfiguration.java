@@ -1,0 +1,80 @@
+package net.tallynet.p2p;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import net.tallynet.p2p.websocket.P2pWebSocketHandler;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.codec.FrameLimits;
+import net.tallynet.protocol.message.Message;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+
+/**
+ * Wires the peer layer into a service: the {@code /p2p} endpoint and the session machinery. The
+ * service supplies a {@link LocalPeer}, its {@link MessageHandler}s and optionally a {@link PeerListener}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+@EnableConfigurationProperties({P2pProperties.class, NetworkProperties.class})
+public class PeerLayerConfiguration {
+
+    @Bean
+    FrameCodec frameCodec(P2pProperties properties) {
+        return new FrameCodec(FrameLimits.DEFAULT.withMaxFrameBytes(properties.maxFrameBytes()));
+    }
+
+    @Bean
+    PeerRegistry peerRegistry() {
+        return new PeerRegistry();
+    }
+
+    @Bean
+    BanList banList(P2pProperties properties) {
+        return new BanList(properties, Clock.systemUTC());
+    }
+
+    @Bean
+    P2pMetrics p2pMetrics(MeterRegistry registry) {
+        return new P2pMetrics(registry);
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService peerScheduler() {
+        return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("peer-timer").daemon().factory());
+    }
+
+    @Bean
+    PeerContext peerContext(LocalPeer local, FrameCodec codec, List<MessageHandler<? extends Message>> handlers,
+                            PeerRegistry registry, BanList bans, P2pMetrics metrics, P2pProperties properties,
+                            ScheduledExecutorService peerScheduler, ObjectProvider<PeerListener> listener) {
+        return new PeerContext(local, codec, new MessageHandlers(handlers), registry, bans, metrics, properties,
+                peerScheduler, listener.getIfAvailable(() -> PeerListener.NONE));
+    }
+
+    @Bean
+    P2pWebSocketHandler p2pWebSocketHandler(PeerContext context) {
+        return new P2pWebSocketHandler(context);
+    }
+
+    @Bean
+    WebSocketConfigurer p2pEndpoint(P2pWebSocketHandler handler) {
+        return registry -> registry.addHandler(handler, "/p2p");
+    }
+
+    /** The container must accept frames up to the protocol limit (its default is 8 KiB). */
+    @Bean
+    ServletServerContainerFactoryBean webSocketContainer(P2pProperties properties) {
+        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+        container.setMaxTextMessageBufferSize(properties.maxFrameBytes());
+        container.setMaxBinaryMessageBufferSize(1024);
+        return container;
+    }
+}

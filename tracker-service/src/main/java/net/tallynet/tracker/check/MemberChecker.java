@@ -1,0 +1,169 @@
+package net.tallynet.tracker.check;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import net.tallynet.tracker.member.MemberAddress;
+import net.tallynet.tracker.member.MemberMetrics;
+import net.tallynet.tracker.member.MemberRepository;
+import net.tallynet.tracker.member.MemberStatus;
+import net.tallynet.tracker.member.MembersProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Checks every active member once per interval (PROTOCOL.md 7.2, step 4): concurrently up to a
+ * bound, then records the round's results in a few batched updates, deactivates members that
+ * failed {@code maxFailures} rounds in a row, and deletes members inactive for too long.
+ */
+@Component
+public class MemberChecker implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(MemberChecker.class);
+    private static final int UPDATE_CHUNK = 1000;
+
+    private final MemberRepository members;
+    private final HelloCheck check;
+    private final ChecksProperties properties;
+    private final MembersProperties membersProperties;
+    private final MemberMetrics memberMetrics;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final Map<CheckOutcome, Counter> outcomes = new EnumMap<>(CheckOutcome.class);
+    private final Timer latency;
+    private ScheduledExecutorService scheduler;
+
+    public MemberChecker(MemberRepository members, HelloCheck check, ChecksProperties properties,
+                         MembersProperties membersProperties, MemberMetrics memberMetrics,
+                         TransactionTemplate transaction, Clock clock, MeterRegistry registry) {
+        this.members = members;
+        this.check = check;
+        this.properties = properties;
+        this.membersProperties = membersProperties;
+        this.memberMetrics = memberMetrics;
+        this.transaction = transaction;
+        this.clock = clock;
+        for (CheckOutcome outcome : CheckOutcome.values()) {
+            outcomes.put(outcome, Counter.builder("tallynet.tracker.checks").tag("outcome", outcome.label())
+                    .description("Member checks, by outcome").register(registry));
+        }
+        this.latency = Timer.builder("tallynet.tracker.check").description("Time for one member check")
+                .publishPercentileHistogram().register(registry);
+    }
+
+    /** Runs one full round now and returns what it found (the scheduler calls this; so do tests and benchmarks). */
+    public RoundResult runRound() {
+        long start = System.nanoTime();
+        List<MemberAddress> active = members.activeAddresses();
+        Semaphore inFlight = new Semaphore(properties.concurrency());
+        List<Long> ok = new ArrayList<>();
+        List<Long> failed = new ArrayList<>();
+        List<CompletableFuture<Void>> pending = new ArrayList<>(active.size());
+        for (MemberAddress member : active) {
+            inFlight.acquireUninterruptibly();
+            long checkStart = System.nanoTime();
+            pending.add(check.check(member.host(), member.port()).handle((outcome, error) -> {
+                CheckOutcome result = error != null ? CheckOutcome.UNREACHABLE : outcome;
+                latency.record(System.nanoTime() - checkStart, TimeUnit.NANOSECONDS);
+                outcomes.get(result).increment();
+                synchronized (ok) {
+                    (result == CheckOutcome.OK ? ok : failed).add(member.id());
+                }
+                inFlight.release();
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        int deactivated = record(ok, failed);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        refreshCounts();
+        RoundResult result = new RoundResult(active.size(), ok.size(), failed.size(), deactivated, took);
+        if (!active.isEmpty()) {
+            log.info("check round: {} members, {} ok, {} failed, {} now inactive, took {} ms", result.checked(),
+                    result.ok(), result.failed(), result.deactivated(), took.toMillis());
+        }
+        return result;
+    }
+
+    private int record(List<Long> ok, List<Long> failed) {
+        var now = clock.instant();
+        Integer deactivated = transaction.execute(status -> {
+            for (int i = 0; i < ok.size(); i += UPDATE_CHUNK) {
+                members.recordSuccess(ok.subList(i, Math.min(ok.size(), i + UPDATE_CHUNK)), now);
+            }
+            for (int i = 0; i < failed.size(); i += UPDATE_CHUNK) {
+                members.recordFailure(failed.subList(i, Math.min(failed.size(), i + UPDATE_CHUNK)));
+            }
+            int count = members.deactivateFailing(properties.maxFailures(), now);
+            int deleted = members.deleteInactiveSince(now.minus(membersProperties.deleteAfter()));
+            if (deleted > 0) {
+                log.info("deleted {} members inactive for more than {}", deleted, membersProperties.deleteAfter());
+            }
+            return count;
+        });
+        return deactivated == null ? 0 : deactivated;
+    }
+
+    private void refreshCounts() {
+        memberMetrics.counts(members.countByStatus(MemberStatus.ACTIVE), members.countByStatus(MemberStatus.INACTIVE));
+    }
+
+    private void scheduleNext(Duration delay) {
+        scheduler.schedule(() -> {
+            try {
+                runRound();
+            } catch (RuntimeException e) {
+                log.warn("check round failed; trying again next interval", e);
+            }
+            scheduleNext(jittered(properties.interval()));
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private Duration jittered(Duration interval) {
+        double factor = 1 + properties.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        return Duration.ofMillis(Math.max(1, (long) (interval.toMillis() * factor)));
+    }
+
+    @Override
+    public synchronized void start() {
+        refreshCounts();
+        if (properties.enabled() && scheduler == null) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("member-checks").factory());
+            scheduleNext(properties.initialDelay());
+            log.info("member checks every {} (jitter {}%), timeout {}, inactive after {} failures",
+                    properties.interval(), Math.round(properties.jitter() * 100), properties.timeout(),
+                    properties.maxFailures());
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return scheduler != null;
+    }
+
+    /** What one round did. */
+    public record RoundResult(int checked, int ok, int failed, int deactivated, Duration took) {
+    }
+}

@@ -1,0 +1,44 @@
+package net.tallynet.tracker.member;
+
+import java.util.List;
+import net.tallynet.p2p.MessageHandler;
+import net.tallynet.p2p.PeerMisbehaviourException;
+import net.tallynet.p2p.PeerSession;
+import net.tallynet.protocol.RejectReason;
+import net.tallynet.protocol.message.AddrMessage;
+import net.tallynet.protocol.message.AddressEntry;
+import net.tallynet.protocol.message.GetAddrMessage;
+import net.tallynet.protocol.message.Method;
+import org.springframework.stereotype.Component;
+
+/** GETADDR towards the tracker registers the sender and is answered with ADDR (PROTOCOL.md 7.2). */
+@Component
+public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
+    private final MemberRegistry registry;
+
+    public GetAddrHandler(MemberRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public Method method() {
+        return Method.GETADDR;
+    }
+
+    @Override
+    public void handle(PeerSession peer, GetAddrMessage message) {
+        if (message.port() == null) {
+            throw new PeerMisbehaviourException(RejectReason.MISSING_FIELD.label(),
+                    "GETADDR to a tracker must carry the member's listening port");
+        }
+        String host = peer.remoteHost();
+        if (!registry.allowRegistration(host)) {
+            throw new PeerMisbehaviourException("registration_flood", "too many registrations from " + host);
+        }
+        registry.register(host, message.port(), peer.remoteHello().nodeId());
+        List<AddressEntry> sample = registry.sampleFor(host, message.port()).stream()
+                .map(m -> new AddressEntry(m.host(), m.port(), m.lastSeen().toEpochMilli()))
+                .toList();
+        peer.send(new AddrMessage(sample));
+    }
+}

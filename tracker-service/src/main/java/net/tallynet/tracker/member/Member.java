@@ -1,0 +1,107 @@
+package net.tallynet.tracker.member;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
+import java.time.Instant;
+
+/** A registered member: the address its {@code /p2p} endpoint listens on, and how its checks went. */
+@Entity
+@Table(name = "members",
+        uniqueConstraints = @UniqueConstraint(name = "uk_members_address", columnNames = {"host", "port"}),
+        indexes = {@Index(name = "ix_members_status", columnList = "status")})
+public class Member {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    private Long id;
+
+    @Column(nullable = false, length = 253)
+    private String host;
+
+    @Column(nullable = false)
+    private int port;
+
+    @Column(name = "node_id", length = 16)
+    private String nodeId;
+
+    @Column(name = "first_seen", nullable = false)
+    private Instant firstSeen;
+
+    @Column(name = "last_seen", nullable = false)
+    private Instant lastSeen;
+
+    @Column(name = "consecutive_failures", nullable = false)
+    private int consecutiveFailures;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false, length = 8)
+    private MemberStatus status;
+
+    @Column(name = "inactive_since")
+    private Instant inactiveSince;
+
+    protected Member() {
+    }
+
+    public Member(String host, int port, String nodeId, Instant now) {
+        this.host = host;
+        this.port = port;
+        this.nodeId = nodeId;
+        this.firstSeen = now;
+        this.lastSeen = now;
+        this.status = MemberStatus.ACTIVE;
+    }
+
+    /** A re-registration: the member is alive again whatever its checks said. */
+    void reactivate(String newNodeId, Instant now) {
+        this.nodeId = newNodeId;
+        this.lastSeen = now;
+        this.consecutiveFailures = 0;
+        this.status = MemberStatus.ACTIVE;
+        this.inactiveSince = null;
+    }
+
+    public Long id() {
+        return id;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String nodeId() {
+        return nodeId;
+    }
+
+    public Instant firstSeen() {
+        return firstSeen;
+    }
+
+    public Instant lastSeen() {
+        return lastSeen;
+    }
+
+    public int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    public MemberStatus status() {
+        return status;
+    }
+
+    public Instant inactiveSince() {
+        return inactiveSince;
+    }
+}

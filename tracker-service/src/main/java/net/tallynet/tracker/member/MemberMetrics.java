@@ -1,0 +1,40 @@
+package net.tallynet.tracker.member;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code tallynet_tracker_members{status}} and {@code tallynet_tracker_registrations_total{kind}}.
+ * Member counts are refreshed by the check round and after registrations, not counted per scrape.
+ */
+@Component
+public class MemberMetrics {
+    private final MeterRegistry registry;
+    private final Map<MemberStatus, AtomicLong> counts = new EnumMap<>(MemberStatus.class);
+
+    public MemberMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (MemberStatus status : MemberStatus.values()) {
+            AtomicLong count = new AtomicLong();
+            counts.put(status, count);
+            Gauge.builder("tallynet.tracker.members", count, AtomicLong::get).tag("status", status.label())
+                    .description("Members known to the tracker, by status").register(registry);
+        }
+    }
+
+    /** {@code kind}: new, renewed, reactivated or refused_full. */
+    void registered(String kind) {
+        Counter.builder("tallynet.tracker.registrations").tag("kind", kind)
+                .description("GETADDR registrations, by kind").register(registry).increment();
+    }
+
+    public void counts(long active, long inactive) {
+        counts.get(MemberStatus.ACTIVE).set(active);
+        counts.get(MemberStatus.INACTIVE).set(inactive);
+    }
+}

@@ -1,0 +1,83 @@
+package net.tallynet.tracker.member;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Registration and the ADDR sample (PROTOCOL.md 7.2, steps 2 and 3). */
+@Service
+public class MemberRegistry {
+    private static final Logger log = LoggerFactory.getLogger(MemberRegistry.class);
+
+    private final MemberRepository members;
+    private final MembersProperties properties;
+    private final MemberMetrics metrics;
+    private final Clock clock;
+    private final Map<String, Bucket> registrationRates;
+
+    public MemberRegistry(MemberRepository members, MembersProperties properties, MemberMetrics metrics, Clock clock) {
+        this.members = members;
+        this.properties = properties;
+        this.metrics = metrics;
+        this.clock = clock;
+        // least recently used hosts are forgotten first: the map cannot grow past trackedHosts
+        this.registrationRates = new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+                return size() > properties.trackedHosts();
+            }
+        };
+    }
+
+    /** Whether this host may register now; false means the registration is a flood and must be refused. */
+    public boolean allowRegistration(String host) {
+        synchronized (registrationRates) {
+            return registrationRates.computeIfAbsent(host, h -> Bucket.builder()
+                    .addLimit(Bandwidth.builder().capacity(properties.registrationBurst())
+                            .refillGreedy(properties.registrationsPerMinute(), Duration.ofMinutes(1)).build())
+                    .build()).tryConsume(1);
+        }
+    }
+
+    /**
+     * Records (or reactivates) the member at host:port. Returns false when the member table is full
+     * and the address is new: the member still gets its ADDR answer, it is just not handed out.
+     */
+    @Transactional
+    public boolean register(String host, int port, String nodeId) {
+        var now = clock.instant();
+        var existing = members.findByHostAndPort(host, port);
+        if (existing.isPresent()) {
+            boolean wasInactive = existing.get().status() == MemberStatus.INACTIVE;
+            existing.get().reactivate(nodeId, now);
+            metrics.registered(wasInactive ? "reactivated" : "renewed");
+            if (wasInactive) {
+                log.info("member {}:{} ({}) registered again: active", host, port, nodeId);
+            }
+            return true;
+        }
+        if (members.count() >= properties.max()) {
+            metrics.registered("refused_full");
+            log.warn("member table full ({} members): not recording {}:{}", properties.max(), host, port);
+            return false;
+        }
+        members.save(new Member(host, port, nodeId, now));
+        metrics.registered("new");
+        log.info("member {}:{} ({}) registered", host, port, nodeId);
+        return true;
+    }
+
+    /** Up to {@code addrSampleSize} random active members other than host:port. */
+    @Transactional(readOnly = true)
+    public List<Member> sampleFor(String host, int port) {
+        return members.sampleActiveExcept(host, port, properties.addrSampleSize());
+    }
+}

@@ -1,0 +1,55 @@
+package net.tallynet.tracker.member;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+import org.springframework.transaction.annotation.Transactional;
+
+public interface MemberRepository extends JpaRepository<Member, Long> {
+
+    Optional<Member> findByHostAndPort(String host, int port);
+
+    long countByStatus(MemberStatus status);
+
+    List<Member> findByStatusOrderByIdAsc(MemberStatus status, Pageable page);
+
+    List<Member> findAllByOrderByIdAsc(Pageable page);
+
+    /** Addresses to check: a projection, so a round over many members loads only what it dials. */
+    @Query("select new net.tallynet.tracker.member.MemberAddress(m.id, m.host, m.port) from Member m "
+            + "where m.status = net.tallynet.tracker.member.MemberStatus.ACTIVE")
+    List<MemberAddress> activeAddresses();
+
+    /** A random sample of other active members. RANDOM() exists in both H2 and PostgreSQL. */
+    @Query(value = "select * from members where status = 'ACTIVE' and not (host = :host and port = :port) "
+            + "order by random() limit :limit", nativeQuery = true)
+    List<Member> sampleActiveExcept(@Param("host") String host, @Param("port") int port, @Param("limit") int limit);
+
+    @Modifying
+    @Transactional
+    @Query("update Member m set m.consecutiveFailures = 0, m.lastSeen = :now where m.id in :ids")
+    int recordSuccess(@Param("ids") Collection<Long> ids, @Param("now") Instant now);
+
+    @Modifying
+    @Transactional
+    @Query("update Member m set m.consecutiveFailures = m.consecutiveFailures + 1 where m.id in :ids")
+    int recordFailure(@Param("ids") Collection<Long> ids);
+
+    @Modifying
+    @Transactional
+    @Query("update Member m set m.status = net.tallynet.tracker.member.MemberStatus.INACTIVE, m.inactiveSince = :now "
+            + "where m.status = net.tallynet.tracker.member.MemberStatus.ACTIVE and m.consecutiveFailures >= :maxFailures")
+    int deactivateFailing(@Param("maxFailures") int maxFailures, @Param("now") Instant now);
+
+    @Modifying
+    @Transactional
+    @Query("delete from Member m where m.status = net.tallynet.tracker.member.MemberStatus.INACTIVE "
+            + "and m.inactiveSince < :cutoff")
+    int deleteInactiveSince(@Param("cutoff") Instant cutoff);
+}

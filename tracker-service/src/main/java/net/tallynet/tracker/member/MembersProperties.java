@@ -1,0 +1,32 @@
+package net.tallynet.tracker.member;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Membership bounds ({@code tallynet.members.*}).
+ *
+ * @param max                     most members kept: registrations beyond it are refused (bounds the table)
+ * @param addrSampleSize          most addresses in one ADDR answer
+ * @param deleteAfter             an inactive member is deleted after this long
+ * @param registrationsPerMinute  registrations one host may make per minute (a flood is refused and charged)
+ * @param registrationBurst       registrations one host may make at once (several nodes may share a host)
+ * @param trackedHosts            hosts whose registration rate is remembered (bounds that memory)
+ */
+@ConfigurationProperties("tallynet.members")
+public record MembersProperties(
+        @DefaultValue("100000") int max,
+        @DefaultValue("50") int addrSampleSize,
+        @DefaultValue("24h") Duration deleteAfter,
+        @DefaultValue("60") int registrationsPerMinute,
+        @DefaultValue("30") int registrationBurst,
+        @DefaultValue("10000") int trackedHosts) {
+
+    public MembersProperties {
+        if (max < 1 || addrSampleSize < 0 || addrSampleSize > 1000 || registrationsPerMinute < 1
+                || registrationBurst < 1 || trackedHosts < 1) {
+            throw new IllegalArgumentException("invalid tallynet.members settings");
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package net.tallynet.tracker;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Many lightweight members in one process, for the tracker's checks: each listens on its own
+ * 127.0.0.1 port and speaks just enough WebSocket (RFC 6455) to answer a HELLO with HEY. One
+ * selector thread serves them all, so thousands cost a socket each and no thread.
+ */
+public final class FakeMembers implements AutoCloseable {
+    private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    /** What a member does when checked. */
+    public enum Mode { ANSWER, SILENT }
+
+    private final Selector selector;
+    private final List<ServerSocketChannel> servers = new ArrayList<>();
+    private final ConcurrentHashMap<Integer, Mode> modes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, ServerSocketChannel> byPort = new ConcurrentHashMap<>();
+    private final AtomicLong hellosAnswered = new AtomicLong();
+    private final Thread loop;
+    private volatile boolean running = true;
+
+    public FakeMembers(int count) throws IOException {
+        selector = Selector.open();
+        for (int i = 0; i < count; i++) {
+            ServerSocketChannel server = ServerSocketChannel.open();
+            server.bind(new InetSocketAddress("127.0.0.1", 0), 64);
+            server.configureBlocking(false);
+            servers.add(server);
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            modes.put(port, Mode.ANSWER);
+            byPort.put(port, server);
+        }
+        for (ServerSocketChannel server : servers) {
+            server.register(selector, SelectionKey.OP_ACCEPT);
+        }
+        loop = Thread.ofPlatform().name("fake-members").daemon().start(this::run);
+    }
+
+    public List<Integer> ports() {
+        return servers.stream().filter(ServerSocketChannel::isOpen)
+                .map(s -> ((InetSocketAddress) s.socket().getLocalSocketAddress()).getPort()).toList();
+    }
+
+    public void mode(int port, Mode mode) {
+        modes.put(port, mode);
+    }
+
+    /** Stops listening on this port: checks then fail to connect. */
+    public void down(int port) throws IOException {
+        ServerSocketChannel server = byPort.remove(port);
+        if (server != null) {
+            selector.wakeup();
+            server.close();
+        }
+    }
+
+    public long hellosAnswered() {
+        return hellosAnswered.get();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                selector.select(200);
+                for (SelectionKey key : selector.selectedKeys()) {
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key.isAcceptable()) {
+                        accept((ServerSocketChannel) key.channel());
+                    } else if (key.isReadable()) {
+                        read(key);
+                    }
+                }
+                selector.selectedKeys().clear();
+            } catch (IOException | RuntimeException e) {
+                // one broken connection must not stop the others
+            }
+        }
+    }
+
+    private void accept(ServerSocketChannel server) throws IOException {
+        SocketChannel channel = server.accept();
+        if (channel == null) {
+            return;
+        }
+        channel.configureBlocking(false);
+        int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+        channel.register(selector, SelectionKey.OP_READ, new Connection(port));
+    }
+
+    private void read(SelectionKey key) {
+        SocketChannel channel = (SocketChannel) key.channel();
+        Connection connection = (Connection) key.attachment();
+        try {
+            if (channel.read(connection.in) < 0) {
+                close(key);
+                return;
+            }
+            connection.in.flip();
+            boolean open = connection.upgraded ? frames(channel, connection) : upgrade(channel, connection);
+            connection.in.compact();
+            if (!open) {
+                close(key);
+            }
+        } catch (IOException e) {
+            close(key);
+        }
+    }
+
+    private boolean upgrade(SocketChannel channel, Connection connection) throws IOException {
+        String request = StandardCharsets.ISO_8859_1.decode(connection.in.duplicate()).toString();
+        int end = request.indexOf("\r\n\r\n");
+        if (end < 0) {
+            return connection.in.remaining() < connection.in.capacity();
+        }
+        connection.in.position(connection.in.position() + end + 4);
+        String key = null;
+        for (String line : request.substring(0, end).split("\r\n")) {
+            if (line.toLowerCase().startsWith("sec-websocket-key:")) {
+                key = line.substring(line.indexOf(':') + 1).trim();
+            }
+        }
+        if (key == null) {
+            return false;
+        }
+        String accept = Base64.getEncoder().encodeToString(sha1((key + WEBSOCKET_GUID).getBytes(StandardCharsets.ISO_8859_1)));
+        write(channel, ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        connection.upgraded = true;
+        return frames(channel, connection);
+    }
+
+    /** Reads whole client frames (always masked); answers a text frame holding HELLO with HEY. */
+    private boolean frames(SocketChannel channel, Connection connection) throws IOException {
+        ByteBuffer in = connection.in;
+        while (in.remaining() >= 2) {
+            int start = in.position();
+            int opcode = in.get(start) & 0x0f;
+            int length = in.get(start + 1) & 0x7f;
+            int header = 2;
+            if (length == 126) {
+                if (in.remaining() < 4) {
+                    return true;
+                }
+                length = in.getShort(start + 2) & 0xffff;
+                header = 4;
+            } else if (length == 127) {
+                return false; // nothing a check sends is that large
+            }
+            if (in.remaining() < header + 4 + length) {
+                return true;
+            }
+            byte[] mask = new byte[4];
+            in.position(start + header);
+            in.get(mask);
+            byte[] payload = new byte[length];
+            in.get(payload);
+            for (int i = 0; i < length; i++) {
+                payload[i] ^= mask[i % 4];
+            }
+            if (opcode == 0x8) {
+                return false;
+            }
+            if (opcode == 0x1 && new String(payload, StandardCharsets.UTF_8).startsWith("{\"HELLO\"")
+                    && modes.get(connection.port) == Mode.ANSWER) {
+                write(channel, textFrame("{\"HEY\":{}}"));
+                hellosAnswered.incrementAndGet();
+            }
+        }
+        return true;
+    }
+
+    private static byte[] textFrame(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[2 + payload.length];
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) payload.length;
+        System.arraycopy(payload, 0, frame, 2, payload.length);
+        return frame;
+    }
+
+    private static void write(SocketChannel channel, byte[] bytes) throws IOException {
+        ByteBuffer out = ByteBuffer.wrap(bytes);
+        while (out.hasRemaining()) {
+            channel.write(out);
+        }
+    }
+
+    private static void close(SelectionKey key) {
+        key.cancel();
+        try {
+            key.channel().close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    private static byte[] sha1(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-1").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        running = false;
+        selector.wakeup();
+        try {
+            loop.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (ServerSocketChannel server : servers) {
+            server.close();
+        }
+        for (SelectionKey key : selector.keys()) {
+            key.channel().close();
+        }
+        selector.close();
+    }
+
+    private static final class Connection {
+        final int port;
+        final ByteBuffer in = ByteBuffer.allocate(8192);
+        boolean upgraded;
+
+        Connection(int port) {
+            this.port = port;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package net.tallynet.tracker.member;
+
+import static net.tallynet.tracker.TrackerTestSupport.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.tallynet.protocol.message.AddrMessage;
+import net.tallynet.protocol.message.GetAddrMessage;
+import net.tallynet.tracker.TestPeer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Peers that flood or send garbage. Its own tracker: the last test bans 127.0.0.1, which every
+ * test connects from.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tallynet.checks.enabled=false",
+        "tallynet.members.registration-burst=3",
+        "tallynet.members.registrations-per-minute=1"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HostilePeerTest {
+    @TempDir
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) {
+        registry.add("tallynet.data-dir", () -> dataDir.toString());
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    MemberRepository members;
+    @Autowired
+    MeterRegistry meters;
+
+    private final List<TestPeer> peers = new ArrayList<>();
+
+    @AfterEach
+    void disconnect() {
+        peers.forEach(TestPeer::close);
+    }
+
+    @Test
+    @Order(1)
+    void registrationFloodFromOneHostIsRefused() {
+        TestPeer peer = track(TestPeer.handshaken(port, "f100000000000001", 9001));
+        for (int i = 0; i < 3; i++) {
+            peer.send(new GetAddrMessage(9001 + i));
+            assertThat(peer.next()).isInstanceOf(AddrMessage.class);
+        }
+        double before = count(meters, "tallynet.frames.rejected", "reason", "registration_flood");
+        peer.send(new GetAddrMessage(9004));
+        assertThat(peer.nextFrame(Duration.ofMillis(500))).isNull();
+        assertThat(count(meters, "tallynet.frames.rejected", "reason", "registration_flood")).isEqualTo(before + 1);
+        assertThat(members.findByHostAndPort("127.0.0.1", 9004)).isEmpty();
+        assertThat(members.count()).isEqualTo(3);
+    }
+
+    @Test
+    @Order(2)
+    void malformedFramesAreRejectedByReasonChangeNothingAndEndInABan() {
+        long membersBefore = members.count();
+        TestPeer hostile = track(TestPeer.connect(port, "a00000000000000a"));
+        List<String> frames = List.of("nonsense", "[]", "{}", "{\"hello\":{}}", "{\"GETADDR\":[]}",
+                "{\"GETADDR\":{\"port\":\"80\"}}", "{\"GETADDR\":{\"port\":1,\"port\":2}}", "{\"HEY\":{},\"HEY\":{}}",
+                "{\"GETADDR\":{\"port\":99999}}");
+        List<String> reasons = List.of("not_json", "not_an_object", "no_method", "unknown_method",
+                "payload_not_an_object", "wrong_type", "duplicate_field", "several_methods", "out_of_range");
+        List<Double> before = reasons.stream().map(r -> count(meters, "tallynet.frames.rejected", "reason", r)).toList();
+        double bansBefore = meters.find("tallynet.bans").counter().count();
+        frames.forEach(hostile::sendRaw);
+
+        // the 10th rejection reaches the threshold of 100 points
+        hostile.sendRaw("{\"GETADDR\":{\"port\":1.5}}");
+        assertThat(hostile.closeStatus(Duration.ofSeconds(5))).isEqualTo(1008);
+        assertThat(hostile.closeReason()).isEqualTo("misbehaviour:wrong_type");
+        for (int i = 0; i < reasons.size(); i++) {
+            assertThat(count(meters, "tallynet.frames.rejected", "reason", reasons.get(i)))
+                    .as(reasons.get(i)).isGreaterThan(before.get(i));
+        }
+        assertThat(members.count()).isEqualTo(membersBefore);
+        assertThat(meters.find("tallynet.bans").counter().count()).isEqualTo(bansBefore + 1);
+
+        TestPeer again = track(TestPeer.connect(port, "a00000000000000b"));
+        assertThat(again.closeStatus(Duration.ofSeconds(5))).isEqualTo(1008);
+        assertThat(again.closeReason()).isEqualTo("banned");
+    }
+
+    private TestPeer track(TestPeer peer) {
+        peers.add(peer);
+        return peer;
+    }
+}
