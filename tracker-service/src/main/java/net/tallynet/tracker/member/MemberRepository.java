@@ -31,23 +31,23 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
             + "order by random() limit :limit", nativeQuery = true)
     List<Member> sampleActiveExcept(@Param("host") String host, @Param("port") int port, @Param("limit") int limit);
 
-    @Modifying
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Transactional
     @Query("update Member m set m.consecutiveFailures = 0, m.lastSeen = :now where m.id in :ids")
     int recordSuccess(@Param("ids") Collection<Long> ids, @Param("now") Instant now);
 
-    @Modifying
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Transactional
     @Query("update Member m set m.consecutiveFailures = m.consecutiveFailures + 1 where m.id in :ids")
     int recordFailure(@Param("ids") Collection<Long> ids);
 
-    @Modifying
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Transactional
     @Query("update Member m set m.status = net.tallynet.tracker.member.MemberStatus.INACTIVE, m.inactiveSince = :now "
             + "where m.status = net.tallynet.tracker.member.MemberStatus.ACTIVE and m.consecutiveFailures >= :maxFailures")
     int deactivateFailing(@Param("maxFailures") int maxFailures, @Param("now") Instant now);
 
-    @Modifying
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Transactional
     @Query("delete from Member m where m.status = net.tallynet.tracker.member.MemberStatus.INACTIVE "
             + "and m.inactiveSince < :cutoff")
