@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import net.tallynet.tracker.member.MemberAddress;
 import net.tallynet.tracker.member.MemberMetrics;
+import net.tallynet.tracker.member.MemberRegistry;
 import net.tallynet.tracker.member.MemberRepository;
 import net.tallynet.tracker.member.MemberStatus;
 import net.tallynet.tracker.member.MembersProperties;
@@ -41,6 +42,7 @@ public class MemberChecker implements SmartLifecycle {
     private final ChecksProperties properties;
     private final MembersProperties membersProperties;
     private final MemberMetrics memberMetrics;
+    private final MemberRegistry registry;
     private final TransactionTemplate transaction;
     private final Clock clock;
     private final Map<CheckOutcome, Counter> outcomes = new EnumMap<>(CheckOutcome.class);
@@ -48,13 +50,14 @@ public class MemberChecker implements SmartLifecycle {
     private ScheduledExecutorService scheduler;
 
     public MemberChecker(MemberRepository members, HelloCheck check, ChecksProperties properties,
-                         MembersProperties membersProperties, MemberMetrics memberMetrics,
+                         MembersProperties membersProperties, MemberMetrics memberMetrics, MemberRegistry memberRegistry,
                          TransactionTemplate transaction, Clock clock, MeterRegistry registry) {
         this.members = members;
         this.check = check;
         this.properties = properties;
         this.membersProperties = membersProperties;
         this.memberMetrics = memberMetrics;
+        this.registry = memberRegistry;
         this.transaction = transaction;
         this.clock = clock;
         for (CheckOutcome outcome : CheckOutcome.values()) {
@@ -89,6 +92,7 @@ public class MemberChecker implements SmartLifecycle {
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
         int deactivated = record(ok, failed);
+        registry.reloadActive();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         refreshCounts();
         RoundResult result = new RoundResult(active.size(), ok.size(), failed.size(), deactivated, took);
@@ -140,6 +144,7 @@ public class MemberChecker implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
+        registry.reloadActive();
         refreshCounts();
         if (properties.enabled() && scheduler == null) {
             scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("member-checks").factory());

@@ -37,7 +37,7 @@ public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
         }
         registry.register(host, message.port(), peer.remoteHello().nodeId());
         List<AddressEntry> sample = registry.sampleFor(host, message.port()).stream()
-                .map(m -> new AddressEntry(m.host(), m.port(), m.lastSeen().toEpochMilli()))
+                .map(m -> new AddressEntry(m.host(), m.port(), m.lastSeen()))
                 .toList();
         peer.send(new AddrMessage(sample));
     }

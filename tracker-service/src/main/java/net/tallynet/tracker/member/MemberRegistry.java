@@ -22,6 +22,7 @@ public class MemberRegistry {
     private final MemberMetrics metrics;
     private final Clock clock;
     private final Map<String, Bucket> registrationRates;
+    private final ActiveMembers active = new ActiveMembers();
 
     public MemberRegistry(MemberRepository members, MembersProperties properties, MemberMetrics metrics, Clock clock) {
         this.members = members;
@@ -58,6 +59,7 @@ public class MemberRegistry {
         if (existing.isPresent()) {
             boolean wasInactive = existing.get().status() == MemberStatus.INACTIVE;
             existing.get().reactivate(nodeId, now);
+            active.put(new ActiveMembers.ActiveMember(host, port, now.toEpochMilli()));
             metrics.registered(wasInactive ? "reactivated" : "renewed");
             if (wasInactive) {
                 log.info("member {}:{} ({}) registered again: active", host, port, nodeId);
@@ -70,14 +72,20 @@ public class MemberRegistry {
             return false;
         }
         members.save(new Member(host, port, nodeId, now));
+        active.put(new ActiveMembers.ActiveMember(host, port, now.toEpochMilli()));
         metrics.registered("new");
         log.info("member {}:{} ({}) registered", host, port, nodeId);
         return true;
     }
 
     /** Up to {@code addrSampleSize} random active members other than host:port. */
+    public List<ActiveMembers.ActiveMember> sampleFor(String host, int port) {
+        return active.sample(host, port, properties.addrSampleSize());
+    }
+
+    /** Reloads the ADDR index from the database (after a check round changed statuses, and at start). */
     @Transactional(readOnly = true)
-    public List<Member> sampleFor(String host, int port) {
-        return members.sampleActiveExcept(host, port, properties.addrSampleSize());
+    public void reloadActive() {
+        active.replaceAll(members.activeMembers());
     }
 }

@@ -26,10 +26,10 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
             + "where m.status = net.tallynet.tracker.member.MemberStatus.ACTIVE")
     List<MemberAddress> activeAddresses();
 
-    /** A random sample of other active members. RANDOM() exists in both H2 and PostgreSQL. */
-    @Query(value = "select * from members where status = 'ACTIVE' and not (host = :host and port = :port) "
-            + "order by random() limit :limit", nativeQuery = true)
-    List<Member> sampleActiveExcept(@Param("host") String host, @Param("port") int port, @Param("limit") int limit);
+    /** Everything the ADDR index needs about the active members. */
+    @Query("select new net.tallynet.tracker.member.ActiveMembers$ActiveMember(m.host, m.port, m.lastSeen) "
+            + "from Member m where m.status = net.tallynet.tracker.member.MemberStatus.ACTIVE")
+    List<ActiveMembers.ActiveMember> activeMembers();
 
     @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Transactional

@@ -18,16 +18,15 @@ class MemberRepositoryTest {
     private final Instant now = Instant.parse("2026-11-24T12:00:00Z");
 
     @Test
-    void sampleExcludesTheRequesterAndInactiveMembersAndIsBounded() {
+    void activeMembersLeaveOutInactiveOnes() {
         List<Member> saved = members.saveAll(List.of(
                 new Member("127.0.0.1", 1, "0000000000000001", now), new Member("127.0.0.1", 2, "0000000000000002", now),
                 new Member("127.0.0.1", 3, "0000000000000003", now), new Member("127.0.0.2", 1, "0000000000000004", now)));
         markInactive(saved.get(2));
 
-        assertThat(members.sampleActiveExcept("127.0.0.1", 1, 10)).extracting(Member::port, Member::host)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(2, "127.0.0.1"),
-                        org.assertj.core.groups.Tuple.tuple(1, "127.0.0.2"));
-        assertThat(members.sampleActiveExcept("127.0.0.9", 9, 1)).hasSize(1);
+        assertThat(members.activeMembers()).extracting(ActiveMembers.ActiveMember::host, ActiveMembers.ActiveMember::port)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("127.0.0.1", 1),
+                        org.assertj.core.groups.Tuple.tuple("127.0.0.1", 2), org.assertj.core.groups.Tuple.tuple("127.0.0.2", 1));
     }
 
     @Test

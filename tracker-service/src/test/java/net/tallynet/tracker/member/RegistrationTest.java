@@ -49,12 +49,15 @@ class RegistrationTest {
     MemberRepository members;
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    MemberRegistry registry;
 
     private final List<TestPeer> peers = new ArrayList<>();
 
     @BeforeEach
     void emptyTable() {
         members.deleteAll();
+        registry.reloadActive();
     }
 
     @AfterEach
@@ -116,6 +119,7 @@ class RegistrationTest {
             members.recordFailure(List.of(second.id()));
         }
         members.deactivateFailing(3, java.time.Instant.now());
+        registry.reloadActive(); // what the end of a check round does
         assertThat(members.findByHostAndPort("127.0.0.1", 9202).orElseThrow().status()).isEqualTo(MemberStatus.INACTIVE);
 
         TestPeer requester = member("e000000000000003", 9203);

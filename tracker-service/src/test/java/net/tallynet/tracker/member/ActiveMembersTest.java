@@ -1,0 +1,53 @@
+package net.tallynet.tracker.member;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import net.tallynet.tracker.member.ActiveMembers.ActiveMember;
+import org.junit.jupiter.api.Test;
+
+class ActiveMembersTest {
+    private final ActiveMembers index = new ActiveMembers();
+
+    @Test
+    void sampleIsBoundedDistinctAndNeverTheRequester() {
+        index.replaceAll(IntStream.rangeClosed(1, 200).mapToObj(p -> new ActiveMember("127.0.0.1", p, p)).toList());
+        for (int round = 0; round < 50; round++) {
+            List<ActiveMember> sample = index.sample("127.0.0.1", 7, 50);
+            assertThat(sample).hasSize(50).doesNotHaveDuplicates().noneMatch(m -> m.port() == 7);
+        }
+    }
+
+    @Test
+    void largeShareStillExcludesTheRequester() {
+        index.replaceAll(IntStream.rangeClosed(1, 10).mapToObj(p -> new ActiveMember("127.0.0.1", p, p)).toList());
+        assertThat(index.sample("127.0.0.1", 3, 50)).hasSize(9).doesNotHaveDuplicates().noneMatch(m -> m.port() == 3);
+        assertThat(index.sample("127.0.0.9", 3, 8)).hasSize(8).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void samplesDifferBetweenCalls() {
+        index.replaceAll(IntStream.rangeClosed(1, 100).mapToObj(p -> new ActiveMember("127.0.0.1", p, p)).toList());
+        Set<List<ActiveMember>> seen = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            seen.add(index.sample("127.0.0.1", 1, 5));
+        }
+        assertThat(seen).hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void putUpdatesAnExistingAddressInPlace() {
+        index.put(new ActiveMember("127.0.0.1", 1, 5));
+        index.put(new ActiveMember("127.0.0.1", 1, 9));
+        assertThat(index.size()).isEqualTo(1);
+        assertThat(index.sample("127.0.0.9", 9, 5)).containsExactly(new ActiveMember("127.0.0.1", 1, 9));
+    }
+
+    @Test
+    void emptyIndexGivesAnEmptySample() {
+        assertThat(index.sample("127.0.0.1", 1, 50)).isEmpty();
+    }
+}
