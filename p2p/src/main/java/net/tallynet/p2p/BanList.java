@@ -2,7 +2,6 @@ package net.tallynet.p2p;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,12 +16,7 @@ public final class BanList {
     public BanList(P2pProperties properties, Clock clock) {
         this.properties = properties;
         this.clock = clock;
-        this.bannedUntil = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-                return size() > properties.maxBannedAddresses();
-            }
-        };
+        this.bannedUntil = BoundedMaps.evictingEldest(properties.maxBannedAddresses(), false);
     }
 
     public synchronized void ban(String host) {

@@ -4,9 +4,9 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.tallynet.p2p.BoundedMaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -30,12 +30,7 @@ public class MemberRegistry {
         this.metrics = metrics;
         this.clock = clock;
         // least recently used hosts are forgotten first: the map cannot grow past trackedHosts
-        this.registrationRates = new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-                return size() > properties.trackedHosts();
-            }
-        };
+        this.registrationRates = BoundedMaps.evictingEldest(properties.trackedHosts(), true);
     }
 
     /** Whether this host may register now; false means the registration is a flood and must be refused. */

@@ -4,27 +4,20 @@ import static net.tallynet.tracker.TrackerTestSupport.count;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import net.tallynet.protocol.message.AddrMessage;
 import net.tallynet.protocol.message.AddressEntry;
 import net.tallynet.protocol.message.GetAddrMessage;
 import net.tallynet.tracker.FakeMembers;
+import net.tallynet.tracker.RunningTrackerTest;
 import net.tallynet.tracker.TestPeer;
 import net.tallynet.tracker.member.Member;
-import net.tallynet.tracker.member.MemberRepository;
 import net.tallynet.tracker.member.MemberStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The scheduled checks against real listening members: answering ones stay active, silent and
@@ -35,15 +28,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "tallynet.checks.initial-delay=100ms",
         "tallynet.checks.timeout=500ms",
         "tallynet.checks.max-failures=3"})
-class MemberChecksTest {
-    @TempDir
-    static Path dataDir;
+class MemberChecksTest extends RunningTrackerTest {
     static FakeMembers fake;
-
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("tallynet.data-dir", () -> dataDir.toString());
-    }
 
     @BeforeAll
     static void startMembers() throws Exception {
@@ -55,12 +41,6 @@ class MemberChecksTest {
         fake.close();
     }
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    MemberRepository members;
-    @Autowired
-    MeterRegistry meters;
 
     @Test
     void silentAndUnreachableMembersBecomeInactiveAfterThreeChecksAndComeBackOnReRegistration() throws Exception {

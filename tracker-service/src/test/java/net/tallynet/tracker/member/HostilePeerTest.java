@@ -3,25 +3,19 @@ package net.tallynet.tracker.member;
 import static net.tallynet.tracker.TrackerTestSupport.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import net.tallynet.protocol.message.AddrMessage;
 import net.tallynet.protocol.message.GetAddrMessage;
+import net.tallynet.tracker.RunningTrackerTest;
 import net.tallynet.tracker.TestPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * Peers that flood or send garbage. Its own tracker: the last test bans 127.0.0.1, which every
@@ -32,21 +26,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "tallynet.members.registration-burst=3",
         "tallynet.members.registrations-per-minute=1"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class HostilePeerTest {
-    @TempDir
-    static Path dataDir;
+class HostilePeerTest extends RunningTrackerTest {
 
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("tallynet.data-dir", () -> dataDir.toString());
-    }
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    MemberRepository members;
-    @Autowired
-    MeterRegistry meters;
 
     private final List<TestPeer> peers = new ArrayList<>();
 

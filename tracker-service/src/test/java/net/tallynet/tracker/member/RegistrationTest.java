@@ -4,8 +4,6 @@ import static net.tallynet.tracker.TrackerTestSupport.count;
 import static net.tallynet.tracker.TrackerTestSupport.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,37 +16,21 @@ import net.tallynet.protocol.message.BroadcastBlockMessage;
 import net.tallynet.protocol.message.GetAddrMessage;
 import net.tallynet.protocol.message.HelloMessage;
 import net.tallynet.protocol.message.Message;
+import net.tallynet.tracker.RunningTrackerTest;
 import net.tallynet.tracker.TestPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** Registration, ADDR and hostile frames, over real WebSockets on loopback against a running tracker. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "tallynet.checks.enabled=false",
         "tallynet.members.addr-sample-size=5",
         "tallynet.members.registration-burst=1000"})
-class RegistrationTest {
-    @TempDir
-    static Path dataDir;
+class RegistrationTest extends RunningTrackerTest {
 
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("tallynet.data-dir", () -> dataDir.toString());
-    }
-
-    @LocalServerPort
-    int port;
-    @Autowired
-    MemberRepository members;
-    @Autowired
-    MeterRegistry meters;
     @Autowired
     MemberRegistry registry;
 

@@ -1,0 +1,35 @@
+package net.tallynet.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The node starts as a process would: its H2 file lands in the data directory and it reports healthy. */
+class NodeApplicationTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void startsWithItsDatabaseInTheDataDirectoryAndReportsHealthy() throws Exception {
+        try (ConfigurableApplicationContext node = new SpringApplicationBuilder(NodeApplication.class)
+                .run("--server.port=0", "--tallynet.data-dir=" + dataDir)) {
+            int port = ((WebServerApplicationContext) node).getWebServer().getPort();
+            HttpResponse<String> health = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"");
+            assertThat(Files.exists(dataDir.resolve("node.mv.db"))).isTrue();
+        }
+    }
+}
