@@ -130,14 +130,22 @@ class PeerSessionTest {
 
     @Test
     void floodBeyondTheBurstIsDisconnected() {
-        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        // a burst of 5 refilled at 1/s: the 6th message within a second is over the limit, however slow the machine
+        P2pProperties d = P2pProperties.defaults();
+        P2pProperties strict = new P2pProperties(d.handshakeTimeout(), d.rejectionPenalty(), d.misbehaviourThreshold(),
+                d.banDuration(), d.maxBannedAddresses(), 1, 5, d.sendBufferBytes(), d.sendTimeLimit(), d.maxInbound(),
+                d.maxFrameBytes());
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET, strict);
         InMemoryConnection toPeer = new InMemoryConnection(Direction.INBOUND, "127.0.0.3");
         PeerSession session = new PeerSession(toPeer, b.context);
         session.onFrame(new FrameCodec().encode(helloOf("cccccccccccccccc", DEVNET)));
-        for (int i = 0; i < b.context.properties().messageBurst() + 5 && toPeer.closedWith == null; i++) {
+        for (int i = 0; i < 4; i++) {
             session.onFrame("{\"HEY\":{}}");
         }
+        assertThat(toPeer.closedWith).isNull();
+        session.onFrame("{\"HEY\":{}}");
         assertThat(toPeer.closedWith).isEqualTo(CloseReason.RATE_LIMITED);
+        assertThat(rejected(b, "rate_limited")).isEqualTo(1.0);
     }
 
     @Test
@@ -220,6 +228,10 @@ class PeerSessionTest {
         final PeerContext context;
 
         Side(String nodeId, String network) {
+            this(nodeId, network, P2pProperties.defaults());
+        }
+
+        Side(String nodeId, String network, P2pProperties properties) {
             this.nodeId = nodeId;
             this.network = network;
             MessageHandler<GetAddrMessage> getAddr = new MessageHandler<>() {
@@ -234,7 +246,7 @@ class PeerSessionTest {
                 }
             };
             this.context = new PeerContext(this, new FrameCodec(), new MessageHandlers(List.of(getAddr)), registry,
-                    bans, new P2pMetrics(meters), P2pProperties.defaults(), scheduler, PeerListener.NONE);
+                    bans, new P2pMetrics(meters), properties, scheduler, PeerListener.NONE);
         }
 
         @Override
