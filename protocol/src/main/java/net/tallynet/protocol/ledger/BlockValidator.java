@@ -1,0 +1,138 @@
+package net.tallynet.protocol.ledger;
+
+import static net.tallynet.protocol.ledger.ValidationReason.BAD_BLOCK_HASH;
+import static net.tallynet.protocol.ledger.ValidationReason.BAD_COINBASE_INDEX;
+import static net.tallynet.protocol.ledger.ValidationReason.BAD_MERKLE_ROOT;
+import static net.tallynet.protocol.ledger.ValidationReason.BAD_PROOF_OF_WORK;
+import static net.tallynet.protocol.ledger.ValidationReason.DUPLICATE_TRANSACTION;
+import static net.tallynet.protocol.ledger.ValidationReason.MISPLACED_COINBASE;
+import static net.tallynet.protocol.ledger.ValidationReason.MISSING_COINBASE;
+import static net.tallynet.protocol.ledger.ValidationReason.OVERSIZED_BLOCK;
+import static net.tallynet.protocol.ledger.ValidationReason.TIME_NOT_AFTER_MEDIAN;
+import static net.tallynet.protocol.ledger.ValidationReason.TIME_TOO_FAR_IN_FUTURE;
+import static net.tallynet.protocol.ledger.ValidationReason.WRONG_COINBASE_AMOUNT;
+import static net.tallynet.protocol.ledger.ValidationReason.WRONG_NUMBER;
+import static net.tallynet.protocol.ledger.ValidationReason.WRONG_PREVIOUS;
+import static net.tallynet.protocol.ledger.ValidationReason.WRONG_TARGET;
+
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The block rules, in three steps a node runs in order: {@link #checkStateless} when a block
+ * arrives, {@link #checkContext} once its parent is known, {@link #connect} when it joins the best
+ * chain (which needs the unspent outputs and yields the undo data).
+ */
+public final class BlockValidator {
+    private final ChainParams params;
+    private final String networkId;
+    private final Clock clock;
+
+    public BlockValidator(ChainParams params, String networkId, Clock clock) {
+        this.params = params;
+        this.networkId = networkId;
+        this.clock = clock;
+    }
+
+    /**
+     * What a block's parent says about it.
+     *
+     * @param expectedTarget  {@link Difficulty#expectedTarget} for this block
+     * @param medianTimePast  median time of the last {@code medianTimeSpan} blocks up to the parent
+     */
+    public record ParentContext(long number, String hash, String expectedTarget, long medianTimePast) {
+    }
+
+    public void checkStateless(Block block) throws InvalidLedgerObjectException {
+        if (!block.hash().equals(CanonicalEncoding.blockHash(block))) {
+            throw new InvalidLedgerObjectException(BAD_BLOCK_HASH, "block " + block.hash() + " hashes to something else");
+        }
+        if (!Difficulty.meetsTarget(block.hash(), block.target())) {
+            throw new InvalidLedgerObjectException(BAD_PROOF_OF_WORK, "hash " + block.hash() + " above target " + block.target());
+        }
+        long latest = clock.millis() + params.maxFutureDrift().toMillis();
+        if (block.time() > latest) {
+            throw new InvalidLedgerObjectException(TIME_TOO_FAR_IN_FUTURE, "block time " + block.time() + " is after "
+                    + latest);
+        }
+        List<Transaction> transactions = block.transactions();
+        Transaction coinbase = transactions.getFirst();
+        if (!coinbase.isCoinbase()) {
+            throw new InvalidLedgerObjectException(MISSING_COINBASE, "the first transaction is not a coinbase");
+        }
+        if (coinbase.inputs().getFirst().index() != block.number()) {
+            throw new InvalidLedgerObjectException(BAD_COINBASE_INDEX, "coinbase index "
+                    + coinbase.inputs().getFirst().index() + " in block " + block.number());
+        }
+        if (!coinbase.id().equals(CanonicalEncoding.transactionId(coinbase))) {
+            throw new InvalidLedgerObjectException(ValidationReason.BAD_TRANSACTION_ID, "coinbase has another id");
+        }
+        SpendRules.sumOutputs(coinbase);
+        Set<String> ids = new HashSet<>();
+        long size = CanonicalEncoding.HEADER_BYTES;
+        for (int i = 0; i < transactions.size(); i++) {
+            Transaction tx = transactions.get(i);
+            if (!ids.add(tx.id())) {
+                throw new InvalidLedgerObjectException(DUPLICATE_TRANSACTION, "transaction " + tx.id() + " appears twice");
+            }
+            if (i > 0) {
+                if (tx.isCoinbase()) {
+                    throw new InvalidLedgerObjectException(MISPLACED_COINBASE, "a second coinbase at position " + i);
+                }
+                SpendRules.checkStateless(tx);
+            }
+            size += CanonicalEncoding.transaction(tx, true).length;
+            if (size > params.maxBlockBytes()) {
+                throw new InvalidLedgerObjectException(OVERSIZED_BLOCK, "block is over " + params.maxBlockBytes() + " bytes");
+            }
+        }
+        String merkleRoot = CanonicalEncoding.merkleRoot(transactions.stream().map(Transaction::id).toList());
+        if (!merkleRoot.equals(block.merkleRoot())) {
+            throw new InvalidLedgerObjectException(BAD_MERKLE_ROOT, "merkle root is " + merkleRoot);
+        }
+    }
+
+    public void checkContext(Block block, ParentContext parent) throws InvalidLedgerObjectException {
+        if (!block.previousHash().equals(parent.hash())) {
+            throw new InvalidLedgerObjectException(WRONG_PREVIOUS, "block's parent is " + block.previousHash());
+        }
+        if (block.number() != parent.number() + 1) {
+            throw new InvalidLedgerObjectException(WRONG_NUMBER, "block " + block.number() + " after block " + parent.number());
+        }
+        if (!block.target().equals(parent.expectedTarget())) {
+            throw new InvalidLedgerObjectException(WRONG_TARGET, "target " + block.target() + ", expected "
+                    + parent.expectedTarget());
+        }
+        if (block.time() <= parent.medianTimePast()) {
+            throw new InvalidLedgerObjectException(TIME_NOT_AFTER_MEDIAN, "block time " + block.time()
+                    + " is not after the median " + parent.medianTimePast());
+        }
+    }
+
+    /** Applies every transaction to {@code chain}; returns what changed (the undo data). Nothing is written. */
+    public UtxoChanges connect(Block block, UtxoView chain) throws InvalidLedgerObjectException {
+        BlockUtxoView view = new BlockUtxoView(chain);
+        List<Transaction> transactions = block.transactions();
+        long fees = 0;
+        for (int i = 1; i < transactions.size(); i++) {
+            fees += SpendRules.apply(transactions.get(i), view, block.number(), networkId, params);
+        }
+        Transaction coinbase = transactions.getFirst();
+        long claimed = SpendRules.sumOutputs(coinbase);
+        long allowed = params.rewardAt(block.number()) + fees;
+        if (claimed > allowed) {
+            throw new InvalidLedgerObjectException(WRONG_COINBASE_AMOUNT, "coinbase claims " + claimed + ", at most "
+                    + allowed + " (reward and fees)");
+        }
+        SpendRules.createOutputs(coinbase, view, block.number(), true);
+        return view.changes(fees);
+    }
+
+    /** The median time of the given block times (any order): what {@link ParentContext#medianTimePast} needs. */
+    public static long medianTime(List<Long> times) {
+        List<Long> sorted = times.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+}

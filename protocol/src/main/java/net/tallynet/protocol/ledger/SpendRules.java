@@ -1,0 +1,100 @@
+package net.tallynet.protocol.ledger;
+
+import static net.tallynet.protocol.ledger.ValidationReason.AMOUNT_OVERFLOW;
+import static net.tallynet.protocol.ledger.ValidationReason.BAD_SIGNATURE;
+import static net.tallynet.protocol.ledger.ValidationReason.BAD_TRANSACTION_ID;
+import static net.tallynet.protocol.ledger.ValidationReason.DOUBLE_SPEND;
+import static net.tallynet.protocol.ledger.ValidationReason.IMMATURE_COINBASE;
+import static net.tallynet.protocol.ledger.ValidationReason.KEY_ADDRESS_MISMATCH;
+import static net.tallynet.protocol.ledger.ValidationReason.MISPLACED_COINBASE;
+import static net.tallynet.protocol.ledger.ValidationReason.OUTPUTS_EXCEED_INPUTS;
+import static net.tallynet.protocol.ledger.ValidationReason.UNKNOWN_INPUT;
+
+import java.util.HashSet;
+import java.util.Set;
+import net.tallynet.protocol.Limits;
+import net.tallynet.protocol.crypto.Ed25519Keys;
+import net.tallynet.protocol.crypto.Hashes;
+
+/** The rules of one ordinary (non-coinbase) transaction, for blocks and for the mempool alike. */
+final class SpendRules {
+    private SpendRules() {
+    }
+
+    /** Checks that need only the transaction: its id, its shape, its amounts. */
+    static void checkStateless(Transaction tx) throws InvalidLedgerObjectException {
+        if (!tx.id().equals(CanonicalEncoding.transactionId(tx))) {
+            throw new InvalidLedgerObjectException(BAD_TRANSACTION_ID, "transaction " + tx.id() + " has another id");
+        }
+        Set<String> outpoints = new HashSet<>();
+        for (TxInput input : tx.inputs()) {
+            if (input.isCoinbase()) {
+                throw new InvalidLedgerObjectException(MISPLACED_COINBASE, "coinbase input in transaction " + tx.id());
+            }
+            if (!outpoints.add(input.txId() + ":" + input.index())) {
+                throw new InvalidLedgerObjectException(DOUBLE_SPEND, "transaction " + tx.id() + " spends "
+                        + input.txId() + ":" + input.index() + " twice");
+            }
+        }
+        sumOutputs(tx);
+    }
+
+    static long sumOutputs(Transaction tx) throws InvalidLedgerObjectException {
+        long total = 0;
+        for (TxOutput output : tx.outputs()) {
+            total += output.amount();
+            if (total > Limits.MAX_MONEY) {
+                throw new InvalidLedgerObjectException(AMOUNT_OVERFLOW, "outputs of " + tx.id() + " exceed 21 million coins");
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Spends the transaction's inputs from {@code view} at block height {@code height} and creates its
+     * outputs; returns the fee. Stateless checks must have passed.
+     */
+    static long apply(Transaction tx, BlockUtxoView view, long height, String networkId, ChainParams params)
+            throws InvalidLedgerObjectException {
+        byte[] digest = TransactionSigner.digest(networkId, tx.inputs(), tx.outputs());
+        long in = 0;
+        for (TxInput input : tx.inputs()) {
+            String outpoint = input.txId() + ":" + input.index();
+            if (view.isSpent(input.txId(), input.index())) {
+                throw new InvalidLedgerObjectException(DOUBLE_SPEND, outpoint + " is spent twice in this block");
+            }
+            Utxo utxo = view.find(input.txId(), input.index()).orElseThrow(() ->
+                    new InvalidLedgerObjectException(UNKNOWN_INPUT, outpoint + " is not an unspent output"));
+            if (utxo.coinbase() && height - utxo.height() < params.coinbaseMaturity()) {
+                throw new InvalidLedgerObjectException(IMMATURE_COINBASE, outpoint + " is a coinbase output of block "
+                        + utxo.height() + ", spendable from block " + (utxo.height() + params.coinbaseMaturity()));
+            }
+            if (!Ed25519Keys.address(Hashes.fromHex(input.publicKey())).equals(utxo.address())) {
+                throw new InvalidLedgerObjectException(KEY_ADDRESS_MISMATCH, "the key spending " + outpoint
+                        + " is not the one its address belongs to");
+            }
+            if (!TransactionSigner.verify(digest, input)) {
+                throw new InvalidLedgerObjectException(BAD_SIGNATURE, "bad signature spending " + outpoint);
+            }
+            in += utxo.amount();
+            if (in > Limits.MAX_MONEY) {
+                throw new InvalidLedgerObjectException(AMOUNT_OVERFLOW, "inputs of " + tx.id() + " exceed 21 million coins");
+            }
+            view.spend(utxo);
+        }
+        long out = sumOutputs(tx);
+        if (out > in) {
+            throw new InvalidLedgerObjectException(OUTPUTS_EXCEED_INPUTS, "transaction " + tx.id() + " pays " + out
+                    + " from " + in);
+        }
+        createOutputs(tx, view, height, false);
+        return in - out;
+    }
+
+    static void createOutputs(Transaction tx, BlockUtxoView view, long height, boolean coinbase) {
+        for (int i = 0; i < tx.outputs().size(); i++) {
+            TxOutput output = tx.outputs().get(i);
+            view.create(new Utxo(tx.id(), i, output.address(), output.amount(), height, coinbase));
+        }
+    }
+}

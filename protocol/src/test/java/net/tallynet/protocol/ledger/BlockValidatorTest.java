@@ -1,0 +1,274 @@
+package net.tallynet.protocol.ledger;
+
+import static net.tallynet.protocol.ledger.LedgerFixture.NETWORK;
+import static net.tallynet.protocol.ledger.LedgerFixture.PARAMS;
+import static net.tallynet.protocol.ledger.LedgerFixture.T0;
+import static net.tallynet.protocol.ledger.LedgerFixture.address;
+import static net.tallynet.protocol.ledger.LedgerFixture.mine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import net.tallynet.protocol.Limits;
+import net.tallynet.protocol.crypto.Hashes;
+import net.tallynet.protocol.ledger.TransactionSigner.Spend;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BlockValidatorTest {
+    private final Clock clock = Clock.fixed(Instant.ofEpochMilli(T0 + 3_600_000), ZoneOffset.UTC);
+    private final BlockValidator validator = new BlockValidator(PARAMS, NETWORK, clock);
+    private LedgerFixture f;
+    private Transaction firstCoinbase;
+
+    @BeforeEach
+    void chainWithMaturedCoinbase() throws Exception {
+        f = new LedgerFixture();
+        f.grow(3, validator); // blocks 1..3; block 1's coinbase (to alice) matures at block 3 (maturity 2)
+        firstCoinbase = f.chain.get(1).transactions().getFirst();
+    }
+
+    private Transaction payBob(long amount, long change) {
+        return TransactionSigner.sign(NETWORK, List.of(new Spend(firstCoinbase.id(), 0, f.alice)),
+                List.of(new TxOutput(address(f.bob), amount), new TxOutput(address(f.alice), change)));
+    }
+
+    private ValidationReason reasonOf(ThrowingRunnable check) {
+        try {
+            check.run();
+        } catch (InvalidLedgerObjectException e) {
+            return e.reason();
+        }
+        throw new AssertionError("no rule refused it");
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws InvalidLedgerObjectException;
+    }
+
+    private ValidationReason connectReason(Block block) {
+        return reasonOf(() -> f.connect(block, validator));
+    }
+
+    @Test
+    void spendingAMaturedCoinbaseConnectsAndYieldsUndoData() throws Exception {
+        Transaction payment = payBob(1_000_000_000L, 3_999_000_000L); // fee 1,000,000
+        UtxoChanges changes = f.connect(f.next(List.of(payment), 1_000_000), validator);
+
+        assertThat(changes.fees()).isEqualTo(1_000_000);
+        assertThat(changes.spent()).extracting(Utxo::txId).containsExactly(firstCoinbase.id());
+        assertThat(changes.created()).extracting(Utxo::address)
+                .containsExactly(address(f.bob), address(f.alice), address(f.alice));
+        assertThat(f.utxos.find(firstCoinbase.id(), 0)).isEmpty();
+        assertThat(f.utxos.find(payment.id(), 0)).hasValueSatisfying(u -> assertThat(u.amount()).isEqualTo(1_000_000_000L));
+    }
+
+    @Test
+    void outputCreatedEarlierInTheBlockCanBeSpentLaterInIt() throws Exception {
+        Transaction payment = payBob(1_000_000_000L, 4_000_000_000L);
+        Transaction onward = TransactionSigner.sign(NETWORK, List.of(new Spend(payment.id(), 0, f.bob)),
+                List.of(new TxOutput(address(f.alice), 1_000_000_000L)));
+        UtxoChanges changes = f.connect(f.next(List.of(payment, onward), 0), validator);
+        // payment's first output never reaches the chain: created and spent inside the block
+        assertThat(changes.created()).noneMatch(u -> u.txId().equals(payment.id()) && u.index() == 0);
+        assertThat(changes.spent()).hasSize(1);
+    }
+
+    @Test
+    void rejectsBlockWhoseHashFieldIsNotItsHash() {
+        Block good = f.next(List.of(), 0);
+        Block forged = new Block(good.number(), "00".repeat(32), good.previousHash(), good.merkleRoot(), good.time(),
+                good.target(), good.nonce(), good.transactions());
+        assertThat(connectReason(forged)).isEqualTo(ValidationReason.BAD_BLOCK_HASH);
+    }
+
+    @Test
+    void rejectsHashAboveTarget() {
+        Block good = f.next(List.of(), 0);
+        String hard = "0000000000000000000000000000000000000000000000000000000000000001";
+        Block unworked = Block.of(good.number(), good.previousHash(), good.time(), hard, 0, good.transactions());
+        assertThat(connectReason(unworked)).isEqualTo(ValidationReason.BAD_PROOF_OF_WORK);
+    }
+
+    @Test
+    void rejectsTargetOtherThanExpected() {
+        Block good = f.next(List.of(), 0);
+        Block easier = mine(Block.of(good.number(), good.previousHash(), good.time(), "f".repeat(64), 0, good.transactions()));
+        assertThat(connectReason(easier)).isEqualTo(ValidationReason.WRONG_TARGET);
+    }
+
+    @Test
+    void rejectsBadMerkleRoot() {
+        Block good = f.next(List.of(), 0);
+        String root = "ab".repeat(32);
+        Block bad = mine(new Block(good.number(), CanonicalEncoding.blockHash(good.number(), good.previousHash(), root,
+                good.time(), good.target(), 0), good.previousHash(), root, good.time(), good.target(), 0, good.transactions()));
+        assertThat(connectReason(bad)).isEqualTo(ValidationReason.BAD_MERKLE_ROOT);
+    }
+
+    @Test
+    void rejectsTimeTooFarInTheFuture() {
+        Block good = f.next(List.of(), 0);
+        long future = clock.millis() + PARAMS.maxFutureDrift().toMillis() + 1;
+        Block late = mine(Block.of(good.number(), good.previousHash(), future, good.target(), 0, good.transactions()));
+        assertThat(connectReason(late)).isEqualTo(ValidationReason.TIME_TOO_FAR_IN_FUTURE);
+    }
+
+    @Test
+    void rejectsTimeNotAfterTheMedianOfRecentBlocks() {
+        Block good = f.next(List.of(), 0);
+        Block early = mine(Block.of(good.number(), good.previousHash(), T0 + 1000, good.target(), 0, good.transactions()));
+        assertThat(connectReason(early)).isEqualTo(ValidationReason.TIME_NOT_AFTER_MEDIAN);
+    }
+
+    @Test
+    void rejectsWrongParentAndWrongNumber() {
+        Block good = f.next(List.of(), 0);
+        Block orphan = mine(Block.of(good.number(), "cd".repeat(32), good.time(), good.target(), 0, good.transactions()));
+        assertThat(connectReason(orphan)).isEqualTo(ValidationReason.WRONG_PREVIOUS);
+        long skip = good.number() + 1;
+        Block skipped = mine(Block.of(skip, good.previousHash(), good.time(), good.target(), 0,
+                List.of(f.coinbase(skip, address(f.alice), 1))));
+        assertThat(connectReason(skipped)).isEqualTo(ValidationReason.WRONG_NUMBER);
+    }
+
+    @Test
+    void rejectsBlocksWithoutAProperCoinbase() {
+        Block good = f.next(List.of(payBob(1, 1)), 0);
+        long n = good.number();
+        List<Transaction> noCoinbase = good.transactions().subList(1, 2);
+        assertThat(connectReason(mine(Block.of(n, good.previousHash(), good.time(), good.target(), 0, noCoinbase))))
+                .isEqualTo(ValidationReason.MISSING_COINBASE);
+        List<Transaction> twoCoinbases = List.of(good.transactions().getFirst(), f.coinbase(n + 7, address(f.bob), 1));
+        assertThat(connectReason(mine(Block.of(n, good.previousHash(), good.time(), good.target(), 0, twoCoinbases))))
+                .isEqualTo(ValidationReason.MISPLACED_COINBASE);
+        List<Transaction> wrongIndex = List.of(f.coinbase(n + 1, address(f.alice), 1));
+        assertThat(connectReason(mine(Block.of(n, good.previousHash(), good.time(), good.target(), 0, wrongIndex))))
+                .isEqualTo(ValidationReason.BAD_COINBASE_INDEX);
+    }
+
+    @Test
+    void rejectsCoinbaseClaimingMoreThanRewardAndFees() {
+        Transaction payment = payBob(1_000_000_000L, 3_999_000_000L); // fee 1,000,000
+        assertThat(connectReason(f.next(List.of(payment), 1_000_001))).isEqualTo(ValidationReason.WRONG_COINBASE_AMOUNT);
+    }
+
+    @Test
+    void rejectsDuplicateTransaction() {
+        Transaction payment = payBob(1, 1);
+        assertThat(connectReason(f.next(List.of(payment, payment), 0))).isEqualTo(ValidationReason.DUPLICATE_TRANSACTION);
+    }
+
+    @Test
+    void rejectsTransactionWhoseIdFieldIsNotItsId() {
+        Transaction payment = payBob(1, 1);
+        Transaction forged = new Transaction("ef".repeat(32), payment.inputs(), payment.outputs());
+        assertThat(connectReason(f.next(List.of(forged), 0))).isEqualTo(ValidationReason.BAD_TRANSACTION_ID);
+    }
+
+    @Test
+    void rejectsOversizedBlock() {
+        ChainParams small = new ChainParams(PARAMS.targetBlockTime(), 0, PARAMS.initialTarget(), PARAMS.maxTarget(),
+                PARAMS.blockReward(), 0, PARAMS.coinbaseMaturity(), 1000, PARAMS.maxFutureDrift(), PARAMS.medianTimeSpan());
+        List<Transaction> many = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            many.add(payBob(1 + i, 1));
+        }
+        BlockValidator strict = new BlockValidator(small, NETWORK, clock);
+        assertThat(reasonOf(() -> strict.checkStateless(f.next(many, 0)))).isEqualTo(ValidationReason.OVERSIZED_BLOCK);
+    }
+
+    @Test
+    void rejectsOutputsSummingPastTheMoneySupply() {
+        Transaction overflowing = TransactionSigner.sign(NETWORK, List.of(new Spend(firstCoinbase.id(), 0, f.alice)),
+                List.of(new TxOutput(address(f.bob), Limits.MAX_MONEY), new TxOutput(address(f.bob), Limits.MAX_MONEY)));
+        assertThat(connectReason(f.next(List.of(overflowing), 0))).isEqualTo(ValidationReason.AMOUNT_OVERFLOW);
+    }
+
+    @Test
+    void rejectsUnknownAndAlreadySpentInputs() throws Exception {
+        Transaction nowhere = TransactionSigner.sign(NETWORK, List.of(new Spend("12".repeat(32), 0, f.alice)),
+                List.of(new TxOutput(address(f.bob), 1)));
+        assertThat(connectReason(f.next(List.of(nowhere), 0))).isEqualTo(ValidationReason.UNKNOWN_INPUT);
+
+        f.connect(f.next(List.of(payBob(1, 1)), 4_999_999_998L), validator);
+        Transaction again = payBob(2, 2);
+        assertThat(connectReason(f.next(List.of(again), 0))).isEqualTo(ValidationReason.UNKNOWN_INPUT);
+    }
+
+    @Test
+    void rejectsDoubleSpendInsideABlockAndInsideATransaction() {
+        Transaction first = payBob(1, 1);
+        Transaction second = payBob(2, 2);
+        assertThat(connectReason(f.next(List.of(first, second), 0))).isEqualTo(ValidationReason.DOUBLE_SPEND);
+        Transaction twice = TransactionSigner.sign(NETWORK, List.of(new Spend(firstCoinbase.id(), 0, f.alice),
+                new Spend(firstCoinbase.id(), 0, f.alice)), List.of(new TxOutput(address(f.bob), 1)));
+        assertThat(connectReason(f.next(List.of(twice), 0))).isEqualTo(ValidationReason.DOUBLE_SPEND);
+    }
+
+    @Test
+    void rejectsImmatureCoinbaseSpend() {
+        Transaction coinbaseOfBlock3 = f.chain.get(3).transactions().getFirst();
+        Transaction early = TransactionSigner.sign(NETWORK, List.of(new Spend(coinbaseOfBlock3.id(), 0, f.alice)),
+                List.of(new TxOutput(address(f.bob), 1)));
+        assertThat(connectReason(f.next(List.of(early), 0))).isEqualTo(ValidationReason.IMMATURE_COINBASE);
+    }
+
+    @Test
+    void rejectsSpendByAnotherKey() {
+        Transaction theft = TransactionSigner.sign(NETWORK, List.of(new Spend(firstCoinbase.id(), 0, f.bob)),
+                List.of(new TxOutput(address(f.bob), 1)));
+        assertThat(connectReason(f.next(List.of(theft), 0))).isEqualTo(ValidationReason.KEY_ADDRESS_MISMATCH);
+    }
+
+    @Test
+    void rejectsBadSignatures() {
+        Transaction payment = payBob(1, 1);
+        TxInput input = payment.inputs().getFirst();
+        byte[] signature = Hashes.fromHex(input.signature());
+        signature[5] ^= 1;
+        Transaction tampered = Transaction.of(List.of(new TxInput(input.txId(), input.index(), input.publicKey(),
+                Hashes.hex(signature))), payment.outputs());
+        assertThat(connectReason(f.next(List.of(tampered), 0))).isEqualTo(ValidationReason.BAD_SIGNATURE);
+
+        Transaction otherNetwork = TransactionSigner.sign(Genesis.networkId("testnet"),
+                List.of(new Spend(firstCoinbase.id(), 0, f.alice)), List.of(new TxOutput(address(f.bob), 1)));
+        assertThat(connectReason(f.next(List.of(otherNetwork), 0))).isEqualTo(ValidationReason.BAD_SIGNATURE);
+
+        Transaction changedOutputs = Transaction.of(payment.inputs(), List.of(new TxOutput(address(f.bob), 2)));
+        assertThat(connectReason(f.next(List.of(changedOutputs), 0))).isEqualTo(ValidationReason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void rejectsOutputsAboveInputs() {
+        assertThat(connectReason(f.next(List.of(payBob(5_000_000_000L, 1)), 0)))
+                .isEqualTo(ValidationReason.OUTPUTS_EXCEED_INPUTS);
+    }
+
+    @Test
+    void rejectedBlockLeavesTheUnspentOutputsUntouched() {
+        int before = f.utxos.byOutpoint.size();
+        connectReason(f.next(List.of(payBob(1, 1), payBob(5_000_000_000L, 1)), 0));
+        assertThat(f.utxos.byOutpoint).hasSize(before).containsKey(firstCoinbase.id() + ":0");
+    }
+
+    @Test
+    void mempoolCheckReturnsTheFeeAndRefusesCoinbases() throws Exception {
+        TransactionValidator mempool = new TransactionValidator(PARAMS, NETWORK);
+        assertThat(mempool.check(payBob(1_000, 4_999_998_000L), f.utxos, f.tip().number() + 1)).isEqualTo(1_000);
+        assertThat(reasonOf(() -> mempool.check(f.coinbase(9, address(f.bob), 1), f.utxos, 9)))
+                .isEqualTo(ValidationReason.MISPLACED_COINBASE);
+        assertThat(reasonOf(() -> mempool.check(payBob(5_000_000_000L, 1), f.utxos, f.tip().number() + 1)))
+                .isEqualTo(ValidationReason.OUTPUTS_EXCEED_INPUTS);
+    }
+
+    @Test
+    void everyReasonIsCoveredByATestAbove() {
+        // a reminder with teeth: adding a reason without a test here fails this count
+        assertThat(ValidationReason.values()).hasSize(22);
+    }
+}
