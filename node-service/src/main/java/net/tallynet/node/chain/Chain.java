@@ -1,0 +1,155 @@
+package net.tallynet.node.chain;
+
+import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.BlockValidator;
+import net.tallynet.protocol.ledger.ChainParams;
+import net.tallynet.protocol.ledger.Difficulty;
+import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's view of the chain: accepts blocks, keeps the valid chain with the most cumulative work
+ * as the best chain, and reorganises onto a better branch (disconnecting back to the fork point,
+ * then connecting the branch), returning to the old chain if the branch turns out invalid.
+ */
+public class Chain {
+    private static final Logger log = LoggerFactory.getLogger(Chain.class);
+
+    private final ChainStore store;
+    private final BlockValidator validator;
+    private final ChainParams params;
+
+    public Chain(ChainStore store, BlockValidator validator, ChainParams params, String network) {
+        this.store = store;
+        this.validator = validator;
+        this.params = params;
+        Block genesis = Genesis.of(network);
+        store.initialise(genesis, Difficulty.toHex(Difficulty.work(genesis.target())));
+    }
+
+    public enum Outcome {
+        /** The block extended the best chain. */
+        CONNECTED,
+        /** The block made another branch the best chain. */
+        REORGANISED,
+        /** Valid so far, stored, but its branch has less work than the best chain. */
+        SIDE_BRANCH,
+        ALREADY_KNOWN,
+        /** Its parent is unknown: the sender should be asked for the blocks in between. */
+        ORPHAN
+    }
+
+    /** What accepting a block did; {@code disconnected} holds blocks whose transactions may return to the mempool. */
+    public record Result(Outcome outcome, List<Block> connected, List<Block> disconnected) {
+        static Result of(Outcome outcome) {
+            return new Result(outcome, List.of(), List.of());
+        }
+    }
+
+    public synchronized Result accept(Block block) throws InvalidLedgerObjectException {
+        if (store.header(block.hash()).isPresent()) {
+            return Result.of(Outcome.ALREADY_KNOWN);
+        }
+        validator.checkStateless(block);
+        StoredBlock parent = store.header(block.previousHash()).orElse(null);
+        if (parent == null) {
+            return Result.of(Outcome.ORPHAN);
+        }
+        validator.checkContext(block, contextAfter(parent));
+        BigInteger work = new BigInteger(parent.chainWork(), 16).add(Difficulty.work(block.target()));
+        store.store(block, Difficulty.toHex(work));
+        StoredBlock tip = store.tip();
+        if (work.compareTo(new BigInteger(tip.chainWork(), 16)) <= 0) {
+            log.info("block {} #{} stored on a side branch", block.hash(), block.number());
+            return Result.of(Outcome.SIDE_BRANCH);
+        }
+        return switchTo(block);
+    }
+
+    /** After a restart: if a stored branch has more work than the tip (a crash mid-reorganisation), finish the switch. */
+    public synchronized void resume() throws InvalidLedgerObjectException {
+        StoredBlock best = store.mostWork();
+        if (!best.hash().equals(store.tip().hash())) {
+            log.info("resuming: switching to stored block {} #{} with more work", best.hash(), best.number());
+            switchTo(store.block(best.hash()).orElseThrow());
+        }
+    }
+
+    public StoredBlock tip() {
+        return store.tip();
+    }
+
+    private Result switchTo(Block newTip) throws InvalidLedgerObjectException {
+        Deque<Block> branch = new ArrayDeque<>();
+        Block cursor = newTip;
+        while (!store.header(cursor.hash()).orElseThrow().mainChain()) {
+            branch.addFirst(cursor);
+            cursor = store.block(cursor.previousHash()).orElseThrow();
+        }
+        String fork = cursor.hash();
+        List<Block> disconnected = new ArrayList<>();
+        while (!store.tip().hash().equals(fork)) {
+            Block old = store.block(store.tip().hash()).orElseThrow();
+            store.disconnect(old);
+            disconnected.add(old);
+        }
+        List<Block> connected = new ArrayList<>();
+        for (Block block : branch) {
+            try {
+                store.connect(block, validator.connect(block, store));
+                connected.add(block);
+            } catch (InvalidLedgerObjectException e) {
+                log.warn("block {} #{} is invalid ({}); staying on the previous chain", block.hash(), block.number(),
+                        e.getMessage());
+                store.forget(block.hash());
+                restore(connected, disconnected);
+                throw e;
+            }
+        }
+        Outcome outcome = disconnected.isEmpty() ? Outcome.CONNECTED : Outcome.REORGANISED;
+        if (outcome == Outcome.REORGANISED) {
+            log.info("reorganised: {} blocks disconnected back to {}, {} connected, tip {} #{}", disconnected.size(),
+                    fork, connected.size(), newTip.hash(), newTip.number());
+        }
+        return new Result(outcome, connected, disconnected);
+    }
+
+    /** Undoes a failed switch: the new branch off, the old blocks (valid before) back on. */
+    private void restore(List<Block> connected, List<Block> disconnected) throws InvalidLedgerObjectException {
+        for (int i = connected.size() - 1; i >= 0; i--) {
+            store.disconnect(connected.get(i));
+        }
+        for (int i = disconnected.size() - 1; i >= 0; i--) {
+            Block old = disconnected.get(i);
+            store.connect(old, validator.connect(old, store));
+        }
+    }
+
+    /** The parent context of a child of {@code parent}: expected target and median time past. */
+    private BlockValidator.ParentContext contextAfter(StoredBlock parent) {
+        long number = parent.number() + 1;
+        int span = params.medianTimeSpan();
+        long interval = params.retargetInterval();
+        boolean retarget = interval > 0 && number > 1 && number % interval == 0;
+        int walk = (int) Math.max(span, retarget ? interval : 0);
+        List<Long> times = new ArrayList<>();
+        StoredBlock cursor = parent;
+        long intervalStartTime = parent.time();
+        for (int i = 0; i < walk && cursor != null; i++) {
+            if (i < span) {
+                times.add(cursor.time());
+            }
+            intervalStartTime = cursor.time();
+            cursor = cursor.number() == 0 ? null : store.header(cursor.previousHash()).orElse(null);
+        }
+        String target = Difficulty.expectedTarget(number, parent.target(), parent.time() - intervalStartTime, params);
+        return new BlockValidator.ParentContext(parent.number(), parent.hash(), target, BlockValidator.medianTime(times));
+    }
+}

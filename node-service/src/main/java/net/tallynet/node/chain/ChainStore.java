@@ -1,0 +1,154 @@
+package net.tallynet.node.chain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import net.tallynet.protocol.codec.DecodeResult;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.ledger.Utxo;
+import net.tallynet.protocol.ledger.UtxoChanges;
+import net.tallynet.protocol.ledger.UtxoView;
+import net.tallynet.protocol.message.BlockMessage;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The chain on disk. Connecting or disconnecting a block is one database transaction covering the
+ * unspent outputs, the undo data, the transaction index and the tip, so a crash at any moment
+ * leaves a consistent chain to resume from.
+ */
+@Repository
+public class ChainStore implements UtxoView {
+    private final BlockRepository blocks;
+    private final UtxoRepository utxos;
+    private final UndoRepository undo;
+    private final TxLocationRepository transactions;
+    private final ChainTipRepository tips;
+    private final FrameCodec codec;
+
+    public ChainStore(BlockRepository blocks, UtxoRepository utxos, UndoRepository undo,
+                      TxLocationRepository transactions, ChainTipRepository tips, FrameCodec codec) {
+        this.blocks = blocks;
+        this.utxos = utxos;
+        this.undo = undo;
+        this.transactions = transactions;
+        this.tips = tips;
+        this.codec = codec;
+    }
+
+    /** Records a block that passed the arrival checks; it joins the best chain only through {@link #connect}. */
+    @Transactional
+    public StoredBlock store(Block block, String chainWork) {
+        return blocks.findById(block.hash()).orElseGet(() -> blocks.save(new StoredBlock(block.hash(), block.number(),
+                block.previousHash(), block.time(), block.target(), chainWork, block.transactions().size(),
+                codec.encodeToBytes(new BlockMessage(block)))));
+    }
+
+    /** Makes {@code block} (a child of the tip) the new tip: spends, creates, keeps undo data. */
+    @Transactional
+    public void connect(Block block, UtxoChanges changes) {
+        ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
+        if (!block.previousHash().equals(tip.bestHash())) {
+            throw new IllegalStateException("block " + block.hash() + " does not extend the tip " + tip.bestHash());
+        }
+        utxos.deleteAllByIdInBatch(changes.spent().stream().map(u -> new Outpoint(u.txId(), u.index())).toList());
+        utxos.saveAll(changes.created().stream().map(StoredUtxo::new).toList());
+        undo.saveAll(changes.spent().stream().map(u -> new SpentOutput(block.hash(), u)).toList());
+        List<TxLocation> locations = new ArrayList<>();
+        for (int i = 0; i < block.transactions().size(); i++) {
+            locations.add(new TxLocation(block.transactions().get(i).id(), block.hash(), i));
+        }
+        transactions.saveAll(locations);
+        blocks.findById(block.hash()).orElseThrow().mainChain(true);
+        tip.bestHash(block.hash());
+    }
+
+    /** Takes the tip off the best chain: deletes its outputs, restores what it spent, moves the tip to its parent. */
+    @Transactional
+    public void disconnect(Block block) {
+        ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
+        if (!block.hash().equals(tip.bestHash())) {
+            throw new IllegalStateException("only the tip can be disconnected, not " + block.hash());
+        }
+        List<Outpoint> created = new ArrayList<>();
+        for (Transaction tx : block.transactions()) {
+            for (int i = 0; i < tx.outputs().size(); i++) {
+                created.add(new Outpoint(tx.id(), i));
+            }
+        }
+        utxos.deleteAllByIdInBatch(created);
+        List<SpentOutput> spent = undo.findByBlockHash(block.hash());
+        utxos.saveAll(spent.stream().map(s -> new StoredUtxo(s.toUtxo())).toList());
+        undo.deleteByBlock(block.hash());
+        transactions.deleteAllByIdInBatch(block.transactions().stream().map(Transaction::id).toList());
+        blocks.findById(block.hash()).orElseThrow().mainChain(false);
+        tip.bestHash(block.previousHash());
+    }
+
+    /** Starts an empty store at the genesis block (whose coinbase, paying 0 to nobody, creates nothing spendable). */
+    @Transactional
+    public void initialise(Block genesis, String work) {
+        if (tips.existsById(ChainTip.ID)) {
+            return;
+        }
+        store(genesis, work).mainChain(true);
+        tips.save(new ChainTip(genesis.hash()));
+    }
+
+    @Transactional(readOnly = true)
+    public StoredBlock tip() {
+        return blocks.findById(tips.findById(ChainTip.ID).orElseThrow().bestHash()).orElseThrow();
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<StoredBlock> header(String hash) {
+        return blocks.findById(hash);
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<Block> block(String hash) {
+        return blocks.findById(hash).map(this::decode);
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<StoredBlock> mainChainAt(long number) {
+        return blocks.findByNumberAndMainChainTrue(number);
+    }
+
+    @Override
+    @Transactional(readOnly = true)
+    public Optional<Utxo> find(String txId, long index) {
+        return utxos.findById(new Outpoint(txId, index)).map(StoredUtxo::toUtxo);
+    }
+
+    @Transactional(readOnly = true)
+    public long balanceOf(String address) {
+        return utxos.balanceOf(address);
+    }
+
+    /** The stored block with the most cumulative work (the tip, unless a better branch is waiting to be connected). */
+    @Transactional(readOnly = true)
+    public StoredBlock mostWork() {
+        return blocks.findFirstByOrderByChainWorkDesc().orElseThrow();
+    }
+
+    /** Forgets a block found invalid when connecting it; its descendants can never be connected either. */
+    @Transactional
+    public void forget(String hash) {
+        blocks.deleteById(hash);
+    }
+
+    @Transactional(readOnly = true)
+    public long utxoCount() {
+        return utxos.count();
+    }
+
+    private Block decode(StoredBlock stored) {
+        if (codec.decode(stored.frame()) instanceof DecodeResult.Decoded(BlockMessage message)) {
+            return message.block();
+        }
+        throw new IllegalStateException("stored block " + stored.hash() + " does not decode");
+    }
+}

@@ -1,0 +1,52 @@
+package net.tallynet.node.chain;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Index;
+import jakarta.persistence.Table;
+import net.tallynet.protocol.ledger.Utxo;
+
+/** An unspent output of the best chain. */
+@Entity
+@IdClass(Outpoint.class)
+@Table(name = "utxos", indexes = @Index(name = "ix_utxos_address", columnList = "address"))
+public class StoredUtxo {
+
+    @Id
+    @Column(name = "tx_id", length = 64)
+    private String txId;
+
+    @Id
+    @Column(name = "output_index")
+    private long outputIndex;
+
+    @Column(nullable = false, length = 40)
+    private String address;
+
+    @Column(nullable = false)
+    private long amount;
+
+    @Column(nullable = false)
+    private long height;
+
+    @Column(nullable = false)
+    private boolean coinbase;
+
+    protected StoredUtxo() {
+    }
+
+    StoredUtxo(Utxo utxo) {
+        this.txId = utxo.txId();
+        this.outputIndex = utxo.index();
+        this.address = utxo.address();
+        this.amount = utxo.amount();
+        this.height = utxo.height();
+        this.coinbase = utxo.coinbase();
+    }
+
+    public Utxo toUtxo() {
+        return new Utxo(txId, outputIndex, address, amount, height, coinbase);
+    }
+}

@@ -1,0 +1,198 @@
+package net.tallynet.node.chain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.crypto.Ed25519Keys;
+import net.tallynet.protocol.crypto.Hashes;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.BlockValidator;
+import net.tallynet.protocol.ledger.ChainParams;
+import net.tallynet.protocol.ledger.Difficulty;
+import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.ledger.TransactionSigner;
+import net.tallynet.protocol.ledger.TxInput;
+import net.tallynet.protocol.ledger.TxOutput;
+import net.tallynet.protocol.ledger.ValidationReason;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Chain choice by cumulative work over the JPA store: a 3-block chain replaced by a 4-block branch
+ * and back, balances and unspent outputs checked each time; an invalid branch leaves the chain as it was.
+ */
+@DataJpaTest(properties = "tallynet.data-dir=target/unused")
+@Import({ChainStore.class, ChainReorganisationTest.Codec.class})
+@Transactional(propagation = Propagation.NOT_SUPPORTED) // each connect/disconnect commits, as in the node
+class ChainReorganisationTest {
+    private static final String NETWORK = Genesis.networkId("devnet");
+    private static final ChainParams PARAMS = ChainParams.easy();
+
+    @TestConfiguration
+    static class Codec {
+        @Bean
+        FrameCodec storageCodec() {
+            return new FrameCodec();
+        }
+    }
+
+    @Autowired
+    ChainStore store;
+    @Autowired
+    BlockRepository blocks;
+    @Autowired
+    UtxoRepository utxos;
+    @Autowired
+    UndoRepository undo;
+    @Autowired
+    TxLocationRepository transactions;
+    @Autowired
+    ChainTipRepository tips;
+
+    private Chain chain;
+    private final byte[] alice = Ed25519Keys.newSecretKey();
+    private final byte[] bob = Ed25519Keys.newSecretKey();
+    private final byte[] carol = Ed25519Keys.newSecretKey();
+
+    @BeforeEach
+    void freshChain() {
+        undo.deleteAll();
+        transactions.deleteAll();
+        utxos.deleteAll();
+        tips.deleteAll();
+        blocks.deleteAll();
+        chain = new Chain(store, new BlockValidator(PARAMS, NETWORK, Clock.systemUTC()), PARAMS, "devnet");
+    }
+
+    @Test
+    void branchWithMoreWorkReplacesTheChainAndTheOldChainComesBack() throws Exception {
+        Block genesis = Genesis.of("devnet");
+        List<Block> a = new ArrayList<>();
+        a.add(block(genesis, alice, List.of()));
+        a.add(block(a.get(0), alice, List.of()));
+        Transaction alicePaysCarol = pay(a.get(0).transactions().getFirst(), alice, carol, 1_000);
+        a.add(block(a.get(1), alice, List.of(alicePaysCarol)));
+        for (Block block : a) {
+            assertThat(chain.accept(block).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
+        }
+        assertThat(balance(alice)).isEqualTo(3 * PARAMS.blockReward() - 1_000);
+        assertThat(balance(carol)).isEqualTo(1_000);
+        assertThat(store.utxoCount()).isEqualTo(4);
+
+        List<Block> b = new ArrayList<>();
+        b.add(block(genesis, bob, List.of()));
+        for (int i = 1; i < 4; i++) {
+            b.add(block(b.get(i - 1), bob, List.of()));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(chain.accept(b.get(i)).outcome()).isEqualTo(Chain.Outcome.SIDE_BRANCH);
+        }
+        assertThat(chain.tip().hash()).isEqualTo(a.get(2).hash());
+
+        Chain.Result switched = chain.accept(b.get(3));
+        assertThat(switched.outcome()).isEqualTo(Chain.Outcome.REORGANISED);
+        assertThat(switched.disconnected()).extracting(Block::hash)
+                .containsExactly(a.get(2).hash(), a.get(1).hash(), a.get(0).hash());
+        assertThat(switched.connected()).extracting(Block::hash).containsExactlyElementsOf(b.stream().map(Block::hash).toList());
+        assertThat(chain.tip().hash()).isEqualTo(b.get(3).hash());
+        assertThat(balance(alice)).isZero();
+        assertThat(balance(carol)).isZero();
+        assertThat(balance(bob)).isEqualTo(4 * PARAMS.blockReward());
+        assertThat(store.utxoCount()).isEqualTo(4);
+        assertThat(transactions.existsById(alicePaysCarol.id())).isFalse();
+        assertThat(undo.count()).isZero();
+        assertThat(store.mainChainAt(2).orElseThrow().hash()).isEqualTo(b.get(1).hash());
+
+        // chain A grows to 5 blocks: everything moves back, from the undo data and the stored blocks
+        a.add(block(a.get(2), alice, List.of()));
+        assertThat(chain.accept(a.get(3)).outcome()).isEqualTo(Chain.Outcome.SIDE_BRANCH);
+        a.add(block(a.get(3), alice, List.of()));
+        assertThat(chain.accept(a.get(4)).outcome()).isEqualTo(Chain.Outcome.REORGANISED);
+        assertThat(balance(bob)).isZero();
+        assertThat(balance(alice)).isEqualTo(5 * PARAMS.blockReward() - 1_000);
+        assertThat(balance(carol)).isEqualTo(1_000);
+        assertThat(transactions.existsById(alicePaysCarol.id())).isTrue();
+        assertThat(undo.count()).isEqualTo(1);
+    }
+
+    @Test
+    void invalidBranchIsForgottenAndTheChainStaysAsItWas() throws Exception {
+        Block genesis = Genesis.of("devnet");
+        Block a1 = block(genesis, alice, List.of());
+        Block a2 = block(a1, alice, List.of());
+        Block a3 = block(a2, alice, List.of());
+        for (Block block : List.of(a1, a2, a3)) {
+            chain.accept(block);
+        }
+        long aliceBefore = balance(alice);
+
+        Block b1 = block(genesis, bob, List.of());
+        Block b2 = block(b1, bob, List.of());
+        Block b3 = block(b2, bob, List.of());
+        // b4 spends an output that does not exist: valid on arrival, invalid when connected
+        Transaction bogus = TransactionSigner.sign(NETWORK, List.of(new TransactionSigner.Spend("77".repeat(32), 0, bob)),
+                List.of(new TxOutput(address(bob), 1)));
+        Block b4 = block(b3, bob, List.of(bogus));
+        for (Block block : List.of(b1, b2, b3)) {
+            chain.accept(block);
+        }
+        assertThatThrownBy(() -> chain.accept(b4)).isInstanceOfSatisfying(InvalidLedgerObjectException.class,
+                e -> assertThat(e.reason()).isEqualTo(ValidationReason.UNKNOWN_INPUT));
+
+        assertThat(chain.tip().hash()).isEqualTo(a3.hash());
+        assertThat(balance(alice)).isEqualTo(aliceBefore);
+        assertThat(balance(bob)).isZero();
+        assertThat(blocks.existsById(b4.hash())).isFalse();
+    }
+
+    @Test
+    void orphansAndDuplicatesAreRecognised() throws Exception {
+        Block a1 = block(Genesis.of("devnet"), alice, List.of());
+        Block a2 = block(a1, alice, List.of());
+        assertThat(chain.accept(a2).outcome()).isEqualTo(Chain.Outcome.ORPHAN);
+        assertThat(chain.accept(a1).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
+        assertThat(chain.accept(a1).outcome()).isEqualTo(Chain.Outcome.ALREADY_KNOWN);
+        assertThat(store.block(a1.hash())).contains(a1);
+    }
+
+    private long balance(byte[] key) {
+        return store.balanceOf(address(key));
+    }
+
+    private static String address(byte[] key) {
+        return Ed25519Keys.address(Ed25519Keys.publicKey(key));
+    }
+
+    private static Transaction pay(Transaction coinbase, byte[] from, byte[] to, long amount) {
+        return TransactionSigner.sign(NETWORK, List.of(new TransactionSigner.Spend(coinbase.id(), 0, from)),
+                List.of(new TxOutput(address(to), amount), new TxOutput(address(from), coinbase.outputs().getFirst().amount() - amount)));
+    }
+
+    /** A mined child of {@code parent} paying the reward to {@code miner}; times increase by a second. */
+    private static Block block(Block parent, byte[] miner, List<Transaction> txs) {
+        long number = parent.number() + 1;
+        List<Transaction> all = new ArrayList<>();
+        all.add(Transaction.of(List.of(TxInput.coinbase(number)), List.of(new TxOutput(address(miner), PARAMS.rewardAt(number)))));
+        all.addAll(txs);
+        // a few bytes of the miner's key in the time keep the two branches' blocks distinct
+        long time = Genesis.TIME + number * 1000 + (Hashes.sha256(miner)[0] & 0x7f);
+        Block candidate = Block.of(number, parent.hash(), time, PARAMS.initialTarget(), 0, all);
+        while (!Difficulty.meetsTarget(candidate.hash(), candidate.target())) {
+            candidate = candidate.withNonce(candidate.nonce() + 1);
+        }
+        return candidate;
+    }
+}
