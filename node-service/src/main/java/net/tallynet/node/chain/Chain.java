@@ -86,6 +86,11 @@ public class Chain {
         return store.tip();
     }
 
+    /** The context a child of the current tip is checked against: what a miner must build on. */
+    public synchronized BlockValidator.ParentContext nextContext() {
+        return contextAfter(store.tip());
+    }
+
     private Result switchTo(Block newTip) throws InvalidLedgerObjectException {
         Deque<Block> branch = new ArrayDeque<>();
         Block cursor = newTip;

@@ -123,6 +123,18 @@ public class ChainStore implements UtxoView {
         return utxos.findById(new Outpoint(txId, index)).map(StoredUtxo::toUtxo);
     }
 
+    /** Up to {@code limit} unspent outputs of {@code address}, largest first. */
+    @Transactional(readOnly = true)
+    public List<Utxo> unspentOf(String address, int limit) {
+        return utxos.findByAddressLargestFirst(address, org.springframework.data.domain.PageRequest.of(0, limit))
+                .stream().map(StoredUtxo::toUtxo).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<TxLocation> locate(String txId) {
+        return transactions.findById(txId);
+    }
+
     @Transactional(readOnly = true)
     public long balanceOf(String address) {
         return utxos.balanceOf(address);

@@ -6,6 +6,11 @@ import org.springframework.data.repository.query.Param;
 
 public interface UtxoRepository extends JpaRepository<StoredUtxo, Outpoint> {
 
+    /** Spendable candidates for a wallet, largest first (fewest inputs). */
+    @Query("select u from StoredUtxo u where u.address = :address order by u.amount desc")
+    java.util.List<StoredUtxo> findByAddressLargestFirst(@Param("address") String address,
+                                                         org.springframework.data.domain.Pageable page);
+
     @Query("select coalesce(sum(u.amount), 0) from StoredUtxo u where u.address = :address")
     long balanceOf(@Param("address") String address);
 }

@@ -1,0 +1,167 @@
+package net.tallynet.node.api;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import net.tallynet.node.chain.ChainStore;
+import net.tallynet.node.chain.StoredBlock;
+import net.tallynet.node.ledger.Ledger;
+import net.tallynet.node.mempool.Mempool;
+import net.tallynet.node.mining.Miner;
+import net.tallynet.node.wallet.Wallet;
+import net.tallynet.protocol.Check;
+import net.tallynet.protocol.codec.DecodeResult;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.ChainParams;
+import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.message.PushTransactionMessage;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The node's REST API (operating contract): chain, blocks, transactions, mempool, wallet, payments, mining. */
+@RestController
+@RequestMapping(path = "/api", produces = MediaType.APPLICATION_JSON_VALUE)
+public class NodeController {
+    /** Most blocks one generate call mines: bounds the work a single request can order. */
+    static final int MAX_GENERATE = 1000;
+
+    private final Ledger ledger;
+    private final ChainStore store;
+    private final Wallet wallet;
+    private final Miner miner;
+    private final ChainParams params;
+    private final FrameCodec codec;
+
+    public NodeController(Ledger ledger, ChainStore store, Wallet wallet, Miner miner, ChainParams params, FrameCodec codec) {
+        this.ledger = ledger;
+        this.store = store;
+        this.wallet = wallet;
+        this.miner = miner;
+        this.params = params;
+        this.codec = codec;
+    }
+
+    public record ChainSummary(long height, long blockCount, String bestHash, String work, double difficulty,
+                               String target) {
+    }
+
+    @GetMapping("/chain")
+    public ChainSummary chain() {
+        StoredBlock tip = store.tip();
+        BigDecimal difficulty = new BigDecimal(new BigInteger(params.maxTarget(), 16))
+                .divide(new BigDecimal(new BigInteger(tip.target(), 16).max(BigInteger.ONE)), MathContext.DECIMAL64);
+        return new ChainSummary(tip.number(), tip.number() + 1, tip.hash(), new BigInteger(tip.chainWork(), 16).toString(),
+                difficulty.doubleValue(), tip.target());
+    }
+
+    /** A block of the best chain by number, or any stored block by hash; the body is the block's canonical JSON. */
+    @GetMapping("/blocks/{numberOrHash}")
+    public ResponseEntity<String> block(@PathVariable String numberOrHash) {
+        String hash;
+        if (numberOrHash.length() == 64) {
+            hash = Check.hash("hash", numberOrHash);
+        } else {
+            long number;
+            try {
+                number = Long.parseLong(numberOrHash);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("a block number or a 64-character hash, not " + abbreviate(numberOrHash));
+            }
+            hash = store.mainChainAt(number).orElseThrow(() -> new NoSuchElementException("no block " + number)).hash();
+        }
+        Block block = store.block(hash).orElseThrow(() -> new NoSuchElementException("no block " + hash));
+        return ResponseEntity.ok(codec.toJson(block));
+    }
+
+    @GetMapping("/transactions/{id}")
+    public ResponseEntity<String> transaction(@PathVariable String id) {
+        Check.hash("id", id);
+        var pooled = ledger.mempool().find(id);
+        if (pooled.isPresent()) {
+            return ResponseEntity.ok("{\"status\":\"mempool\",\"transaction\":" + codec.toJson(pooled.get()) + "}");
+        }
+        var location = store.locate(id).orElseThrow(() -> new NoSuchElementException("no transaction " + id));
+        Block block = store.block(location.blockHash()).orElseThrow();
+        return ResponseEntity.ok("{\"status\":\"confirmed\",\"blockHash\":\"" + block.hash() + "\",\"blockNumber\":"
+                + block.number() + ",\"transaction\":" + codec.toJson(block.transactions().get(location.position())) + "}");
+    }
+
+    public record MempoolEntry(String id, long fee, int size, double feeRate) {
+    }
+
+    public record MempoolView(int count, long bytes, List<MempoolEntry> transactions) {
+    }
+
+    @GetMapping("/mempool")
+    public MempoolView mempool() {
+        Mempool mempool = ledger.mempool();
+        return new MempoolView(mempool.size(), mempool.bytes(), mempool.entries().stream()
+                .map(e -> new MempoolEntry(e.tx().id(), e.fee(), e.size(), e.feeRate())).toList());
+    }
+
+    public record WalletView(String address, long balance) {
+    }
+
+    @GetMapping("/wallet")
+    public WalletView wallet() {
+        return new WalletView(wallet.address(), wallet.balance());
+    }
+
+    public record PaymentRequest(String to, Long amount, Long fee) {
+    }
+
+    public record Submitted(String id, String status) {
+    }
+
+    @PostMapping("/payments")
+    public Submitted pay(@RequestBody PaymentRequest request) throws InvalidLedgerObjectException, Mempool.FullException {
+        if (request.to() == null || request.amount() == null) {
+            throw new IllegalArgumentException("to and amount are required");
+        }
+        Check.hex("to", request.to(), 20, 20);
+        Transaction tx = wallet.pay(request.to(), request.amount(), request.fee() == null ? 0 : request.fee());
+        return new Submitted(tx.id(), ledger.acceptTransaction(tx).name().toLowerCase());
+    }
+
+    /** A raw signed transaction in its JSON form (PROTOCOL.md 5.2), checked by the same strict codec as a peer's. */
+    @PostMapping(path = "/transactions", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Submitted submit(@RequestBody String transactionJson) throws InvalidLedgerObjectException, Mempool.FullException {
+        DecodeResult decoded = codec.decode("{\"PUSHTRANSACTION\":{\"transactions\":[" + transactionJson + "]}}");
+        if (!(decoded instanceof DecodeResult.Decoded(PushTransactionMessage push))) {
+            DecodeResult.Rejected rejected = (DecodeResult.Rejected) decoded;
+            throw new IllegalArgumentException(rejected.reason().label() + ": " + rejected.detail());
+        }
+        Transaction tx = push.transactions().getFirst();
+        return new Submitted(tx.id(), ledger.acceptTransaction(tx).name().toLowerCase());
+    }
+
+    public record GenerateRequest(Integer count, String to) {
+    }
+
+    @PostMapping("/blocks/generate")
+    public Map<String, List<String>> generate(@RequestBody GenerateRequest request) throws InvalidLedgerObjectException {
+        int count = request.count() == null ? 1 : request.count();
+        if (count < 1 || count > MAX_GENERATE) {
+            throw new IllegalArgumentException("count must be 1 to " + MAX_GENERATE);
+        }
+        if (request.to() != null) {
+            Check.hex("to", request.to(), 20, 20);
+        }
+        return Map.of("hashes", miner.generate(count, request.to()));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 20 ? text : text.substring(0, 20) + "...";
+    }
+}

@@ -1,0 +1,94 @@
+package net.tallynet.node.ledger;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import net.tallynet.node.chain.Chain;
+import net.tallynet.node.mempool.Mempool;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import net.tallynet.protocol.ledger.Transaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where blocks and transactions enter the node, whoever brings them (miner, REST, peers): the
+ * chain takes blocks, the mempool follows the chain, and every outcome is counted.
+ */
+public class Ledger {
+    private static final Logger log = LoggerFactory.getLogger(Ledger.class);
+
+    private final Chain chain;
+    private final Mempool mempool;
+    private final MeterRegistry meters;
+    private final Counter connected;
+    private final Counter disconnected;
+    private final Counter reorgs;
+    private final DistributionSummary reorgDepth;
+    private final Timer acceptTime;
+
+    public Ledger(Chain chain, Mempool mempool, MeterRegistry meters) {
+        this.chain = chain;
+        this.mempool = mempool;
+        this.meters = meters;
+        this.connected = Counter.builder("tallynet.blocks.connected").description("Blocks connected to the best chain").register(meters);
+        this.disconnected = Counter.builder("tallynet.blocks.disconnected").description("Blocks taken off the best chain").register(meters);
+        this.reorgs = Counter.builder("tallynet.reorgs").description("Switches to another branch").register(meters);
+        this.reorgDepth = DistributionSummary.builder("tallynet.reorg.depth").description("Blocks disconnected per switch").register(meters);
+        this.acceptTime = Timer.builder("tallynet.block.accept").description("Time to validate and store a block").register(meters);
+        Gauge.builder("tallynet.chain.height", chain, c -> c.tip().number()).description("Best block number").register(meters);
+        Gauge.builder("tallynet.mempool.transactions", mempool, Mempool::size).description("Transactions in the mempool").register(meters);
+        Gauge.builder("tallynet.mempool.bytes", mempool, Mempool::bytes).description("Canonical bytes in the mempool").register(meters);
+    }
+
+    public Chain.Result acceptBlock(Block block) throws InvalidLedgerObjectException {
+        Timer.Sample sample = Timer.start(meters);
+        Chain.Result result;
+        try {
+            result = chain.accept(block);
+        } catch (InvalidLedgerObjectException e) {
+            failed(e);
+            throw e;
+        } finally {
+            sample.stop(acceptTime);
+        }
+        result.connected().forEach(mempool::blockConnected);
+        if (!result.disconnected().isEmpty()) {
+            mempool.blocksDisconnected(result.disconnected().reversed());
+            reorgs.increment();
+            reorgDepth.record(result.disconnected().size());
+            disconnected.increment(result.disconnected().size());
+        }
+        connected.increment(result.connected().size());
+        if (!result.connected().isEmpty()) {
+            log.info("block {} #{} connected ({} transactions)", block.hash(), block.number(), block.transactions().size());
+        }
+        return result;
+    }
+
+    public Mempool.Added acceptTransaction(Transaction tx) throws InvalidLedgerObjectException, Mempool.FullException {
+        try {
+            return mempool.add(tx);
+        } catch (InvalidLedgerObjectException e) {
+            failed(e);
+            throw e;
+        }
+    }
+
+    public Chain chain() {
+        return chain;
+    }
+
+    public Mempool mempool() {
+        return mempool;
+    }
+
+    private void failed(InvalidLedgerObjectException e) {
+        Counter.builder("tallynet.validation.failures").tag("reason", e.reason().label())
+                .description("Blocks and transactions refused, by rule").register(meters).increment();
+    }
+
+}

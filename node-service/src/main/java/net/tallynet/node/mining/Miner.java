@@ -1,0 +1,110 @@
+package net.tallynet.node.mining;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import net.tallynet.node.ledger.Ledger;
+import net.tallynet.node.wallet.Wallet;
+import net.tallynet.protocol.Limits;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.Difficulty;
+import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Proof of work. The background threads rebuild their candidate whenever the tip or the mempool
+ * changes (checked between short nonce runs); {@link #generate} mines blocks on demand for tests
+ * and benchmarks, whether or not the background miner runs.
+ */
+public class Miner implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(Miner.class);
+    /** Nonces tried before looking whether the tip or the mempool changed (well under a second). */
+    private static final int NONCES_PER_CHECK = 100_000;
+
+    private final BlockAssembler assembler;
+    private final Ledger ledger;
+    private final Wallet wallet;
+    private final MiningProperties properties;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+
+    public Miner(BlockAssembler assembler, Ledger ledger, Wallet wallet, MiningProperties properties) {
+        this.assembler = assembler;
+        this.ledger = ledger;
+        this.wallet = wallet;
+        this.properties = properties;
+    }
+
+    /** Mines {@code count} blocks on the tip, paying {@code payTo} (the wallet when null); returns their hashes. */
+    public List<String> generate(int count, String payTo) throws InvalidLedgerObjectException {
+        List<String> hashes = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Block block = null;
+            while (block == null) {
+                block = search(payTo == null ? wallet.address() : payTo, Long.MAX_VALUE);
+            }
+            ledger.acceptBlock(block);
+            hashes.add(block.hash());
+        }
+        return hashes;
+    }
+
+    /** Tries nonces on a fresh candidate until one works, the tip or mempool moves, or {@code maxRuns} runs pass. */
+    private Block search(String payTo, long maxRuns) {
+        Block candidate = assembler.candidate(payTo, ThreadLocalRandom.current().nextLong(Limits.MAX_SAFE_INTEGER / 2));
+        String tip = candidate.previousHash();
+        int mempoolSize = ledger.mempool().size();
+        for (long run = 0; run < maxRuns; run++) {
+            for (int i = 0; i < NONCES_PER_CHECK; i++) {
+                if (Difficulty.meetsTarget(candidate.hash(), candidate.target())) {
+                    return candidate;
+                }
+                candidate = candidate.withNonce(candidate.nonce() + 1);
+            }
+            if (!ledger.chain().tip().hash().equals(tip) || ledger.mempool().size() != mempoolSize) {
+                return null; // stale: rebuild on the new tip or with the new transactions
+            }
+        }
+        return null;
+    }
+
+    private void mine() {
+        while (running) {
+            try {
+                Block block = search(wallet.address(), 50);
+                if (block != null && running) {
+                    ledger.acceptBlock(block);
+                }
+            } catch (InvalidLedgerObjectException e) {
+                log.warn("mined block refused: {}", e.getMessage());
+            } catch (RuntimeException e) {
+                log.warn("miner error; retrying", e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (properties.enabled() && !running) {
+            running = true;
+            for (int i = 0; i < properties.threads(); i++) {
+                threads.add(Thread.ofPlatform().name("miner-" + i).daemon().start(this::mine));
+            }
+            log.info("mining with {} threads to {}", properties.threads(), wallet.address());
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+        threads.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
