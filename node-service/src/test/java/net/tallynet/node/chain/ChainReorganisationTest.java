@@ -7,17 +7,18 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import net.tallynet.protocol.codec.FrameCodec;
+import static net.tallynet.node.TestBlocks.NETWORK;
+import static net.tallynet.node.TestBlocks.PARAMS;
+import static net.tallynet.node.TestBlocks.address;
+import static net.tallynet.node.TestBlocks.block;
+import static net.tallynet.node.TestBlocks.pay;
 import net.tallynet.protocol.crypto.Ed25519Keys;
-import net.tallynet.protocol.crypto.Hashes;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.BlockValidator;
-import net.tallynet.protocol.ledger.ChainParams;
-import net.tallynet.protocol.ledger.Difficulty;
 import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.TransactionSigner;
-import net.tallynet.protocol.ledger.TxInput;
 import net.tallynet.protocol.ledger.TxOutput;
 import net.tallynet.protocol.ledger.ValidationReason;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,8 +39,6 @@ import org.springframework.transaction.annotation.Transactional;
 @Import({ChainStore.class, ChainReorganisationTest.Codec.class})
 @Transactional(propagation = Propagation.NOT_SUPPORTED) // each connect/disconnect commits, as in the node
 class ChainReorganisationTest {
-    private static final String NETWORK = Genesis.networkId("devnet");
-    private static final ChainParams PARAMS = ChainParams.easy();
 
     @TestConfiguration
     static class Codec {
@@ -170,29 +169,5 @@ class ChainReorganisationTest {
 
     private long balance(byte[] key) {
         return store.balanceOf(address(key));
-    }
-
-    private static String address(byte[] key) {
-        return Ed25519Keys.address(Ed25519Keys.publicKey(key));
-    }
-
-    private static Transaction pay(Transaction coinbase, byte[] from, byte[] to, long amount) {
-        return TransactionSigner.sign(NETWORK, List.of(new TransactionSigner.Spend(coinbase.id(), 0, from)),
-                List.of(new TxOutput(address(to), amount), new TxOutput(address(from), coinbase.outputs().getFirst().amount() - amount)));
-    }
-
-    /** A mined child of {@code parent} paying the reward to {@code miner}; times increase by a second. */
-    private static Block block(Block parent, byte[] miner, List<Transaction> txs) {
-        long number = parent.number() + 1;
-        List<Transaction> all = new ArrayList<>();
-        all.add(Transaction.of(List.of(TxInput.coinbase(number)), List.of(new TxOutput(address(miner), PARAMS.rewardAt(number)))));
-        all.addAll(txs);
-        // a few bytes of the miner's key in the time keep the two branches' blocks distinct
-        long time = Genesis.TIME + number * 1000 + (Hashes.sha256(miner)[0] & 0x7f);
-        Block candidate = Block.of(number, parent.hash(), time, PARAMS.initialTarget(), 0, all);
-        while (!Difficulty.meetsTarget(candidate.hash(), candidate.target())) {
-            candidate = candidate.withNonce(candidate.nonce() + 1);
-        }
-        return candidate;
     }
 }

@@ -1,0 +1,170 @@
+package net.tallynet.node.ledger;
+
+import static net.tallynet.node.TestBlocks.NETWORK;
+import static net.tallynet.node.TestBlocks.PARAMS;
+import static net.tallynet.node.TestBlocks.address;
+import static net.tallynet.node.TestBlocks.block;
+import static net.tallynet.node.TestBlocks.pay;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import net.tallynet.node.chain.BlockRepository;
+import net.tallynet.node.chain.Chain;
+import net.tallynet.node.chain.ChainStore;
+import net.tallynet.node.chain.ChainTipRepository;
+import net.tallynet.node.chain.TxLocationRepository;
+import net.tallynet.node.chain.UndoRepository;
+import net.tallynet.node.chain.UtxoRepository;
+import net.tallynet.node.mempool.Mempool;
+import net.tallynet.node.mempool.MempoolProperties;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.crypto.Ed25519Keys;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.BlockValidator;
+import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.ledger.TransactionValidator;
+import net.tallynet.protocol.ledger.ValidationReason;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The ledger (chain and mempool together) across a reorganisation: a 3-block branch swapped for a
+ * 4-block one sends the old branch's payment back to the mempool, with balances of the new branch;
+ * and the mempool's own rules: conflicts, chained spends, cleaning, bounds.
+ */
+@DataJpaTest(properties = "tallynet.data-dir=target/unused")
+@Import({ChainStore.class, ReorganisationMempoolTest.Codec.class})
+@Transactional(propagation = Propagation.NOT_SUPPORTED)
+class ReorganisationMempoolTest {
+
+    @TestConfiguration
+    static class Codec {
+        @Bean
+        FrameCodec storageCodec() {
+            return new FrameCodec();
+        }
+    }
+
+    @Autowired
+    ChainStore store;
+    @Autowired
+    BlockRepository blocks;
+    @Autowired
+    UtxoRepository utxos;
+    @Autowired
+    UndoRepository undo;
+    @Autowired
+    TxLocationRepository transactions;
+    @Autowired
+    ChainTipRepository tips;
+
+    private Ledger ledger;
+    private final byte[] alice = Ed25519Keys.newSecretKey();
+    private final byte[] bob = Ed25519Keys.newSecretKey();
+    private final byte[] carol = Ed25519Keys.newSecretKey();
+    private Block c1;
+    private Block c2;
+
+    @BeforeEach
+    void commonPrefix() throws Exception {
+        undo.deleteAll();
+        transactions.deleteAll();
+        utxos.deleteAll();
+        tips.deleteAll();
+        blocks.deleteAll();
+        ledger = ledger(new MempoolProperties(5000, 5_000_000));
+        c1 = block(Genesis.of("devnet"), alice, List.of());
+        c2 = block(c1, alice, List.of());
+        ledger.acceptBlock(c1);
+        ledger.acceptBlock(c2);
+    }
+
+    private Ledger ledger(MempoolProperties bounds) {
+        Chain chain = new Chain(store, new BlockValidator(PARAMS, NETWORK, Clock.systemUTC()), PARAMS, "devnet");
+        Mempool mempool = new Mempool(store, new TransactionValidator(PARAMS, NETWORK), bounds);
+        return new Ledger(chain, mempool, new SimpleMeterRegistry());
+    }
+
+    @Test
+    void swappingAThreeBlockBranchForAFourBlockOneReturnsItsPaymentToTheMempool() throws Exception {
+        Transaction alicePaysCarol = pay(c1.transactions().getFirst(), alice, carol, 1_000);
+        Block a3 = block(c2, alice, List.of());
+        Block a4 = block(a3, alice, List.of());
+        Block a5 = block(a4, alice, List.of(alicePaysCarol));
+        for (Block block : List.of(a3, a4, a5)) {
+            ledger.acceptBlock(block);
+        }
+        assertThat(store.balanceOf(address(carol))).isEqualTo(1_000);
+
+        Block b3 = block(c2, bob, List.of());
+        Block b4 = block(b3, bob, List.of());
+        Block b5 = block(b4, bob, List.of());
+        Block b6 = block(b5, bob, List.of());
+        for (Block block : List.of(b3, b4, b5)) {
+            assertThat(ledger.acceptBlock(block).outcome()).isEqualTo(Chain.Outcome.SIDE_BRANCH);
+        }
+        Chain.Result switched = ledger.acceptBlock(b6);
+
+        assertThat(switched.outcome()).isEqualTo(Chain.Outcome.REORGANISED);
+        assertThat(switched.disconnected()).hasSize(3);
+        assertThat(store.balanceOf(address(alice))).isEqualTo(2 * PARAMS.blockReward());
+        assertThat(store.balanceOf(address(bob))).isEqualTo(4 * PARAMS.blockReward());
+        assertThat(store.balanceOf(address(carol))).isZero();
+        // c1's coinbase is unspent on the new branch, so the payment is valid again and waits to be mined
+        assertThat(ledger.mempool().find(alicePaysCarol.id())).contains(alicePaysCarol);
+        assertThat(ledger.mempool().size()).isEqualTo(1);
+
+        Block b7 = block(b6, bob, List.of(alicePaysCarol));
+        ledger.acceptBlock(b7);
+        assertThat(ledger.mempool().size()).isZero();
+        assertThat(store.balanceOf(address(carol))).isEqualTo(1_000);
+    }
+
+    @Test
+    void mempoolRefusesConflictsAcceptsChainedSpendsAndCleansOnConnect() throws Exception {
+        Transaction first = pay(c1.transactions().getFirst(), alice, carol, 1_000);
+        Transaction conflicting = pay(c1.transactions().getFirst(), alice, bob, 2_000);
+        Transaction chained = pay(first, carol, bob, 400);
+        ledger.acceptTransaction(first);
+        assertThatThrownBy(() -> ledger.acceptTransaction(conflicting)).isInstanceOfSatisfying(
+                InvalidLedgerObjectException.class, e -> assertThat(e.reason()).isEqualTo(ValidationReason.DOUBLE_SPEND));
+        ledger.acceptTransaction(chained);
+        assertThat(ledger.mempool().select(1_000_000)).extracting(e -> e.tx().id()).containsExactly(first.id(), chained.id());
+
+        // a block that spends c1's coinbase differently evicts the pooled spend and everything built on it
+        ledger.acceptBlock(block(c2, bob, List.of(conflicting)));
+        assertThat(ledger.mempool().size()).isZero();
+        assertThat(ledger.mempool().bytes()).isZero();
+    }
+
+    @Test
+    void fullMempoolKeepsTheBetterPayingTransactions() throws Exception {
+        ledger.acceptBlock(block(c2, alice, List.of())); // c2's coinbase matures for the next block
+        Ledger small = ledger(new MempoolProperties(1, 5_000_000));
+        Transaction cheap = feePaying(c1, 10);
+        Transaction rich = feePaying(c2, 1_000);
+        small.acceptTransaction(cheap);
+        small.acceptTransaction(rich);
+        assertThat(small.mempool().entries()).extracting(e -> e.tx().id()).containsExactly(rich.id());
+        assertThatThrownBy(() -> small.acceptTransaction(feePaying(c1, 5))).isInstanceOf(Mempool.FullException.class);
+    }
+
+    private Transaction feePaying(Block funding, long fee) {
+        Transaction coinbase = funding.transactions().getFirst();
+        return net.tallynet.protocol.ledger.TransactionSigner.sign(NETWORK,
+                List.of(new net.tallynet.protocol.ledger.TransactionSigner.Spend(coinbase.id(), 0, alice)),
+                List.of(new net.tallynet.protocol.ledger.TxOutput(address(bob), coinbase.outputs().getFirst().amount() - fee)));
+    }
+}
