@@ -1,0 +1,117 @@
+package net.tallynet.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import net.tallynet.protocol.ledger.ChainParams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * kill -9 while blocks are being connected, then a restart on the same data directory: the node
+ * resumes a consistent chain (every coinbase of the best chain, and nothing else, in the wallet)
+ * and keeps mining on it.
+ */
+class NodeCrashTest {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final long REWARD = ChainParams.easy().blockReward();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void nodeKilledWhileConnectingBlocksRestartsOnAConsistentChain() throws Exception {
+        int port = freePort();
+        Process first = start(port);
+        long heightAtKill;
+        try {
+            awaitReady(port);
+            // thousands of blocks ordered in the background; the process dies somewhere in the middle of them
+            CompletableFuture.runAsync(() -> post(port, "/api/blocks/generate", "{\"count\":1000}"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> height(port) >= 30);
+            heightAtKill = height(port);
+            assertThat(heightAtKill).as("killed while the 1000 blocks were still being connected").isLessThan(1000);
+        } finally {
+            first.destroyForcibly().waitFor();
+        }
+
+        Process second = start(port);
+        try {
+            awaitReady(port);
+            long height = height(port);
+            assertThat(height).isGreaterThanOrEqualTo(heightAtKill);
+            assertThat(balance(port)).as("wallet holds exactly the coinbases of blocks 1..%d", height)
+                    .isEqualTo(height * REWARD);
+
+            JsonNode mined = JSON.readTree(post(port, "/api/blocks/generate", "{\"count\":3}").body());
+            assertThat(mined.get("hashes")).hasSize(3);
+            assertThat(height(port)).isEqualTo(height + 3);
+            assertThat(balance(port)).isEqualTo((height + 3) * REWARD);
+            JsonNode tip = JSON.readTree(get(port, "/api/blocks/" + (height + 3)).body());
+            assertThat(tip.get("previousHash").asString())
+                    .isEqualTo(JSON.readTree(get(port, "/api/blocks/" + (height + 2)).body()).get("hash").asString());
+        } finally {
+            second.destroy();
+            second.waitFor();
+        }
+    }
+
+    private Process start(int port) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        File log = dataDir.resolve("node-" + System.nanoTime() + ".log").toFile();
+        return new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                NodeApplication.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
+                "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy", "--tallynet.api.token=crash-test"))
+                .redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    private static void awaitReady(int port) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> get(port, "/actuator/health/readiness").statusCode() == 200);
+    }
+
+    private static long height(int port) {
+        return JSON.readTree(get(port, "/api/chain").body()).get("height").asLong();
+    }
+
+    private static long balance(int port) {
+        return JSON.readTree(get(port, "/api/wallet").body()).get("balance").asLong();
+    }
+
+    private static HttpResponse<String> get(int port, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build());
+    }
+
+    private static HttpResponse<String> post(int port, String path, String body) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer crash-test")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
