@@ -43,7 +43,7 @@ public class Miner implements SmartLifecycle {
         for (int i = 0; i < count; i++) {
             Block block = null;
             while (block == null) {
-                block = search(payTo == null ? wallet.address() : payTo, Long.MAX_VALUE);
+                block = search(payTo == null ? wallet.address() : payTo, Long.MAX_VALUE, () -> true);
             }
             ledger.acceptBlock(block);
             hashes.add(block.hash());
@@ -51,8 +51,11 @@ public class Miner implements SmartLifecycle {
         return hashes;
     }
 
-    /** Tries nonces on a fresh candidate until one works, the tip or mempool moves, or {@code maxRuns} runs pass. */
-    private Block search(String payTo, long maxRuns) {
+    /**
+     * Tries nonces on a fresh candidate until one works, the tip or mempool moves, {@code maxRuns}
+     * runs pass, or {@code keepGoing} says stop (checked between runs).
+     */
+    private Block search(String payTo, long maxRuns, java.util.function.BooleanSupplier keepGoing) {
         Block candidate = assembler.candidate(payTo, ThreadLocalRandom.current().nextLong(Limits.MAX_SAFE_INTEGER / 2));
         String tip = candidate.previousHash();
         int mempoolSize = ledger.mempool().size();
@@ -63,7 +66,8 @@ public class Miner implements SmartLifecycle {
                 }
                 candidate = candidate.withNonce(candidate.nonce() + 1);
             }
-            if (!ledger.chain().tip().hash().equals(tip) || ledger.mempool().size() != mempoolSize) {
+            if (!keepGoing.getAsBoolean() || !ledger.chain().tip().hash().equals(tip)
+                    || ledger.mempool().size() != mempoolSize) {
                 return null; // stale: rebuild on the new tip or with the new transactions
             }
         }
@@ -73,7 +77,7 @@ public class Miner implements SmartLifecycle {
     private void mine() {
         while (running) {
             try {
-                Block block = search(wallet.address(), 50);
+                Block block = search(wallet.address(), 50, () -> running);
                 if (block != null && running) {
                     ledger.acceptBlock(block);
                 }
@@ -96,10 +100,18 @@ public class Miner implements SmartLifecycle {
         }
     }
 
+    /** Stops mining and waits for the threads: after this returns, the miner connects no more blocks. */
     @Override
     public synchronized void stop() {
         running = false;
-        threads.forEach(Thread::interrupt);
+        for (Thread thread : threads) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         threads.clear();
     }
 
