@@ -1,0 +1,211 @@
+package net.tallynet.node;
+
+import static net.tallynet.node.TestBlocks.NETWORK;
+import static net.tallynet.node.TestBlocks.PARAMS;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import net.tallynet.node.ledger.Ledger;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.crypto.Ed25519Keys;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.ledger.TransactionSigner;
+import net.tallynet.protocol.ledger.TxInput;
+import net.tallynet.protocol.ledger.TxOutput;
+import net.tallynet.protocol.message.BlockMessage;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Block connect (validate and store) on H2 in file mode, the way the node does it, for blocks of
+ * 1,000 transactions: each invocation connects 10 such blocks to a fresh node. The baseline writes
+ * the same rows (block, transaction index, spent and created outputs, undo data) with plain JDBC
+ * batches to a fresh H2 file in the same run. Not part of the test command; run it with
+ * {@code ./tallynet bench-connect}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2)
+@Measurement(iterations = 5)
+@Fork(1)
+public class BlockConnectBenchmark {
+    static final int BLOCKS = 10;
+    static final int PAYMENTS = 999;
+
+    private Path dataDir;
+    private ConfigurableApplicationContext node;
+    private Ledger ledger;
+    private List<Block> blocks;
+    private Connection jdbc;
+
+    @Setup(Level.Iteration)
+    public void freshNodeAndBlocks() throws Exception {
+        dataDir = Files.createTempDirectory("tallynet-bench");
+        blocks = buildChain();
+        node = new SpringApplicationBuilder(NodeApplication.class).web(WebApplicationType.NONE).run(
+                "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy", "--logging.level.root=WARN",
+                "--tallynet.mempool.max-transactions=100000", "--tallynet.mempool.max-bytes=100000000");
+        ledger = node.getBean(Ledger.class);
+        jdbc = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("baseline") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+        try (Statement ddl = jdbc.createStatement()) {
+            ddl.execute("create table blocks (hash char(64) primary key, number bigint, previous_hash char(64), time bigint,"
+                    + " target char(64), chain_work char(64), main_chain boolean, tx_count int, frame blob)");
+            ddl.execute("create table transactions (tx_id char(64) primary key, block_hash char(64), position int)");
+            ddl.execute("create table utxos (tx_id char(64), output_index bigint, address char(40), amount bigint,"
+                    + " height bigint, coinbase boolean, primary key (tx_id, output_index))");
+            ddl.execute("create table block_undo (block_hash char(64), tx_id char(64), output_index bigint, address char(40),"
+                    + " amount bigint, height bigint, coinbase boolean, primary key (block_hash, tx_id, output_index))");
+        }
+        jdbc.setAutoCommit(false);
+    }
+
+    @TearDown(Level.Iteration)
+    public void close() throws Exception {
+        jdbc.close();
+        node.close();
+    }
+
+    @Benchmark
+    public long connectBlocksThroughTheNode() throws InvalidLedgerObjectException {
+        for (Block block : blocks) {
+            ledger.acceptBlock(block);
+        }
+        return ledger.chain().tip().number();
+    }
+
+    @Benchmark
+    public int baselineJdbcBatchInsertOfTheSameRows() throws Exception {
+        FrameCodec codec = new FrameCodec();
+        int rows = 0;
+        for (Block block : blocks) {
+            try (PreparedStatement b = jdbc.prepareStatement("insert into blocks values (?,?,?,?,?,?,true,?,?)");
+                 PreparedStatement t = jdbc.prepareStatement("insert into transactions values (?,?,?)");
+                 PreparedStatement del = jdbc.prepareStatement("delete from utxos where tx_id = ? and output_index = ?");
+                 PreparedStatement ins = jdbc.prepareStatement("insert into utxos values (?,?,?,?,?,?)");
+                 PreparedStatement undo = jdbc.prepareStatement("insert into block_undo values (?,?,?,?,?,?,?)")) {
+                b.setString(1, block.hash());
+                b.setLong(2, block.number());
+                b.setString(3, block.previousHash());
+                b.setLong(4, block.time());
+                b.setString(5, block.target());
+                b.setString(6, block.target());
+                b.setInt(7, block.transactions().size());
+                b.setBytes(8, codec.encodeToBytes(new BlockMessage(block)));
+                b.executeUpdate();
+                for (int i = 0; i < block.transactions().size(); i++) {
+                    Transaction tx = block.transactions().get(i);
+                    t.setString(1, tx.id());
+                    t.setString(2, block.hash());
+                    t.setInt(3, i);
+                    t.addBatch();
+                    for (TxInput input : tx.inputs()) {
+                        if (!input.isCoinbase()) {
+                            del.setString(1, input.txId());
+                            del.setLong(2, input.index());
+                            del.addBatch();
+                            undo.setString(1, block.hash());
+                            undo.setString(2, input.txId());
+                            undo.setLong(3, input.index());
+                            undo.setString(4, "00".repeat(20));
+                            undo.setLong(5, 1);
+                            undo.setLong(6, 1);
+                            undo.setBoolean(7, false);
+                            undo.addBatch();
+                        }
+                    }
+                    for (int o = 0; o < tx.outputs().size(); o++) {
+                        ins.setString(1, tx.id());
+                        ins.setLong(2, o);
+                        ins.setString(3, tx.outputs().get(o).address());
+                        ins.setLong(4, tx.outputs().get(o).amount());
+                        ins.setLong(5, block.number());
+                        ins.setBoolean(6, i == 0);
+                        ins.addBatch();
+                    }
+                }
+                rows += t.executeBatch().length + del.executeBatch().length + ins.executeBatch().length
+                        + undo.executeBatch().length + 1;
+            }
+            jdbc.commit();
+        }
+        return rows;
+    }
+
+    /**
+     * Block 1 funds a fan-out: its coinbase matures at block 3, which carries a payment splitting it
+     * into 999 outputs; every later block carries 999 payments, each spending one output of the
+     * previous block's payments. All signed for real, mined on the easy target.
+     */
+    static List<Block> buildChain() {
+        byte[] key = Ed25519Keys.newSecretKey();
+        String address = TestBlocks.address(key);
+        List<Block> chain = new ArrayList<>();
+        Block genesis = Genesis.of("devnet");
+        Block b1 = TestBlocks.block(genesis, key, List.of());
+        Block b2 = TestBlocks.block(b1, key, List.of());
+        Transaction coinbase = b1.transactions().getFirst();
+        long each = coinbase.outputs().getFirst().amount() / PAYMENTS;
+        List<TxOutput> fanOut = new ArrayList<>();
+        for (int i = 0; i < PAYMENTS; i++) {
+            fanOut.add(new TxOutput(address, each));
+        }
+        Transaction split = TransactionSigner.sign(NETWORK, List.of(new TransactionSigner.Spend(coinbase.id(), 0, key)), fanOut);
+        Block b3 = TestBlocks.block(b2, key, List.of(split));
+        chain.addAll(List.of(b1, b2, b3));
+        Block parent = b3;
+        List<String[]> outpoints = new ArrayList<>();
+        for (int i = 0; i < PAYMENTS; i++) {
+            outpoints.add(new String[] {split.id(), Integer.toString(i)});
+        }
+        for (int n = 0; n < BLOCKS; n++) {
+            List<Transaction> payments = new ArrayList<>(PAYMENTS);
+            List<String[]> next = new ArrayList<>(PAYMENTS);
+            long amount = each - (n + 1);
+            for (String[] outpoint : outpoints) {
+                Transaction payment = TransactionSigner.sign(NETWORK,
+                        List.of(new TransactionSigner.Spend(outpoint[0], Long.parseLong(outpoint[1]), key)),
+                        List.of(new TxOutput(address, amount)));
+                payments.add(payment);
+                next.add(new String[] {payment.id(), "0"});
+            }
+            Block block = TestBlocks.block(parent, key, payments);
+            chain.add(block);
+            parent = block;
+            outpoints = next;
+        }
+        return chain;
+    }
+
+    /** Entry point: ./tallynet bench-connect. Prints JMH's table; the ratio is connect / baseline. */
+    @Test
+    void run() throws Exception {
+        new Runner(new OptionsBuilder().include(BlockConnectBenchmark.class.getSimpleName()).build()).run();
+    }
+}
