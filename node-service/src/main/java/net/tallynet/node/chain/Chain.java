@@ -108,7 +108,7 @@ public class Chain {
         List<Block> connected = new ArrayList<>();
         for (Block block : branch) {
             try {
-                store.connect(block, validator.connect(block, store));
+                store.connect(block, validator.connect(block, store.viewFor(block)));
                 connected.add(block);
             } catch (InvalidLedgerObjectException e) {
                 log.warn("block {} #{} is invalid ({}); staying on the previous chain", block.hash(), block.number(),
@@ -133,7 +133,7 @@ public class Chain {
         }
         for (int i = disconnected.size() - 1; i >= 0; i--) {
             Block old = disconnected.get(i);
-            store.connect(old, validator.connect(old, store));
+            store.connect(old, validator.connect(old, store.viewFor(old)));
         }
     }
 

@@ -135,6 +135,30 @@ public class ChainStore implements UtxoView {
         return transactions.findById(txId);
     }
 
+    /**
+     * The outputs {@code block} spends that are unspent now, read in one query (not one per input):
+     * the view its validation runs against. Outputs the block creates itself come from the validator.
+     */
+    @Transactional(readOnly = true)
+    public UtxoView viewFor(Block block) {
+        java.util.Set<String> spentTxIds = new java.util.HashSet<>();
+        for (Transaction tx : block.transactions()) {
+            for (var input : tx.inputs()) {
+                if (!input.isCoinbase()) {
+                    spentTxIds.add(input.txId());
+                }
+            }
+        }
+        java.util.Map<String, Utxo> found = new java.util.HashMap<>();
+        if (!spentTxIds.isEmpty()) {
+            for (StoredUtxo stored : utxos.findByTxIds(spentTxIds)) {
+                Utxo utxo = stored.toUtxo();
+                found.put(utxo.txId() + ":" + utxo.index(), utxo);
+            }
+        }
+        return (txId, index) -> Optional.ofNullable(found.get(txId + ":" + index));
+    }
+
     @Transactional(readOnly = true)
     public long balanceOf(String address) {
         return utxos.balanceOf(address);

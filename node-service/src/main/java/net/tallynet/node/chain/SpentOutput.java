@@ -13,7 +13,7 @@ import net.tallynet.protocol.ledger.Utxo;
 @Entity
 @IdClass(SpentOutput.Key.class)
 @Table(name = "block_undo", indexes = @Index(name = "ix_undo_block", columnList = "block_hash"))
-public class SpentOutput {
+public class SpentOutput extends NewEntity<SpentOutput.Key> {
 
     public record Key(String blockHash, String txId, long outputIndex) implements Serializable {
     }
@@ -57,5 +57,10 @@ public class SpentOutput {
 
     Utxo toUtxo() {
         return new Utxo(txId, outputIndex, address, amount, height, coinbase);
+    }
+
+    @Override
+    public SpentOutput.Key getId() {
+        return new Key(blockHash, txId, outputIndex);
     }
 }

@@ -15,7 +15,7 @@ import jakarta.persistence.Table;
 @Table(name = "blocks", indexes = {
         @Index(name = "ix_blocks_main_number", columnList = "main_chain, number"),
         @Index(name = "ix_blocks_previous", columnList = "previous_hash")})
-public class StoredBlock {
+public class StoredBlock extends NewEntity<String> {
 
     @Id
     @Column(length = 64)
@@ -100,5 +100,10 @@ public class StoredBlock {
 
     void mainChain(boolean onMainChain) {
         this.mainChain = onMainChain;
+    }
+
+    @Override
+    public String getId() {
+        return hash;
     }
 }

@@ -12,7 +12,7 @@ import net.tallynet.protocol.ledger.Utxo;
 @Entity
 @IdClass(Outpoint.class)
 @Table(name = "utxos", indexes = @Index(name = "ix_utxos_address", columnList = "address"))
-public class StoredUtxo {
+public class StoredUtxo extends NewEntity<Outpoint> {
 
     @Id
     @Column(name = "tx_id", length = 64)
@@ -48,5 +48,10 @@ public class StoredUtxo {
 
     public Utxo toUtxo() {
         return new Utxo(txId, outputIndex, address, amount, height, coinbase);
+    }
+
+    @Override
+    public Outpoint getId() {
+        return new Outpoint(txId, outputIndex);
     }
 }

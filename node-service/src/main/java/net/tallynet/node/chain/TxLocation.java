@@ -8,7 +8,7 @@ import jakarta.persistence.Table;
 /** Where a best-chain transaction is: for look-ups by id (GETBLOCK transactions, REST). */
 @Entity
 @Table(name = "transactions")
-public class TxLocation {
+public class TxLocation extends NewEntity<String> {
 
     @Id
     @Column(name = "tx_id", length = 64)
@@ -35,5 +35,10 @@ public class TxLocation {
 
     public int position() {
         return position;
+    }
+
+    @Override
+    public String getId() {
+        return txId;
     }
 }

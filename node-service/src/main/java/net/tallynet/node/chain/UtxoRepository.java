@@ -11,6 +11,10 @@ public interface UtxoRepository extends JpaRepository<StoredUtxo, Outpoint> {
     java.util.List<StoredUtxo> findByAddressLargestFirst(@Param("address") String address,
                                                          org.springframework.data.domain.Pageable page);
 
+    /** Every unspent output of the given transactions: one query for all the inputs of a block. */
+    @Query("select u from StoredUtxo u where u.txId in :txIds")
+    java.util.List<StoredUtxo> findByTxIds(@Param("txIds") java.util.Collection<String> txIds);
+
     @Query("select coalesce(sum(u.amount), 0) from StoredUtxo u where u.address = :address")
     long balanceOf(@Param("address") String address);
 }
