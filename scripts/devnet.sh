@@ -46,6 +46,11 @@ NODE_JAR=$(ls node-service/target/tallynet-node-service-*-exec.jar)
 
 $FRESH && rm -rf "$DIR"
 mkdir -p "$DIR"
+# one API token per devnet, kept with its data, for the spending endpoints (POST /api/...)
+if [ ! -s "$DIR/api-token" ]; then
+  (umask 077; od -An -N16 -tx1 /dev/urandom | tr -d ' \n' > "$DIR/api-token")
+fi
+TOKEN=$(cat "$DIR/api-token")
 PIDS=()
 stop_all() {
   trap - INT TERM EXIT
@@ -75,7 +80,7 @@ for i in $(seq 1 "$NODES"); do
   start "node$i" "$port" "$NODE_JAR" \
     --tallynet.tracker.urls="ws://127.0.0.1:$BASE_PORT/p2p" \
     --tallynet.advertised-host=127.0.0.1 --tallynet.advertised-port="$port" \
-    --tallynet.mining.enabled="$mining"
+    --tallynet.mining.enabled="$mining" --tallynet.api.token="$TOKEN"
 done
 
 wait_healthy() { # name port
@@ -99,6 +104,9 @@ for i in $(seq 1 "$NODES"); do
   port=$((BASE_PORT + i))
   printf '  %-8s %-28s %s\n' "node$i" "ws://127.0.0.1:$port/p2p" "http://127.0.0.1:$port/actuator/prometheus"
 done
+echo "  REST:    http://127.0.0.1:<node port>/api/chain, /api/wallet, /api/mempool, /api/blocks/<n>"
+echo "  spend:   curl -H 'Authorization: Bearer $TOKEN' -H 'Content-Type: application/json' \\"
+echo "             -d '{\"to\":\"<address>\",\"amount\":1000,\"fee\":10}' http://127.0.0.1:$((BASE_PORT + 1))/api/payments"
 echo "  health:  http://127.0.0.1:<port>/actuator/health"
 echo "Ctrl-C stops the devnet."
 wait -n "${PIDS[@]}" || true
