@@ -1,6 +1,7 @@
 package net.tallynet.node.chain;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
@@ -30,17 +31,8 @@ public class SpentOutput extends NewEntity<SpentOutput.Key> {
     @Column(name = "output_index")
     private long outputIndex;
 
-    @Column(nullable = false, length = 40)
-    private String address;
-
-    @Column(nullable = false)
-    private long amount;
-
-    @Column(nullable = false)
-    private long height;
-
-    @Column(nullable = false)
-    private boolean coinbase;
+    @Embedded
+    private OutputColumns output;
 
     protected SpentOutput() {
     }
@@ -49,14 +41,11 @@ public class SpentOutput extends NewEntity<SpentOutput.Key> {
         this.blockHash = blockHash;
         this.txId = utxo.txId();
         this.outputIndex = utxo.index();
-        this.address = utxo.address();
-        this.amount = utxo.amount();
-        this.height = utxo.height();
-        this.coinbase = utxo.coinbase();
+        this.output = new OutputColumns(utxo);
     }
 
     Utxo toUtxo() {
-        return new Utxo(txId, outputIndex, address, amount, height, coinbase);
+        return output.toUtxo(txId, outputIndex);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package net.tallynet.node.chain;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
@@ -22,17 +23,8 @@ public class StoredUtxo extends NewEntity<Outpoint> {
     @Column(name = "output_index")
     private long outputIndex;
 
-    @Column(nullable = false, length = 40)
-    private String address;
-
-    @Column(nullable = false)
-    private long amount;
-
-    @Column(nullable = false)
-    private long height;
-
-    @Column(nullable = false)
-    private boolean coinbase;
+    @Embedded
+    private OutputColumns output;
 
     protected StoredUtxo() {
     }
@@ -40,14 +32,11 @@ public class StoredUtxo extends NewEntity<Outpoint> {
     StoredUtxo(Utxo utxo) {
         this.txId = utxo.txId();
         this.outputIndex = utxo.index();
-        this.address = utxo.address();
-        this.amount = utxo.amount();
-        this.height = utxo.height();
-        this.coinbase = utxo.coinbase();
+        this.output = new OutputColumns(utxo);
     }
 
     public Utxo toUtxo() {
-        return new Utxo(txId, outputIndex, address, amount, height, coinbase);
+        return output.toUtxo(txId, outputIndex);
     }
 
     @Override

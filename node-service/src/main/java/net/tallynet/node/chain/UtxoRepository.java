@@ -7,7 +7,7 @@ import org.springframework.data.repository.query.Param;
 public interface UtxoRepository extends JpaRepository<StoredUtxo, Outpoint> {
 
     /** Spendable candidates for a wallet, largest first (fewest inputs). */
-    @Query("select u from StoredUtxo u where u.address = :address order by u.amount desc")
+    @Query("select u from StoredUtxo u where u.output.address = :address order by u.output.amount desc")
     java.util.List<StoredUtxo> findByAddressLargestFirst(@Param("address") String address,
                                                          org.springframework.data.domain.Pageable page);
 
@@ -15,6 +15,6 @@ public interface UtxoRepository extends JpaRepository<StoredUtxo, Outpoint> {
     @Query("select u from StoredUtxo u where u.txId in :txIds")
     java.util.List<StoredUtxo> findByTxIds(@Param("txIds") java.util.Collection<String> txIds);
 
-    @Query("select coalesce(sum(u.amount), 0) from StoredUtxo u where u.address = :address")
+    @Query("select coalesce(sum(u.output.amount), 0) from StoredUtxo u where u.output.address = :address")
     long balanceOf(@Param("address") String address);
 }

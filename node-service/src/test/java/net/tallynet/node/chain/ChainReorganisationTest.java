@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import net.tallynet.protocol.codec.FrameCodec;
 import static net.tallynet.node.TestBlocks.NETWORK;
 import static net.tallynet.node.TestBlocks.PARAMS;
 import static net.tallynet.node.TestBlocks.address;
@@ -23,43 +22,12 @@ import net.tallynet.protocol.ledger.TxOutput;
 import net.tallynet.protocol.ledger.ValidationReason;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Chain choice by cumulative work over the JPA store: a 3-block chain replaced by a 4-block branch
  * and back, balances and unspent outputs checked each time; an invalid branch leaves the chain as it was.
  */
-@DataJpaTest(properties = "tallynet.data-dir=target/unused")
-@Import({ChainStore.class, ChainReorganisationTest.Codec.class})
-@Transactional(propagation = Propagation.NOT_SUPPORTED) // each connect/disconnect commits, as in the node
-class ChainReorganisationTest {
-
-    @TestConfiguration
-    static class Codec {
-        @Bean
-        FrameCodec storageCodec() {
-            return new FrameCodec();
-        }
-    }
-
-    @Autowired
-    ChainStore store;
-    @Autowired
-    BlockRepository blocks;
-    @Autowired
-    UtxoRepository utxos;
-    @Autowired
-    UndoRepository undo;
-    @Autowired
-    TxLocationRepository transactions;
-    @Autowired
-    ChainTipRepository tips;
+class ChainReorganisationTest extends ChainStoreTest {
 
     private Chain chain;
     private final byte[] alice = Ed25519Keys.newSecretKey();
@@ -68,11 +36,6 @@ class ChainReorganisationTest {
 
     @BeforeEach
     void freshChain() {
-        undo.deleteAll();
-        transactions.deleteAll();
-        utxos.deleteAll();
-        tips.deleteAll();
-        blocks.deleteAll();
         chain = new Chain(store, new BlockValidator(PARAMS, NETWORK, Clock.systemUTC()), PARAMS, "devnet");
     }
 

@@ -11,16 +11,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.List;
-import net.tallynet.node.chain.BlockRepository;
+import net.tallynet.node.chain.ChainStoreTest;
 import net.tallynet.node.chain.Chain;
-import net.tallynet.node.chain.ChainStore;
-import net.tallynet.node.chain.ChainTipRepository;
-import net.tallynet.node.chain.TxLocationRepository;
-import net.tallynet.node.chain.UndoRepository;
-import net.tallynet.node.chain.UtxoRepository;
 import net.tallynet.node.mempool.Mempool;
 import net.tallynet.node.mempool.MempoolProperties;
-import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.BlockValidator;
@@ -31,44 +25,13 @@ import net.tallynet.protocol.ledger.TransactionValidator;
 import net.tallynet.protocol.ledger.ValidationReason;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The ledger (chain and mempool together) across a reorganisation: a 3-block branch swapped for a
  * 4-block one sends the old branch's payment back to the mempool, with balances of the new branch;
  * and the mempool's own rules: conflicts, chained spends, cleaning, bounds.
  */
-@DataJpaTest(properties = "tallynet.data-dir=target/unused")
-@Import({ChainStore.class, ReorganisationMempoolTest.Codec.class})
-@Transactional(propagation = Propagation.NOT_SUPPORTED)
-class ReorganisationMempoolTest {
-
-    @TestConfiguration
-    static class Codec {
-        @Bean
-        FrameCodec storageCodec() {
-            return new FrameCodec();
-        }
-    }
-
-    @Autowired
-    ChainStore store;
-    @Autowired
-    BlockRepository blocks;
-    @Autowired
-    UtxoRepository utxos;
-    @Autowired
-    UndoRepository undo;
-    @Autowired
-    TxLocationRepository transactions;
-    @Autowired
-    ChainTipRepository tips;
+class ReorganisationMempoolTest extends ChainStoreTest {
 
     private Ledger ledger;
     private final byte[] alice = Ed25519Keys.newSecretKey();
@@ -79,11 +42,6 @@ class ReorganisationMempoolTest {
 
     @BeforeEach
     void commonPrefix() throws Exception {
-        undo.deleteAll();
-        transactions.deleteAll();
-        utxos.deleteAll();
-        tips.deleteAll();
-        blocks.deleteAll();
         ledger = ledger(new MempoolProperties(5000, 5_000_000));
         c1 = block(Genesis.of("devnet"), alice, List.of());
         c2 = block(c1, alice, List.of());
