@@ -2,7 +2,6 @@ package net.tallynet.node.chain;
 
 import java.time.Clock;
 import net.tallynet.p2p.NetworkProperties;
-import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.BlockValidator;
 import net.tallynet.protocol.ledger.ChainParams;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -17,12 +16,6 @@ public class ChainConfiguration {
     @Bean
     ChainParams chainParams(ChainProperties properties) {
         return properties.params();
-    }
-
-    /** Blocks are stored as their canonical BLOCK frames and read back through the same strict codec. */
-    @Bean
-    FrameCodec storageCodec() {
-        return new FrameCodec();
     }
 
     @Bean

@@ -15,7 +15,8 @@ import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The chain on disk. Connecting or disconnecting a block is one database transaction covering the
+ * The chain on disk. Blocks are kept as their canonical BLOCK frames and read back through the
+ * peer layer's strict codec (a block this node can receive, it can store). Connecting or disconnecting a block is one database transaction covering the
  * unspent outputs, the undo data, the transaction index and the tip, so a crash at any moment
  * leaves a consistent chain to resume from.
  */

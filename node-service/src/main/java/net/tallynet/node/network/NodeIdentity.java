@@ -1,0 +1,63 @@
+package net.tallynet.node.network;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.tallynet.node.chain.Chain;
+import net.tallynet.node.chain.StoredBlock;
+import net.tallynet.p2p.LocalPeer;
+import net.tallynet.p2p.NetworkProperties;
+import net.tallynet.protocol.message.HelloMessage;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+/** The node's HELLO: its chain summary, its listening port and a node id random per process. */
+@Component
+public class NodeIdentity implements LocalPeer {
+    static final String AGENT = "tallynet-node/0.1.0";
+
+    private final String nodeId;
+    private final String networkId;
+    private final Chain chain;
+    private final NodeNetworkProperties network;
+    private final Clock clock = Clock.systemUTC();
+    private final AtomicInteger listeningPort = new AtomicInteger();
+
+    public NodeIdentity(NetworkProperties networkProperties, Chain chain, NodeNetworkProperties network) {
+        byte[] id = new byte[8];
+        new SecureRandom().nextBytes(id);
+        this.nodeId = HexFormat.of().formatHex(id);
+        this.networkId = networkProperties.networkId();
+        this.chain = chain;
+        this.network = network;
+    }
+
+    @EventListener
+    void onWebServer(WebServerInitializedEvent event) {
+        listeningPort.set(event.getWebServer().getPort());
+    }
+
+    /** The port peers and trackers should dial: the advertised one, else the one this process listens on. */
+    public int advertisedPort() {
+        return network.advertisedPort() != null ? network.advertisedPort() : listeningPort.get();
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public String networkId() {
+        return networkId;
+    }
+
+    @Override
+    public HelloMessage hello() {
+        StoredBlock tip = chain.tip();
+        return new HelloMessage(HelloMessage.PROTOCOL_VERSION, networkId, tip.number() + 1, tip.hash(), clock.millis(),
+                advertisedPort(), nodeId, AGENT, HelloMessage.ROLE_NODE);
+    }
+}

@@ -1,0 +1,24 @@
+package net.tallynet.node.network;
+
+import net.tallynet.p2p.PeerListener;
+import net.tallynet.p2p.PeerSession;
+import net.tallynet.protocol.message.GetAddrMessage;
+import net.tallynet.protocol.message.HelloMessage;
+import org.springframework.stereotype.Component;
+
+/** What the node does when a connection is established: with a tracker, register (PROTOCOL.md 7.2). */
+@Component
+class NodePeerListener implements PeerListener {
+    private final NodeIdentity identity;
+
+    NodePeerListener(NodeIdentity identity) {
+        this.identity = identity;
+    }
+
+    @Override
+    public void established(PeerSession peer) {
+        if (HelloMessage.ROLE_TRACKER.equals(peer.remoteHello().role())) {
+            peer.send(new GetAddrMessage(identity.advertisedPort()));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package net.tallynet.node.network;
+
+import jakarta.websocket.ContainerProvider;
+import jakarta.websocket.WebSocketContainer;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import net.tallynet.p2p.Direction;
+import net.tallynet.p2p.P2pProperties;
+import net.tallynet.p2p.websocket.P2pWebSocketHandler;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+
+/** Opens outbound connections; the same handler as {@code /p2p} runs them, marked as outbound. */
+@Component
+public class PeerConnector {
+    private final StandardWebSocketClient client;
+    private final WebSocketHandler outbound;
+
+    public PeerConnector(P2pWebSocketHandler handler, P2pProperties properties) {
+        WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+        // the client container's default text buffer is 8 KiB: a BLOCK frame is larger
+        container.setDefaultMaxTextMessageBufferSize(properties.maxFrameBytes());
+        this.client = new StandardWebSocketClient(container);
+        this.outbound = new WebSocketHandlerDecorator(handler) {
+            @Override
+            public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+                session.getAttributes().put(P2pWebSocketHandler.DIRECTION, Direction.OUTBOUND);
+                super.afterConnectionEstablished(session);
+            }
+        };
+    }
+
+    public CompletableFuture<WebSocketSession> connect(URI uri) {
+        return client.execute(outbound, new WebSocketHttpHeaders(), uri);
+    }
+}

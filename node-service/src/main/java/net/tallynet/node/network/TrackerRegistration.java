@@ -1,0 +1,98 @@
+package net.tallynet.node.network;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import net.tallynet.p2p.PeerRegistry;
+import net.tallynet.p2p.PeerSession;
+import net.tallynet.protocol.message.GetAddrMessage;
+import net.tallynet.protocol.message.HelloMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * Keeps the node registered with its trackers: connects to each configured tracker (registration
+ * follows the handshake) and, every register interval, renews the registration on the open
+ * connection or reconnects a lost one. A tracker that is down only delays this; nothing waits on it.
+ */
+@Component
+class TrackerRegistration implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(TrackerRegistration.class);
+
+    private final TrackerProperties properties;
+    private final PeerConnector connector;
+    private final PeerRegistry peers;
+    private final NodeIdentity identity;
+    private final Map<URI, CompletableFuture<WebSocketSession>> connections = new ConcurrentHashMap<>();
+    private ScheduledExecutorService scheduler;
+
+    TrackerRegistration(TrackerProperties properties, PeerConnector connector, PeerRegistry peers, NodeIdentity identity) {
+        this.properties = properties;
+        this.connector = connector;
+        this.peers = peers;
+        this.identity = identity;
+    }
+
+    void tick() {
+        for (PeerSession tracker : peers.established()) {
+            if (HelloMessage.ROLE_TRACKER.equals(tracker.remoteHello().role())) {
+                tracker.send(new GetAddrMessage(identity.advertisedPort()));
+            }
+        }
+        for (URI url : properties.urls()) {
+            CompletableFuture<WebSocketSession> existing = connections.get(url);
+            boolean open = existing != null && (!existing.isDone()
+                    || (!existing.isCompletedExceptionally() && existing.join().isOpen()));
+            if (!open) {
+                connections.put(url, connector.connect(url).whenComplete((session, error) -> {
+                    if (error != null) {
+                        log.info("tracker {} unreachable ({}); retrying in {}", url, error.getMessage(),
+                                properties.registerInterval());
+                    }
+                }));
+            }
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (!properties.urls().isEmpty() && scheduler == null) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tracker-registration").factory());
+            scheduler.scheduleWithFixedDelay(this::safeTick, 0, properties.registerInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void safeTick() {
+        try {
+            tick();
+        } catch (RuntimeException e) {
+            log.warn("tracker registration failed; retrying", e);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return scheduler != null;
+    }
+
+    /** Start after the web server, so that the port in HELLO and GETADDR is known. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
+}
