@@ -1,6 +1,7 @@
 package net.tallynet.node.network;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,7 @@ class TrackerRegistration implements SmartLifecycle {
     private final PeerRegistry peers;
     private final NodeIdentity identity;
     private final Map<URI, CompletableFuture<WebSocketSession>> connections = new ConcurrentHashMap<>();
+    private final Map<URI, Integer> failures = new ConcurrentHashMap<>();
     private ScheduledExecutorService scheduler;
 
     TrackerRegistration(TrackerProperties properties, PeerConnector connector, PeerRegistry peers, NodeIdentity identity) {
@@ -47,18 +49,37 @@ class TrackerRegistration implements SmartLifecycle {
             }
         }
         for (URI url : properties.urls()) {
-            CompletableFuture<WebSocketSession> existing = connections.get(url);
-            boolean open = existing != null && (!existing.isDone()
-                    || (!existing.isCompletedExceptionally() && existing.join().isOpen()));
-            if (!open) {
-                connections.put(url, connector.connect(url).whenComplete((session, error) -> {
-                    if (error != null) {
-                        log.info("tracker {} unreachable ({}); retrying in {}", url, error.getMessage(),
-                                properties.registerInterval());
-                    }
-                }));
-            }
+            connectIfClosed(url);
         }
+    }
+
+    private void connectIfClosed(URI url) {
+        CompletableFuture<WebSocketSession> existing = connections.get(url);
+        boolean open = existing != null && (!existing.isDone()
+                || (!existing.isCompletedExceptionally() && existing.join().isOpen()));
+        if (open) {
+            return;
+        }
+        connections.put(url, connector.connect(url).whenComplete((session, error) -> {
+            if (error == null) {
+                failures.remove(url);
+                return;
+            }
+            // a tracker starting up, or down for a while: try again soon, then less and less often
+            int failed = failures.merge(url, 1, Integer::sum);
+            Duration retry = backoff(failed);
+            log.info("tracker {} unreachable ({}); retrying in {}", url, error.getMessage(), retry);
+            ScheduledExecutorService timer = scheduler;
+            if (timer != null) {
+                timer.schedule(() -> connectIfClosed(url), retry.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }));
+    }
+
+    /** 1 s after the first failure, doubling, never longer than the register interval. */
+    Duration backoff(int failedAttempts) {
+        long millis = 1000L << Math.min(failedAttempts - 1, 20);
+        return Duration.ofMillis(Math.min(millis, properties.registerInterval().toMillis()));
     }
 
     @Override
