@@ -142,6 +142,10 @@ public class NodeController {
             DecodeResult.Rejected rejected = (DecodeResult.Rejected) decoded;
             throw new IllegalArgumentException(rejected.reason().label() + ": " + rejected.detail());
         }
+        // the body is spliced into a frame: insist it was exactly one transaction, not a list smuggled in
+        if (push.transactions().size() != 1) {
+            throw new IllegalArgumentException("the body must be exactly one transaction");
+        }
         Transaction tx = push.transactions().getFirst();
         return new Submitted(tx.id(), ledger.acceptTransaction(tx).name().toLowerCase());
     }

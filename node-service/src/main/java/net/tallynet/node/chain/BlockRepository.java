@@ -8,4 +8,6 @@ public interface BlockRepository extends JpaRepository<StoredBlock, String> {
     Optional<StoredBlock> findByNumberAndMainChainTrue(long number);
 
     Optional<StoredBlock> findFirstByOrderByChainWorkDesc();
+
+    java.util.List<StoredBlock> findByPreviousHash(String previousHash);
 }

@@ -73,12 +73,20 @@ public class Chain {
         return switchTo(block);
     }
 
-    /** After a restart: if a stored branch has more work than the tip (a crash mid-reorganisation), finish the switch. */
-    public synchronized void resume() throws InvalidLedgerObjectException {
+    /**
+     * At start-up: if a stored branch has more work than the tip (a crash in the middle of a
+     * reorganisation), finish the switch; a branch that proves invalid is forgotten and the next best tried.
+     */
+    public synchronized void resume() {
         StoredBlock best = store.mostWork();
-        if (!best.hash().equals(store.tip().hash())) {
+        while (!best.hash().equals(store.tip().hash())) {
             log.info("resuming: switching to stored block {} #{} with more work", best.hash(), best.number());
-            switchTo(store.block(best.hash()).orElseThrow());
+            try {
+                switchTo(store.block(best.hash()).orElseThrow());
+            } catch (InvalidLedgerObjectException e) {
+                // switchTo has forgotten the invalid part; look again
+            }
+            best = store.mostWork();
         }
     }
 
@@ -113,7 +121,8 @@ public class Chain {
             } catch (InvalidLedgerObjectException e) {
                 log.warn("block {} #{} is invalid ({}); staying on the previous chain", block.hash(), block.number(),
                         e.getMessage());
-                store.forget(block.hash());
+                int forgotten = store.forget(block.hash());
+                log.warn("forgot {} stored blocks on that branch", forgotten);
                 restore(connected, disconnected);
                 throw e;
             }

@@ -21,6 +21,8 @@ public class ChainConfiguration {
     @Bean
     Chain chain(ChainStore store, ChainParams params, NetworkProperties network) {
         BlockValidator validator = new BlockValidator(params, network.networkId(), Clock.systemUTC());
-        return new Chain(store, validator, params, network.network());
+        Chain chain = new Chain(store, validator, params, network.network());
+        chain.resume();
+        return chain;
     }
 }

@@ -171,10 +171,15 @@ public class ChainStore implements UtxoView {
         return blocks.findFirstByOrderByChainWorkDesc().orElseThrow();
     }
 
-    /** Forgets a block found invalid when connecting it; its descendants can never be connected either. */
+    /** Forgets a block found invalid when connecting it, and every stored descendant: none can ever be connected. */
     @Transactional
-    public void forget(String hash) {
-        blocks.deleteById(hash);
+    public int forget(String hash) {
+        List<String> doomed = new ArrayList<>(List.of(hash));
+        for (int i = 0; i < doomed.size(); i++) {
+            blocks.findByPreviousHash(doomed.get(i)).forEach(child -> doomed.add(child.hash()));
+        }
+        blocks.deleteAllByIdInBatch(doomed);
+        return doomed.size();
     }
 
     @Transactional(readOnly = true)

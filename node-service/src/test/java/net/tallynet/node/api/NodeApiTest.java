@@ -113,6 +113,10 @@ class NodeApiTest {
         HttpResponse<String> again = post("/api/transactions", raw, "test-token");
         assertThat(read(again).get("status").asString()).isEqualTo("already_known");
 
+        HttpResponse<String> smuggled = post("/api/transactions", raw + "," + raw, "test-token");
+        assertThat(smuggled.statusCode()).isEqualTo(400);
+        assertThat(read(smuggled).get("detail").asString()).contains("exactly one transaction");
+
         JsonNode tx = JSON.readTree(raw);
         String changedOutputs = raw.replace("\"amount\":5}", "\"amount\":6}");
         assertThat(changedOutputs).isNotEqualTo(raw);

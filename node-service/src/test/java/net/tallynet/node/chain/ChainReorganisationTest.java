@@ -103,13 +103,13 @@ class ChainReorganisationTest extends ChainStoreTest {
 
         Block b1 = block(genesis, bob, List.of());
         Block b2 = block(b1, bob, List.of());
-        Block b3 = block(b2, bob, List.of());
-        // b4 spends an output that does not exist: valid on arrival, invalid when connected
+        // b3 spends an output that does not exist: valid on arrival (stored on a side branch), invalid when connected
         Transaction bogus = TransactionSigner.sign(NETWORK, List.of(new TransactionSigner.Spend("77".repeat(32), 0, bob)),
                 List.of(new TxOutput(address(bob), 1)));
-        Block b4 = block(b3, bob, List.of(bogus));
+        Block b3 = block(b2, bob, List.of(bogus));
+        Block b4 = block(b3, bob, List.of());
         for (Block block : List.of(b1, b2, b3)) {
-            chain.accept(block);
+            assertThat(chain.accept(block).outcome()).isEqualTo(Chain.Outcome.SIDE_BRANCH);
         }
         assertThatThrownBy(() -> chain.accept(b4)).isInstanceOfSatisfying(InvalidLedgerObjectException.class,
                 e -> assertThat(e.reason()).isEqualTo(ValidationReason.UNKNOWN_INPUT));
@@ -117,7 +117,14 @@ class ChainReorganisationTest extends ChainStoreTest {
         assertThat(chain.tip().hash()).isEqualTo(a3.hash());
         assertThat(balance(alice)).isEqualTo(aliceBefore);
         assertThat(balance(bob)).isZero();
+        // the invalid block and its descendant are gone; the valid part of the branch stays
+        assertThat(blocks.existsById(b3.hash())).isFalse();
         assertThat(blocks.existsById(b4.hash())).isFalse();
+        assertThat(blocks.existsById(b2.hash())).isTrue();
+        // a later child of the forgotten branch is an orphan, not an error
+        assertThat(chain.accept(block(b4, bob, List.of())).outcome()).isEqualTo(Chain.Outcome.ORPHAN);
+        chain.resume();
+        assertThat(chain.tip().hash()).isEqualTo(a3.hash());
     }
 
     @Test
