@@ -118,6 +118,11 @@ public class ChainStore implements UtxoView {
         return blocks.findByNumberAndMainChainTrue(number);
     }
 
+    @Transactional(readOnly = true)
+    public List<StoredBlock> mainChainRange(long from, long to) {
+        return blocks.findByMainChainTrueAndNumberBetweenOrderByNumberAsc(from, to);
+    }
+
     @Override
     @Transactional(readOnly = true)
     public Optional<Utxo> find(String txId, long index) {

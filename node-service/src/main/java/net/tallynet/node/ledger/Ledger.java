@@ -1,6 +1,7 @@
 package net.tallynet.node.ledger;
 
 import io.micrometer.core.instrument.Counter;
+import java.util.List;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,7 +45,22 @@ public class Ledger {
         Gauge.builder("tallynet.mempool.bytes", mempool, Mempool::bytes).description("Canonical bytes in the mempool").register(meters);
     }
 
+    /** Told about every change of the best chain, with who brought the block (null: this node). */
+    public interface Listener {
+        void blocksConnected(List<Block> connected, Object source);
+    }
+
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
     public Chain.Result acceptBlock(Block block) throws InvalidLedgerObjectException {
+        return acceptBlock(block, null);
+    }
+
+    public Chain.Result acceptBlock(Block block, Object source) throws InvalidLedgerObjectException {
         Timer.Sample sample = Timer.start(meters);
         Chain.Result result;
         try {
@@ -65,6 +81,7 @@ public class Ledger {
         connected.increment(result.connected().size());
         if (!result.connected().isEmpty()) {
             log.info("block {} #{} connected ({} transactions)", block.hash(), block.number(), block.transactions().size());
+            listeners.forEach(listener -> listener.blocksConnected(result.connected(), source));
         }
         return result;
     }

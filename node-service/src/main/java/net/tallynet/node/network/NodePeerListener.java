@@ -1,24 +1,37 @@
 package net.tallynet.node.network;
 
+import net.tallynet.node.sync.BlockSync;
 import net.tallynet.p2p.PeerListener;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.protocol.message.GetAddrMessage;
 import net.tallynet.protocol.message.HelloMessage;
 import org.springframework.stereotype.Component;
 
-/** What the node does when a connection is established: with a tracker, register (PROTOCOL.md 7.2). */
+/**
+ * What the node does when a connection is established: with a tracker, register (PROTOCOL.md 7.2);
+ * with a node, start syncing if it is ahead (7.3).
+ */
 @Component
 class NodePeerListener implements PeerListener {
     private final NodeIdentity identity;
+    private final BlockSync sync;
 
-    NodePeerListener(NodeIdentity identity) {
+    NodePeerListener(NodeIdentity identity, BlockSync sync) {
         this.identity = identity;
+        this.sync = sync;
     }
 
     @Override
     public void established(PeerSession peer) {
         if (HelloMessage.ROLE_TRACKER.equals(peer.remoteHello().role())) {
             peer.send(new GetAddrMessage(identity.advertisedPort()));
+        } else {
+            sync.established(peer);
         }
+    }
+
+    @Override
+    public void closed(PeerSession peer) {
+        sync.closed(peer);
     }
 }

@@ -8,6 +8,6 @@ import org.springframework.context.annotation.Import;
 /** The shared peer layer, on its own so that slice tests (@DataJpaTest) leave it out. */
 @Configuration(proxyBeanMethods = false)
 @Import(PeerLayerConfiguration.class)
-@EnableConfigurationProperties({NodeNetworkProperties.class, TrackerProperties.class})
+@EnableConfigurationProperties({NodeNetworkProperties.class, TrackerProperties.class, OutboundProperties.class})
 class PeerLayer {
 }

@@ -1,0 +1,147 @@
+package net.tallynet.node.network;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import net.tallynet.p2p.Direction;
+import net.tallynet.p2p.PeerRegistry;
+import net.tallynet.p2p.PeerSession;
+import net.tallynet.protocol.message.AddressEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * Keeps up to {@code tallynet.peers.max-outbound} outbound connections, dialling seeds and the
+ * address book; an address that failed waits longer each time before it is tried again.
+ */
+@Component
+class PeerManager implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(PeerManager.class);
+
+    private final OutboundProperties properties;
+    private final AddressBook addresses;
+    private final PeerConnector connector;
+    private final PeerRegistry peers;
+    private final NodeIdentity identity;
+    private final NodeNetworkProperties network;
+    private final Map<String, CompletableFuture<WebSocketSession>> dialled = new ConcurrentHashMap<>();
+    private final Map<String, Long> retryAfter = new ConcurrentHashMap<>();
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    private ScheduledExecutorService scheduler;
+
+    PeerManager(OutboundProperties properties, AddressBook addresses, PeerConnector connector, PeerRegistry peers,
+                NodeIdentity identity, NodeNetworkProperties network) {
+        this.properties = properties;
+        this.addresses = addresses;
+        this.connector = connector;
+        this.peers = peers;
+        this.identity = identity;
+        this.network = network;
+    }
+
+    void fill() {
+        dialled.values().removeIf(f -> f.isDone() && (f.isCompletedExceptionally() || !f.join().isOpen()));
+        long outbound = peers.established().stream()
+                .filter(p -> p.connection().direction() == Direction.OUTBOUND && "node".equals(p.remoteHello().role()))
+                .count();
+        long pending = dialled.values().stream().filter(f -> !f.isDone()).count();
+        long wanted = properties.maxOutbound() - outbound - pending;
+        if (wanted <= 0) {
+            return;
+        }
+        List<String> candidates = new ArrayList<>(properties.seeds());
+        for (AddressEntry entry : addresses.sample(100)) {
+            candidates.add(entry.host() + ":" + entry.port());
+        }
+        long now = System.currentTimeMillis();
+        for (String address : candidates) {
+            if (wanted <= 0) {
+                break;
+            }
+            if (isSelf(address) || dialled.containsKey(address) || retryAfter.getOrDefault(address, 0L) > now
+                    || connectedTo(address)) {
+                continue;
+            }
+            wanted--;
+            dialled.put(address, connector.connect(URI.create("ws://" + uriHost(address) + "/p2p"))
+                    .whenComplete((session, error) -> {
+                        if (error == null) {
+                            failures.remove(address);
+                            return;
+                        }
+                        int failed = failures.merge(address, 1, Integer::sum);
+                        long wait = Math.min(300_000L, 1000L << Math.min(failed, 8));
+                        retryAfter.put(address, System.currentTimeMillis() + wait);
+                        log.debug("peer {} unreachable ({}), next try in {} ms", address, error.getMessage(), wait);
+                    }));
+        }
+    }
+
+    private boolean connectedTo(String address) {
+        for (PeerSession peer : peers.established()) {
+            if ((peer.remoteHost() + ":" + peer.remoteHello().port()).equals(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Our own advertised address (when configured) is never dialled; the handshake refuses the rest (nodeId). */
+    private boolean isSelf(String address) {
+        return network.advertisedHost() != null
+                && address.equals(network.advertisedHost() + ":" + identity.advertisedPort());
+    }
+
+    private static String uriHost(String address) {
+        int colon = address.lastIndexOf(':');
+        String host = address.substring(0, colon);
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + address.substring(colon);
+    }
+
+    @Override
+    public synchronized void start() {
+        if (properties.maxOutbound() > 0 && scheduler == null) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("peer-manager").factory());
+            long period = properties.connectInterval().toMillis();
+            // a random first delay keeps nodes started together from dialling each other at the same instant
+            scheduler.scheduleWithFixedDelay(this::safeFill, ThreadLocalRandom.current().nextLong(period / 2 + 1), period,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void safeFill() {
+        try {
+            fill();
+        } catch (RuntimeException e) {
+            log.warn("filling outbound connections failed; retrying", e);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return scheduler != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 100;
+    }
+}

@@ -1,0 +1,65 @@
+package net.tallynet.node.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import net.tallynet.node.NodeApplication;
+import net.tallynet.node.chain.Chain;
+import net.tallynet.node.mining.Miner;
+import net.tallynet.tracker.TrackerApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Two real nodes and a tracker on loopback: a new member finds the other through the tracker,
+ * syncs its chain from genesis, and then receives a newly mined block by relay.
+ */
+class SyncAndRelayTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void newMemberSyncsFromGenesisThenFollowsByRelay() throws Exception {
+        try (ConfigurableApplicationContext tracker = new SpringApplicationBuilder(TrackerApplication.class).run(
+                "--server.port=0", "--tallynet.data-dir=" + dir.resolve("tracker"), "--tallynet.checks.enabled=false");
+             ConfigurableApplicationContext a = node("a", port(tracker))) {
+            a.getBean(Miner.class).generate(250, null);
+            Chain chainA = a.getBean(Chain.class);
+            assertThat(chainA.tip().number()).isEqualTo(250);
+
+            try (ConfigurableApplicationContext b = node("b", port(tracker))) {
+                Chain chainB = b.getBean(Chain.class);
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                        assertThat(chainB.tip().hash()).isEqualTo(chainA.tip().hash()));
+
+                a.getBean(Miner.class).generate(1, null);
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(chainB.tip().number()).isEqualTo(251);
+                    assertThat(chainB.tip().hash()).isEqualTo(chainA.tip().hash());
+                });
+
+                // and the other way round: b mines, a follows
+                b.getBean(Miner.class).generate(2, null);
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                        assertThat(chainA.tip().hash()).isEqualTo(chainB.tip().hash()));
+                assertThat(chainA.tip().number()).isEqualTo(253);
+            }
+        }
+    }
+
+    private ConfigurableApplicationContext node(String name, int trackerPort) {
+        return new SpringApplicationBuilder(NodeApplication.class).run("--server.port=0",
+                "--tallynet.data-dir=" + dir.resolve(name), "--tallynet.chain.preset=easy",
+                "--tallynet.tracker.urls=ws://127.0.0.1:" + trackerPort + "/p2p", "--tallynet.tracker.register-interval=1s",
+                "--tallynet.peers.connect-interval=500ms", "--tallynet.advertised-host=127.0.0.1");
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+}
