@@ -27,12 +27,14 @@ public final class PeerSession {
     private final Bucket inboundRate;
     private final String remoteHost;
 
-    private HelloMessage remoteHello;
+    // read without the session's lock by other components (relay, registries): volatile, never locked,
+    // so nothing outside holds a session lock while waiting for its own (a lock cycle is a deadlock)
+    private volatile HelloMessage remoteHello;
+    private volatile boolean established;
+    private volatile int misbehaviour;
     private boolean helloSent;
     private boolean heyReceived;
-    private boolean established;
     private boolean closed;
-    private int misbehaviour;
 
     public PeerSession(PeerConnection connection, PeerContext context) {
         this.connection = connection;
@@ -229,12 +231,12 @@ public final class PeerSession {
         }
     }
 
-    public synchronized boolean isEstablished() {
+    public boolean isEstablished() {
         return established;
     }
 
     /** The peer's HELLO, once received (null before). */
-    public synchronized HelloMessage remoteHello() {
+    public HelloMessage remoteHello() {
         return remoteHello;
     }
 
@@ -246,7 +248,7 @@ public final class PeerSession {
         return connection;
     }
 
-    public synchronized int misbehaviour() {
+    public int misbehaviour() {
         return misbehaviour;
     }
 
