@@ -16,8 +16,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Two real nodes and a tracker on loopback: a new member finds the other through the tracker,
- * syncs its chain from genesis, and then receives a newly mined block by relay.
+ * Real nodes and a tracker on loopback: a new member finds the others through the tracker, syncs
+ * its chain from genesis, and then receives newly mined blocks by relay, whoever mines them.
  */
 class SyncAndRelayTest {
     @TempDir
@@ -48,6 +48,25 @@ class SyncAndRelayTest {
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                         assertThat(chainA.tip().hash()).isEqualTo(chainB.tip().hash()));
                 assertThat(chainA.tip().number()).isEqualTo(253);
+
+                // a third member: syncs, then blocks mined on either of the others reach all three
+                try (ConfigurableApplicationContext c = node("c", port(tracker))) {
+                    Chain chainC = c.getBean(Chain.class);
+                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                            assertThat(chainC.tip().hash()).isEqualTo(chainA.tip().hash()));
+                    // each block reaches everyone before the next is mined elsewhere (racing miners fork;
+                    // converging after a fork is a test of its own)
+                    for (int i = 0; i < 5; i++) {
+                        ConfigurableApplicationContext miner = i % 2 == 0 ? a : b;
+                        String mined = miner.getBean(Miner.class).generate(1, null).getFirst();
+                        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                            assertThat(chainA.tip().hash()).isEqualTo(mined);
+                            assertThat(chainB.tip().hash()).isEqualTo(mined);
+                            assertThat(chainC.tip().hash()).isEqualTo(mined);
+                        });
+                    }
+                    assertThat(chainC.tip().number()).isEqualTo(258);
+                }
             }
         }
     }
