@@ -45,9 +45,13 @@ public class Ledger {
         Gauge.builder("tallynet.mempool.bytes", mempool, Mempool::bytes).description("Canonical bytes in the mempool").register(meters);
     }
 
-    /** Told about every change of the best chain, with who brought the block (null: this node). */
+    /** Told about every change of the best chain and every new mempool transaction, with who brought it (null: this node). */
     public interface Listener {
-        void blocksConnected(List<Block> connected, Object source);
+        default void blocksConnected(List<Block> connected, Object source) {
+        }
+
+        default void transactionAdded(Transaction tx, Object source) {
+        }
     }
 
     private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -87,12 +91,22 @@ public class Ledger {
     }
 
     public Mempool.Added acceptTransaction(Transaction tx) throws InvalidLedgerObjectException, Mempool.FullException {
+        return acceptTransaction(tx, null);
+    }
+
+    public Mempool.Added acceptTransaction(Transaction tx, Object source)
+            throws InvalidLedgerObjectException, Mempool.FullException {
+        Mempool.Added added;
         try {
-            return mempool.add(tx);
+            added = mempool.add(tx);
         } catch (InvalidLedgerObjectException e) {
             failed(e);
             throw e;
         }
+        if (added == Mempool.Added.ADDED) {
+            listeners.forEach(listener -> listener.transactionAdded(tx, source));
+        }
+        return added;
     }
 
     public Chain chain() {

@@ -1,6 +1,7 @@
 package net.tallynet.node.network;
 
 import net.tallynet.node.sync.BlockSync;
+import net.tallynet.node.sync.TransactionRelay;
 import net.tallynet.p2p.PeerListener;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.protocol.message.GetAddrMessage;
@@ -15,10 +16,12 @@ import org.springframework.stereotype.Component;
 class NodePeerListener implements PeerListener {
     private final NodeIdentity identity;
     private final BlockSync sync;
+    private final TransactionRelay relay;
 
-    NodePeerListener(NodeIdentity identity, BlockSync sync) {
+    NodePeerListener(NodeIdentity identity, BlockSync sync, TransactionRelay relay) {
         this.identity = identity;
         this.sync = sync;
+        this.relay = relay;
     }
 
     @Override
@@ -33,5 +36,6 @@ class NodePeerListener implements PeerListener {
     @Override
     public void closed(PeerSession peer) {
         sync.closed(peer);
+        relay.closed(peer);
     }
 }

@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import net.tallynet.node.NodeApplication;
+import java.util.List;
 import net.tallynet.node.chain.Chain;
+import net.tallynet.node.ledger.Ledger;
+import net.tallynet.node.mempool.Mempool;
+import net.tallynet.node.wallet.Wallet;
+import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.node.mining.Miner;
 import net.tallynet.tracker.TrackerApplication;
 import org.junit.jupiter.api.Test;
@@ -66,6 +71,23 @@ class SyncAndRelayTest {
                         });
                     }
                     assertThat(chainC.tip().number()).isEqualTo(258);
+
+                    // a payment handed to c reaches every mempool, and is mined by a into a block all three accept
+                    Wallet walletC = c.getBean(Wallet.class);
+                    c.getBean(Miner.class).generate(3, null);
+                    Transaction payment = walletC.pay(a.getBean(Wallet.class).address(), 12_345, 5);
+                    c.getBean(Ledger.class).acceptTransaction(payment);
+                    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                        assertThat(a.getBean(Mempool.class).find(payment.id())).isPresent();
+                        assertThat(b.getBean(Mempool.class).find(payment.id())).isPresent();
+                    });
+                    String block = a.getBean(Miner.class).generate(1, null).getFirst();
+                    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                        for (ConfigurableApplicationContext node : List.of(a, b, c)) {
+                            assertThat(node.getBean(Chain.class).tip().hash()).isEqualTo(block);
+                            assertThat(node.getBean(Mempool.class).size()).isZero();
+                        }
+                    });
                 }
             }
         }
