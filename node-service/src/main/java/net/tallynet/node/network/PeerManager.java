@@ -1,22 +1,20 @@
 package net.tallynet.node.network;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import net.tallynet.p2p.Direction;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
+import net.tallynet.p2p.PeriodicTask;
 import net.tallynet.protocol.message.AddressEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketSession;
 
@@ -25,7 +23,7 @@ import org.springframework.web.socket.WebSocketSession;
  * address book; an address that failed waits longer each time before it is tried again.
  */
 @Component
-class PeerManager implements SmartLifecycle {
+class PeerManager extends PeriodicTask {
     private static final Logger log = LoggerFactory.getLogger(PeerManager.class);
 
     private final OutboundProperties properties;
@@ -37,10 +35,10 @@ class PeerManager implements SmartLifecycle {
     private final Map<String, CompletableFuture<WebSocketSession>> dialled = new ConcurrentHashMap<>();
     private final Map<String, Long> retryAfter = new ConcurrentHashMap<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-    private ScheduledExecutorService scheduler;
 
     PeerManager(OutboundProperties properties, AddressBook addresses, PeerConnector connector, PeerRegistry peers,
                 NodeIdentity identity, NodeNetworkProperties network) {
+        super("peer-manager");
         this.properties = properties;
         this.addresses = addresses;
         this.connector = connector;
@@ -109,39 +107,23 @@ class PeerManager implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (properties.maxOutbound() > 0 && scheduler == null) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("peer-manager").factory());
-            long period = properties.connectInterval().toMillis();
-            // a random first delay keeps nodes started together from dialling each other at the same instant
-            scheduler.scheduleWithFixedDelay(this::safeFill, ThreadLocalRandom.current().nextLong(period / 2 + 1), period,
-                    TimeUnit.MILLISECONDS);
-        }
+    protected boolean enabled() {
+        return properties.maxOutbound() > 0;
     }
 
-    private void safeFill() {
-        try {
-            fill();
-        } catch (RuntimeException e) {
-            log.warn("filling outbound connections failed; retrying", e);
-        }
+    /** A random first delay keeps nodes started together from dialling each other at the same instant. */
+    @Override
+    protected Duration firstDelay() {
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(properties.connectInterval().toMillis() / 2 + 1));
     }
 
     @Override
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
+    protected Duration period() {
+        return properties.connectInterval();
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return scheduler != null;
-    }
-
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 100;
+    protected void tick() {
+        fill();
     }
 }

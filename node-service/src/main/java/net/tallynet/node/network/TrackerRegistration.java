@@ -5,16 +5,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
+import net.tallynet.p2p.PeriodicTask;
 import net.tallynet.protocol.message.GetAddrMessage;
 import net.tallynet.protocol.message.HelloMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketSession;
 
@@ -24,7 +21,7 @@ import org.springframework.web.socket.WebSocketSession;
  * connection or reconnects a lost one. A tracker that is down only delays this; nothing waits on it.
  */
 @Component
-class TrackerRegistration implements SmartLifecycle {
+class TrackerRegistration extends PeriodicTask {
     private static final Logger log = LoggerFactory.getLogger(TrackerRegistration.class);
 
     private final TrackerProperties properties;
@@ -33,16 +30,17 @@ class TrackerRegistration implements SmartLifecycle {
     private final NodeIdentity identity;
     private final Map<URI, CompletableFuture<WebSocketSession>> connections = new ConcurrentHashMap<>();
     private final Map<URI, Integer> failures = new ConcurrentHashMap<>();
-    private ScheduledExecutorService scheduler;
 
     TrackerRegistration(TrackerProperties properties, PeerConnector connector, PeerRegistry peers, NodeIdentity identity) {
+        super("tracker-registration");
         this.properties = properties;
         this.connector = connector;
         this.peers = peers;
         this.identity = identity;
     }
 
-    void tick() {
+    @Override
+    protected void tick() {
         for (PeerSession tracker : peers.established()) {
             if (HelloMessage.ROLE_TRACKER.equals(tracker.remoteHello().role())) {
                 tracker.send(new GetAddrMessage(identity.advertisedPort()));
@@ -69,10 +67,7 @@ class TrackerRegistration implements SmartLifecycle {
             int failed = failures.merge(url, 1, Integer::sum);
             Duration retry = backoff(failed);
             log.info("tracker {} unreachable ({}); retrying in {}", url, error.getMessage(), retry);
-            ScheduledExecutorService timer = scheduler;
-            if (timer != null) {
-                timer.schedule(() -> connectIfClosed(url), retry.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            later(() -> connectIfClosed(url), retry);
         }));
     }
 
@@ -83,37 +78,17 @@ class TrackerRegistration implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (!properties.urls().isEmpty() && scheduler == null) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tracker-registration").factory());
-            scheduler.scheduleWithFixedDelay(this::safeTick, 0, properties.registerInterval().toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private void safeTick() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            log.warn("tracker registration failed; retrying", e);
-        }
+    protected boolean enabled() {
+        return !properties.urls().isEmpty();
     }
 
     @Override
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
+    protected Duration firstDelay() {
+        return Duration.ZERO;
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return scheduler != null;
-    }
-
-    /** Start after the web server, so that the port in HELLO and GETADDR is known. */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 100;
+    protected Duration period() {
+        return properties.registerInterval();
     }
 }

@@ -6,9 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.ledger.Ledger;
 import net.tallynet.node.mempool.Mempool;
@@ -16,6 +14,7 @@ import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.p2p.PeerMisbehaviourException;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
+import net.tallynet.p2p.PeriodicTask;
 import net.tallynet.protocol.Limits;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import net.tallynet.protocol.ledger.Transaction;
@@ -24,7 +23,6 @@ import net.tallynet.protocol.message.BroadcastTransactionMessage;
 import net.tallynet.protocol.message.GetBlockMessage;
 import net.tallynet.protocol.message.HelloMessage;
 import net.tallynet.protocol.message.PushTransactionMessage;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,7 +31,7 @@ import org.springframework.stereotype.Component;
  * fetched with GETBLOCK {@code transactions}; pushed transactions enter the mempool.
  */
 @Component
-public class TransactionRelay implements Ledger.Listener, SmartLifecycle {
+public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     static final long BATCH_MILLIS = 200;
     static final int KNOWN_PER_PEER = 20_000;
     /**
@@ -50,9 +48,9 @@ public class TransactionRelay implements Ledger.Listener, SmartLifecycle {
     private final PeerRegistry peers;
     private final Map<PeerSession, Map<String, Boolean>> known = new HashMap<>();
     private final Map<String, Object> pending = new LinkedHashMap<>();
-    private ScheduledExecutorService scheduler;
 
     public TransactionRelay(Ledger ledger, Mempool mempool, ChainStore store, PeerRegistry peers) {
+        super("tx-relay");
         this.ledger = ledger;
         this.mempool = mempool;
         this.store = store;
@@ -135,23 +133,22 @@ public class TransactionRelay implements Ledger.Listener, SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (scheduler == null) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("tx-relay").daemon().factory());
-            scheduler.scheduleWithFixedDelay(this::flush, BATCH_MILLIS, BATCH_MILLIS, TimeUnit.MILLISECONDS);
-        }
+    protected boolean enabled() {
+        return true;
     }
 
     @Override
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
+    protected Duration firstDelay() {
+        return Duration.ofMillis(BATCH_MILLIS);
     }
 
     @Override
-    public synchronized boolean isRunning() {
-        return scheduler != null;
+    protected Duration period() {
+        return Duration.ofMillis(BATCH_MILLIS);
+    }
+
+    @Override
+    protected void tick() {
+        flush();
     }
 }
