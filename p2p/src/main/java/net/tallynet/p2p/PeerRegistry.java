@@ -13,6 +13,15 @@ public final class PeerRegistry {
         return byNodeId.putIfAbsent(session.remoteHello().nodeId(), session) == null;
     }
 
+    PeerSession get(String nodeId) {
+        return byNodeId.get(nodeId);
+    }
+
+    /** Puts {@code winner} in place of {@code loser}; false if {@code loser} was no longer the registered one. */
+    boolean replace(PeerSession loser, PeerSession winner) {
+        return byNodeId.replace(winner.remoteHello().nodeId(), loser, winner);
+    }
+
     void remove(PeerSession session) {
         if (session.remoteHello() != null) {
             byNodeId.remove(session.remoteHello().nodeId(), session);

@@ -193,7 +193,7 @@ public final class PeerSession {
         if (remoteHello == null || !heyReceived || established || closed) {
             return;
         }
-        if (!context.registry().register(this)) {
+        if (!context.registry().register(this) && !replacesDuplicate()) {
             close(CloseReason.DUPLICATE_CONNECTION, null);
             return;
         }
@@ -203,6 +203,31 @@ public final class PeerSession {
                 connection.direction().label(), remoteHost, remoteHello.nodeId(), remoteHello.role(),
                 remoteHello.blockCount());
         context.listener().established(this);
+    }
+
+    /**
+     * Two nodes that dial each other at the same moment each end up with two connections. Both sides
+     * keep the one opened by the node with the lower node id, so the same connection survives at both
+     * ends (refusing "the second" instead could make each side drop a different one, leaving none).
+     * True if this connection wins and the older one was closed.
+     */
+    private boolean replacesDuplicate() {
+        PeerSession existing = context.registry().get(remoteHello.nodeId());
+        if (existing == null || existing.opener().equals(opener()) || opener().compareTo(existing.opener()) > 0) {
+            return false;
+        }
+        if (!context.registry().replace(existing, this)) {
+            return false;
+        }
+        // close through the transport, not the other session's lock: two sessions must never lock each other
+        existing.connection().close(CloseReason.DUPLICATE_CONNECTION, null);
+        context.metrics().closed(CloseReason.DUPLICATE_CONNECTION);
+        return true;
+    }
+
+    /** The node id of the side that opened this connection. */
+    private String opener() {
+        return connection.direction() == Direction.OUTBOUND ? context.local().nodeId() : remoteHello.nodeId();
     }
 
     private void sendHello() {

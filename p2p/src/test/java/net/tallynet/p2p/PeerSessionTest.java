@@ -72,6 +72,26 @@ class PeerSessionTest {
     }
 
     @Test
+    void nodesDiallingEachOtherKeepTheSameConnectionAtBothEnds() {
+        // whichever handshake completes first, both sides keep the connection the lower id (a) opened
+        for (boolean lowerDialsFirst : new boolean[] {true, false}) {
+            Side a = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+            Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+            Pair first = lowerDialsFirst ? connect(a, b) : connect(b, a);
+            Pair second = lowerDialsFirst ? connect(b, a) : connect(a, b);
+            Pair openedByA = lowerDialsFirst ? first : second;
+            Pair openedByB = lowerDialsFirst ? second : first;
+
+            assertThat(openedByA.toB.closedWith).as("a's end of the connection a opened").isNull();
+            assertThat(openedByA.toA.closedWith).as("b's end of the connection a opened").isNull();
+            assertThat(openedByB.toB.closedWith).isEqualTo(CloseReason.DUPLICATE_CONNECTION);
+            assertThat(openedByB.toA.closedWith).isEqualTo(CloseReason.DUPLICATE_CONNECTION);
+            assertThat(a.registry.established()).containsExactly(openedByA.outbound);
+            assertThat(b.registry.established()).containsExactly(openedByA.inbound);
+        }
+    }
+
+    @Test
     void methodBeforeHandshakeClosesTheConnection() {
         Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
         InMemoryConnection toPeer = new InMemoryConnection(Direction.INBOUND, "127.0.0.2");
