@@ -1,7 +1,5 @@
 package net.tallynet.node;
 
-import static net.tallynet.node.TestBlocks.NETWORK;
-import static net.tallynet.node.TestBlocks.PARAMS;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,19 +7,14 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.tallynet.node.ledger.Ledger;
 import net.tallynet.protocol.codec.FrameCodec;
-import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
-import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import net.tallynet.protocol.ledger.Transaction;
-import net.tallynet.protocol.ledger.TransactionSigner;
 import net.tallynet.protocol.ledger.TxInput;
-import net.tallynet.protocol.ledger.TxOutput;
 import net.tallynet.protocol.message.BlockMessage;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -68,7 +61,7 @@ public class BlockConnectBenchmark {
     @Setup(Level.Iteration)
     public void freshNodeAndBlocks() throws Exception {
         dataDir = Files.createTempDirectory("tallynet-bench");
-        blocks = buildChain();
+        blocks = TestBlocks.fanOutChain(BLOCKS, PAYMENTS);
         node = new SpringApplicationBuilder(NodeApplication.class).web(WebApplicationType.NONE).run(
                 "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy", "--logging.level.root=WARN",
                 "--tallynet.mempool.max-transactions=100000", "--tallynet.mempool.max-bytes=100000000");
@@ -158,50 +151,6 @@ public class BlockConnectBenchmark {
         return rows;
     }
 
-    /**
-     * Block 1 funds a fan-out: its coinbase matures at block 3, which carries a payment splitting it
-     * into 999 outputs; every later block carries 999 payments, each spending one output of the
-     * previous block's payments. All signed for real, mined on the easy target.
-     */
-    static List<Block> buildChain() {
-        byte[] key = Ed25519Keys.newSecretKey();
-        String address = TestBlocks.address(key);
-        List<Block> chain = new ArrayList<>();
-        Block genesis = Genesis.of("devnet");
-        Block b1 = TestBlocks.block(genesis, key, List.of());
-        Block b2 = TestBlocks.block(b1, key, List.of());
-        Transaction coinbase = b1.transactions().getFirst();
-        long each = coinbase.outputs().getFirst().amount() / PAYMENTS;
-        List<TxOutput> fanOut = new ArrayList<>();
-        for (int i = 0; i < PAYMENTS; i++) {
-            fanOut.add(new TxOutput(address, each));
-        }
-        Transaction split = TransactionSigner.sign(NETWORK, List.of(new TransactionSigner.Spend(coinbase.id(), 0, key)), fanOut);
-        Block b3 = TestBlocks.block(b2, key, List.of(split));
-        chain.addAll(List.of(b1, b2, b3));
-        Block parent = b3;
-        List<String[]> outpoints = new ArrayList<>();
-        for (int i = 0; i < PAYMENTS; i++) {
-            outpoints.add(new String[] {split.id(), Integer.toString(i)});
-        }
-        for (int n = 0; n < BLOCKS; n++) {
-            List<Transaction> payments = new ArrayList<>(PAYMENTS);
-            List<String[]> next = new ArrayList<>(PAYMENTS);
-            long amount = each - (n + 1);
-            for (String[] outpoint : outpoints) {
-                Transaction payment = TransactionSigner.sign(NETWORK,
-                        List.of(new TransactionSigner.Spend(outpoint[0], Long.parseLong(outpoint[1]), key)),
-                        List.of(new TxOutput(address, amount)));
-                payments.add(payment);
-                next.add(new String[] {payment.id(), "0"});
-            }
-            Block block = TestBlocks.block(parent, key, payments);
-            chain.add(block);
-            parent = block;
-            outpoints = next;
-        }
-        return chain;
-    }
 
     /** Entry point: ./tallynet bench-connect. Prints JMH's table; the ratio is connect / baseline. */
     @Test

@@ -45,4 +45,48 @@ public final class TestBlocks {
         }
         return candidate;
     }
+
+    /**
+     * A chain of fully signed payment blocks on the easy target: block 1's coinbase matures at block 3,
+     * which splits it into {@code payments} outputs; each of the {@code paymentBlocks} blocks after it
+     * carries {@code payments} payments, each spending one output of the previous block's payments.
+     * Returns blocks 1 to {@code 3 + paymentBlocks}.
+     */
+    public static List<Block> fanOutChain(int paymentBlocks, int payments) {
+        byte[] key = Ed25519Keys.newSecretKey();
+        String address = address(key);
+        Block b1 = block(Genesis.of("devnet"), key, List.of());
+        Block b2 = block(b1, key, List.of());
+        Transaction coinbase = b1.transactions().getFirst();
+        long each = coinbase.outputs().getFirst().amount() / payments;
+        List<TxOutput> fanOut = new ArrayList<>();
+        for (int i = 0; i < payments; i++) {
+            fanOut.add(new TxOutput(address, each));
+        }
+        Transaction split = TransactionSigner.sign(NETWORK, List.of(new TransactionSigner.Spend(coinbase.id(), 0, key)),
+                fanOut);
+        Block parent = block(b2, key, List.of(split));
+        List<Block> chain = new ArrayList<>(List.of(b1, b2, parent));
+        String[] spendable = new String[payments];
+        long[] indexes = new long[payments];
+        for (int i = 0; i < payments; i++) {
+            spendable[i] = split.id();
+            indexes[i] = i;
+        }
+        for (int n = 1; n <= paymentBlocks; n++) {
+            List<Transaction> txs = new ArrayList<>(payments);
+            long amount = each - n; // a fee of 1 per block
+            for (int i = 0; i < payments; i++) {
+                Transaction payment = TransactionSigner.sign(NETWORK,
+                        List.of(new TransactionSigner.Spend(spendable[i], indexes[i], key)),
+                        List.of(new TxOutput(address, amount)));
+                txs.add(payment);
+                spendable[i] = payment.id();
+                indexes[i] = 0;
+            }
+            parent = block(parent, key, txs);
+            chain.add(parent);
+        }
+        return chain;
+    }
 }

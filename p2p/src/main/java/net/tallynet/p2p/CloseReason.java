@@ -21,6 +21,10 @@ public enum CloseReason {
     TOO_MANY_PEERS(1008),
     /** Our send buffer to the peer overflowed: a slow reader is dropped, not buffered for ever. */
     SLOW_READER(1008),
+    /** Nothing, not even a pong, arrived within {@code tallynet.peers.ping-timeout}: the peer is dead. */
+    UNRESPONSIVE(1008),
+    /** The peer left several of our requests unanswered in a row (a node's block fetches). */
+    STALLED(1008),
     /** An orderly end: a finished check, shutdown, a peer we no longer need. */
     NORMAL(1000);
 

@@ -14,6 +14,9 @@ public final class P2pMetrics {
     private final MeterRegistry registry;
     private final Map<Method, Counter> received = new EnumMap<>(Method.class);
     private final Map<Method, Counter> sent = new EnumMap<>(Method.class);
+    private final Map<Method, Counter> bytesReceived = new EnumMap<>(Method.class);
+    private final Map<Method, Counter> bytesSent = new EnumMap<>(Method.class);
+    private final Counter bytesReceivedRejected;
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<String, Counter> closed = new ConcurrentHashMap<>();
     private final Map<Direction, AtomicInteger> peers = new EnumMap<>(Direction.class);
@@ -26,7 +29,13 @@ public final class P2pMetrics {
                     .description("Protocol frames received and decoded, by method").register(registry));
             sent.put(method, Counter.builder("tallynet.frames.sent").tag("method", method.name())
                     .description("Protocol frames sent, by method").register(registry));
+            bytesReceived.put(method, Counter.builder("tallynet.bytes.received").tag("method", method.name())
+                    .baseUnit("bytes").description("Frame bytes received, by method").register(registry));
+            bytesSent.put(method, Counter.builder("tallynet.bytes.sent").tag("method", method.name())
+                    .baseUnit("bytes").description("Frame bytes sent, by method").register(registry));
         }
+        bytesReceivedRejected = Counter.builder("tallynet.bytes.received").tag("method", "rejected")
+                .baseUnit("bytes").description("Frame bytes received, by method").register(registry);
         for (Direction direction : Direction.values()) {
             AtomicInteger count = new AtomicInteger();
             peers.put(direction, count);
@@ -40,8 +49,20 @@ public final class P2pMetrics {
         received.get(method).increment();
     }
 
-    public void sent(Method method) {
-        sent.get(method).increment();
+    /** A frame sent; {@code bytes} 0 means the transport could not send it, so nothing is counted. */
+    public void sent(Method method, int bytes) {
+        if (bytes > 0) {
+            sent.get(method).increment();
+            bytesSent.get(method).increment(bytes);
+        }
+    }
+
+    /**
+     * Characters of a received text frame: the transport hands us decoded text, and for the ASCII JSON
+     * of this protocol characters are bytes. {@code method} is null for a frame that did not decode.
+     */
+    public void receivedBytes(Method method, int length) {
+        (method == null ? bytesReceivedRejected : bytesReceived.get(method)).increment(length);
     }
 
     /** Reasons are the fixed labels of RejectReason, CloseReason and handler rules: a bounded tag set. */

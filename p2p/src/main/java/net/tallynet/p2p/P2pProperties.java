@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sendTimeLimit         longest a single send may block before the peer counts as a slow reader
  * @param maxInbound            inbound connections accepted at once
  * @param maxFrameBytes         largest frame accepted (PROTOCOL.md 2); a tracker, serving only small methods, uses less
+ * @param pingInterval          how often a WebSocket ping goes to every connection (keep-alive)
+ * @param pingTimeout           a connection from which nothing (frame or pong) arrived for this long is dead and closed
  */
 @ConfigurationProperties("tallynet.peers")
 public record P2pProperties(
@@ -31,11 +33,14 @@ public record P2pProperties(
         @DefaultValue("16777216") int sendBufferBytes,
         @DefaultValue("10s") Duration sendTimeLimit,
         @DefaultValue("64") int maxInbound,
-        @DefaultValue("4194304") int maxFrameBytes) {
+        @DefaultValue("4194304") int maxFrameBytes,
+        @DefaultValue("15s") Duration pingInterval,
+        @DefaultValue("45s") Duration pingTimeout) {
 
     public P2pProperties {
         if (rejectionPenalty < 1 || misbehaviourThreshold < rejectionPenalty || messagesPerSecond < 1
-                || messageBurst < 1 || maxBannedAddresses < 1 || maxInbound < 0 || sendBufferBytes < 1024) {
+                || messageBurst < 1 || maxBannedAddresses < 1 || maxInbound < 0 || sendBufferBytes < 1024
+                || pingInterval.toMillis() < 10 || pingTimeout.compareTo(pingInterval) <= 0) {
             throw new IllegalArgumentException("invalid tallynet.peers settings");
         }
     }
@@ -43,6 +48,7 @@ public record P2pProperties(
     /** The defaults, for code and tests that run without Spring binding. */
     public static P2pProperties defaults() {
         return new P2pProperties(Duration.ofSeconds(10), 10, 100, Duration.ofHours(1), 10_000, 200, 400,
-                16 * 1024 * 1024, Duration.ofSeconds(10), 64, 4 * 1024 * 1024);
+                16 * 1024 * 1024, Duration.ofSeconds(10), 64, 4 * 1024 * 1024, Duration.ofSeconds(15),
+                Duration.ofSeconds(45));
     }
 }

@@ -16,8 +16,11 @@ public interface PeerConnection {
 
     Direction direction();
 
-    /** Sends one message; never blocks for long (a slow peer is closed by the transport instead). */
-    void send(Message message);
+    /**
+     * Sends one message; never blocks for long (a slow peer is closed by the transport instead).
+     * Returns the frame's size in bytes, or 0 if nothing was sent.
+     */
+    int send(Message message);
 
     /** Closes with the reason's status; {@code detail} (may be null) becomes the close reason text. */
     void close(CloseReason reason, String detail);

@@ -68,8 +68,14 @@ public final class PeerSession {
         }
         DecodeResult result = context.codec().decode(frame);
         switch (result) {
-            case Rejected rejected -> reject(rejected.reason().label(), rejected.detail());
-            case Decoded decoded -> dispatch(decoded.message());
+            case Rejected rejected -> {
+                context.metrics().receivedBytes(null, frame.length());
+                reject(rejected.reason().label(), rejected.detail());
+            }
+            case Decoded decoded -> {
+                context.metrics().receivedBytes(decoded.message().method(), frame.length());
+                dispatch(decoded.message());
+            }
         }
     }
 
@@ -100,9 +106,17 @@ public final class PeerSession {
 
     public void send(Message message) {
         if (connection.isOpen()) {
-            connection.send(message);
-            context.metrics().sent(message.method());
+            context.metrics().sent(message.method(), connection.send(message));
         }
+    }
+
+    /**
+     * Closes the connection without taking this session's lock, for components that hold locks of
+     * their own: the transport then reports the end through {@link #onClosed()} as for any close.
+     */
+    public void disconnect(CloseReason reason) {
+        context.metrics().closed(reason);
+        connection.close(reason, reason.label());
     }
 
     public synchronized void close(CloseReason reason, String detail) {

@@ -38,11 +38,13 @@ final class InMemoryConnection implements PeerConnection {
     }
 
     @Override
-    public void send(Message message) {
+    public int send(Message message) {
         sent.add(message);
+        String frame = CODEC.encode(message);
         if (other != null) {
-            other.onFrame(CODEC.encode(message));
+            other.onFrame(frame);
         }
+        return frame.length();
     }
 
     @Override

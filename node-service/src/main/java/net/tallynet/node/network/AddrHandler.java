@@ -4,19 +4,15 @@ import net.tallynet.p2p.MessageHandler;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.protocol.message.AddrMessage;
 import net.tallynet.protocol.message.Method;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** ADDR from a tracker or a peer: the addresses go into the address book. */
+/** ADDR from a tracker or a peer: handed to the address gossip (PROTOCOL.md 7.6). */
 @Component
 class AddrHandler implements MessageHandler<AddrMessage> {
-    private static final Logger log = LoggerFactory.getLogger(AddrHandler.class);
+    private final AddressGossip gossip;
 
-    private final AddressBook addresses;
-
-    AddrHandler(AddressBook addresses) {
-        this.addresses = addresses;
+    AddrHandler(AddressGossip gossip) {
+        this.gossip = gossip;
     }
 
     @Override
@@ -26,10 +22,6 @@ class AddrHandler implements MessageHandler<AddrMessage> {
 
     @Override
     public void handle(PeerSession peer, AddrMessage message) {
-        int fresh = addresses.learn(message.addresses());
-        if (fresh > 0) {
-            log.info("learned {} new addresses from {} {} ({} known)", fresh, peer.remoteHello().role(), peer.remoteHost(),
-                    addresses.size());
-        }
+        gossip.received(peer, message.addresses());
     }
 }

@@ -17,11 +17,13 @@ class NodePeerListener implements PeerListener {
     private final NodeIdentity identity;
     private final BlockSync sync;
     private final TransactionRelay relay;
+    private final AddressGossip gossip;
 
-    NodePeerListener(NodeIdentity identity, BlockSync sync, TransactionRelay relay) {
+    NodePeerListener(NodeIdentity identity, BlockSync sync, TransactionRelay relay, AddressGossip gossip) {
         this.identity = identity;
         this.sync = sync;
         this.relay = relay;
+        this.gossip = gossip;
     }
 
     @Override
@@ -37,5 +39,6 @@ class NodePeerListener implements PeerListener {
     public void closed(PeerSession peer) {
         sync.closed(peer);
         relay.closed(peer);
+        gossip.closed(peer);
     }
 }

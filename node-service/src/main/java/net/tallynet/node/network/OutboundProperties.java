@@ -11,11 +11,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param seeds           static peer addresses ({@code host:port}), dialled besides what trackers hand out
  * @param maxOutbound     outbound connections the node keeps
  * @param connectInterval how often missing outbound connections are filled
- * @param fetchWindow     GETBLOCK requests in flight per peer during sync (the peer's rate limit bounds it too)
+ * @param advertiseInterval how often the node sends ADDR with its own address to its peers (jittered by up to a third)
  */
 @ConfigurationProperties("tallynet.peers")
 public record OutboundProperties(@DefaultValue List<String> seeds, @DefaultValue("8") int maxOutbound,
-                                 @DefaultValue("5s") Duration connectInterval, @DefaultValue("32") int fetchWindow) {
+                                 @DefaultValue("5s") Duration connectInterval,
+                                 @DefaultValue("30s") Duration advertiseInterval) {
 
     public OutboundProperties {
         for (String seed : seeds) {
@@ -24,7 +25,7 @@ public record OutboundProperties(@DefaultValue List<String> seeds, @DefaultValue
                 throw new IllegalArgumentException("tallynet.peers.seeds entries are host:port, not " + seed);
             }
         }
-        if (maxOutbound < 0 || fetchWindow < 1 || fetchWindow > 1000) {
+        if (maxOutbound < 0 || advertiseInterval.toMillis() < 100) {
             throw new IllegalArgumentException("invalid tallynet.peers outbound settings");
         }
     }

@@ -12,7 +12,6 @@ import net.tallynet.p2p.Direction;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.p2p.PeriodicTask;
-import net.tallynet.protocol.message.AddressEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -58,9 +57,7 @@ class PeerManager extends PeriodicTask {
             return;
         }
         List<String> candidates = new ArrayList<>(properties.seeds());
-        for (AddressEntry entry : addresses.sample(100)) {
-            candidates.add(entry.host() + ":" + entry.port());
-        }
+        candidates.addAll(addresses.dialCandidates(100));
         long now = System.currentTimeMillis();
         for (String address : candidates) {
             if (wanted <= 0) {
@@ -75,8 +72,10 @@ class PeerManager extends PeriodicTask {
                     .whenComplete((session, error) -> {
                         if (error == null) {
                             failures.remove(address);
+                            addresses.succeeded(address);
                             return;
                         }
+                        addresses.failed(address);
                         int failed = failures.merge(address, 1, Integer::sum);
                         long wait = Math.min(300_000L, 1000L << Math.min(failed, 8));
                         retryAfter.put(address, System.currentTimeMillis() + wait);

@@ -4,16 +4,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.chain.StoredBlock;
 import net.tallynet.node.ledger.Ledger;
-import net.tallynet.node.network.OutboundProperties;
 import net.tallynet.p2p.BoundedMaps;
+import net.tallynet.p2p.CloseReason;
 import net.tallynet.p2p.PeerMisbehaviourException;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
@@ -26,162 +26,299 @@ import net.tallynet.protocol.message.GetBlockMessage;
 import net.tallynet.protocol.message.GetListOfBlocksMessage;
 import net.tallynet.protocol.message.HelloMessage;
 import net.tallynet.protocol.message.ListOfBlocksMessage;
-
-
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Sync from genesis and block relay (PROTOCOL.md 7.3, 7.4). Per peer: the blocks still to fetch,
- * a bounded window of GETBLOCK requests in flight (the peer answers in order, so parents arrive
- * before children), and the blocks the peer is known to have, so nothing is announced twice to it
- * or back to where it came from.
+ * Sync from genesis and block relay (PROTOCOL.md 7.3, 7.4). Lists from every peer feed one
+ * {@link BlockDownload}, which spreads GETBLOCK requests over the peers that listed each block and
+ * moves them when a peer skips or stalls. Per peer we remember the blocks it is known to have, so
+ * nothing is announced twice to it or back to where it came from.
+ *
+ * <p>One lock guards all of it. It is fair: a peer's blocks must not wait behind another peer's for
+ * so long that the first looks stalled. Lock order is session, then this; nothing here locks a
+ * session, and peers are disconnected only after the lock is released.
  */
 @Component
 public class BlockSync implements Ledger.Listener {
+    private static final Logger log = LoggerFactory.getLogger(BlockSync.class);
     /** Most hashes remembered per peer as known to it; older ones may be announced again, harmlessly. */
     static final int KNOWN_PER_PEER = 10_000;
-    /** Most blocks queued for fetching per peer: a peer cannot make us queue without bound. */
-    static final int MAX_QUEUED = 20_000;
+    /** Ask a peer for the next list once fewer than this many blocks are still queued. */
+    static final int REFILL_BELOW = 1_000;
+    /** An unanswered GETLISTOFBLOCKS blocks the next one to the same peer for this long. */
+    static final long LIST_PENDING_NANOS = 30_000_000_000L;
     private static final int RECENT_STEPS = 10;
 
     private final ChainStore store;
     private final Chain chain;
     private final Ledger ledger;
     private final PeerRegistry peers;
-    private final OutboundProperties properties;
+    private final RelayMetrics metrics;
+    private final BlockDownload<PeerSession> download;
     private final Map<PeerSession, PeerState> states = new HashMap<>();
+    private final ReentrantLock lock = new ReentrantLock(true);
+    private final int maxStalls;
 
     private static final class PeerState {
         final Map<String, Boolean> known = BoundedMaps.evictingEldest(KNOWN_PER_PEER, false);
-        final Deque<String> toFetch = new ArrayDeque<>();
-        final Set<String> inFlight = new HashSet<>();
-        boolean moreAfterThisList;
+        /** The newest block number the peer has shown us (HELLO, lists, announcements). */
+        long bestNumber = -1;
+        /** The last entry of its last full list that we queued: the next list continues after it. */
+        BlockRef continueAfter;
+        long listRequestedAt;
+        boolean listPending;
     }
 
-    public BlockSync(ChainStore store, Chain chain, Ledger ledger, PeerRegistry peers, OutboundProperties properties) {
+    public BlockSync(ChainStore store, Chain chain, Ledger ledger, PeerRegistry peers, RelayMetrics metrics,
+                     SyncProperties properties) {
         this.store = store;
         this.chain = chain;
         this.ledger = ledger;
         this.peers = peers;
-        this.properties = properties;
+        this.metrics = metrics;
+        this.download = new BlockDownload<>(properties);
+        this.maxStalls = properties.maxStalls();
         ledger.addListener(this);
     }
 
     /** A node peer is established: if it is ahead (or on another branch), ask which blocks we lack. */
-    public synchronized void established(PeerSession peer) {
-        PeerState state = state(peer);
-        HelloMessage hello = peer.remoteHello();
-        state.known.put(hello.bestHash(), true);
-        StoredBlock tip = chain.tip();
-        if (hello.blockCount() > tip.number() + 1
-                || (hello.blockCount() == tip.number() + 1 && !hello.bestHash().equals(tip.hash()))) {
-            requestList(peer);
-        }
+    public void established(PeerSession peer) {
+        locked(() -> {
+            PeerState state = state(peer);
+            HelloMessage hello = peer.remoteHello();
+            state.known.put(hello.bestHash(), true);
+            state.bestNumber = hello.blockCount() - 1;
+            StoredBlock tip = chain.tip();
+            if (hello.blockCount() > tip.number() + 1
+                    || (hello.blockCount() == tip.number() + 1 && !hello.bestHash().equals(tip.hash()))) {
+                requestList(peer, state, null);
+            }
+        });
     }
 
-    public synchronized void closed(PeerSession peer) {
-        states.remove(peer);
+    public void closed(PeerSession peer) {
+        locked(() -> {
+            states.remove(peer);
+            download.peerGone(peer);
+            pump();
+        });
     }
 
     /** GETLISTOFBLOCKS: the blocks after the newest locator hash on our best chain, at most 2000. */
-    public synchronized void onGetList(PeerSession peer, GetListOfBlocksMessage request) {
-        StoredBlock fork = null;
-        for (String hash : request.locator()) {
-            var header = store.header(hash);
-            if (header.isPresent() && header.get().mainChain()) {
-                fork = header.get();
-                break;
+    public void onGetList(PeerSession peer, GetListOfBlocksMessage request) {
+        locked(() -> {
+            StoredBlock fork = null;
+            for (String hash : request.locator()) {
+                var header = store.header(hash);
+                if (header.isPresent() && header.get().mainChain()) {
+                    fork = header.get();
+                    break;
+                }
             }
-        }
-        if (fork == null) {
-            throw new PeerMisbehaviourException("no_common_block", "no locator hash is on this chain, not even genesis");
-        }
-        StoredBlock tip = chain.tip();
-        long last = Math.min(tip.number(), fork.number() + Limits.MAX_LIST_OF_BLOCKS);
-        List<BlockRef> refs = store.mainChainRange(fork.number() + 1, last).stream()
-                .map(b -> new BlockRef(b.number(), b.hash(), b.previousHash())).toList();
-        peer.send(new ListOfBlocksMessage(refs));
-        if (request.number() > tip.number()) {
-            requestList(peer); // it thinks it is ahead of us: ask it back (PROTOCOL.md 7.3 step 2)
-        }
+            if (fork == null) {
+                throw new PeerMisbehaviourException("no_common_block", "no locator hash is on this chain, not even genesis");
+            }
+            StoredBlock tip = chain.tip();
+            long last = Math.min(tip.number(), fork.number() + Limits.MAX_LIST_OF_BLOCKS);
+            List<BlockRef> refs = store.mainChainRange(fork.number() + 1, last).stream()
+                    .map(b -> new BlockRef(b.number(), b.hash(), b.previousHash())).toList();
+            peer.send(new ListOfBlocksMessage(refs));
+            if (request.number() > tip.number()) {
+                requestList(peer, state(peer), null); // it thinks it is ahead of us: ask it back (PROTOCOL.md 7.3 step 2)
+            }
+        });
     }
 
     /** LISTOFBLOCKS: queue what we lack and start fetching. */
-    public synchronized void onList(PeerSession peer, ListOfBlocksMessage list) {
-        PeerState state = state(peer);
-        for (BlockRef ref : list.blocks()) {
-            state.known.put(ref.hash(), true);
-            if (store.header(ref.hash()).isEmpty() && !state.inFlight.contains(ref.hash())
-                    && state.toFetch.size() < MAX_QUEUED) {
-                state.toFetch.add(ref.hash());
+    public void onList(PeerSession peer, ListOfBlocksMessage list) {
+        locked(() -> {
+            PeerState state = state(peer);
+            state.listPending = false;
+            BlockRef lastQueued = null;
+            for (BlockRef ref : list.blocks()) {
+                state.known.put(ref.hash(), true);
+                state.bestNumber = Math.max(state.bestNumber, ref.number());
+                if (store.header(ref.hash()).isPresent()) {
+                    lastQueued = ref;
+                } else if (download.want(ref.hash(), peer)) {
+                    lastQueued = ref;
+                } else {
+                    break; // queue full: continue after the last one queued, later
+                }
             }
-        }
-        state.moreAfterThisList = list.blocks().size() == Limits.MAX_LIST_OF_BLOCKS;
-        pump(peer, state);
-        continueIfDone(peer, state);
+            boolean full = list.blocks().size() == Limits.MAX_LIST_OF_BLOCKS
+                    || (lastQueued != null && lastQueued != list.blocks().getLast());
+            state.continueAfter = full ? lastQueued : null;
+            pump();
+            refill();
+        });
     }
 
-    /** BLOCK: accept it; an unknown parent means we are missing blocks, so ask the sender which. */
-    public synchronized void onBlock(PeerSession peer, Block block) {
-        PeerState state = state(peer);
-        state.known.put(block.hash(), true);
-        state.inFlight.remove(block.hash());
-        try {
-            Chain.Result result = ledger.acceptBlock(block, peer);
-            if (result.outcome() == Chain.Outcome.ORPHAN) {
-                requestList(peer);
+    /** BLOCK: accept it, and any blocks that were waiting for it; an unknown parent we are not fetching means we miss blocks. */
+    public void onBlock(PeerSession peer, Block block) {
+        locked(() -> {
+            PeerState state = state(peer);
+            state.known.put(block.hash(), true);
+            state.bestNumber = Math.max(state.bestNumber, block.number());
+            BlockDownload.Delivery delivery = download.delivered(block.hash(), peer, System.nanoTime());
+            if (delivery.nanos() >= 0) {
+                metrics.fetched(delivery.nanos());
             }
-        } catch (InvalidLedgerObjectException e) {
-            throw new PeerMisbehaviourException(e.reason().label(), e.getMessage());
-        } finally {
-            pump(peer, state);
-        }
-        continueIfDone(peer, state);
+            metrics.moved(delivery.skipped(), 0);
+            try {
+                connect(peer, block);
+            } finally {
+                pump();
+            }
+            refill();
+        });
     }
 
     /** BROADCASTBLOCK: the peer has this block; fetch it if we do not. */
-    public synchronized void onAnnounce(PeerSession peer, BroadcastBlockMessage announcement) {
-        PeerState state = state(peer);
-        state.known.put(announcement.hash(), true);
-        if (store.header(announcement.hash()).isEmpty() && state.inFlight.add(announcement.hash())) {
-            peer.send(GetBlockMessage.byHash(announcement.hash()));
-        }
+    public void onAnnounce(PeerSession peer, BroadcastBlockMessage announcement) {
+        locked(() -> {
+            PeerState state = state(peer);
+            state.known.put(announcement.hash(), true);
+            state.bestNumber = Math.max(state.bestNumber, announcement.number());
+            if (store.header(announcement.hash()).isEmpty() && download.want(announcement.hash(), peer)) {
+                pump();
+            }
+        });
     }
 
     /** Relay: announce the new tip to every node peer that is not known to have it (its source knows it). */
     @Override
-    public synchronized void blocksConnected(List<Block> connected, Object source) {
+    public void blocksConnected(List<Block> connected, Object source) {
         Block tip = connected.getLast();
-        for (PeerSession peer : peers.established()) {
-            if (peer == source || !HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
-                continue;
+        locked(() -> {
+            for (PeerSession peer : peers.established()) {
+                if (peer == source || !HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
+                    continue;
+                }
+                boolean fresh = state(peer).known.put(tip.hash(), true) == null;
+                if (fresh) {
+                    peer.send(new BroadcastBlockMessage(tip.number(), tip.hash()));
+                }
+                metrics.blockAnnounced(fresh);
             }
-            PeerState state = state(peer);
-            if (state.known.put(tip.hash(), true) == null) {
-                peer.send(new BroadcastBlockMessage(tip.number(), tip.hash()));
+        });
+    }
+
+    /**
+     * Called every second: requests of stalled peers go elsewhere; peers that stalled too often in a
+     * row are disconnected (after the lock is released: closing may call back into a session).
+     */
+    void expireStalled() {
+        List<PeerSession> stalledOut = locked(() -> {
+            BlockDownload.Expiry<PeerSession> expiry = download.expire(System.nanoTime());
+            metrics.moved(0, expiry.moved());
+            pump();
+            refill();
+            return expiry.stalledOut();
+        });
+        for (PeerSession peer : stalledOut) {
+            log.info("peer {} {}: left block requests unanswered {} times in a row, disconnecting",
+                    peer.connection().id(), peer.remoteHost(), maxStalls);
+            peer.disconnect(CloseReason.STALLED);
+        }
+    }
+
+    /** For the progress line and gauges. */
+    record Progress(long height, long target, int queued, int inFlight, int orphans, int peers) {
+    }
+
+    Progress progress() {
+        return locked(() -> {
+            long target = chain.tip().number();
+            for (PeerState state : states.values()) {
+                target = Math.max(target, state.bestNumber);
+            }
+            return new Progress(chain.tip().number(), target, download.queued(), download.inFlight(),
+                    download.orphans(), states.size());
+        });
+    }
+
+    /**
+     * Hands a block to the ledger, then the blocks that were waiting for it. A block whose parent
+     * is unknown waits if the parent is on its way, else the sender is asked what we lack.
+     */
+    private void connect(PeerSession peer, Block block) {
+        Chain.Result result;
+        try {
+            result = ledger.acceptBlock(block, peer);
+        } catch (InvalidLedgerObjectException e) {
+            download.done(block.hash());
+            throw new PeerMisbehaviourException(e.reason().label(), e.getMessage());
+        } catch (RuntimeException e) {
+            download.done(block.hash()); // our failure (storage): a later list brings the block back
+            throw e;
+        }
+        if (result.outcome() == Chain.Outcome.ORPHAN) {
+            if (!download.isWanted(block.previousHash()) || !download.holdOrphan(block)) {
+                download.done(block.hash());
+                requestList(peer, state(peer), null);
+            }
+            return;
+        }
+        download.done(block.hash());
+        Deque<BlockDownload.Held<PeerSession>> ready = new ArrayDeque<>(download.takeChildren(block.hash()));
+        while (!ready.isEmpty()) {
+            BlockDownload.Held<PeerSession> held = ready.poll();
+            try {
+                ledger.acceptBlock(held.block(), held.deliveredBy());
+                ready.addAll(download.takeChildren(held.block().hash()));
+            } catch (InvalidLedgerObjectException e) {
+                // its sender may be another peer, whose session we must not lock from here: drop, log
+                log.info("held block {} #{} is invalid ({}); dropped with its descendants", held.block().hash(),
+                        held.block().number(), e.reason().label());
+                download.takeChildren(held.block().hash());
             }
         }
     }
 
-    private void pump(PeerSession peer, PeerState state) {
-        while (state.inFlight.size() < properties.fetchWindow() && !state.toFetch.isEmpty()) {
-            String hash = state.toFetch.poll();
-            if (store.header(hash).isEmpty() && state.inFlight.add(hash)) {
-                peer.send(GetBlockMessage.byHash(hash));
+    private void pump() {
+        for (BlockDownload.Request<PeerSession> request : download.next(System.nanoTime())) {
+            request.peer().send(GetBlockMessage.byHash(request.hash()));
+        }
+    }
+
+    /** Keeps the queue fed: a peer whose last list was full is asked for the next one as the queue drains. */
+    private void refill() {
+        if (download.queued() >= REFILL_BELOW) {
+            return;
+        }
+        for (Map.Entry<PeerSession, PeerState> entry : states.entrySet()) {
+            PeerState state = entry.getValue();
+            if (state.continueAfter != null) {
+                BlockRef after = state.continueAfter;
+                state.continueAfter = null;
+                requestList(entry.getKey(), state, after);
             }
         }
     }
 
-    private void continueIfDone(PeerSession peer, PeerState state) {
-        if (state.moreAfterThisList && state.toFetch.isEmpty() && state.inFlight.isEmpty()) {
-            state.moreAfterThisList = false;
-            requestList(peer);
+    /**
+     * GETLISTOFBLOCKS with a locator of our best chain; {@code after}, when given, goes first so the
+     * peer continues after blocks already queued rather than after our (older) tip.
+     */
+    private void requestList(PeerSession peer, PeerState state, BlockRef after) {
+        long now = System.nanoTime();
+        if (state.listPending && now - state.listRequestedAt < LIST_PENDING_NANOS) {
+            return;
         }
-    }
-
-    private void requestList(PeerSession peer) {
+        state.listPending = true;
+        state.listRequestedAt = now;
         StoredBlock tip = chain.tip();
-        peer.send(new GetListOfBlocksMessage(tip.number(), locator(tip.number())));
+        List<String> locator = locator(tip.number());
+        if (after != null && !after.hash().equals(locator.getFirst())) {
+            locator.addFirst(after.hash());
+            if (locator.size() > Limits.MAX_LOCATOR_HASHES) {
+                locator.remove(locator.size() - 2); // keep genesis last
+            }
+        }
+        peer.send(new GetListOfBlocksMessage(tip.number(), locator));
     }
 
     /** Newest first: the 10 most recent heights one apart, then doubling steps, always ending with genesis. */
@@ -204,4 +341,19 @@ public class BlockSync implements Ledger.Listener {
         return states.computeIfAbsent(peer, p -> new PeerState());
     }
 
+    private void locked(Runnable work) {
+        locked(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    private <T> T locked(Supplier<T> work) {
+        lock.lock();
+        try {
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
 }

@@ -46,15 +46,18 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     private final Mempool mempool;
     private final ChainStore store;
     private final PeerRegistry peers;
+    private final RelayMetrics metrics;
     private final Map<PeerSession, Map<String, Boolean>> known = new HashMap<>();
     private final Map<String, Object> pending = new LinkedHashMap<>();
 
-    public TransactionRelay(Ledger ledger, Mempool mempool, ChainStore store, PeerRegistry peers) {
+    public TransactionRelay(Ledger ledger, Mempool mempool, ChainStore store, PeerRegistry peers,
+                            RelayMetrics metrics) {
         super("tx-relay");
         this.ledger = ledger;
         this.mempool = mempool;
         this.store = store;
         this.peers = peers;
+        this.metrics = metrics;
         ledger.addListener(this);
     }
 
@@ -77,9 +80,11 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
             }
             Map<String, Boolean> peerKnows = knownTo(peer);
             List<String> ids = new ArrayList<>();
+            int sent = 0;
             for (String id : pending.keySet()) {
                 if (peerKnows.put(id, true) == null) {
                     ids.add(id);
+                    sent++;
                 }
                 if (ids.size() == Limits.MAX_ANNOUNCED_TRANSACTIONS) {
                     peer.send(new BroadcastTransactionMessage(ids));
@@ -89,6 +94,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
             if (!ids.isEmpty()) {
                 peer.send(new BroadcastTransactionMessage(ids));
             }
+            metrics.transactionsAnnounced(sent, pending.size() - sent);
         }
         pending.clear();
     }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
@@ -33,6 +34,26 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
 
     public P2pWebSocketHandler(PeerContext context) {
         this.context = context;
+        long interval = context.properties().pingInterval().toMillis();
+        context.scheduler().scheduleWithFixedDelay(this::keepAlive, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Pings every connection; one silent (no frame, no pong) for longer than the ping timeout is dead:
+     * a half-open TCP connection would otherwise hold a peer slot for ever. Node peers replace it by dialling.
+     */
+    void keepAlive() {
+        long timeout = context.properties().pingTimeout().toNanos();
+        for (PeerSession session : sessions.values()) {
+            WebSocketPeerConnection connection = (WebSocketPeerConnection) session.connection();
+            if (connection.silentNanos() > timeout) {
+                log.info("peer {} {}: nothing heard for {}, disconnecting", connection.id(), session.remoteHost(),
+                        context.properties().pingTimeout());
+                session.close(CloseReason.UNRESPONSIVE, null);
+            } else {
+                connection.ping();
+            }
+        }
     }
 
     @Override
@@ -65,6 +86,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
         PeerSession session = sessions.get(socket.getId());
         if (session != null) {
+            ((WebSocketPeerConnection) session.connection()).heard();
             session.onFrame(message.getPayload());
         }
     }
@@ -74,6 +96,14 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         PeerSession session = sessions.get(socket.getId());
         if (session != null) {
             session.onBinaryFrame();
+        }
+    }
+
+    @Override
+    protected void handlePongMessage(WebSocketSession socket, PongMessage message) {
+        PeerSession session = sessions.get(socket.getId());
+        if (session != null) {
+            ((WebSocketPeerConnection) session.connection()).heard();
         }
     }
 
@@ -96,6 +126,13 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
             inbound.decrementAndGet();
         }
         session.onClosed();
+    }
+
+    /** Closes every connection, inbound and outbound, with {@code normal}: the service is stopping. */
+    public void closeAll() {
+        for (PeerSession session : sessions.values()) {
+            session.close(CloseReason.NORMAL, null);
+        }
     }
 
     /** Sessions with an open socket, established or not. */

@@ -13,6 +13,7 @@ import net.tallynet.protocol.message.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
@@ -30,6 +31,8 @@ final class WebSocketPeerConnection implements PeerConnection {
     private final InetSocketAddress remoteAddress;
     private final Direction direction;
     private final FrameCodec codec;
+    /** When anything (a frame or a pong) last arrived, for the keep-alive. */
+    private volatile long lastHeardNanos = System.nanoTime();
 
     WebSocketPeerConnection(WebSocketSession raw, Direction direction, FrameCodec codec, P2pProperties properties) {
         // sends from several threads are serialised; a peer that stops reading overflows the buffer and is dropped
@@ -56,15 +59,18 @@ final class WebSocketPeerConnection implements PeerConnection {
     }
 
     @Override
-    public void send(Message message) {
+    public int send(Message message) {
         try {
-            session.sendMessage(new TextMessage(codec.encodeToBytes(message)));
+            byte[] frame = codec.encodeToBytes(message);
+            session.sendMessage(new TextMessage(frame));
+            return frame.length;
         } catch (SessionLimitExceededException e) {
             log.info("peer {} {}: slow reader ({}), disconnecting", id, remoteAddress, e.getMessage());
             close(CloseReason.SLOW_READER, null);
         } catch (IOException | IllegalStateException e) {
             log.debug("peer {} {}: send failed: {}", id, remoteAddress, e.toString());
         }
+        return 0;
     }
 
     @Override
@@ -78,6 +84,22 @@ final class WebSocketPeerConnection implements PeerConnection {
             session.close(new CloseStatus(reason.status(), text));
         } catch (IOException | IllegalStateException e) {
             log.debug("peer {} {}: close failed: {}", id, remoteAddress, e.toString());
+        }
+    }
+
+    void heard() {
+        lastHeardNanos = System.nanoTime();
+    }
+
+    long silentNanos() {
+        return System.nanoTime() - lastHeardNanos;
+    }
+
+    void ping() {
+        try {
+            session.sendMessage(new PingMessage());
+        } catch (IOException | IllegalStateException e) {
+            log.debug("peer {} {}: ping failed: {}", id, remoteAddress, e.toString());
         }
     }
 

@@ -1,0 +1,164 @@
+package net.tallynet.node.network;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import net.tallynet.p2p.PeerRegistry;
+import net.tallynet.p2p.PeerSession;
+import net.tallynet.p2p.PeriodicTask;
+import net.tallynet.protocol.message.AddrMessage;
+import net.tallynet.protocol.message.AddressEntry;
+import net.tallynet.protocol.message.HelloMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Address gossip (PROTOCOL.md 7.6). On a jittered timer the node sends ADDR with its own advertised
+ * address to its node peers (only an address it was given: it never guesses one). Addresses it did
+ * not know are relayed to {@link #RELAY_FANOUT} random peers, not flooded, and only from small ADDR
+ * messages (gossip, not a bulk GETADDR answer), so an address spreads once and then stops. Incoming
+ * addresses are rate-limited per peer; the excess is dropped, not charged (an honest tracker answer
+ * can be large).
+ */
+@Component
+class AddressGossip extends PeriodicTask {
+    private static final Logger log = LoggerFactory.getLogger(AddressGossip.class);
+    static final int RELAY_FANOUT = 2;
+    /** ADDR messages with more entries than this are answers to GETADDR: learned, never relayed. */
+    static final int MAX_RELAYED_ENTRIES = 10;
+    /** Per peer: a burst of 1000 addresses (one full ADDR), then 10 a second. */
+    static final int ADDRESS_BURST = 1000;
+    static final int ADDRESSES_PER_SECOND = 10;
+
+    private final AddressBook addresses;
+    private final PeerRegistry peers;
+    private final NodeIdentity identity;
+    private final NodeNetworkProperties network;
+    private final OutboundProperties properties;
+    private final Map<PeerSession, Bucket> budgets = new ConcurrentHashMap<>();
+    private final Counter dropped;
+    private final Counter relayed;
+
+    AddressGossip(AddressBook addresses, PeerRegistry peers, NodeIdentity identity, NodeNetworkProperties network,
+                  OutboundProperties properties, MeterRegistry meters) {
+        super("address-gossip");
+        this.addresses = addresses;
+        this.peers = peers;
+        this.identity = identity;
+        this.network = network;
+        this.properties = properties;
+        this.dropped = Counter.builder("tallynet.addresses.dropped")
+                .description("Received addresses dropped by the per-peer ADDR rate limit").register(meters);
+        this.relayed = Counter.builder("tallynet.addresses.relayed")
+                .description("New addresses relayed onward (each counted once per peer it went to)").register(meters);
+    }
+
+    /** ADDR from a tracker or peer: learn what the rate allows, relay what was new. */
+    void received(PeerSession from, List<AddressEntry> entries) {
+        Bucket budget = budgets.computeIfAbsent(from, p -> Bucket.builder().addLimit(Bandwidth.builder()
+                .capacity(ADDRESS_BURST).refillGreedy(ADDRESSES_PER_SECOND, Duration.ofSeconds(1)).build()).build());
+        int allowed = (int) Math.min(entries.size(), Math.max(0, budget.getAvailableTokens()));
+        if (allowed > 0) {
+            budget.tryConsume(allowed);
+        }
+        if (allowed < entries.size()) {
+            dropped.increment(entries.size() - allowed);
+        }
+        List<AddressEntry> fresh = addresses.learn(withoutSelf(entries.subList(0, allowed)));
+        if (fresh.isEmpty()) {
+            return;
+        }
+        log.info("learned {} new addresses from {} {} ({} known)", fresh.size(), from.remoteHello().role(),
+                from.remoteHost(), addresses.size());
+        if (entries.size() <= MAX_RELAYED_ENTRIES) {
+            relay(fresh, from);
+        }
+    }
+
+    void closed(PeerSession peer) {
+        budgets.remove(peer);
+    }
+
+    /** Sends ADDR with our own address to every node peer; nothing if no advertised host is configured. */
+    void advertise() {
+        if (network.advertisedHost() == null) {
+            return;
+        }
+        AddrMessage own = new AddrMessage(List.of(
+                new AddressEntry(network.advertisedHost(), identity.advertisedPort(), System.currentTimeMillis())));
+        for (PeerSession peer : nodePeers(null)) {
+            peer.send(own);
+        }
+    }
+
+    private void relay(List<AddressEntry> fresh, PeerSession from) {
+        List<PeerSession> targets = nodePeers(from);
+        Collections.shuffle(targets);
+        for (PeerSession peer : targets.subList(0, Math.min(RELAY_FANOUT, targets.size()))) {
+            peer.send(new AddrMessage(fresh));
+            relayed.increment(fresh.size());
+        }
+    }
+
+    private List<AddressEntry> withoutSelf(List<AddressEntry> entries) {
+        String host = network.advertisedHost();
+        if (host == null) {
+            return entries;
+        }
+        List<AddressEntry> others = new ArrayList<>(entries.size());
+        for (AddressEntry entry : entries) {
+            if (!(entry.host().equals(host) && entry.port() == identity.advertisedPort())) {
+                others.add(entry);
+            }
+        }
+        return others;
+    }
+
+    private List<PeerSession> nodePeers(PeerSession except) {
+        List<PeerSession> nodes = new ArrayList<>();
+        for (PeerSession peer : peers.established()) {
+            if (peer != except && HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
+                nodes.add(peer);
+            }
+        }
+        return nodes;
+    }
+
+    @Override
+    protected boolean enabled() {
+        return true;
+    }
+
+    @Override
+    protected Duration firstDelay() {
+        return jittered();
+    }
+
+    @Override
+    protected Duration period() {
+        return properties.advertiseInterval();
+    }
+
+    /** Each round waits a random extra of up to a third of the interval, so nodes do not advertise in step. */
+    @Override
+    protected void tick() {
+        later(this::advertise, Duration.ofMillis(ThreadLocalRandom.current().nextLong(jitterMillis() + 1)));
+    }
+
+    private Duration jittered() {
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(properties.advertiseInterval().toMillis() + 1));
+    }
+
+    private long jitterMillis() {
+        return properties.advertiseInterval().toMillis() / 3;
+    }
+}

@@ -1,0 +1,6 @@
+package net.tallynet.node.network;
+
+import org.springframework.data.jpa.repository.JpaRepository;
+
+interface KnownAddressRepository extends JpaRepository<KnownAddress, String> {
+}

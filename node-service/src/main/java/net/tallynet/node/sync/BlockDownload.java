@@ -1,0 +1,315 @@
+package net.tallynet.node.sync;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.tallynet.protocol.ledger.Block;
+
+/**
+ * Which blocks this node still has to fetch, who listed them, and what is in flight to whom
+ * (PROTOCOL.md 7.3). Requests go out in the order blocks were listed (chain order), spread over every
+ * peer that listed a block, at most {@code fetchWindow} to each peer, and only among the first
+ * {@code downloadWindow} wanted blocks: a block that arrives before its parent waits here, so that
+ * window also bounds how much a slow or lying peer can make us buffer.
+ *
+ * <p>A peer answers GETBLOCK in order, so when a later request is answered every earlier one it
+ * left unanswered was skipped (it does not have that block): those go to another peer at once. A
+ * peer that answers nothing for {@code fetchTimeout} while requests are outstanding has stalled: its
+ * requests go elsewhere, and after {@code maxStalls} stalls in a row it should be dropped.
+ *
+ * <p>Generic in the peer type so it is tested without connections. Not thread-safe: {@link BlockSync}
+ * guards it.
+ */
+final class BlockDownload<P> {
+
+    /** One GETBLOCK to send. */
+    record Request<P>(P peer, String hash) {
+    }
+
+    /** What a stall check found: how many requests moved, and the peers that stalled too often. */
+    record Expiry<P>(int moved, List<P> stalledOut) {
+    }
+
+    private static final class Want<P> {
+        final String hash;
+        final Set<P> sources = new LinkedHashSet<>(2);
+        P askedFrom;
+        long askedAt;
+        /** Delivered and being connected, or held: never requested again. */
+        boolean received;
+        /** Received, but its parent is not connected yet. */
+        Block orphan;
+        P deliveredBy;
+
+        Want(String hash) {
+            this.hash = hash;
+        }
+    }
+
+    private static final class PeerLoad<P> {
+        final Deque<Want<P>> outstanding = new ArrayDeque<>();
+        long lastDelivery;
+        int stalls;
+    }
+
+    private final int maxWanted;
+    private final int fetchWindow;
+    private final int downloadWindow;
+    private final long fetchTimeoutNanos;
+    private final int maxStalls;
+    private final long maxOrphanTransactions;
+    private final LinkedHashMap<String, Want<P>> wanted = new LinkedHashMap<>();
+    private final Map<String, List<Want<P>>> orphansByParent = new HashMap<>();
+    private final Map<P, PeerLoad<P>> loads = new HashMap<>();
+    private long orphanTransactions;
+    private int orphans;
+
+    BlockDownload(SyncProperties properties) {
+        this.maxWanted = properties.maxQueued();
+        this.fetchWindow = properties.fetchWindow();
+        this.downloadWindow = properties.downloadWindow();
+        this.fetchTimeoutNanos = properties.fetchTimeout().toNanos();
+        this.maxStalls = properties.maxStalls();
+        this.maxOrphanTransactions = properties.maxOrphanTransactions();
+    }
+
+    /** {@code source} has this block; false if the queue is full (ask again later). */
+    boolean want(String hash, P source) {
+        Want<P> want = wanted.get(hash);
+        if (want == null) {
+            if (wanted.size() >= maxWanted) {
+                return false;
+            }
+            want = new Want<>(hash);
+            wanted.put(hash, want);
+        }
+        want.sources.add(source);
+        return true;
+    }
+
+    boolean isWanted(String hash) {
+        return wanted.containsKey(hash);
+    }
+
+    /** What a delivery settled: the request's latency (-1: not asked of that peer) and requests it proved skipped. */
+    record Delivery(long nanos, int skipped) {
+        static final Delivery UNASKED = new Delivery(-1, 0);
+    }
+
+    /**
+     * A block arrived from {@code peer}. Earlier requests to the same peer still outstanding were
+     * skipped (it answers in order), so they go back to the queue for another source.
+     */
+    Delivery delivered(String hash, P peer, long now) {
+        PeerLoad<P> load = loads.get(peer);
+        Want<P> want = wanted.get(hash);
+        if (want == null || load == null || want.askedFrom != peer) {
+            return Delivery.UNASKED;
+        }
+        int skipped = 0;
+        while (!load.outstanding.isEmpty()) {
+            Want<P> next = load.outstanding.poll();
+            if (next == want) {
+                break;
+            }
+            next.askedFrom = null;
+            next.sources.remove(peer);
+            skipped++;
+        }
+        load.lastDelivery = now;
+        load.stalls = 0;
+        want.askedFrom = null;
+        want.received = true;
+        want.deliveredBy = peer;
+        if (skipped > 0) {
+            forgetUnreachable();
+        }
+        return new Delivery(now - want.askedAt, skipped);
+    }
+
+    /** The block is stored (or known, or refused): stop wanting it. */
+    void done(String hash) {
+        Want<P> want = wanted.remove(hash);
+        if (want != null) {
+            unassign(want);
+            want.sources.clear();
+        }
+    }
+
+    /** Keeps a block whose parent is still to come; false if it is not wanted or there is no room. */
+    boolean holdOrphan(Block block) {
+        Want<P> want = wanted.get(block.hash());
+        if (want == null || want.orphan != null
+                || orphanTransactions + block.transactions().size() > maxOrphanTransactions) {
+            return false;
+        }
+        want.orphan = block;
+        orphans++;
+        orphanTransactions += block.transactions().size();
+        orphansByParent.computeIfAbsent(block.previousHash(), h -> new ArrayList<>(1)).add(want);
+        return true;
+    }
+
+    /** A received block with its deliverer. */
+    record Held<P>(Block block, P deliveredBy) {
+    }
+
+    /** The blocks held waiting for this parent, no longer wanted: the caller connects them now. */
+    List<Held<P>> takeChildren(String parentHash) {
+        List<Want<P>> children = orphansByParent.remove(parentHash);
+        if (children == null) {
+            return List.of();
+        }
+        List<Held<P>> blocks = new ArrayList<>(children.size());
+        for (Want<P> child : children) {
+            wanted.remove(child.hash);
+            dropOrphan(child);
+            blocks.add(new Held<>(child.orphan, child.deliveredBy));
+        }
+        return blocks;
+    }
+
+    /** Picks the next requests: the oldest unrequested wants first, each to its least busy source. */
+    List<Request<P>> next(long now) {
+        List<Request<P>> requests = new ArrayList<>();
+        int seen = 0;
+        for (Want<P> want : wanted.values()) {
+            if (seen++ >= downloadWindow) {
+                break;
+            }
+            if (want.askedFrom != null || want.received) {
+                continue;
+            }
+            P best = null;
+            int bestLoad = fetchWindow;
+            for (P source : want.sources) {
+                int load = load(source).outstanding.size();
+                if (load < bestLoad) {
+                    best = source;
+                    bestLoad = load;
+                }
+            }
+            if (best != null) {
+                PeerLoad<P> load = load(best);
+                if (load.outstanding.isEmpty()) {
+                    load.lastDelivery = now; // the stall clock starts with the first outstanding request
+                }
+                want.askedFrom = best;
+                want.askedAt = now;
+                load.outstanding.add(want);
+                requests.add(new Request<>(best, want.hash));
+            }
+        }
+        return requests;
+    }
+
+    /**
+     * Moves the requests of every peer that has answered nothing for the fetch timeout to other
+     * peers; forgets blocks nobody else listed and orphans whose parent is no longer coming.
+     */
+    Expiry<P> expire(long now) {
+        int moved = 0;
+        List<P> stalledOut = new ArrayList<>();
+        for (Map.Entry<P, PeerLoad<P>> entry : loads.entrySet()) {
+            PeerLoad<P> load = entry.getValue();
+            if (load.outstanding.isEmpty() || now - load.lastDelivery < fetchTimeoutNanos) {
+                continue;
+            }
+            P peer = entry.getKey();
+            for (Want<P> want : List.copyOf(load.outstanding)) {
+                want.sources.remove(peer);
+                unassign(want);
+                moved++;
+            }
+            load.lastDelivery = now;
+            if (++load.stalls >= maxStalls) {
+                stalledOut.add(peer);
+            }
+        }
+        forgetUnreachable();
+        return new Expiry<>(moved, stalledOut);
+    }
+
+    /** The peer is gone: its requests go to others, and it no longer counts as a source. */
+    void peerGone(P peer) {
+        PeerLoad<P> load = loads.remove(peer);
+        if (load != null) {
+            for (Want<P> want : load.outstanding) {
+                want.askedFrom = null;
+            }
+        }
+        for (Want<P> want : wanted.values()) {
+            want.sources.remove(peer);
+        }
+        forgetUnreachable();
+    }
+
+    int queued() {
+        return wanted.size();
+    }
+
+    int inFlight() {
+        int total = 0;
+        for (PeerLoad<P> load : loads.values()) {
+            total += load.outstanding.size();
+        }
+        return total;
+    }
+
+    int orphans() {
+        return orphans;
+    }
+
+    private void unassign(Want<P> want) {
+        if (want.askedFrom != null) {
+            PeerLoad<P> load = loads.get(want.askedFrom);
+            if (load != null) {
+                load.outstanding.remove(want);
+            }
+            want.askedFrom = null;
+        }
+    }
+
+    private void dropOrphan(Want<P> want) {
+        if (want.orphan != null) {
+            orphans--;
+            orphanTransactions -= want.orphan.transactions().size();
+        }
+    }
+
+    /**
+     * Wants nobody can serve (no source left, not received) are forgotten: a later list brings them
+     * back. Then orphans whose parent is no longer wanted are dropped, repeatedly, since dropping one
+     * strands its own children.
+     */
+    private void forgetUnreachable() {
+        wanted.values().removeIf(want -> want.sources.isEmpty() && !want.received && want.askedFrom == null);
+        boolean dropped = true;
+        while (dropped) {
+            dropped = false;
+            Iterator<Map.Entry<String, List<Want<P>>>> parents = orphansByParent.entrySet().iterator();
+            while (parents.hasNext()) {
+                Map.Entry<String, List<Want<P>>> parent = parents.next();
+                if (!wanted.containsKey(parent.getKey())) {
+                    for (Want<P> child : parent.getValue()) {
+                        wanted.remove(child.hash);
+                        dropOrphan(child);
+                    }
+                    parents.remove();
+                    dropped = true;
+                }
+            }
+        }
+    }
+
+    private PeerLoad<P> load(P peer) {
+        return loads.computeIfAbsent(peer, p -> new PeerLoad<>());
+    }
+}

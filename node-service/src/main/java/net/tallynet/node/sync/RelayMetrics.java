@@ -1,0 +1,67 @@
+package net.tallynet.node.sync;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * Relay and fetch meters: announcements sent and those suppressed because the peer already had the
+ * object (the no-duplicates guarantee, made visible), block fetch latency, and re-requests.
+ */
+@Component
+class RelayMetrics {
+    private final Counter blocksAnnounced;
+    private final Counter blocksSuppressed;
+    private final Counter transactionsAnnounced;
+    private final Counter transactionsSuppressed;
+    private final Counter skipped;
+    private final Counter stalled;
+    private final Timer fetchLatency;
+
+    RelayMetrics(MeterRegistry meters) {
+        blocksAnnounced = announcements(meters, "sent", "block");
+        blocksSuppressed = announcements(meters, "suppressed", "block");
+        transactionsAnnounced = announcements(meters, "sent", "transaction");
+        transactionsSuppressed = announcements(meters, "suppressed", "transaction");
+        skipped = rerequests(meters, "skipped");
+        stalled = rerequests(meters, "stalled");
+        fetchLatency = Timer.builder("tallynet.fetch.latency")
+                .description("Time from a GETBLOCK for a block to its BLOCK")
+                .publishPercentiles(0.5, 0.9, 0.99).minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(meters);
+    }
+
+    private static Counter announcements(MeterRegistry meters, String outcome, String kind) {
+        return Counter.builder("tallynet.announcements." + outcome).tag("kind", kind)
+                .description("suppressed".equals(outcome)
+                        ? "Announcements not sent because the peer was known to have the object"
+                        : "Announcements sent (one per block hash or transaction id)")
+                .register(meters);
+    }
+
+    private static Counter rerequests(MeterRegistry meters, String cause) {
+        return Counter.builder("tallynet.fetch.rerequests").tag("cause", cause)
+                .description("Block requests moved to another peer: skipped (the peer lacked it) or stalled")
+                .register(meters);
+    }
+
+    void blockAnnounced(boolean sent) {
+        (sent ? blocksAnnounced : blocksSuppressed).increment();
+    }
+
+    void transactionsAnnounced(int sent, int suppressed) {
+        transactionsAnnounced.increment(sent);
+        transactionsSuppressed.increment(suppressed);
+    }
+
+    void fetched(long nanos) {
+        fetchLatency.record(Duration.ofNanos(nanos));
+    }
+
+    void moved(int skippedCount, int stalledCount) {
+        skipped.increment(skippedCount);
+        stalled.increment(stalledCount);
+    }
+}

@@ -1,0 +1,39 @@
+package net.tallynet.node.sync;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Block download during sync ({@code tallynet.sync.*}, PROTOCOL.md 7.3).
+ *
+ * @param fetchWindow           GETBLOCK requests in flight to one peer
+ * @param downloadWindow        requests go only to the first this many blocks still wanted, so blocks that
+ *                              arrive before their parent (from a faster peer) wait in a bounded buffer
+ * @param fetchTimeout          a peer with requests outstanding that delivers nothing for this long has
+ *                              stalled: its requests go to other peers. Long enough to cover our own
+ *                              validation of the blocks queued ahead of them
+ * @param maxStalls             stalls in a row after which the peer is disconnected ({@code stalled})
+ * @param maxQueued             most blocks queued for fetching: what peers list beyond it is asked for again later
+ * @param maxOrphanTransactions transactions in blocks held for a missing parent, at most
+ * @param progressInterval      how often the sync progress line is logged while behind
+ */
+@ConfigurationProperties("tallynet.sync")
+public record SyncProperties(@DefaultValue("32") int fetchWindow, @DefaultValue("512") int downloadWindow,
+                             @DefaultValue("20s") Duration fetchTimeout, @DefaultValue("3") int maxStalls,
+                             @DefaultValue("20000") int maxQueued,
+                             @DefaultValue("200000") long maxOrphanTransactions,
+                             @DefaultValue("5s") Duration progressInterval) {
+
+    public SyncProperties {
+        if (fetchWindow < 1 || fetchWindow > 1000 || downloadWindow < fetchWindow || maxStalls < 1
+                || maxQueued < downloadWindow || maxOrphanTransactions < 10_000 || fetchTimeout.toMillis() < 100
+                || progressInterval.toMillis() < 100) {
+            throw new IllegalArgumentException("invalid tallynet.sync settings");
+        }
+    }
+
+    public static SyncProperties defaults() {
+        return new SyncProperties(32, 512, Duration.ofSeconds(20), 3, 20_000, 200_000, Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,190 @@
+package net.tallynet.node;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import net.tallynet.protocol.codec.DecodeResult;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.message.HelloMessage;
+import net.tallynet.protocol.message.HeyMessage;
+import net.tallynet.protocol.message.Message;
+
+/**
+ * A WebSocket client written against RFC 6455 on a plain socket, for hostile-peer tests: it sends
+ * exactly the bytes a test asks for (any size, any order), never answers pings unless told to, and
+ * shows how the node closed the connection.
+ */
+public final class RawPeer implements AutoCloseable {
+    private static final FrameCodec CODEC = new FrameCodec();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A frame from the node: opcode 1 text, 8 close, 9 ping, 10 pong. */
+    public record Frame(int opcode, byte[] payload) {
+        public String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** For a close frame: the status code. */
+        public int closeStatus() {
+            return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+        }
+
+        /** For a close frame: the reason text. */
+        public String closeReason() {
+            return payload.length > 2 ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    public RawPeer(int port) throws IOException {
+        this(port, "127.0.0.1");
+    }
+
+    /** Connects from {@code localHost} (any 127.x address): each hostile case gets its own, since bans are per host. */
+    public RawPeer(int port, String localHost) throws IOException {
+        socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(localHost), 0);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+        byte[] key = new byte[16];
+        RANDOM.nextBytes(key);
+        out.write(("GET /p2p HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        String status = readHttpHead(in);
+        if (!status.startsWith("HTTP/1.1 101")) {
+            throw new IOException("no WebSocket upgrade: " + status);
+        }
+    }
+
+    /** Connects and completes the HELLO/HEY handshake as a node with {@code blockCount} 1 (genesis only). */
+    public static RawPeer handshaken(int port, String localHost, String nodeId) throws IOException {
+        RawPeer peer = new RawPeer(port, localHost);
+        String network = Genesis.networkId("devnet");
+        peer.send(new HelloMessage(1, network, 1, network, System.currentTimeMillis(), 0, nodeId, "raw-peer/1", "node"));
+        peer.expect(HeyMessage.class);
+        peer.expect(HelloMessage.class);
+        peer.send(new HeyMessage(nodeId));
+        return peer;
+    }
+
+    public void send(Message message) throws IOException {
+        sendText(CODEC.encode(message));
+    }
+
+    public void sendText(String text) throws IOException {
+        sendFrame(1, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void sendFrame(int opcode, byte[] payload) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write(0x80 | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length < 65536) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift));
+            }
+        }
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        frame.write(mask);
+        byte[] masked = payload.clone();
+        for (int i = 0; i < masked.length; i++) {
+            masked[i] ^= mask[i & 3];
+        }
+        frame.write(masked);
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /** The next frame of any kind within {@code wait}; null on timeout; a close frame when the node closed. */
+    public Frame next(Duration wait) throws IOException {
+        socket.setSoTimeout((int) wait.toMillis());
+        try {
+            int first = in.readUnsignedByte();
+            int second = in.readUnsignedByte();
+            long length = second & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            byte[] payload = new byte[(int) length];
+            in.readFully(payload);
+            return new Frame(first & 0x0f, payload);
+        } catch (SocketTimeoutException e) {
+            return null;
+        } catch (IOException e) {
+            return new Frame(8, new byte[0]); // the connection is gone without a close frame
+        }
+    }
+
+    /** The next protocol message (skipping pings), within 10 s. */
+    public Message nextMessage() throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            Frame frame = next(Duration.ofSeconds(10));
+            if (frame == null || frame.opcode() == 8) {
+                throw new IOException("no message: " + (frame == null ? "timeout" : "closed " + frame.closeReason()));
+            }
+            if (frame.opcode() == 1) {
+                return ((DecodeResult.Decoded) CODEC.decode(frame.text())).message();
+            }
+        }
+        throw new IOException("no message within 10 s");
+    }
+
+    public <T extends Message> T expect(Class<T> type) throws IOException {
+        Message message = nextMessage();
+        if (!type.isInstance(message)) {
+            throw new IOException("expected " + type.getSimpleName() + ", got " + message);
+        }
+        return type.cast(message);
+    }
+
+    /** Reads (and drops) frames until the node closes; returns the close frame, or null if none came in time. */
+    public Frame awaitClose(Duration wait) throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            Frame frame = next(Duration.ofMillis(Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            if (frame != null && frame.opcode() == 8) {
+                return frame;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    private static String readHttpHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed during the upgrade");
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+}

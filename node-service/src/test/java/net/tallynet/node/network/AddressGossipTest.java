@@ -1,0 +1,76 @@
+package net.tallynet.node.network;
+
+import static net.tallynet.node.TestNetwork.count;
+import static net.tallynet.node.TestNetwork.port;
+import static net.tallynet.node.TestNetwork.seed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.tallynet.node.RawPeer;
+import net.tallynet.node.TestNetwork;
+import net.tallynet.p2p.PeerRegistry;
+import net.tallynet.protocol.message.AddrMessage;
+import net.tallynet.protocol.message.AddressEntry;
+import net.tallynet.protocol.message.GetAddrMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Address gossip without a tracker (PROTOCOL.md 7.6): a node's own ADDR reaches a node two hops away
+ * by relay, which then dials it; GETADDR is answered from the book; a flood of addresses is cut by
+ * the per-peer rate limit without being charged.
+ */
+class AddressGossipTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void ownAddressesSpreadByRelayAndNewcomersDialThem() {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            String[] gossip = {"--tallynet.advertised-host=127.0.0.1", "--tallynet.peers.advertise-interval=300ms"};
+            ConfigurableApplicationContext a = network.node("a", gossip);
+            ConfigurableApplicationContext b = network.node("b", gossip[0], gossip[1], seed(a));
+            ConfigurableApplicationContext c = network.node("c", gossip[0], gossip[1], seed(b));
+            // c only knew b; a's address reached it through b, and c dialled a
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(c.getBean(AddressBook.class).dialCandidates(10)).contains("127.0.0.1:" + port(a));
+                assertThat(c.getBean(PeerRegistry.class).established())
+                        .anySatisfy(peer -> assertThat(peer.remoteHello().port()).isEqualTo(port(a)));
+            });
+            assertThat(count(b, "tallynet.addresses.relayed")).isPositive();
+        }
+    }
+
+    @Test
+    void getAddrIsAnsweredAndAnAddressFloodIsCutNotCharged() throws Exception {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext node = network.node("n", "--tallynet.peers.max-outbound=0");
+            try (RawPeer peer = RawPeer.handshaken(port(node), "127.0.0.31", "0000000000000031")) {
+                List<AddressEntry> many = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    many.add(new AddressEntry("127.0.1." + (i % 250), 10_000 + i, System.currentTimeMillis()));
+                }
+                peer.send(new AddrMessage(many));
+                List<AddressEntry> more = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    more.add(new AddressEntry("127.0.2." + (i % 250), 20_000 + i, System.currentTimeMillis()));
+                }
+                peer.send(new AddrMessage(more));
+                peer.send(new GetAddrMessage(null));
+                AddrMessage answer = peer.expect(AddrMessage.class);
+                assertThat(answer.addresses()).hasSize(GetAddrHandler.SAMPLE);
+                assertThat(answer.addresses()).allSatisfy(entry -> assertThat(entry.host()).startsWith("127.0."));
+                // the first 1000 fit the burst; almost all of the second 1000 are dropped
+                int known = node.getBean(AddressBook.class).size();
+                assertThat(known).isBetween(1000, 1100);
+                assertThat(count(node, "tallynet.addresses.dropped")).isGreaterThanOrEqualTo(900);
+                assertThat(node.getBean(PeerRegistry.class).established()).hasSize(1); // still connected
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package net.tallynet.node.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.tallynet.node.TestBlocks;
+import net.tallynet.node.chain.ChainStore;
+import net.tallynet.protocol.ledger.Difficulty;
+import java.time.Duration;
+import net.tallynet.node.RawPeer;
+import net.tallynet.node.TestNetwork;
+import net.tallynet.node.mempool.Mempool;
+import net.tallynet.node.mining.Miner;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.message.BlockMessage;
+import net.tallynet.protocol.message.GetBlockMessage;
+import net.tallynet.protocol.message.HeyMessage;
+import net.tallynet.protocol.message.ListOfBlocksMessage;
+import net.tallynet.protocol.message.BlockRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Hostile peers against a real node over real sockets, one case per test, each from its own 127.x
+ * address (bans are per host). Every one is disconnected with its reason and counted, and afterwards
+ * the node is unchanged (same tip, empty mempool) and still serves an honest peer.
+ */
+class HostilePeerTest {
+    @TempDir
+    static Path dir;
+    static TestNetwork network;
+    static ConfigurableApplicationContext node;
+    static int port;
+    static String tipBefore;
+
+    @BeforeAll
+    static void start() throws Exception {
+        network = new TestNetwork(dir);
+        // raw peers never answer pings: 10 s leaves three 1 s fetch timeouts well ahead of the keep-alive
+        node = network.node("target", "--tallynet.peers.ping-interval=500ms", "--tallynet.peers.ping-timeout=10s",
+                "--tallynet.sync.fetch-timeout=1s");
+        port = TestNetwork.port(node);
+        node.getBean(Miner.class).generate(5, null);
+        tipBefore = TestNetwork.chain(node).tip().hash();
+    }
+
+    @AfterAll
+    static void stop() {
+        network.close();
+    }
+
+    @AfterEach
+    void nodeIsUnharmed() throws Exception {
+        assertThat(TestNetwork.chain(node).tip().hash()).isEqualTo(tipBefore);
+        assertThat(node.getBean(Mempool.class).size()).isZero();
+        try (RawPeer honest = RawPeer.handshaken(port, "127.0.0.200", "00000000000000aa")) {
+            honest.send(GetBlockMessage.byNumber(5));
+            assertThat(honest.expect(BlockMessage.class).block().hash()).isEqualTo(tipBefore);
+        }
+    }
+
+    @Test
+    void malformedFramesGetThePeerBanned() throws Exception {
+        double before = rejected("not_json");
+        try (RawPeer peer = RawPeer.handshaken(port, "127.0.0.11", "0000000000000011")) {
+            for (int i = 0; i < 10; i++) {
+                peer.sendText("{\"GETBLOCK\": not json");
+            }
+            RawPeer.Frame close = peer.awaitClose(Duration.ofSeconds(10));
+            assertThat(close).isNotNull();
+            assertThat(close.closeStatus()).isEqualTo(1008);
+            assertThat(close.closeReason()).isEqualTo("misbehaviour:not_json");
+        }
+        assertThat(rejected("not_json") - before).isEqualTo(10);
+        // the address is banned: a new connection is refused at once
+        try (RawPeer again = new RawPeer(port, "127.0.0.11")) {
+            RawPeer.Frame close = again.awaitClose(Duration.ofSeconds(10));
+            assertThat(close.closeReason()).isEqualTo("banned");
+        }
+    }
+
+    @Test
+    void anOversizedFrameIsRefusedByTheTransport() throws Exception {
+        double before = rejected("frame_too_large");
+        try (RawPeer peer = RawPeer.handshaken(port, "127.0.0.12", "0000000000000012")) {
+            try {
+                peer.sendText("{\"ADDR\":{\"addresses\":[\"" + "x".repeat(4 * 1024 * 1024) + "\"]}}");
+            } catch (IOException closedWhileSending) {
+                // the node may close before the last bytes are written
+            }
+            RawPeer.Frame close = peer.awaitClose(Duration.ofSeconds(10));
+            assertThat(close).isNotNull();
+            assertThat(close.closeStatus()).isEqualTo(1009);
+        }
+        // counted when the transport reports the close, just after the peer saw it
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(rejected("frame_too_large") - before).isEqualTo(1));
+    }
+
+    @Test
+    void aMethodBeforeTheHandshakeClosesTheConnection() throws Exception {
+        try (RawPeer peer = new RawPeer(port, "127.0.0.13")) {
+            peer.send(GetBlockMessage.byNumber(1));
+            RawPeer.Frame close = peer.awaitClose(Duration.ofSeconds(10));
+            assertThat(close.closeStatus()).isEqualTo(1008);
+            assertThat(close.closeReason()).isEqualTo("handshake_required");
+        }
+    }
+
+    @Test
+    void anInvalidBlockIsRejectedAndChargedNotStored() throws Exception {
+        Block tip = node.getBean(ChainStore.class).block(tipBefore).orElseThrow();
+        // a child of our tip with a nonce that does not meet its target
+        Block broken = TestBlocks.block(tip, new byte[32], List.of());
+        while (Difficulty.meetsTarget(broken.hash(), broken.target())) {
+            broken = broken.withNonce(broken.nonce() + 1);
+        }
+        double before = rejected("bad_proof_of_work");
+        try (RawPeer peer = RawPeer.handshaken(port, "127.0.0.14", "0000000000000014")) {
+            for (int i = 0; i < 10; i++) {
+                peer.send(new BlockMessage(broken));
+            }
+            RawPeer.Frame close = peer.awaitClose(Duration.ofSeconds(10));
+            assertThat(close.closeReason()).isEqualTo("misbehaviour:bad_proof_of_work");
+        }
+        assertThat(rejected("bad_proof_of_work") - before).isEqualTo(10);
+    }
+
+    @Test
+    void aFloodingPeerIsDisconnected() throws Exception {
+        try (RawPeer peer = RawPeer.handshaken(port, "127.0.0.15", "0000000000000015")) {
+            try {
+                for (int i = 0; i < 1000; i++) {
+                    peer.send(new HeyMessage(null));
+                }
+            } catch (IOException closedWhileSending) {
+                // disconnected part-way: that is the point
+            }
+            RawPeer.Frame close = peer.awaitClose(Duration.ofSeconds(10));
+            assertThat(close.closeStatus()).isEqualTo(1008);
+            assertThat(close.closeReason()).isEqualTo("rate_limited");
+        }
+    }
+
+    @Test
+    void aPeerThatListsBlocksItNeverServesIsDroppedAndForgotten() throws Exception {
+        // lists 2,000 made-up blocks and answers no request: every fetch timeout (1 s here) moves its 32
+        // outstanding requests, nobody else has those blocks so they are dropped, and after 3 stalls in a
+        // row the peer is disconnected; the queue it filled empties
+        double stalledBefore = TestNetwork.count(node, "tallynet.fetch.rerequests", "cause", "stalled");
+        try (RawPeer peer = RawPeer.handshaken(port, "127.0.0.16", "0000000000000016")) {
+            List<BlockRef> fake = new ArrayList<>();
+            String previous = tipBefore;
+            for (int i = 0; i < 2000; i++) {
+                String hash = String.format("%064x", i + 1);
+                fake.add(new BlockRef(6 + i, hash, previous));
+                previous = hash;
+            }
+            peer.send(new ListOfBlocksMessage(fake));
+            GetBlockMessage asked = peer.expect(GetBlockMessage.class);
+            assertThat(asked.hash()).isEqualTo(fake.getFirst().hash());
+            RawPeer.Frame close = peer.awaitClose(Duration.ofSeconds(15));
+            assertThat(close).isNotNull();
+            assertThat(close.closeReason()).isEqualTo("stalled");
+        }
+        assertThat(TestNetwork.count(node, "tallynet.fetch.rerequests", "cause", "stalled") - stalledBefore)
+                .isEqualTo(3 * 32);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(node.getBean(MeterRegistry.class).get("tallynet.sync.blocks.queued").gauge().value()).isZero());
+    }
+
+    @Test
+    void aSilentPeerIsDroppedByTheKeepAlive() throws Exception {
+        double before = TestNetwork.count(node, "tallynet.connections.closed", "reason", "unresponsive");
+        try (RawPeer peer = RawPeer.handshaken(port, "127.0.0.17", "0000000000000017")) {
+            // never answers the pings
+            RawPeer.Frame close = peer.awaitClose(Duration.ofSeconds(25));
+            assertThat(close).isNotNull();
+            assertThat(close.closeReason()).isEqualTo("unresponsive");
+        }
+        assertThat(TestNetwork.count(node, "tallynet.connections.closed", "reason", "unresponsive") - before)
+                .isEqualTo(1);
+    }
+
+    private static double rejected(String reason) {
+        return TestNetwork.count(node, "tallynet.frames.rejected", "reason", reason);
+    }
+}

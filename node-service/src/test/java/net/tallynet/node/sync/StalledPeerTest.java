@@ -1,0 +1,76 @@
+package net.tallynet.node.sync;
+
+import static net.tallynet.node.TestNetwork.chain;
+import static net.tallynet.node.TestNetwork.count;
+import static net.tallynet.node.TestNetwork.port;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import net.tallynet.node.RawPeer;
+import net.tallynet.node.TestNetwork;
+import net.tallynet.node.chain.ChainStore;
+import net.tallynet.node.mining.Miner;
+import net.tallynet.node.network.PeerConnector;
+import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.message.BlockRef;
+import net.tallynet.protocol.message.GetBlockMessage;
+import net.tallynet.protocol.message.GetListOfBlocksMessage;
+import net.tallynet.protocol.message.HelloMessage;
+import net.tallynet.protocol.message.HeyMessage;
+import net.tallynet.protocol.message.ListOfBlocksMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A peer lists the real chain but never answers GETBLOCK. The syncing node moves its requests to
+ * an honest peer after the fetch timeout, finishes the sync, and drops the staller once it has
+ * stalled three times in a row.
+ */
+class StalledPeerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void requestsToAStalledPeerGoToAnotherAndTheStallerIsDropped() throws Exception {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext honest = network.node("honest", "--tallynet.peers.max-outbound=0");
+            honest.getBean(Miner.class).generate(300, null);
+            ChainStore chain = honest.getBean(ChainStore.class);
+            String tip = chain(honest).tip().hash();
+            ConfigurableApplicationContext syncing = network.node("syncing", "--tallynet.peers.max-outbound=0",
+                    "--tallynet.sync.fetch-timeout=1s", "--tallynet.sync.fetch-window=8");
+
+            try (RawPeer staller = new RawPeer(port(syncing), "127.0.0.21")) {
+                String networkId = Genesis.networkId("devnet");
+                staller.send(new HelloMessage(1, networkId, 301, tip, System.currentTimeMillis(), 0, "00000000000000ff",
+                        "staller/1", "node"));
+                staller.expect(HeyMessage.class);
+                staller.expect(HelloMessage.class);
+                staller.send(new HeyMessage(null));
+                staller.expect(GetListOfBlocksMessage.class);
+                staller.send(new ListOfBlocksMessage(chain.mainChainRange(1, 300).stream()
+                        .map(b -> new BlockRef(b.number(), b.hash(), b.previousHash())).toList()));
+                assertThat(staller.expect(GetBlockMessage.class).hash()).isEqualTo(chain.mainChainAt(1).orElseThrow().hash());
+
+                syncing.getBean(PeerConnector.class).connect(URI.create("ws://127.0.0.1:" + port(honest) + "/p2p")).get();
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                        assertThat(chain(syncing).tip().hash()).isEqualTo(tip));
+                assertThat(count(syncing, "tallynet.fetch.rerequests", "cause", "stalled")).isPositive();
+
+                // it keeps listing blocks it never serves; each time its requests time out, a stall in a row
+                RawPeer.Frame close = null;
+                for (int round = 0; round < 3 && close == null; round++) {
+                    String fake = String.format("%063x%d", round, 1);
+                    staller.send(new ListOfBlocksMessage(java.util.List.of(new BlockRef(301, fake, tip))));
+                    close = staller.awaitClose(Duration.ofSeconds(5));
+                }
+                assertThat(close).isNotNull();
+                assertThat(close.closeReason()).isEqualTo("stalled");
+            }
+        }
+    }
+}
