@@ -1,0 +1,191 @@
+package net.tallynet.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The k8s/ manifests, checked offline: {@code kubectl kustomize} renders them, every document
+ * parses into the typed Kubernetes model (fabric8), and ports, probe paths, environment variables and
+ * labels agree with the services' own configuration (their application.yml).
+ */
+class KubernetesManifestsTest {
+    /** Operating-contract keys that have no default in application.yml, in environment-variable form. */
+    private static final Set<String> CONTRACT_KEYS = Set.of("TALLYNET_ADVERTISED_HOST", "TALLYNET_ADVERTISED_PORT",
+            "TALLYNET_PEERS_SEEDS", "TALLYNET_PEERS_MAX_OUTBOUND", "TALLYNET_PEERS_MAX_INBOUND",
+            "TALLYNET_CHECKS_INTERVAL", "TALLYNET_CHECKS_TIMEOUT", "TALLYNET_CHECKS_MAX_FAILURES", "SERVER_PORT",
+            "JAVA_TOOL_OPTIONS");
+    private static List<HasMetadata> resources;
+
+    @BeforeAll
+    static void render() throws Exception {
+        Requirements.command("kubectl", "version", "--client");
+        Process kustomize = new ProcessBuilder("kubectl", "kustomize", Project.ROOT.resolve("k8s").toString()).start();
+        String yaml = new String(kustomize.getInputStream().readAllBytes());
+        String errors = new String(kustomize.getErrorStream().readAllBytes());
+        assertThat(kustomize.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(kustomize.exitValue()).as(errors).isZero();
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        resources = new ArrayList<>();
+        for (String document : yaml.split("(?m)^---\\s*$")) {
+            if (!document.isBlank()) {
+                resources.add(serialization.unmarshal(document));
+            }
+        }
+    }
+
+    @Test
+    void everyResourceParsesIntoItsTypedModelInTheTallynetNamespace() {
+        assertThat(resources).extracting(HasMetadata::getKind).containsExactlyInAnyOrder(
+                "Namespace", "ConfigMap", "Secret", "Deployment", "Service", "StatefulSet", "Service");
+        assertThat(resources).filteredOn(r -> !r.getKind().equals("Namespace"))
+                .allSatisfy(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo("tallynet"));
+        assertThat(one(Deployment.class)).isInstanceOf(Deployment.class);
+        assertThat(one(StatefulSet.class)).isInstanceOf(StatefulSet.class);
+        assertThat(one(Secret.class).getStringData()).containsKey("token");
+    }
+
+    @Test
+    void portsAndProbesMatchTheServices() throws Exception {
+        int trackerPort = serverPort("tracker-service");
+        int nodePort = serverPort("node-service");
+        checkWorkload(one(Deployment.class).getSpec().getTemplate(), trackerPort);
+        StatefulSet nodes = one(StatefulSet.class);
+        checkWorkload(nodes.getSpec().getTemplate(), nodePort);
+        assertThat(nodes.getSpec().getVolumeClaimTemplates()).extracting(c -> c.getMetadata().getName()).containsExactly("data");
+
+        Service tracker = service("tallynet-tracker");
+        assertThat(tracker.getSpec().getPorts().getFirst().getPort()).isEqualTo(trackerPort);
+        Service headless = service(nodes.getSpec().getServiceName());
+        assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(headless.getSpec().getPorts().getFirst().getPort()).isEqualTo(nodePort);
+        // nodes reach the tracker by its Service name, on its port, at the /p2p endpoint
+        assertThat(one(ConfigMap.class).getData().get("TALLYNET_TRACKER_URLS"))
+                .isEqualTo("ws://tallynet-tracker:" + trackerPort + "/p2p");
+    }
+
+    @Test
+    void servicesSelectTheirPodsAndPodsAreScraped() {
+        for (PodTemplateSpec template : List.of(one(Deployment.class).getSpec().getTemplate(),
+                one(StatefulSet.class).getSpec().getTemplate())) {
+            Map<String, String> labels = template.getMetadata().getLabels();
+            Map<String, String> annotations = template.getMetadata().getAnnotations();
+            assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
+                    .containsEntry("prometheus.io/path", "/actuator/prometheus")
+                    .containsEntry("prometheus.io/port", Integer.toString(
+                            template.getSpec().getContainers().getFirst().getPorts().getFirst().getContainerPort()));
+            assertThat(resources).filteredOn(r -> r instanceof Service)
+                    .anySatisfy(s -> assertThat(labels).containsAllEntriesOf(((Service) s).getSpec().getSelector()));
+        }
+        assertThat(one(Deployment.class).getSpec().getSelector().getMatchLabels())
+                .containsEntry("app.kubernetes.io/name", "tallynet-tracker")
+                .containsEntry("app.kubernetes.io/part-of", "tallynet");
+    }
+
+    @Test
+    void everyEnvironmentVariableIsASettingTheServicesKnow() throws Exception {
+        Set<String> known = new HashSet<>(CONTRACT_KEYS);
+        known.addAll(envNames("tracker-service"));
+        known.addAll(envNames("node-service"));
+        known.add("POD_IP"); // the downward API value TALLYNET_ADVERTISED_HOST is built from
+        Set<String> used = new HashSet<>(one(ConfigMap.class).getData().keySet());
+        for (HasMetadata workload : List.of(one(Deployment.class), one(StatefulSet.class))) {
+            PodTemplateSpec template = workload instanceof Deployment d ? d.getSpec().getTemplate()
+                    : ((StatefulSet) workload).getSpec().getTemplate();
+            template.getSpec().getContainers().getFirst().getEnv().stream().map(EnvVar::getName).forEach(used::add);
+        }
+        assertThat(known).containsAll(used);
+        // the node advertises its pod address, from the downward API
+        List<EnvVar> nodeEnv = one(StatefulSet.class).getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
+        assertThat(nodeEnv).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("POD_IP");
+            assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
+        });
+        assertThat(nodeEnv).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("TALLYNET_API_TOKEN");
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo(one(Secret.class).getMetadata().getName());
+        });
+    }
+
+    private static void checkWorkload(PodTemplateSpec template, int serverPort) {
+        Container container = template.getSpec().getContainers().getFirst();
+        assertThat(container.getPorts().getFirst().getContainerPort()).isEqualTo(serverPort);
+        assertThat(container.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("SERVER_PORT");
+            assertThat(e.getValue()).isEqualTo(Integer.toString(serverPort));
+        });
+        assertThat(probePath(container.getLivenessProbe())).isEqualTo("/actuator/health/liveness");
+        assertThat(probePath(container.getReadinessProbe())).isEqualTo("/actuator/health/readiness");
+        assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal())
+                .isEqualTo(container.getPorts().getFirst().getName());
+        assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
+        assertThat(template.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    }
+
+    private static String probePath(Probe probe) {
+        return probe.getHttpGet().getPath();
+    }
+
+    private static Service service(String name) {
+        return (Service) resources.stream().filter(r -> r instanceof Service && r.getMetadata().getName().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no Service " + name));
+    }
+
+    private static <T extends HasMetadata> T one(Class<T> type) {
+        List<T> found = resources.stream().filter(type::isInstance).map(type::cast).toList();
+        assertThat(found).as(type.getSimpleName()).hasSize(1);
+        return found.getFirst();
+    }
+
+    private static JsonNode applicationYml(String service) throws Exception {
+        Path yml = Project.ROOT.resolve(service).resolve("src/main/resources/application.yml");
+        return YAMLMapper.builder().build().readTree(Files.readString(yml));
+    }
+
+    private static int serverPort(String service) throws Exception {
+        return applicationYml(service).get("server").get("port").asInt();
+    }
+
+    /** Every leaf key of the service's application.yml, in the environment form Spring's relaxed binding reads. */
+    private static Set<String> envNames(String service) throws Exception {
+        Set<String> names = new HashSet<>();
+        collect(applicationYml(service), "", names);
+        return names;
+    }
+
+    private static void collect(JsonNode node, String prefix, Set<String> names) {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                collect(field.getValue(), prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey(), names);
+            }
+        } else {
+            // Spring reads both TALLYNET_DATADIR and (its legacy form) TALLYNET_DATA_DIR for tallynet.data-dir
+            names.add(prefix.replace('.', '_').replace("-", "").toUpperCase(Locale.ROOT));
+            names.add(prefix.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT));
+        }
+    }
+}
