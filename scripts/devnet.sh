@@ -97,8 +97,24 @@ wait_healthy() { # name port
 wait_healthy tracker "$BASE_PORT"
 for i in $(seq 1 "$NODES"); do wait_healthy "node$i" $((BASE_PORT + i)); done
 
+# connected: every node has every other node as a peer (at most 8 outbound, so only for small devnets)
+node_peers() { # port -> number of established node peers
+  curl -sf "http://127.0.0.1:$1/api/peers" 2>/dev/null | grep -o '"role":"node"' | wc -l
+}
+want=$((NODES - 1)); [ "$want" -gt 8 ] && want=8
+deadline=$((SECONDS + 60))
+for i in $(seq 1 "$NODES"); do
+  until [ "$(node_peers $((BASE_PORT + i)))" -ge "$want" ]; do
+    if [ $SECONDS -ge $deadline ]; then
+      echo "devnet: node$i has $(node_peers $((BASE_PORT + i))) of $want peers after 60 s; continuing (see $DIR/node$i.log)" >&2
+      break
+    fi
+    sleep 1
+  done
+done
+
 echo
-echo "devnet: all $((NODES + 1)) processes are ready."
+echo "devnet: all $((NODES + 1)) processes are ready and the nodes are connected to each other."
 printf '  %-8s %-28s %s\n' tracker "ws://127.0.0.1:$BASE_PORT/p2p" "http://127.0.0.1:$BASE_PORT/actuator/prometheus"
 for i in $(seq 1 "$NODES"); do
   port=$((BASE_PORT + i))
