@@ -178,6 +178,14 @@ final class BlockDownload<P> {
 
     /** Picks the next requests: the oldest unrequested wants first, each to its least busy source. */
     List<Request<P>> next(long now) {
+        return next(now, peer -> true);
+    }
+
+    /**
+     * As {@link #next(long)}, asking {@code mayRequest} before each request to a peer (it may spend a
+     * token of a rate limit: it is asked only when the request will be made).
+     */
+    List<Request<P>> next(long now, java.util.function.Predicate<P> mayRequest) {
         List<Request<P>> requests = new ArrayList<>();
         int seen = 0;
         for (Want<P> want : wanted.values()) {
@@ -196,7 +204,7 @@ final class BlockDownload<P> {
                     bestLoad = load;
                 }
             }
-            if (best != null) {
+            if (best != null && mayRequest.test(best)) {
                 PeerLoad<P> load = load(best);
                 if (load.outstanding.isEmpty()) {
                     load.lastDelivery = now; // the stall clock starts with the first outstanding request

@@ -1,5 +1,8 @@
 package net.tallynet.node.sync;
 
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -47,6 +50,11 @@ public class BlockSync implements Ledger.Listener {
     static final int KNOWN_PER_PEER = 10_000;
     /** Ask a peer for the next list once fewer than this many blocks are still queued. */
     static final int REFILL_BELOW = 1_000;
+    /**
+     * GETBLOCK requests sent to one peer per second, at most: a receiver drops a peer that sends over
+     * 200 messages a second (PROTOCOL.md 6), and a fast sync must not look like a flood.
+     */
+    static final int REQUESTS_PER_SECOND = 150;
     /** An unanswered GETLISTOFBLOCKS blocks the next one to the same peer for this long. */
     static final long LIST_PENDING_NANOS = 30_000_000_000L;
     private static final int RECENT_STEPS = 10;
@@ -69,7 +77,13 @@ public class BlockSync implements Ledger.Listener {
         BlockRef continueAfter;
         long listRequestedAt;
         boolean listPending;
+        final Bucket requests = Bucket.builder().addLimit(Bandwidth.builder().capacity(REQUESTS_PER_SECOND)
+                .refillGreedy(REQUESTS_PER_SECOND, Duration.ofSeconds(1)).build()).build();
     }
+
+    /** The newest block connected while blocks were still queued: announced once the queue is empty. */
+    private Block unannouncedTip;
+    private Object unannouncedSource;
 
     public BlockSync(ChainStore store, Chain chain, Ledger ledger, PeerRegistry peers, RelayMetrics metrics,
                      SyncProperties properties) {
@@ -188,22 +202,47 @@ public class BlockSync implements Ledger.Listener {
         });
     }
 
-    /** Relay: announce the new tip to every node peer that is not known to have it (its source knows it). */
+    /**
+     * Relay: announce the new tip to every node peer that is not known to have it (its source knows
+     * it). While blocks are still queued (a sync) only the last tip is announced, once the queue has
+     * emptied: one announcement per block at sync speed would flood the peers' rate limits, and a
+     * peer that is behind learns the chain from lists anyway.
+     */
     @Override
     public void blocksConnected(List<Block> connected, Object source) {
         Block tip = connected.getLast();
         locked(() -> {
-            for (PeerSession peer : peers.established()) {
-                if (peer == source || !HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
-                    continue;
-                }
-                boolean fresh = state(peer).known.put(tip.hash(), true) == null;
-                if (fresh) {
-                    peer.send(new BroadcastBlockMessage(tip.number(), tip.hash()));
-                }
-                metrics.blockAnnounced(fresh);
+            if (download.queued() > (download.isWanted(tip.hash()) ? 1 : 0)) {
+                unannouncedTip = tip;
+                unannouncedSource = source;
+                return;
             }
+            unannouncedTip = null;
+            announce(tip, source);
         });
+    }
+
+    private void announceDeferredTip() {
+        if (unannouncedTip != null && download.queued() == 0) {
+            Block tip = unannouncedTip;
+            unannouncedTip = null;
+            if (tip.hash().equals(chain.tip().hash())) {
+                announce(tip, unannouncedSource);
+            }
+        }
+    }
+
+    private void announce(Block tip, Object source) {
+        for (PeerSession peer : peers.established()) {
+            if (peer == source || !HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
+                continue;
+            }
+            boolean fresh = state(peer).known.put(tip.hash(), true) == null;
+            if (fresh) {
+                peer.send(new BroadcastBlockMessage(tip.number(), tip.hash()));
+            }
+            metrics.blockAnnounced(fresh);
+        }
     }
 
     /**
@@ -279,9 +318,11 @@ public class BlockSync implements Ledger.Listener {
     }
 
     private void pump() {
-        for (BlockDownload.Request<PeerSession> request : download.next(System.nanoTime())) {
+        for (BlockDownload.Request<PeerSession> request
+                : download.next(System.nanoTime(), peer -> state(peer).requests.tryConsume(1))) {
             request.peer().send(GetBlockMessage.byHash(request.hash()));
         }
+        announceDeferredTip();
     }
 
     /** Keeps the queue fed: a peer whose last list was full is asked for the next one as the queue drains. */
