@@ -3,21 +3,14 @@ package net.tallynet.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import net.tallynet.protocol.ledger.ChainParams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * kill -9 while blocks are being connected, then a restart on the same data directory: the node
@@ -26,8 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
  * applied; the last blocks committed before the kill may be lost to H2's write delay.
  */
 class NodeCrashTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final long REWARD = ChainParams.easy().blockReward();
 
     @TempDir
@@ -63,13 +54,13 @@ class NodeCrashTest {
             assertThat(balance(port)).as("wallet holds exactly the coinbases of blocks 1..%d", height)
                     .isEqualTo(height * REWARD);
 
-            JsonNode mined = JSON.readTree(post(port, "/api/blocks/generate", "{\"count\":3}").body());
+            JsonNode mined = NodeProcess.json(post(port, "/api/blocks/generate", "{\"count\":3}"));
             assertThat(mined.get("hashes")).hasSize(3);
             assertThat(height(port)).isEqualTo(height + 3);
             assertThat(balance(port)).isEqualTo((height + 3) * REWARD);
-            JsonNode tip = JSON.readTree(get(port, "/api/blocks/" + (height + 3)).body());
+            JsonNode tip = NodeProcess.json(get(port, "/api/blocks/" + (height + 3)));
             assertThat(tip.get("previousHash").asString())
-                    .isEqualTo(JSON.readTree(get(port, "/api/blocks/" + (height + 2)).body()).get("hash").asString());
+                    .isEqualTo(NodeProcess.json(get(port, "/api/blocks/" + (height + 2))).get("hash").asString());
         } finally {
             second.destroy();
             second.waitFor();
@@ -77,12 +68,7 @@ class NodeCrashTest {
     }
 
     private Process start(int port) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        File log = dataDir.resolve("node-" + System.nanoTime() + ".log").toFile();
-        return new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                NodeApplication.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
-                "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy", "--tallynet.api.token=crash-test"))
-                .redirectErrorStream(true).redirectOutput(log).start();
+        return NodeProcess.start(dataDir, port, "--tallynet.api.token=crash-test");
     }
 
     private static void awaitReady(int port) {
@@ -91,34 +77,22 @@ class NodeCrashTest {
     }
 
     private static long height(int port) {
-        return JSON.readTree(get(port, "/api/chain").body()).get("height").asLong();
+        return NodeProcess.chain(port).get("height").asLong();
     }
 
     private static long balance(int port) {
-        return JSON.readTree(get(port, "/api/wallet").body()).get("balance").asLong();
+        return NodeProcess.json(get(port, "/api/wallet")).get("balance").asLong();
     }
 
     private static HttpResponse<String> get(int port, String path) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build());
+        return NodeProcess.get(port, path);
     }
 
     private static HttpResponse<String> post(int port, String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer crash-test")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return NodeProcess.post(port, path, "crash-test", body);
     }
 
     private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return NodeProcess.freePort();
     }
 }

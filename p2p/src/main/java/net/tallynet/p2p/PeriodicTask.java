@@ -2,6 +2,7 @@ package net.tallynet.p2p;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,6 +30,11 @@ public abstract class PeriodicTask implements SmartLifecycle {
 
     protected abstract Duration period();
 
+    /** The wait after one run before the next: the period, unless a subclass spreads it out (jitter). */
+    protected Duration nextDelay() {
+        return period();
+    }
+
     protected abstract void tick();
 
     /** Runs {@code work} once after {@code delay}, on this task's thread, if the task still runs. */
@@ -43,8 +49,19 @@ public abstract class PeriodicTask implements SmartLifecycle {
     public synchronized void start() {
         if (enabled() && scheduler == null) {
             scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name(name).daemon().factory());
-            scheduler.scheduleWithFixedDelay(() -> safely(this::tick), firstDelay().toMillis(), period().toMillis(),
-                    TimeUnit.MILLISECONDS);
+            runAfter(scheduler, firstDelay());
+        }
+    }
+
+    /** Each run schedules the next when it ends, so a slow run never overlaps the next one. */
+    private void runAfter(ScheduledExecutorService running, Duration delay) {
+        try {
+            running.schedule(() -> {
+                safely(this::tick);
+                runAfter(running, nextDelay());
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // stop() shut the executor down while this run was finishing
         }
     }
 

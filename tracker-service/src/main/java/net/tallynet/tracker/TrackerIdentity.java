@@ -1,8 +1,6 @@
 package net.tallynet.tracker;
 
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.tallynet.p2p.LocalPeer;
 import net.tallynet.p2p.NetworkProperties;
@@ -22,9 +20,7 @@ public class TrackerIdentity implements LocalPeer {
     private final AtomicInteger port = new AtomicInteger();
 
     public TrackerIdentity(NetworkProperties network, Clock clock) {
-        byte[] id = new byte[8];
-        new SecureRandom().nextBytes(id);
-        this.nodeId = HexFormat.of().formatHex(id);
+        this.nodeId = LocalPeer.newNodeId();
         this.networkId = network.networkId();
         this.clock = clock;
     }

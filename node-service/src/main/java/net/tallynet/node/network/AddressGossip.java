@@ -140,7 +140,7 @@ class AddressGossip extends PeriodicTask {
 
     @Override
     protected Duration firstDelay() {
-        return jittered();
+        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(period().toMillis() + 1));
     }
 
     @Override
@@ -150,15 +150,13 @@ class AddressGossip extends PeriodicTask {
 
     /** Each round waits a random extra of up to a third of the interval, so nodes do not advertise in step. */
     @Override
+    protected Duration nextDelay() {
+        long interval = period().toMillis();
+        return Duration.ofMillis(interval + ThreadLocalRandom.current().nextLong(interval / 3 + 1));
+    }
+
+    @Override
     protected void tick() {
-        later(this::advertise, Duration.ofMillis(ThreadLocalRandom.current().nextLong(jitterMillis() + 1)));
-    }
-
-    private Duration jittered() {
-        return Duration.ofMillis(ThreadLocalRandom.current().nextLong(properties.advertiseInterval().toMillis() + 1));
-    }
-
-    private long jitterMillis() {
-        return properties.advertiseInterval().toMillis() / 3;
+        advertise();
     }
 }

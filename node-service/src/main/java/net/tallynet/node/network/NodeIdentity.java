@@ -1,8 +1,6 @@
 package net.tallynet.node.network;
 
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.StoredBlock;
@@ -26,9 +24,7 @@ public class NodeIdentity implements LocalPeer {
     private final AtomicInteger listeningPort = new AtomicInteger();
 
     public NodeIdentity(NetworkProperties networkProperties, Chain chain, NodeNetworkProperties network) {
-        byte[] id = new byte[8];
-        new SecureRandom().nextBytes(id);
-        this.nodeId = HexFormat.of().formatHex(id);
+        this.nodeId = LocalPeer.newNodeId();
         this.networkId = networkProperties.networkId();
         this.chain = chain;
         this.network = network;

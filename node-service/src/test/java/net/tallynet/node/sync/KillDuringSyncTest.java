@@ -5,30 +5,20 @@ import static net.tallynet.node.TestNetwork.port;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import net.tallynet.node.NodeApplication;
+import net.tallynet.node.NodeProcess;
 import net.tallynet.node.TestNetwork;
 import net.tallynet.node.mining.Miner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A new member in its own process is killed (SIGKILL) in the middle of its sync from genesis, then
  * restarted on the same data directory: it resumes from the blocks it had stored and finishes.
  */
 class KillDuringSyncTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int BLOCKS = 1500;
 
     @TempDir
@@ -40,7 +30,7 @@ class KillDuringSyncTest {
             ConfigurableApplicationContext source = network.node("source");
             source.getBean(Miner.class).generate(BLOCKS, null);
             String tip = chain(source).tip().hash();
-            int port = freePort();
+            int port = NodeProcess.freePort();
 
             Process first = start(port, port(source));
             long heightAtKill;
@@ -71,31 +61,15 @@ class KillDuringSyncTest {
     }
 
     private Process start(int port, int sourcePort) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        File log = dir.resolve("syncing-" + System.nanoTime() + ".log").toFile();
-        return new ProcessBuilder(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                NodeApplication.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
-                "--tallynet.data-dir=" + dir.resolve("syncing"), "--tallynet.chain.preset=easy",
-                "--tallynet.peers.seeds=127.0.0.1:" + sourcePort, "--tallynet.peers.connect-interval=300ms"))
-                .redirectErrorStream(true).redirectOutput(log).start();
+        return NodeProcess.start(dir.resolve("syncing"), port, "--tallynet.peers.seeds=127.0.0.1:" + sourcePort,
+                "--tallynet.peers.connect-interval=300ms");
     }
 
-    private static long height(int port) throws Exception {
-        return JSON.readTree(get(port, "/api/chain")).get("height").asLong();
+    private static long height(int port) {
+        return NodeProcess.chain(port).get("height").asLong();
     }
 
-    private static String bestHash(int port) throws Exception {
-        return JSON.readTree(get(port, "/api/chain")).get("bestHash").asString();
-    }
-
-    private static String get(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static String bestHash(int port) {
+        return NodeProcess.chain(port).get("bestHash").asString();
     }
 }

@@ -10,11 +10,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import net.tallynet.p2p.PeriodicTask;
 import net.tallynet.tracker.member.MemberAddress;
 import net.tallynet.tracker.member.MemberMetrics;
 import net.tallynet.tracker.member.MemberRegistry;
@@ -23,7 +22,6 @@ import net.tallynet.tracker.member.MemberStatus;
 import net.tallynet.tracker.member.MembersProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -33,7 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * failed {@code maxFailures} rounds in a row, and deletes members inactive for too long.
  */
 @Component
-public class MemberChecker implements SmartLifecycle {
+public class MemberChecker extends PeriodicTask {
     private static final Logger log = LoggerFactory.getLogger(MemberChecker.class);
     private static final int UPDATE_CHUNK = 1000;
 
@@ -47,11 +45,11 @@ public class MemberChecker implements SmartLifecycle {
     private final Clock clock;
     private final Map<CheckOutcome, Counter> outcomes = new EnumMap<>(CheckOutcome.class);
     private final Timer latency;
-    private ScheduledExecutorService scheduler;
 
     public MemberChecker(MemberRepository members, HelloCheck check, ChecksProperties properties,
                          MembersProperties membersProperties, MemberMetrics memberMetrics, MemberRegistry memberRegistry,
                          TransactionTemplate transaction, Clock clock, MeterRegistry registry) {
+        super("member-checks");
         this.members = members;
         this.check = check;
         this.properties = properties;
@@ -126,46 +124,43 @@ public class MemberChecker implements SmartLifecycle {
         memberMetrics.counts(members.countByStatus(MemberStatus.ACTIVE), members.countByStatus(MemberStatus.INACTIVE));
     }
 
-    private void scheduleNext(Duration delay) {
-        scheduler.schedule(() -> {
-            try {
-                runRound();
-            } catch (RuntimeException e) {
-                log.warn("check round failed; trying again next interval", e);
-            }
-            scheduleNext(jittered(properties.interval()));
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    @Override
+    protected boolean enabled() {
+        return properties.enabled();
     }
 
-    private Duration jittered(Duration interval) {
+    @Override
+    protected Duration firstDelay() {
+        return properties.initialDelay();
+    }
+
+    @Override
+    protected Duration period() {
+        return properties.interval();
+    }
+
+    /** The interval times a random factor within 1 ± jitter, so rounds of several trackers do not align. */
+    @Override
+    protected Duration nextDelay() {
         double factor = 1 + properties.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-        return Duration.ofMillis(Math.max(1, (long) (interval.toMillis() * factor)));
+        return Duration.ofMillis(Math.max(1, (long) (period().toMillis() * factor)));
+    }
+
+    @Override
+    protected void tick() {
+        runRound();
     }
 
     @Override
     public synchronized void start() {
         registry.reloadActive();
         refreshCounts();
-        if (properties.enabled() && scheduler == null) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("member-checks").factory());
-            scheduleNext(properties.initialDelay());
+        super.start();
+        if (isRunning()) {
             log.info("member checks every {} (jitter {}%), timeout {}, inactive after {} failures",
                     properties.interval(), Math.round(properties.jitter() * 100), properties.timeout(),
                     properties.maxFailures());
         }
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-            scheduler = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return scheduler != null;
     }
 
     /** What one round did. */

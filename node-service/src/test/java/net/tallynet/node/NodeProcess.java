@@ -1,0 +1,72 @@
+package net.tallynet.node;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A node in its own JVM on the easy chain, for tests that kill it (SIGKILL is only real for a
+ * process), with the HTTP helpers they read it through. Its log goes into its data directory.
+ */
+public final class NodeProcess {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private NodeProcess() {
+    }
+
+    /** Starts a node on {@code port} with {@code dataDir}; {@code extra} are further --key=value arguments. */
+    public static Process start(Path dataDir, int port, String... extra) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        File log = Files.createDirectories(dataDir).resolve("node-" + System.nanoTime() + ".log").toFile();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                NodeApplication.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
+                "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy"));
+        command.addAll(List.of(extra));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    public static HttpResponse<String> get(int port, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build());
+    }
+
+    public static HttpResponse<String> post(int port, String path, String token, String body) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    /** {@code GET /api/chain} as JSON. */
+    public static JsonNode chain(int port) {
+        return json(get(port, "/api/chain"));
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        return JSON.readTree(response.body());
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
