@@ -12,9 +12,9 @@ import net.tallynet.protocol.crypto.Hashes;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.BlockValidator;
 import net.tallynet.protocol.ledger.ChainParams;
-import net.tallynet.protocol.ledger.Difficulty;
 import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import net.tallynet.protocol.ledger.NonceSearch;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.TransactionSigner;
 import net.tallynet.protocol.ledger.TxInput;
@@ -78,9 +78,7 @@ public class BlockValidationBenchmark {
             signatures.add(Hashes.fromHex(input.signature()));
         }
         Block candidate = Block.of(number, Genesis.ZERO_HASH, Genesis.TIME + 1000, params.initialTarget(), 0, transactions);
-        while (!Difficulty.meetsTarget(candidate.hash(), candidate.target())) {
-            candidate = candidate.withNonce(candidate.nonce() + 1);
-        }
+        candidate = NonceSearch.solve(candidate);
         block = candidate;
         if (validateBlock().created().size() != 1 + 2 * PAYMENTS) {
             throw new IllegalStateException("sample block does not validate as expected");

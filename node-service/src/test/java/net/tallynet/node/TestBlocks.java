@@ -6,7 +6,7 @@ import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.crypto.Hashes;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.ChainParams;
-import net.tallynet.protocol.ledger.Difficulty;
+import net.tallynet.protocol.ledger.NonceSearch;
 import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.TransactionSigner;
@@ -40,9 +40,7 @@ public final class TestBlocks {
         all.addAll(txs);
         long time = Genesis.TIME + number * 1000 + (Hashes.sha256(miner)[0] & 0x7f);
         Block candidate = Block.of(number, parent.hash(), time, PARAMS.initialTarget(), 0, all);
-        while (!Difficulty.meetsTarget(candidate.hash(), candidate.target())) {
-            candidate = candidate.withNonce(candidate.nonce() + 1);
-        }
+        candidate = NonceSearch.solve(candidate);
         return candidate;
     }
 

@@ -7,8 +7,8 @@ import net.tallynet.node.ledger.Ledger;
 import net.tallynet.node.wallet.Wallet;
 import net.tallynet.protocol.Limits;
 import net.tallynet.protocol.ledger.Block;
-import net.tallynet.protocol.ledger.Difficulty;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import net.tallynet.protocol.ledger.NonceSearch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -59,12 +59,11 @@ public class Miner implements SmartLifecycle {
         Block candidate = assembler.candidate(payTo, ThreadLocalRandom.current().nextLong(Limits.MAX_SAFE_INTEGER / 2));
         String tip = candidate.previousHash();
         int mempoolSize = ledger.mempool().size();
-        for (long run = 0; run < maxRuns; run++) {
-            for (int i = 0; i < NONCES_PER_CHECK; i++) {
-                if (Difficulty.meetsTarget(candidate.hash(), candidate.target())) {
-                    return candidate;
-                }
-                candidate = candidate.withNonce(candidate.nonce() + 1);
+        NonceSearch nonces = new NonceSearch(candidate);
+        for (long run = 0; run < maxRuns && !nonces.exhausted(); run++) {
+            Block solved = nonces.tryNonces(NONCES_PER_CHECK);
+            if (solved != null) {
+                return solved;
             }
             if (!keepGoing.getAsBoolean() || !ledger.chain().tip().hash().equals(tip)
                     || ledger.mempool().size() != mempoolSize) {

@@ -41,9 +41,7 @@ final class LedgerFixture {
 
     static Block mine(Block block) {
         Block candidate = block;
-        while (!Difficulty.meetsTarget(candidate.hash(), candidate.target())) {
-            candidate = candidate.withNonce(candidate.nonce() + 1);
-        }
+        candidate = NonceSearch.solve(candidate);
         return candidate;
     }
 
