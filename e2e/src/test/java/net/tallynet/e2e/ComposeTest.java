@@ -12,28 +12,38 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The root docker-compose.yml brought up for real with {@code docker-compose} (the v1.29 this
- * machine has; the file keeps to what v2 accepts too): the core network starts, becomes healthy, the nodes find each other and a mined block reaches them; then {@code down -v}. The
- * monitoring profile's Prometheus configuration is checked with {@code promtool} and the Grafana
- * dashboard parsed, since their images cannot be pulled here.
+ * machine has; the file keeps to what v2 accepts too): the core network starts, becomes healthy,
+ * the nodes find each other and a mined block reaches them; then it runs for ten minutes under
+ * work (the mining node, two {@code generate} calls of the API's maximum, a stream of payments)
+ * and no container may be restarted or killed for memory, nor come near its limit; then
+ * {@code down -v}. The monitoring profile's Prometheus configuration is checked with
+ * {@code promtool} and the Grafana dashboard parsed, since their images cannot be pulled here.
  */
 class ComposeTest {
     private static final String PROJECT = "tallynet-e2e";
+    /** How long the network runs under work; shorter runs locally with -Dtallynet.soak.minutes. */
+    private static final Duration SOAK = Duration.ofMinutes(Long.getLong("tallynet.soak.minutes", 10));
+    /** Peak working set allowed, as a share of each container's memory limit. */
+    private static final double MEMORY_BOUND = 0.85;
 
     @Test
-    void theComposeNetworkComesUpAndWorks() throws Exception {
+    void theComposeNetworkComesUpAndRunsUnderWorkWithinItsMemory() throws Exception {
         Requirements.docker();
         Requirements.command("docker-compose", "version");
         Map<String, String> env = new HashMap<>();
         env.put("TALLYNET_BASE_IMAGE", Project.baseImage());
+        // every other hash is a block, so generate {"count":1000} is quick and node1's miner works flat out
         env.put("TALLYNET_CHAIN_PRESET", "easy");
-        env.put("TALLYNET_MINING_ENABLED", "false");
         env.put("TALLYNET_API_TOKEN", Http.TOKEN);
         env.put("TALLYNET_TRACKER_REGISTER_INTERVAL", "2s");
         env.put("TALLYNET_PEERS_CONNECT_INTERVAL", "1s");
@@ -43,14 +53,20 @@ class ComposeTest {
         env.put("TALLYNET_TRACKER_PORT", Integer.toString(trackerPort));
         env.put("TALLYNET_NODE1_PORT", Integer.toString(node1));
         env.put("TALLYNET_NODE2_PORT", Integer.toString(node2));
+        List<ContainerMemory> memory = List.of();
         try {
-            // the images compose names, built from the same Dockerfiles (with the retry Project.image has
-            // for this Docker's flaky builder); compose then finds them and builds nothing
+            // the images compose names, built from the same Dockerfiles; compose then finds them and builds
+            // nothing. Building them leaves nothing behind: no intermediate stage, no replaced image.
+            Set<String> danglingBefore = danglingImages();
             Project.image("tracker-service", "tallynet/tracker:0.1.0");
             Project.image("node-service", "tallynet/node:0.1.0");
+            assertThat(danglingImages()).as("dangling images after the builds").isSubsetOf(danglingBefore);
             compose(env, Duration.ofMinutes(10), "up", "-d");
+            List<String> containers = compose(env, Duration.ofMinutes(1), "ps", "-q").lines()
+                    .map(String::strip).filter(id -> !id.isEmpty()).toList();
+            assertThat(containers).hasSize(4); // tracker, node1, node2 and one replica of the scalable node
+            memory = ContainerMemory.follow(containers);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().untilAsserted(() -> {
-                // tracker, node1, node2 and one replica of the scalable node
                 assertThat(Http.get(trackerPort, "/api/members?status=active")).hasSize(3);
                 for (int port : List.of(node1, node2)) {
                     List<String> roles = new ArrayList<>();
@@ -59,17 +75,74 @@ class ComposeTest {
                 }
             });
             String mined = Http.post(node1, "/api/blocks/generate", "{\"count\":2}").get("hashes").get(1).asString();
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(Http.get(node2, "/api/chain").get("bestHash").asString()).isEqualTo(mined));
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(Http.get(node2, "/api/blocks/" + mined).get("hash").asString()).isEqualTo(mined));
             assertThat(Http.text(node2, "/actuator/prometheus")).contains("tallynet_chain_height");
-            // every container's HEALTHCHECK (the Java probe on /actuator/health) passes
+            // every container's HEALTHCHECK (bash on /actuator/health, no second JVM) passes
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() -> {
                 String ps = compose(env, Duration.ofMinutes(1), "ps");
-                assertThat(ps.split("\\(healthy\\)", -1)).as(ps).hasSize(5); // tracker and three nodes
+                assertThat(ps.split("\\(healthy\\)", -1)).as(ps).hasSize(5);
             });
+
+            Soak soak = soak(node1, node2);
+            memory.forEach(m -> System.out.println("compose soak: " + m.summary()));
+            System.out.println("compose soak: " + soak);
+            assertThat(soak.generated()).as("both generate calls answered with every hash").containsExactly(1000, 1000);
+            assertThat(soak.payments()).as("payments accepted").isGreaterThanOrEqualTo(10);
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(Http.get(node2, "/api/chain").get("height").asLong()).isGreaterThan(2000);
+                assertThat(Http.get(node2, "/api/wallet").get("balance").asLong()).isPositive();
+            });
+            for (String id : containers) {
+                var state = DockerClientFactory.instance().client().inspectContainerCmd(id).exec();
+                assertThat(state.getRestartCount()).as(state.getName() + " restarts").isZero();
+                assertThat(state.getState().getOOMKilled()).as(state.getName() + " OOMKilled").isFalse();
+                assertThat(state.getState().getRunning()).as(state.getName() + " running").isTrue();
+            }
+            for (ContainerMemory container : memory) {
+                assertThat(container.samples()).as(container.name + " memory samples").isGreaterThan(SOAK.toSeconds() / 4);
+                assertThat(container.peakWorkingSet()).as(container.summary())
+                        .isLessThan((long) (MEMORY_BOUND * container.limit()));
+            }
         } finally {
+            memory.forEach(ContainerMemory::close);
             compose(env, Duration.ofMinutes(3), "down", "-v", "--remove-orphans");
         }
+    }
+
+    /** What the network was asked to do during the soak. */
+    private record Soak(List<Integer> generated, int payments, int refused, long seconds) {
+    }
+
+    /**
+     * Runs the network under work for {@link #SOAK}: node1 mines all along (compose's default), a
+     * payment from node1 to node2 every second, and {@code generate {"count":1000}} at a tenth and at
+     * half of the run.
+     */
+    private static Soak soak(int node1, int node2) throws InterruptedException {
+        String payee = Http.get(node2, "/api/wallet").get("address").asString();
+        String payment = "{\"to\":\"" + payee + "\",\"amount\":1000,\"fee\":10}";
+        List<Integer> generated = new ArrayList<>();
+        List<Duration> generateAt = new ArrayList<>(List.of(SOAK.dividedBy(10), SOAK.dividedBy(2)));
+        int payments = 0;
+        int refused = 0;
+        long start = System.nanoTime();
+        Duration elapsed;
+        while ((elapsed = Duration.ofNanos(System.nanoTime() - start)).compareTo(SOAK) < 0) {
+            if (!generateAt.isEmpty() && elapsed.compareTo(generateAt.getFirst()) >= 0) {
+                generateAt.removeFirst();
+                generated.add(Http.post(node1, "/api/blocks/generate", "{\"count\":1000}", Duration.ofMinutes(5))
+                        .get("hashes").size());
+            }
+            try {
+                Http.post(node1, "/api/payments", payment);
+                payments++;
+            } catch (IllegalStateException e) {
+                refused++; // early on the wallet has no mature coins yet
+            }
+            Thread.sleep(1000);
+        }
+        return new Soak(generated, payments, refused, Duration.ofNanos(System.nanoTime() - start).toSeconds());
     }
 
     @Test
@@ -113,6 +186,12 @@ class ComposeTest {
             throw new IllegalStateException("docker-compose " + String.join(" ", args) + " failed:\n" + output);
         }
         return output;
+    }
+
+    private static Set<String> danglingImages() {
+        String ids = Project.run(Duration.ofMinutes(1), "docker", "images", "-q", "--filter", "dangling=true");
+        assertThat(ids).as("docker images").isNotNull();
+        return ids.lines().map(String::strip).filter(id -> !id.isEmpty()).collect(Collectors.toSet());
     }
 
     private static int freePort() throws IOException {

@@ -26,7 +26,11 @@ final class Http {
     }
 
     static JsonNode post(int port, String path, String body) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(60))
+        return post(port, path, body, Duration.ofSeconds(60));
+    }
+
+    static JsonNode post(int port, String path, String body, Duration timeout) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(port, path)).timeout(timeout)
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
         if (response.statusCode() / 100 != 2) {

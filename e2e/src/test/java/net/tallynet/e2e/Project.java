@@ -1,11 +1,12 @@
 package net.tallynet.e2e;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
-import org.testcontainers.DockerClientFactory;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.testcontainers.DockerClientFactory;
 
 /** Paths into the checkout, and the services' images built from their real Dockerfiles. */
 final class Project {
@@ -31,7 +32,7 @@ final class Project {
 
     /**
      * Builds {@code <service>/Dockerfile} with the docker CLI, as a user would, and returns the image
-     * name. The jar must have been packaged.
+     * name; the image it replaces under that name is removed. The jar must have been packaged.
      */
     static String image(String service) {
         return image(service, "tallynet-e2e/" + service + ":latest");
@@ -39,33 +40,40 @@ final class Project {
 
     static synchronized String image(String service, String name) {
         Path dir = ROOT.resolve(service);
-        try (Stream<Path> jars = Files.list(dir.resolve("target"))) {
-            if (jars.noneMatch(p -> p.getFileName().toString().endsWith("-exec.jar"))) {
-                throw new IllegalStateException("no " + service + " jar: run mvn package first");
+        if (!Files.isRegularFile(dir.resolve("target/image/application/app.jar"))) {
+            throw new IllegalStateException("no " + service + "/target/image: run mvn package first");
+        }
+        String previous = run(Duration.ofMinutes(1), "docker", "image", "inspect", "-f", "{{.Id}}", name);
+        String output = run(Duration.ofMinutes(10), "docker", "build", "--build-arg", "BASE_IMAGE=" + baseImage(),
+                "-t", name, dir.toString());
+        if (output == null) {
+            throw new IllegalStateException("docker build of " + service + " failed");
+        }
+        if (previous != null) {
+            // the tag moved to the new image: the old one would stay behind as a dangling image
+            String current = run(Duration.ofMinutes(1), "docker", "image", "inspect", "-f", "{{.Id}}", name);
+            if (!previous.equals(current)) {
+                run(Duration.ofMinutes(1), "docker", "image", "rm", previous.strip());
             }
+        }
+        return name;
+    }
+
+    /** Runs a command; its output, or null (with the output printed) when it fails. */
+    static String run(Duration limit, String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (process.waitFor(limit.toSeconds(), TimeUnit.SECONDS) && process.exitValue() == 0) {
+                return output;
+            }
+            System.out.println(String.join(" ", command) + " failed: " + output.substring(Math.max(0, output.length() - 2000)));
+            return null;
         } catch (IOException e) {
-            throw new IllegalStateException("no " + service + "/target: run mvn package first", e);
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
-        // Docker 20.10's classic builder on vfs storage sometimes fails a COPY step with "failed to get
-        // layer ... layer does not exist" (moby#37965); the next attempt continues from the cached steps
-        String output = "";
-        for (int attempt = 1; attempt <= 4; attempt++) {
-            try {
-                Process build = new ProcessBuilder("docker", "build", "--build-arg", "BASE_IMAGE=" + baseImage(),
-                        "-t", name, dir.toString()).redirectErrorStream(true).start();
-                output = new String(build.getInputStream().readAllBytes());
-                if (build.waitFor(10, TimeUnit.MINUTES) && build.exitValue() == 0) {
-                    return name;
-                }
-            } catch (IOException e) {
-                output = e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            System.out.println("docker build of " + service + ", attempt " + attempt + " failed: "
-                    + output.substring(Math.max(0, output.length() - 300)));
-        }
-        throw new IllegalStateException("docker build of " + service + " failed:\n" + output);
     }
 }
