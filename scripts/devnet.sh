@@ -114,17 +114,23 @@ http_get() { # port path
   printf '%s\n' "${response#*$'\r\n\r\n'}"
 }
 
+# Four JVMs starting at once take well over a minute on a busy 2-core machine; the deadline is only for a
+# process that hangs, since one that dies is noticed at once
+READY_TIMEOUT=300
 wait_healthy() { # name port pid
-  local deadline=$((SECONDS + 120))
+  local deadline=$((SECONDS + READY_TIMEOUT))
   until http_get "$2" /actuator/health/readiness >/dev/null; do
     # a process that died will not become ready: say so now, not after the deadline
     if ! kill -0 "$3" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
       if kill -0 "$3" 2>/dev/null; then
-        echo "devnet: $1 did not become ready within 120 s; last log lines:" >&2
+        echo "devnet: $1 did not become ready within $READY_TIMEOUT s; last log lines:" >&2
       else
         echo "devnet: $1 exited during start; last log lines:" >&2
       fi
       tail -20 "$DIR/$1.log" >&2
+      # the cause is usually logged once, far above the stack trace's end
+      echo "devnet: the first warnings and errors in $DIR/$1.log:" >&2
+      grep -m 3 -E '^[0-9TZ:.-]+ +(WARN|ERROR) ' "$DIR/$1.log" | cut -c1-400 >&2 || true
       exit 1
     fi
     sleep 1

@@ -86,7 +86,7 @@ class DevnetTest {
 
     /** A devnet that exits before it is ready will not become ready: fail at once, with its output. */
     private static void stillRunning(Process devnet, Path work, Path clone) {
-        assertThat(devnet.isAlive()).as("the devnet is still running:%n%s", report(work, clone)).isTrue();
+        assertThat(devnet.isAlive()).as("the devnet exited before it was ready:%n%s", report(work, clone)).isTrue();
     }
 
     private static boolean node3IsOnNode1sChain(int node1, int node3) {
