@@ -39,16 +39,21 @@ final class FreshClone {
     /**
      * Adds the service jars this build packaged, with their times: the devnet script then sees them up to
      * date with the (equally dated) sources and skips its own Maven build, which would take minutes here.
+     * Without them (only e2e built), or with sources changed since, the script builds in the copy.
      */
     static void withServiceJars(Path root, Path clone) throws IOException {
         for (String module : new String[] {"tracker-service", "node-service"}) {
             Path target = root.resolve(module).resolve("target");
+            if (!Files.isDirectory(target)) {
+                System.out.println("no " + module + "/target: the devnet script builds it in the copy");
+                continue;
+            }
             try (Stream<Path> jars = Files.list(target)) {
-                Path jar = jars.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("no " + module + " exec jar: run mvn package first"));
-                Path copy = clone.resolve(module).resolve("target").resolve(jar.getFileName());
-                Files.createDirectories(copy.getParent());
-                Files.copy(jar, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                for (Path jar : jars.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).toList()) {
+                    Path copy = clone.resolve(module).resolve("target").resolve(jar.getFileName());
+                    Files.createDirectories(copy.getParent());
+                    Files.copy(jar, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                }
             }
         }
     }
