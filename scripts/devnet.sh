@@ -39,10 +39,31 @@ for port in $(seq "$BASE_PORT" $((BASE_PORT + NODES))); do
   fi
 done
 
-echo "devnet: building (mvn package, tests skipped)..."
-mvn -B -ntp -q -Dstyle.color=never -DskipTests package -pl tracker-service,node-service -am
-TRACKER_JAR=$(ls tracker-service/target/tallynet-tracker-service-*-exec.jar)
-NODE_JAR=$(ls node-service/target/tallynet-node-service-*-exec.jar)
+exec_jar() { # module -> its packaged exec jar, or nothing
+  ls "$1"/target/tallynet-"$1"-*-exec.jar 2>/dev/null | head -1
+}
+# Maven takes a minute even when nothing changed: build only when a pom or source the services are
+# made from is newer than the older of the two jars (a fresh clone has no jars, so it builds)
+why_build() {
+  local tracker node oldest newer
+  tracker=$(exec_jar tracker-service); node=$(exec_jar node-service)
+  if [ -z "$tracker" ] || [ -z "$node" ]; then
+    echo "no service jars yet"; return
+  fi
+  oldest="$tracker"; [ "$node" -ot "$oldest" ] && oldest="$node"
+  newer=$(find pom.xml protocol/pom.xml protocol/src p2p/pom.xml p2p/src tracker-service/pom.xml \
+    tracker-service/src node-service/pom.xml node-service/src -type f -newer "$oldest" -print -quit)
+  [ -z "$newer" ] || echo "$newer is newer than $oldest"
+}
+reason=$(why_build)
+if [ -n "$reason" ]; then
+  echo "devnet: building (mvn package, tests skipped): $reason..."
+  mvn -B -ntp -q -Dstyle.color=never -DskipTests package -pl tracker-service,node-service -am
+else
+  echo "devnet: the service jars are up to date with their sources; not building"
+fi
+TRACKER_JAR=$(exec_jar tracker-service)
+NODE_JAR=$(exec_jar node-service)
 
 $FRESH && rm -rf "$DIR"
 mkdir -p "$DIR"
@@ -83,23 +104,44 @@ for i in $(seq 1 "$NODES"); do
     --tallynet.mining.enabled="$mining" --tallynet.api.token="$TOKEN"
 done
 
-wait_healthy() { # name port
-  local deadline=$((SECONDS + 120))
-  until curl -sf "http://127.0.0.1:$2/actuator/health/readiness" >/dev/null 2>&1; do
-    if [ $SECONDS -ge $deadline ]; then
-      echo "devnet: $1 did not become ready within 120 s; last log lines:" >&2
+# HTTP GET on 127.0.0.1 with bash alone (the devnet needs nothing beyond a JDK and Maven, not even curl):
+# prints the body, fails unless the answer is 200
+http_get() { # port path
+  local response
+  response=$(exec 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$1" \
+    && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3 && cat <&3) || return 1
+  [[ "$response" == "HTTP/1."?" 200"* ]] || return 1
+  printf '%s\n' "${response#*$'\r\n\r\n'}"
+}
+
+# Four JVMs starting at once take well over a minute on a busy 2-core machine; the deadline is only for a
+# process that hangs, since one that dies is noticed at once
+READY_TIMEOUT=300
+wait_healthy() { # name port pid
+  local deadline=$((SECONDS + READY_TIMEOUT))
+  until http_get "$2" /actuator/health/readiness >/dev/null; do
+    # a process that died will not become ready: say so now, not after the deadline
+    if ! kill -0 "$3" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+      if kill -0 "$3" 2>/dev/null; then
+        echo "devnet: $1 did not become ready within $READY_TIMEOUT s; last log lines:" >&2
+      else
+        echo "devnet: $1 exited during start; last log lines:" >&2
+      fi
       tail -20 "$DIR/$1.log" >&2
+      # the cause is usually logged once, far above the stack trace's end
+      echo "devnet: the first warnings and errors in $DIR/$1.log:" >&2
+      grep -m 3 -E '^[0-9TZ:.-]+ +(WARN|ERROR) ' "$DIR/$1.log" | cut -c1-400 >&2 || true
       exit 1
     fi
     sleep 1
   done
 }
-wait_healthy tracker "$BASE_PORT"
-for i in $(seq 1 "$NODES"); do wait_healthy "node$i" $((BASE_PORT + i)); done
+wait_healthy tracker "$BASE_PORT" "${PIDS[0]}"
+for i in $(seq 1 "$NODES"); do wait_healthy "node$i" $((BASE_PORT + i)) "${PIDS[$i]}"; done
 
 # connected: every node has every other node as a peer (at most 8 outbound, so only for small devnets)
 node_peers() { # port -> number of established node peers
-  curl -sf "http://127.0.0.1:$1/api/peers" 2>/dev/null | grep -o '"role":"node"' | wc -l
+  { http_get "$1" /api/peers || true; } | grep -o '"role":"node"' | wc -l
 }
 want=$((NODES - 1)); [ "$want" -gt 8 ] && want=8
 deadline=$((SECONDS + 60))

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import net.tallynet.p2p.NetworkProperties;
 
 /** The node starts as a process would: its H2 file lands in the data directory and it reports healthy. */
 class NodeApplicationTest {
@@ -30,6 +31,22 @@ class NodeApplicationTest {
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"status\":\"UP\"");
             assertThat(Files.exists(dataDir.resolve("node.mv.db"))).isTrue();
+        }
+    }
+
+    /**
+     * A user types a relative directory ({@code ./tallynet devnet} passes {@code devnet/node1}); H2 refuses
+     * one that is implicitly relative, so the service must resolve it, against the working directory.
+     */
+    @Test
+    void startsWithARelativeDataDirectoryResolvedAgainstTheWorkingDirectory() {
+        String relative = "target/relative-data-dir/node-" + System.nanoTime();
+        Path expected = Path.of(relative).toAbsolutePath();
+        try (ConfigurableApplicationContext node = new SpringApplicationBuilder(NodeApplication.class)
+                .run("--server.port=0", "--tallynet.data-dir=" + relative)) {
+            assertThat(node.getBean(NetworkProperties.class).dataDir()).isEqualTo(expected);
+            assertThat(expected.resolve("node.mv.db")).exists();
+            assertThat(expected.resolve("wallet.key")).exists();
         }
     }
 }

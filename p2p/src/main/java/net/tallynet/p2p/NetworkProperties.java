@@ -9,10 +9,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The settings every Tallynet service shares ({@code tallynet.*}, operating contract).
  *
  * @param network name of the network; the genesis block and so the network id derive from it
- * @param dataDir where H2 files and other state live
+ * @param dataDir where H2 files and other state live; always absolute ({@link DataDirectoryResolver})
  */
 @ConfigurationProperties("tallynet")
-public record NetworkProperties(@DefaultValue("devnet") String network, @DefaultValue("./data") Path dataDir) {
+public record NetworkProperties(@DefaultValue("devnet") String network, @DefaultValue(DataDirectoryResolver.DEFAULT) Path dataDir) {
 
     public NetworkProperties {
         if (network == null || network.isBlank()) {

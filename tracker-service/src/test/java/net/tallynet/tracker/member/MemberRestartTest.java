@@ -42,7 +42,20 @@ class MemberRestartTest {
         }
     }
 
+    /** What {@code ./tallynet devnet} passes: a directory relative to the working directory, which H2 alone refuses. */
+    @Test
+    void aRelativeDataDirectoryIsResolvedAgainstTheWorkingDirectory() {
+        String relative = "target/relative-data-dir/tracker-" + System.nanoTime();
+        try (ConfigurableApplicationContext tracker = start(relative)) {
+            assertThat(Path.of(relative, "tracker.mv.db").toAbsolutePath()).exists();
+        }
+    }
+
     private ConfigurableApplicationContext start() {
+        return start(dataDir.toString());
+    }
+
+    private ConfigurableApplicationContext start(String dataDir) {
         return new SpringApplicationBuilder(TrackerApplication.class)
                 .run("--server.port=0", "--tallynet.data-dir=" + dataDir, "--tallynet.checks.enabled=false");
     }

@@ -1,0 +1,193 @@
+package net.tallynet.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The README's first command, as a new user runs it: {@code ./tallynet devnet --fresh} in a fresh copy of
+ * the checkout, with its default data directory ({@code ./devnet}, relative, as users type it). The
+ * network must form (three active members at the tracker, node3 on node1's chain), Ctrl-C must stop every
+ * process, and a second start must resume the same chain. No Docker: the devnet is plain Java processes.
+ */
+@EnabledOnOs(OS.LINUX) // the leftover check reads /proc
+class DevnetTest {
+    private static final Duration START = Duration.ofMinutes(8); // four JVMs starting on a shared 2-core machine
+    private static final Duration STOP = Duration.ofMinutes(2);
+
+    @Test
+    void theReadmesFirstCommandRunsStopsOnCtrlCAndResumesTheSameChain() throws Exception {
+        Path work = Files.createTempDirectory(Files.createDirectories(Project.ROOT.resolve("e2e/target")), "devnet-");
+        Path clone = FreshClone.of(Project.ROOT, Files.createDirectory(work.resolve("tallynet")));
+        FreshClone.withServiceJars(Project.ROOT, clone);
+        int base = freePorts(4);
+        int tracker = base;
+        int node1 = base + 1;
+        int node3 = base + 3;
+        Process devnet = null;
+        try {
+            long started = System.nanoTime();
+            devnet = start(clone, work.resolve("first.out"), "--fresh", "--base-port", Integer.toString(base));
+            Process first = devnet;
+            await("three active members, node3 on node1's chain of 2+ blocks").atMost(START)
+                    .pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+                    .failFast(() -> stillRunning(first, work, clone))
+                    .until(() -> Http.get(tracker, "/api/members?status=active").size() == 3
+                            && node3IsOnNode1sChain(node1, node3));
+            long height = Http.get(node1, "/api/chain").get("height").asLong();
+            String block = Http.text(node1, "/api/blocks/" + height);
+            System.out.printf("devnet formed in %d s, node1 at height %d%n", seconds(started), height);
+
+            stop(devnet, work, clone);
+            assertThat(processesIn(clone)).as("processes left running from " + clone).isEmpty();
+
+            started = System.nanoTime();
+            devnet = start(clone, work.resolve("second.out"), "--base-port", Integer.toString(base));
+            Process second = devnet;
+            JsonNode resumed = await("node1 answers again").atMost(START).pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptions()
+                    .failFast(() -> stillRunning(second, work, clone))
+                    .until(() -> Http.get(node1, "/api/chain"), chain -> chain != null);
+            System.out.printf("devnet restarted in %d s, node1 at height %d%n", seconds(started), resumed.get("height").asLong());
+            assertThat(resumed.get("height").asLong()).as("height after restart").isGreaterThanOrEqualTo(height);
+            assertThat(Http.text(node1, "/api/blocks/" + height)).as("block %d after restart", height).isEqualTo(block);
+
+            stop(devnet, work, clone);
+            assertThat(processesIn(clone)).as("processes left running from " + clone).isEmpty();
+            deleteTree(work);
+        } finally {
+            if (devnet != null && devnet.isAlive()) {
+                signal("-TERM", -devnet.pid());
+                devnet.waitFor(30, TimeUnit.SECONDS);
+            }
+            for (long pid : processesIn(clone)) { // only what this copy started
+                signal("-KILL", pid);
+            }
+        }
+    }
+
+    /** A devnet that exits before it is ready will not become ready: fail at once, with its output. */
+    private static void stillRunning(Process devnet, Path work, Path clone) {
+        assertThat(devnet.isAlive()).as("the devnet exited before it was ready:%n%s", report(work, clone)).isTrue();
+    }
+
+    private static boolean node3IsOnNode1sChain(int node1, int node3) {
+        JsonNode one = Http.get(node1, "/api/chain");
+        JsonNode three = Http.get(node3, "/api/chain");
+        return one.get("height").asLong() >= 2 && one.get("bestHash").equals(three.get("bestHash"));
+    }
+
+    /**
+     * Starts the devnet in its own process group, as a terminal does. SIGINT gets its default handling
+     * back first: a JVM started from a non-interactive shell's background job inherits it ignored, and
+     * bash cannot trap a signal ignored on entry, while in a terminal Ctrl-C always reaches the script.
+     */
+    private static Process start(Path clone, Path output, String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", "setsid", "./tallynet", "devnet"));
+        command.addAll(List.of(options));
+        return new ProcessBuilder(command).directory(clone.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+    }
+
+    /** Ctrl-C: SIGINT to the devnet's whole process group, as the terminal sends it. */
+    private static void stop(Process devnet, Path work, Path clone) throws Exception {
+        long started = System.nanoTime();
+        signal("-INT", -devnet.pid());
+        assertThat(devnet.waitFor(STOP.toSeconds(), TimeUnit.SECONDS))
+                .as("devnet stops on SIGINT within %s:%n%s", STOP, report(work, clone)).isTrue();
+        System.out.printf("devnet stopped in %d s (exit %d)%n", seconds(started), devnet.exitValue());
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        new ProcessBuilder("kill", signal, "--", Long.toString(pid)).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Processes whose working directory or command line is inside the copy: what the devnet started. */
+    private static List<Long> processesIn(Path clone) {
+        return ProcessHandle.allProcesses().map(ProcessHandle::pid)
+                .filter(pid -> pid != ProcessHandle.current().pid() && runsIn(pid, clone)).toList();
+    }
+
+    private static boolean runsIn(long pid, Path dir) {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        try {
+            if (Files.readSymbolicLink(proc.resolve("cwd")).startsWith(dir)) {
+                return true;
+            }
+            return new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).contains(dir.toString());
+        } catch (IOException | SecurityException e) {
+            return false; // gone meanwhile, or not ours to read
+        }
+    }
+
+    /** The script's output and the end of each service log, for a failure message. */
+    private static String report(Path work, Path clone) {
+        StringBuilder report = new StringBuilder();
+        List<Path> files = new ArrayList<>(List.of(work.resolve("first.out"), work.resolve("second.out")));
+        try (Stream<Path> logs = Files.list(clone.resolve("devnet"))) {
+            logs.filter(p -> p.toString().endsWith(".log")).sorted().forEach(files::add);
+        } catch (IOException e) {
+            report.append("(no devnet directory)\n");
+        }
+        for (Path file : files) {
+            try {
+                List<String> lines = Files.readAllLines(file);
+                report.append("== ").append(file).append('\n')
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()))).append('\n');
+            } catch (IOException e) {
+                // not written (yet)
+            }
+        }
+        return report.toString();
+    }
+
+    /** A base port with {@code count} free ports from it, high above what other services on the machine use. */
+    private static int freePorts(int count) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = ThreadLocalRandom.current().nextInt(18000, 30000 - count);
+            if (allFree(base, count)) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no " + count + " consecutive free ports between 18000 and 30000");
+    }
+
+    private static boolean allFree(int base, int count) {
+        for (int port = base; port < base + count; port++) {
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                socket.getLocalPort();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long seconds(long since) {
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+}
