@@ -68,20 +68,35 @@ class PeerManager extends PeriodicTask {
                 continue;
             }
             wanted--;
-            dialled.put(address, connector.connect(URI.create("ws://" + uriHost(address) + "/p2p"))
-                    .whenComplete((session, error) -> {
-                        if (error == null) {
-                            failures.remove(address);
-                            addresses.succeeded(address);
-                            return;
-                        }
-                        addresses.failed(address);
-                        int failed = failures.merge(address, 1, Integer::sum);
-                        long wait = Math.min(300_000L, 1000L << Math.min(failed, 8));
-                        retryAfter.put(address, System.currentTimeMillis() + wait);
-                        log.debug("peer {} unreachable ({}), next try in {} ms", address, error.getMessage(), wait);
-                    }));
+            dial(address);
         }
+    }
+
+    /** One attempt; whatever goes wrong with it (even a URI that does not parse) only marks this address failed. */
+    private void dial(String address) {
+        CompletableFuture<WebSocketSession> attempt;
+        try {
+            attempt = connector.connect(URI.create("ws://" + uriHost(address) + "/p2p"));
+        } catch (RuntimeException e) {
+            failed(address, e);
+            return;
+        }
+        dialled.put(address, attempt.whenComplete((session, error) -> {
+            if (error == null) {
+                failures.remove(address);
+                addresses.succeeded(address);
+            } else {
+                failed(address, error);
+            }
+        }));
+    }
+
+    private void failed(String address, Throwable error) {
+        addresses.failed(address);
+        int failed = failures.merge(address, 1, Integer::sum);
+        long wait = Math.min(300_000L, 1000L << Math.min(failed, 8));
+        retryAfter.put(address, System.currentTimeMillis() + wait);
+        log.debug("peer {} unreachable ({}), next try in {} ms", address, error.getMessage(), wait);
     }
 
     private boolean connectedTo(String address) {
