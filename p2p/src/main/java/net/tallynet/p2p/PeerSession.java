@@ -26,6 +26,8 @@ public final class PeerSession {
     private final PeerContext context;
     private final Bucket inboundRate;
     private final String remoteHost;
+    /** For a connection we opened: the role the peer must claim in its HELLO; null accepts either. */
+    private final String expectedRole;
 
     // read without the session's lock by other components (relay, registries): volatile, never locked,
     // so nothing outside holds a session lock while waiting for its own (a lock cycle is a deadlock)
@@ -37,7 +39,12 @@ public final class PeerSession {
     private boolean closed;
 
     public PeerSession(PeerConnection connection, PeerContext context) {
+        this(connection, context, null);
+    }
+
+    public PeerSession(PeerConnection connection, PeerContext context, String expectedRole) {
         this.connection = connection;
+        this.expectedRole = expectedRole;
         this.context = context;
         this.remoteHost = hostOf(connection);
         P2pProperties properties = context.properties();
@@ -181,6 +188,11 @@ public final class PeerSession {
         }
         if (hello.version() < HelloMessage.PROTOCOL_VERSION) {
             close(CloseReason.UNSUPPORTED_VERSION, null);
+            return;
+        }
+        if (expectedRole != null && !expectedRole.equals(hello.role())) {
+            log.info("peer {} {}: dialled as {} but claims {}", connection.id(), remoteHost, expectedRole, hello.role());
+            close(CloseReason.UNEXPECTED_ROLE, null);
             return;
         }
         remoteHello = hello;

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import net.tallynet.p2p.Direction;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.p2p.PeriodicTask;
@@ -48,11 +47,9 @@ class PeerManager extends PeriodicTask {
 
     void fill() {
         dialled.values().removeIf(f -> f.isDone() && (f.isCompletedExceptionally() || !f.join().isOpen()));
-        long outbound = peers.established().stream()
-                .filter(p -> p.connection().direction() == Direction.OUTBOUND && "node".equals(p.remoteHello().role()))
-                .count();
-        long pending = dialled.values().stream().filter(f -> !f.isDone()).count();
-        long wanted = properties.maxOutbound() - outbound - pending;
+        // every connection we opened counts until it is closed, handshaken or not: a listener that
+        // accepts and then says nothing must not make us dial without limit
+        long wanted = properties.maxOutbound() - dialled.size();
         if (wanted <= 0) {
             return;
         }

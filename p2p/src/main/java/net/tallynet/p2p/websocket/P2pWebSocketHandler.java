@@ -24,6 +24,8 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     /** Session attribute holding the {@link Direction}; absent means inbound. */
     public static final String DIRECTION = "tallynet.direction";
+    /** Session attribute of an outbound connection: the role its HELLO must claim ({@code node} or {@code tracker}). */
+    public static final String EXPECTED_ROLE = "tallynet.expected-role";
     /** Close code a WebSocket container uses for a message over the size limit. */
     private static final int MESSAGE_TOO_BIG = 1009;
     private static final Logger log = LoggerFactory.getLogger(P2pWebSocketHandler.class);
@@ -62,7 +64,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         socket.setTextMessageSizeLimit(context.codec().limits().maxFrameBytes());
         WebSocketPeerConnection connection = new WebSocketPeerConnection(socket, direction, context.codec(),
                 context.properties());
-        PeerSession session = new PeerSession(connection, context);
+        PeerSession session = new PeerSession(connection, context, (String) socket.getAttributes().get(EXPECTED_ROLE));
         if (direction == Direction.INBOUND) {
             if (context.bans().isBanned(session.remoteHost())) {
                 context.metrics().closed(CloseReason.BANNED);
