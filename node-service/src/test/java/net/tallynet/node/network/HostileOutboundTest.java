@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -20,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.tallynet.node.RawPeer;
 import net.tallynet.node.TestNetwork;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.tracker.member.MemberRepository;
@@ -100,16 +100,8 @@ class HostileOutboundTest {
         }
 
         private static void upgrade(Socket socket) throws IOException, NoSuchAlgorithmException {
-            InputStream in = socket.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("closed during the upgrade");
-                }
-                head.append((char) b);
-            }
-            String key = head.toString().lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
+            String head = RawPeer.readHttpHead(socket.getInputStream());
+            String key = head.lines().filter(l -> l.toLowerCase().startsWith("sec-websocket-key:"))
                     .findFirst().orElseThrow().substring("sec-websocket-key:".length()).trim();
             byte[] digest = MessageDigest.getInstance("SHA-1").digest(
                     (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
