@@ -25,6 +25,7 @@ public final class PeerSession {
     private final PeerConnection connection;
     private final PeerContext context;
     private final Bucket inboundRate;
+    private final Bucket inboundBytes;
     private final String remoteHost;
     /** For a connection we opened: the role the peer must claim in its HELLO; null accepts either. */
     private final String expectedRole;
@@ -53,6 +54,11 @@ public final class PeerSession {
                 .addLimit(Bandwidth.builder().capacity(properties.messageBurst())
                         .refillGreedy(properties.messagesPerSecond(), Duration.ofSeconds(1)).build())
                 .build();
+        // a message count alone lets 200 frames of 4 MiB a second through: bound the bytes as well
+        this.inboundBytes = Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(properties.byteBurst())
+                        .refillGreedy(properties.bytesPerSecond(), Duration.ofSeconds(1)).build())
+                .build();
     }
 
     /** Called by the transport once the connection is open: the opener speaks first. */
@@ -71,6 +77,13 @@ public final class PeerSession {
             log.info("peer {} {}: over {} messages/s, disconnecting", connection.id(), remoteHost,
                     context.properties().messagesPerSecond());
             close(CloseReason.RATE_LIMITED, null);
+            return;
+        }
+        if (!inboundBytes.tryConsume(frame.length())) {
+            // not decoded, not acted on: charged, so a peer that keeps it up is banned
+            context.metrics().receivedBytes(null, frame.length());
+            reject(SessionRejectReason.BYTE_RATE_LIMITED.label(), frame.length() + " bytes over "
+                    + context.properties().bytesPerSecond() + " bytes/s");
             return;
         }
         DecodeResult result = context.codec().decode(frame);
@@ -147,7 +160,7 @@ public final class PeerSession {
                 }
                 MessageHandler<Message> handler = context.handlers().find(message.method());
                 if (handler == null) {
-                    reject("unsupported_method", message.method() + " is not served here");
+                    reject(SessionRejectReason.UNSUPPORTED_METHOD.label(), message.method() + " is not served here");
                     return;
                 }
                 try {
@@ -165,11 +178,12 @@ public final class PeerSession {
     private void onHello(HelloMessage hello) {
         if (remoteHello != null) {
             if (!established) {
-                reject("duplicate_hello", "second HELLO during the handshake");
+                reject(SessionRejectReason.DUPLICATE_HELLO.label(), "second HELLO during the handshake");
                 return;
             }
             if (!hello.nodeId().equals(remoteHello.nodeId()) || !hello.network().equals(remoteHello.network())) {
-                reject("hello_changed", "HELLO changed node id or network on an established connection");
+                reject(SessionRejectReason.HELLO_CHANGED.label(),
+                        "HELLO changed node id or network on an established connection");
                 return;
             }
             // a later HELLO refreshes the peer's summary (and is how a tracker checks a live member)
@@ -191,7 +205,8 @@ public final class PeerSession {
             return;
         }
         if (expectedRole != null && !expectedRole.equals(hello.role())) {
-            log.info("peer {} {}: dialled as {} but claims {}", connection.id(), remoteHost, expectedRole, hello.role());
+            log.info("peer {} {}: dialled as {} but claims {}", connection.id(), remoteHost, expectedRole,
+                    hello.role());
             close(CloseReason.UNEXPECTED_ROLE, null);
             return;
         }
