@@ -30,6 +30,8 @@ public enum CloseReason {
      * connection opened to a configured tracker, so no address from gossip can pose as one.
      */
     UNEXPECTED_ROLE(1008),
+    /** A text frame passed the frame limit while it arrived: refused before it was all read (RFC 6455 1009). */
+    FRAME_TOO_LARGE(1009),
     /** An orderly end: a finished check, shutdown, a peer we no longer need. */
     NORMAL(1000);
 

@@ -100,14 +100,17 @@ public class PeerLayerConfiguration {
 
     @Bean
     WebSocketConfigurer p2pEndpoint(P2pWebSocketHandler handler) {
-        return registry -> registry.addHandler(handler, "/p2p");
+        return registry -> registry.addHandler(handler, "/p2p").addInterceptors(handler.admission());
     }
 
-    /** The container must accept frames up to the protocol limit (its default is 8 KiB). */
+    /**
+     * The container allocates its text buffer for every session during the upgrade, so it stays small;
+     * larger frames arrive in parts and are assembled up to the frame limit by the handler.
+     */
     @Bean
     ServletServerContainerFactoryBean webSocketContainer(P2pProperties properties) {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(properties.maxFrameBytes());
+        container.setMaxTextMessageBufferSize(properties.receiveBufferBytes());
         container.setMaxBinaryMessageBufferSize(1024);
         return container;
     }

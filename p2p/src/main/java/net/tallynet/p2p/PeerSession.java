@@ -320,7 +320,11 @@ public final class PeerSession {
 
     /** The remote IP as text, without an IPv6 zone (it is not valid in an ADDR host). */
     static String hostOf(PeerConnection connection) {
-        var address = connection.remoteAddress();
+        return hostOf(connection.remoteAddress());
+    }
+
+    /** The IP of {@code address} as text, without an IPv6 zone: the key of bans. */
+    public static String hostOf(java.net.InetSocketAddress address) {
         String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
         int zone = host.indexOf('%');
         return zone < 0 ? host : host.substring(0, zone);

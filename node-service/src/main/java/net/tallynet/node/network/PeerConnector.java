@@ -23,8 +23,8 @@ public class PeerConnector {
 
     public PeerConnector(P2pWebSocketHandler handler, P2pProperties properties) {
         WebSocketContainer container = ContainerProvider.getWebSocketContainer();
-        // the client container's default text buffer is 8 KiB: a BLOCK frame is larger
-        container.setDefaultMaxTextMessageBufferSize(properties.maxFrameBytes());
+        // allocated per connection: kept small, larger frames arrive in parts (P2pWebSocketHandler)
+        container.setDefaultMaxTextMessageBufferSize(properties.receiveBufferBytes());
         this.client = new StandardWebSocketClient(container);
         this.handler = handler;
     }

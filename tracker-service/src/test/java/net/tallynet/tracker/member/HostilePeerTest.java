@@ -2,7 +2,9 @@ package net.tallynet.tracker.member;
 
 import static net.tallynet.tracker.TrackerTestSupport.count;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,9 +79,12 @@ class HostilePeerTest extends RunningTrackerTest {
         assertThat(members.count()).isEqualTo(membersBefore);
         assertThat(meters.find("tallynet.bans").counter().count()).isEqualTo(bansBefore + 1);
 
-        TestPeer again = track(TestPeer.connect(port, "a00000000000000b"));
-        assertThat(again.closeStatus(Duration.ofSeconds(5))).isEqualTo(1008);
-        assertThat(again.closeReason()).isEqualTo("banned");
+        // banned: refused before the WebSocket upgrade, with 403
+        double refusedBefore = count(meters, "tallynet.connections.refused", "reason", "banned");
+        assertThatThrownBy(() -> TestPeer.connect(port, "a00000000000000b"))
+                .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
+                        e -> assertThat(e.getResponse().statusCode()).isEqualTo(403));
+        assertThat(count(meters, "tallynet.connections.refused", "reason", "banned")).isEqualTo(refusedBefore + 1);
     }
 
     private TestPeer track(TestPeer peer) {
