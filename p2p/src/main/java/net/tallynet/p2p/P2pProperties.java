@@ -23,6 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bytesPerSecond        sustained inbound frame bytes per connection; a frame beyond the budget is rejected and charged
  * @param receiveBufferBytes    the WebSocket container's text buffer, allocated per connection: larger frames are
  *                              assembled from parts up to {@code maxFrameBytes}, so idle connections stay cheap
+ * @param misbehaviourMemory    a host's misbehaviour score, kept across its connections, is forgotten after this long
+ *                              without a new charge
  * @param byteBurst             inbound frame bytes a connection may send at once (at least one frame of the largest size)
  */
 @ConfigurationProperties("tallynet.peers")
@@ -42,7 +44,8 @@ public record P2pProperties(
         @DefaultValue("45s") Duration pingTimeout,
         @DefaultValue("16777216") int bytesPerSecond,
         @DefaultValue("33554432") int byteBurst,
-        @DefaultValue("16384") int receiveBufferBytes) {
+        @DefaultValue("16384") int receiveBufferBytes,
+        @DefaultValue("1h") Duration misbehaviourMemory) {
 
     public P2pProperties {
         if (rejectionPenalty < 1 || misbehaviourThreshold < rejectionPenalty || messagesPerSecond < 1
@@ -57,6 +60,6 @@ public record P2pProperties(
     public static P2pProperties defaults() {
         return new P2pProperties(Duration.ofSeconds(10), 10, 100, Duration.ofHours(1), 10_000, 200, 400,
                 16 * 1024 * 1024, Duration.ofSeconds(10), 64, 4 * 1024 * 1024, Duration.ofSeconds(15),
-                Duration.ofSeconds(45), 16 * 1024 * 1024, 32 * 1024 * 1024, 16 * 1024);
+                Duration.ofSeconds(45), 16 * 1024 * 1024, 32 * 1024 * 1024, 16 * 1024, Duration.ofHours(1));
     }
 }

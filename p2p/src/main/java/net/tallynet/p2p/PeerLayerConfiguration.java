@@ -37,9 +37,15 @@ public class PeerLayerConfiguration {
         return new PeerRegistry();
     }
 
+    /** Bans outlive restarts: they are kept in {@code <data-dir>/peer-bans.txt}. */
     @Bean
-    BanList banList(P2pProperties properties) {
-        return new BanList(properties, Clock.systemUTC());
+    BanList banList(P2pProperties properties, NetworkProperties network) {
+        return new BanList(properties, Clock.systemUTC(), new FileBanStore(network.dataDir().resolve("peer-bans.txt")));
+    }
+
+    @Bean
+    BanController banController(BanList bans) {
+        return new BanController(bans);
     }
 
     @Bean

@@ -282,14 +282,19 @@ public final class PeerSession {
         close(CloseReason.HANDSHAKE_REQUIRED, null);
     }
 
-    /** A refused frame: counted, logged, charged; past the threshold the peer is dropped and banned. */
+    /**
+     * A refused frame: counted, logged, charged to the host (its score outlives this connection, so
+     * reconnecting does not start afresh); past the threshold the peer is dropped and banned.
+     */
     private void reject(String reason, String detail) {
         context.metrics().rejected(reason);
-        misbehaviour += context.properties().rejectionPenalty();
-        log.info("peer {} {}: rejected frame: {} ({}), misbehaviour {}", connection.id(), remoteHost, reason,
-                detail, misbehaviour);
-        if (misbehaviour >= context.properties().misbehaviourThreshold()) {
-            context.bans().ban(remoteHost);
+        int penalty = context.properties().rejectionPenalty();
+        misbehaviour += penalty;
+        int score = context.bans().charge(remoteHost, penalty);
+        log.info("peer {} {}: rejected frame: {} ({}), misbehaviour {} on this connection, {} for the host",
+                connection.id(), remoteHost, reason, detail, misbehaviour, score);
+        if (score >= context.properties().misbehaviourThreshold()) {
+            context.bans().ban(remoteHost, reason);
             context.metrics().banned();
             log.warn("peer {} {}: banned for {} after misbehaviour ({})", connection.id(), remoteHost,
                     context.properties().banDuration(), reason);
@@ -314,6 +319,7 @@ public final class PeerSession {
         return connection;
     }
 
+    /** Misbehaviour points charged on this connection (the host's score, across connections, is in {@link BanList}). */
     public int misbehaviour() {
         return misbehaviour;
     }
