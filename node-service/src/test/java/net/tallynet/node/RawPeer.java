@@ -176,7 +176,8 @@ public final class RawPeer implements AutoCloseable {
         socket.close();
     }
 
-    private static String readHttpHead(InputStream in) throws IOException {
+    /** Reads an HTTP head up to the blank line (the upgrade request or answer). */
+    public static String readHttpHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
             int b = in.read();

@@ -25,6 +25,13 @@ public enum CloseReason {
     UNRESPONSIVE(1008),
     /** The peer left several of our requests unanswered in a row (a node's block fetches). */
     STALLED(1008),
+    /**
+     * The peer's HELLO claims another role than the one we dialled: a "tracker" is accepted only on a
+     * connection opened to a configured tracker, so no address from gossip can pose as one.
+     */
+    UNEXPECTED_ROLE(1008),
+    /** A text frame passed the frame limit while it arrived: refused before it was all read (RFC 6455 1009). */
+    FRAME_TOO_LARGE(1009),
     /** An orderly end: a finished check, shutdown, a peer we no longer need. */
     NORMAL(1000);
 

@@ -19,6 +19,7 @@ public final class P2pMetrics {
     private final Counter bytesReceivedRejected;
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<String, Counter> closed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Map<Direction, AtomicInteger> peers = new EnumMap<>(Direction.class);
     private final Counter bans;
 
@@ -74,6 +75,13 @@ public final class P2pMetrics {
     public void closed(CloseReason reason) {
         closed.computeIfAbsent(reason.label(), r -> Counter.builder("tallynet.connections.closed").tag("reason", r)
                 .description("Connections closed, by reason").register(registry)).increment();
+    }
+
+    /** An inbound connection refused before the WebSocket upgrade (banned host, no free slot). */
+    public void refused(CloseReason reason) {
+        refused.computeIfAbsent(reason.label(), r -> Counter.builder("tallynet.connections.refused").tag("reason", r)
+                .description("Inbound connections refused before the WebSocket upgrade, by reason")
+                .register(registry)).increment();
     }
 
     public void banned() {

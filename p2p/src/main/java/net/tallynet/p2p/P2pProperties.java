@@ -20,6 +20,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxFrameBytes         largest frame accepted (PROTOCOL.md 2); a tracker, serving only small methods, uses less
  * @param pingInterval          how often a WebSocket ping goes to every connection (keep-alive)
  * @param pingTimeout           a connection from which nothing (frame or pong) arrived for this long is dead and closed
+ * @param bytesPerSecond        sustained inbound frame bytes per connection; a frame beyond the budget is rejected and charged
+ * @param receiveBufferBytes    the WebSocket container's text buffer, allocated per connection: larger frames are
+ *                              assembled from parts up to {@code maxFrameBytes}, so idle connections stay cheap
+ * @param misbehaviourMemory    a host's misbehaviour score, kept across its connections, is forgotten after this long
+ *                              without a new charge
+ * @param byteBurst             inbound frame bytes a connection may send at once (at least one frame of the largest size)
  */
 @ConfigurationProperties("tallynet.peers")
 public record P2pProperties(
@@ -35,12 +41,17 @@ public record P2pProperties(
         @DefaultValue("64") int maxInbound,
         @DefaultValue("4194304") int maxFrameBytes,
         @DefaultValue("15s") Duration pingInterval,
-        @DefaultValue("45s") Duration pingTimeout) {
+        @DefaultValue("45s") Duration pingTimeout,
+        @DefaultValue("16777216") int bytesPerSecond,
+        @DefaultValue("33554432") int byteBurst,
+        @DefaultValue("16384") int receiveBufferBytes,
+        @DefaultValue("1h") Duration misbehaviourMemory) {
 
     public P2pProperties {
         if (rejectionPenalty < 1 || misbehaviourThreshold < rejectionPenalty || messagesPerSecond < 1
                 || messageBurst < 1 || maxBannedAddresses < 1 || maxInbound < 0 || sendBufferBytes < 1024
-                || pingInterval.toMillis() < 10 || pingTimeout.compareTo(pingInterval) <= 0) {
+                || pingInterval.toMillis() < 10 || pingTimeout.compareTo(pingInterval) <= 0
+                || bytesPerSecond < 1 || byteBurst < maxFrameBytes || receiveBufferBytes < 1024) {
             throw new IllegalArgumentException("invalid tallynet.peers settings");
         }
     }
@@ -49,6 +60,6 @@ public record P2pProperties(
     public static P2pProperties defaults() {
         return new P2pProperties(Duration.ofSeconds(10), 10, 100, Duration.ofHours(1), 10_000, 200, 400,
                 16 * 1024 * 1024, Duration.ofSeconds(10), 64, 4 * 1024 * 1024, Duration.ofSeconds(15),
-                Duration.ofSeconds(45));
+                Duration.ofSeconds(45), 16 * 1024 * 1024, 32 * 1024 * 1024, 16 * 1024, Duration.ofHours(1));
     }
 }

@@ -37,9 +37,15 @@ public class PeerLayerConfiguration {
         return new PeerRegistry();
     }
 
+    /** Bans outlive restarts: they are kept in {@code <data-dir>/peer-bans.txt}. */
     @Bean
-    BanList banList(P2pProperties properties) {
-        return new BanList(properties, Clock.systemUTC());
+    BanList banList(P2pProperties properties, NetworkProperties network) {
+        return new BanList(properties, Clock.systemUTC(), new FileBanStore(network.dataDir().resolve("peer-bans.txt")));
+    }
+
+    @Bean
+    BanController banController(BanList bans) {
+        return new BanController(bans);
     }
 
     @Bean
@@ -100,14 +106,17 @@ public class PeerLayerConfiguration {
 
     @Bean
     WebSocketConfigurer p2pEndpoint(P2pWebSocketHandler handler) {
-        return registry -> registry.addHandler(handler, "/p2p");
+        return registry -> registry.addHandler(handler, "/p2p").addInterceptors(handler.admission());
     }
 
-    /** The container must accept frames up to the protocol limit (its default is 8 KiB). */
+    /**
+     * The container allocates its text buffer for every session during the upgrade, so it stays small;
+     * larger frames arrive in parts and are assembled up to the frame limit by the handler.
+     */
     @Bean
     ServletServerContainerFactoryBean webSocketContainer(P2pProperties properties) {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(properties.maxFrameBytes());
+        container.setMaxTextMessageBufferSize(properties.receiveBufferBytes());
         container.setMaxBinaryMessageBufferSize(1024);
         return container;
     }

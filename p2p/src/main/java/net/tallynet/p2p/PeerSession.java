@@ -25,7 +25,10 @@ public final class PeerSession {
     private final PeerConnection connection;
     private final PeerContext context;
     private final Bucket inboundRate;
+    private final Bucket inboundBytes;
     private final String remoteHost;
+    /** For a connection we opened: the role the peer must claim in its HELLO; null accepts either. */
+    private final String expectedRole;
 
     // read without the session's lock by other components (relay, registries): volatile, never locked,
     // so nothing outside holds a session lock while waiting for its own (a lock cycle is a deadlock)
@@ -37,7 +40,12 @@ public final class PeerSession {
     private boolean closed;
 
     public PeerSession(PeerConnection connection, PeerContext context) {
+        this(connection, context, null);
+    }
+
+    public PeerSession(PeerConnection connection, PeerContext context, String expectedRole) {
         this.connection = connection;
+        this.expectedRole = expectedRole;
         this.context = context;
         this.remoteHost = hostOf(connection);
         P2pProperties properties = context.properties();
@@ -45,6 +53,11 @@ public final class PeerSession {
         this.inboundRate = Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(properties.messageBurst())
                         .refillGreedy(properties.messagesPerSecond(), Duration.ofSeconds(1)).build())
+                .build();
+        // a message count alone lets 200 frames of 4 MiB a second through: bound the bytes as well
+        this.inboundBytes = Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(properties.byteBurst())
+                        .refillGreedy(properties.bytesPerSecond(), Duration.ofSeconds(1)).build())
                 .build();
     }
 
@@ -64,6 +77,13 @@ public final class PeerSession {
             log.info("peer {} {}: over {} messages/s, disconnecting", connection.id(), remoteHost,
                     context.properties().messagesPerSecond());
             close(CloseReason.RATE_LIMITED, null);
+            return;
+        }
+        if (!inboundBytes.tryConsume(frame.length())) {
+            // not decoded, not acted on: charged, so a peer that keeps it up is banned
+            context.metrics().receivedBytes(null, frame.length());
+            reject(SessionRejectReason.BYTE_RATE_LIMITED.label(), frame.length() + " bytes over "
+                    + context.properties().bytesPerSecond() + " bytes/s");
             return;
         }
         DecodeResult result = context.codec().decode(frame);
@@ -140,7 +160,7 @@ public final class PeerSession {
                 }
                 MessageHandler<Message> handler = context.handlers().find(message.method());
                 if (handler == null) {
-                    reject("unsupported_method", message.method() + " is not served here");
+                    reject(SessionRejectReason.UNSUPPORTED_METHOD.label(), message.method() + " is not served here");
                     return;
                 }
                 try {
@@ -158,11 +178,12 @@ public final class PeerSession {
     private void onHello(HelloMessage hello) {
         if (remoteHello != null) {
             if (!established) {
-                reject("duplicate_hello", "second HELLO during the handshake");
+                reject(SessionRejectReason.DUPLICATE_HELLO.label(), "second HELLO during the handshake");
                 return;
             }
             if (!hello.nodeId().equals(remoteHello.nodeId()) || !hello.network().equals(remoteHello.network())) {
-                reject("hello_changed", "HELLO changed node id or network on an established connection");
+                reject(SessionRejectReason.HELLO_CHANGED.label(),
+                        "HELLO changed node id or network on an established connection");
                 return;
             }
             // a later HELLO refreshes the peer's summary (and is how a tracker checks a live member)
@@ -181,6 +202,12 @@ public final class PeerSession {
         }
         if (hello.version() < HelloMessage.PROTOCOL_VERSION) {
             close(CloseReason.UNSUPPORTED_VERSION, null);
+            return;
+        }
+        if (expectedRole != null && !expectedRole.equals(hello.role())) {
+            log.info("peer {} {}: dialled as {} but claims {}", connection.id(), remoteHost, expectedRole,
+                    hello.role());
+            close(CloseReason.UNEXPECTED_ROLE, null);
             return;
         }
         remoteHello = hello;
@@ -255,14 +282,19 @@ public final class PeerSession {
         close(CloseReason.HANDSHAKE_REQUIRED, null);
     }
 
-    /** A refused frame: counted, logged, charged; past the threshold the peer is dropped and banned. */
+    /**
+     * A refused frame: counted, logged, charged to the host (its score outlives this connection, so
+     * reconnecting does not start afresh); past the threshold the peer is dropped and banned.
+     */
     private void reject(String reason, String detail) {
         context.metrics().rejected(reason);
-        misbehaviour += context.properties().rejectionPenalty();
-        log.info("peer {} {}: rejected frame: {} ({}), misbehaviour {}", connection.id(), remoteHost, reason,
-                detail, misbehaviour);
-        if (misbehaviour >= context.properties().misbehaviourThreshold()) {
-            context.bans().ban(remoteHost);
+        int penalty = context.properties().rejectionPenalty();
+        misbehaviour += penalty;
+        int score = context.bans().charge(remoteHost, penalty);
+        log.info("peer {} {}: rejected frame: {} ({}), misbehaviour {} on this connection, {} for the host",
+                connection.id(), remoteHost, reason, detail, misbehaviour, score);
+        if (score >= context.properties().misbehaviourThreshold()) {
+            context.bans().ban(remoteHost, reason);
             context.metrics().banned();
             log.warn("peer {} {}: banned for {} after misbehaviour ({})", connection.id(), remoteHost,
                     context.properties().banDuration(), reason);
@@ -287,13 +319,18 @@ public final class PeerSession {
         return connection;
     }
 
+    /** Misbehaviour points charged on this connection (the host's score, across connections, is in {@link BanList}). */
     public int misbehaviour() {
         return misbehaviour;
     }
 
     /** The remote IP as text, without an IPv6 zone (it is not valid in an ADDR host). */
     static String hostOf(PeerConnection connection) {
-        var address = connection.remoteAddress();
+        return hostOf(connection.remoteAddress());
+    }
+
+    /** The IP of {@code address} as text, without an IPv6 zone: the key of bans. */
+    public static String hostOf(java.net.InetSocketAddress address) {
         String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
         int zone = host.indexOf('%');
         return zone < 0 ? host : host.substring(0, zone);

@@ -1,5 +1,7 @@
 package net.tallynet.node.api;
 
+import java.util.Set;
+import net.tallynet.p2p.BearerTokenInterceptor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -16,6 +18,10 @@ class ApiConfiguration implements WebMvcConfigurer {
 
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
-        registry.addInterceptor(new SpendingTokenInterceptor(properties)).addPathPatterns("/api/**");
+        // spending (every POST under /api) and lifting bans (DELETE) need the bearer token
+        registry.addInterceptor(new BearerTokenInterceptor(properties.token(), Set.of("POST"), "spending_disabled"))
+                .addPathPatterns("/api/**");
+        registry.addInterceptor(new BearerTokenInterceptor(properties.token(), Set.of("DELETE"), "admin_disabled"))
+                .addPathPatterns("/api/**");
     }
 }

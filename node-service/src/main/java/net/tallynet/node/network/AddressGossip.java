@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,7 +46,7 @@ class AddressGossip extends PeriodicTask {
     private final NodeNetworkProperties network;
     private final OutboundProperties properties;
     private final Map<PeerSession, Bucket> budgets = new ConcurrentHashMap<>();
-    private final Counter dropped;
+    private final Map<AddressDrop, Counter> dropped = new EnumMap<>(AddressDrop.class);
     private final Counter relayed;
 
     AddressGossip(AddressBook addresses, PeerRegistry peers, NodeIdentity identity, NodeNetworkProperties network,
@@ -56,8 +57,10 @@ class AddressGossip extends PeriodicTask {
         this.identity = identity;
         this.network = network;
         this.properties = properties;
-        this.dropped = Counter.builder("tallynet.addresses.dropped")
-                .description("Received addresses dropped by the per-peer ADDR rate limit").register(meters);
+        for (AddressDrop reason : AddressDrop.values()) {
+            dropped.put(reason, Counter.builder("tallynet.addresses.dropped").tag("reason", reason.label())
+                    .description("Received addresses not learned, by reason").register(meters));
+        }
         this.relayed = Counter.builder("tallynet.addresses.relayed")
                 .description("New addresses relayed onward (each counted once per peer it went to)").register(meters);
     }
@@ -71,9 +74,9 @@ class AddressGossip extends PeriodicTask {
             budget.tryConsume(allowed);
         }
         if (allowed < entries.size()) {
-            dropped.increment(entries.size() - allowed);
+            dropped.get(AddressDrop.RATE_LIMITED).increment(entries.size() - allowed);
         }
-        List<AddressEntry> fresh = addresses.learn(withoutSelf(entries.subList(0, allowed)));
+        List<AddressEntry> fresh = addresses.learn(withoutSelf(ipLiterals(from, entries.subList(0, allowed))));
         if (fresh.isEmpty()) {
             return;
         }
@@ -107,6 +110,22 @@ class AddressGossip extends PeriodicTask {
             peer.send(new AddrMessage(fresh));
             relayed.increment(fresh.size());
         }
+    }
+
+    /** Host names from peers are dropped, not charged: an honest node may advertise one (containers). */
+    private List<AddressEntry> ipLiterals(PeerSession from, List<AddressEntry> entries) {
+        List<AddressEntry> literals = new ArrayList<>(entries.size());
+        for (AddressEntry entry : entries) {
+            if (entry.isIpLiteral()) {
+                literals.add(entry);
+            }
+        }
+        int names = entries.size() - literals.size();
+        if (names > 0) {
+            dropped.get(AddressDrop.NOT_AN_IP_LITERAL).increment(names);
+            log.debug("dropped {} addresses from {}: {}", names, from.remoteHost(), AddressDrop.NOT_AN_IP_LITERAL.label());
+        }
+        return literals;
     }
 
     private List<AddressEntry> withoutSelf(List<AddressEntry> entries) {

@@ -28,9 +28,9 @@ class NodePeerListener implements PeerListener {
 
     @Override
     public void established(PeerSession peer) {
-        if (HelloMessage.ROLE_TRACKER.equals(peer.remoteHello().role())) {
+        if (TrackerRegistration.isRegistration(peer)) {
             peer.send(new GetAddrMessage(identity.advertisedPort()));
-        } else {
+        } else if (HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
             sync.established(peer);
         }
     }

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import net.tallynet.p2p.Direction;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.p2p.PeriodicTask;
@@ -48,11 +47,9 @@ class PeerManager extends PeriodicTask {
 
     void fill() {
         dialled.values().removeIf(f -> f.isDone() && (f.isCompletedExceptionally() || !f.join().isOpen()));
-        long outbound = peers.established().stream()
-                .filter(p -> p.connection().direction() == Direction.OUTBOUND && "node".equals(p.remoteHello().role()))
-                .count();
-        long pending = dialled.values().stream().filter(f -> !f.isDone()).count();
-        long wanted = properties.maxOutbound() - outbound - pending;
+        // every connection we opened counts until it is closed, handshaken or not: a listener that
+        // accepts and then says nothing must not make us dial without limit
+        long wanted = properties.maxOutbound() - dialled.size();
         if (wanted <= 0) {
             return;
         }
@@ -68,20 +65,35 @@ class PeerManager extends PeriodicTask {
                 continue;
             }
             wanted--;
-            dialled.put(address, connector.connect(URI.create("ws://" + uriHost(address) + "/p2p"))
-                    .whenComplete((session, error) -> {
-                        if (error == null) {
-                            failures.remove(address);
-                            addresses.succeeded(address);
-                            return;
-                        }
-                        addresses.failed(address);
-                        int failed = failures.merge(address, 1, Integer::sum);
-                        long wait = Math.min(300_000L, 1000L << Math.min(failed, 8));
-                        retryAfter.put(address, System.currentTimeMillis() + wait);
-                        log.debug("peer {} unreachable ({}), next try in {} ms", address, error.getMessage(), wait);
-                    }));
+            dial(address);
         }
+    }
+
+    /** One attempt; whatever goes wrong with it (even a URI that does not parse) only marks this address failed. */
+    private void dial(String address) {
+        CompletableFuture<WebSocketSession> attempt;
+        try {
+            attempt = connector.connect(URI.create("ws://" + uriHost(address) + "/p2p"));
+        } catch (RuntimeException e) {
+            failed(address, e);
+            return;
+        }
+        dialled.put(address, attempt.whenComplete((session, error) -> {
+            if (error == null) {
+                failures.remove(address);
+                addresses.succeeded(address);
+            } else {
+                failed(address, error);
+            }
+        }));
+    }
+
+    private void failed(String address, Throwable error) {
+        addresses.failed(address);
+        int failed = failures.merge(address, 1, Integer::sum);
+        long wait = Math.min(300_000L, 1000L << Math.min(failed, 8));
+        retryAfter.put(address, System.currentTimeMillis() + wait);
+        log.debug("peer {} unreachable ({}), next try in {} ms", address, error.getMessage(), wait);
     }
 
     private boolean connectedTo(String address) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import net.tallynet.p2p.Direction;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.p2p.PeriodicTask;
@@ -42,7 +43,7 @@ class TrackerRegistration extends PeriodicTask {
     @Override
     protected void tick() {
         for (PeerSession tracker : peers.established()) {
-            if (HelloMessage.ROLE_TRACKER.equals(tracker.remoteHello().role())) {
+            if (isRegistration(tracker)) {
                 tracker.send(new GetAddrMessage(identity.advertisedPort()));
             }
         }
@@ -58,7 +59,7 @@ class TrackerRegistration extends PeriodicTask {
         if (open) {
             return;
         }
-        connections.put(url, connector.connect(url).whenComplete((session, error) -> {
+        connections.put(url, connector.connectTracker(url).whenComplete((session, error) -> {
             if (error == null) {
                 failures.remove(url);
                 return;
@@ -69,6 +70,15 @@ class TrackerRegistration extends PeriodicTask {
             log.info("tracker {} unreachable ({}); retrying in {}", url, error.getMessage(), retry);
             later(() -> connectIfClosed(url), retry);
         }));
+    }
+
+    /**
+     * A connection we opened to a configured tracker: the only one registered on. An inbound peer that
+     * claims "tracker" (a tracker's check, or anyone) is never sent GETADDR, so it cannot feed us ADDR.
+     */
+    static boolean isRegistration(PeerSession peer) {
+        return peer.connection().direction() == Direction.OUTBOUND
+                && HelloMessage.ROLE_TRACKER.equals(peer.remoteHello().role());
     }
 
     /** 1 s after the first failure, doubling, never longer than the register interval. */

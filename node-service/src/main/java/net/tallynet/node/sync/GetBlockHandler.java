@@ -1,11 +1,16 @@
 package net.tallynet.node.sync;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.mempool.Mempool;
 import net.tallynet.p2p.MessageHandler;
 import net.tallynet.p2p.PeerSession;
+import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.message.BlockMessage;
 import net.tallynet.protocol.message.GetBlockMessage;
@@ -21,10 +26,12 @@ import org.springframework.stereotype.Component;
 class GetBlockHandler implements MessageHandler<GetBlockMessage> {
     private final ChainStore store;
     private final Mempool mempool;
+    private final FrameCodec codec;
 
-    GetBlockHandler(ChainStore store, Mempool mempool) {
+    GetBlockHandler(ChainStore store, Mempool mempool, FrameCodec codec) {
         this.store = store;
         this.mempool = mempool;
+        this.codec = codec;
     }
 
     @Override
@@ -35,20 +42,72 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
     @Override
     public void handle(PeerSession peer, GetBlockMessage request) {
         if (request.transactions() != null) {
-            List<Transaction> found = new ArrayList<>();
-            for (String id : request.transactions()) {
-                mempool.find(id).or(() -> store.locate(id).flatMap(location -> store.block(location.blockHash())
-                        .map(block -> block.transactions().get(location.position())))).ifPresent(found::add);
-            }
-            if (!found.isEmpty()) {
-                peer.send(new PushTransactionMessage(found));
-            }
+            sendTransactions(peer, request.transactions());
             return;
         }
         String hash = request.hash() != null ? request.hash()
                 : store.mainChainAt(request.number()).map(b -> b.hash()).orElse(null);
         if (hash != null) {
             store.block(hash).ifPresent(block -> peer.send(new BlockMessage(block)));
+        }
+    }
+
+    /**
+     * Each id answered once however often it is asked for, each block decoded once per request (and
+     * only one held at a time) however many of its transactions are asked for, and the answer split
+     * into PUSHTRANSACTION frames within the frame limit: 1,000 copies of one large id must not make a
+     * 75 MB frame (review item 5).
+     */
+    private void sendTransactions(PeerSession peer, List<String> requested) {
+        Batches out = new Batches(peer);
+        Map<String, List<Integer>> positionsByBlock = new LinkedHashMap<>();
+        for (String id : new LinkedHashSet<>(requested)) {
+            Optional<Transaction> pooled = mempool.find(id);
+            if (pooled.isPresent()) {
+                out.add(pooled.get());
+            } else {
+                store.locate(id).ifPresent(location -> positionsByBlock
+                        .computeIfAbsent(location.blockHash(), h -> new ArrayList<>()).add(location.position()));
+            }
+        }
+        positionsByBlock.forEach((hash, positions) -> store.block(hash).ifPresent(block -> {
+            for (int position : positions) {
+                out.add(block.transactions().get(position));
+            }
+        }));
+        out.flush();
+    }
+
+    /** PUSHTRANSACTION frames filled up to the frame limit. */
+    private final class Batches {
+        private final PeerSession peer;
+        private final int limit = codec.limits().maxFrameBytes();
+        private List<Transaction> batch = new ArrayList<>();
+        private long batchBytes;
+
+        Batches(PeerSession peer) {
+            this.peer = peer;
+        }
+
+        void add(Transaction tx) {
+            // a frame holding only this transaction: its size bounds what the transaction adds to a batch
+            int bytes = codec.encodeToBytes(new PushTransactionMessage(List.of(tx))).length;
+            if (bytes > limit) {
+                return; // cannot travel in any frame the peer accepts
+            }
+            if (batchBytes + bytes > limit) {
+                flush();
+            }
+            batch.add(tx);
+            batchBytes += bytes;
+        }
+
+        void flush() {
+            if (!batch.isEmpty()) {
+                peer.send(new PushTransactionMessage(batch));
+                batch = new ArrayList<>();
+                batchBytes = 0;
+            }
         }
     }
 }

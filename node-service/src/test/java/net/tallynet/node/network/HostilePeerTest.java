@@ -1,6 +1,7 @@
 package net.tallynet.node.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import static org.awaitility.Awaitility.await;
 
@@ -82,15 +83,15 @@ class HostilePeerTest {
             assertThat(close.closeReason()).isEqualTo("misbehaviour:not_json");
         }
         assertThat(rejected("not_json") - before).isEqualTo(10);
-        // the address is banned: a new connection is refused at once
-        try (RawPeer again = new RawPeer(port, "127.0.0.11")) {
-            RawPeer.Frame close = again.awaitClose(Duration.ofSeconds(10));
-            assertThat(close.closeReason()).isEqualTo("banned");
-        }
+        // the address is banned: a new connection is refused before the WebSocket upgrade
+        double refused = TestNetwork.count(node, "tallynet.connections.refused", "reason", "banned");
+        assertThatThrownBy(() -> new RawPeer(port, "127.0.0.11")).isInstanceOf(IOException.class)
+                .hasMessageContaining("403");
+        assertThat(TestNetwork.count(node, "tallynet.connections.refused", "reason", "banned") - refused).isEqualTo(1);
     }
 
     @Test
-    void anOversizedFrameIsRefusedByTheTransport() throws Exception {
+    void anOversizedFrameIsRefusedWhileItArrives() throws Exception {
         double before = rejected("frame_too_large");
         try (RawPeer peer = RawPeer.handshaken(port, "127.0.0.12", "0000000000000012")) {
             try {
@@ -101,8 +102,8 @@ class HostilePeerTest {
             RawPeer.Frame close = peer.awaitClose(Duration.ofSeconds(10));
             assertThat(close).isNotNull();
             assertThat(close.closeStatus()).isEqualTo(1009);
+            assertThat(close.closeReason()).isEqualTo("frame_too_large");
         }
-        // counted when the transport reports the close, just after the peer saw it
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(rejected("frame_too_large") - before).isEqualTo(1));
     }

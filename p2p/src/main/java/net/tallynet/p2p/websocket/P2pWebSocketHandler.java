@@ -16,6 +16,7 @@ import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * The WebSocket side of the peer layer, for {@code /p2p} (inbound) and for connections we open
@@ -24,8 +25,8 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     /** Session attribute holding the {@link Direction}; absent means inbound. */
     public static final String DIRECTION = "tallynet.direction";
-    /** Close code a WebSocket container uses for a message over the size limit. */
-    private static final int MESSAGE_TOO_BIG = 1009;
+    /** Session attribute of an outbound connection: the role its HELLO must claim ({@code node} or {@code tracker}). */
+    public static final String EXPECTED_ROLE = "tallynet.expected-role";
     private static final Logger log = LoggerFactory.getLogger(P2pWebSocketHandler.class);
 
     private final PeerContext context;
@@ -59,10 +60,9 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     @Override
     public void afterConnectionEstablished(WebSocketSession socket) throws Exception {
         Direction direction = (Direction) socket.getAttributes().getOrDefault(DIRECTION, Direction.INBOUND);
-        socket.setTextMessageSizeLimit(context.codec().limits().maxFrameBytes());
         WebSocketPeerConnection connection = new WebSocketPeerConnection(socket, direction, context.codec(),
                 context.properties());
-        PeerSession session = new PeerSession(connection, context);
+        PeerSession session = new PeerSession(connection, context, (String) socket.getAttributes().get(EXPECTED_ROLE));
         if (direction == Direction.INBOUND) {
             if (context.bans().isBanned(session.remoteHost())) {
                 context.metrics().closed(CloseReason.BANNED);
@@ -82,12 +82,32 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         session.start();
     }
 
+    /** Frames arrive in parts no larger than the container's small buffer; see {@link FrameAssembler}. */
+    @Override
+    public boolean supportsPartialMessages() {
+        return true;
+    }
+
     @Override
     protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
         PeerSession session = sessions.get(socket.getId());
-        if (session != null) {
-            ((WebSocketPeerConnection) session.connection()).heard();
-            session.onFrame(message.getPayload());
+        if (session == null) {
+            return;
+        }
+        WebSocketPeerConnection connection = (WebSocketPeerConnection) session.connection();
+        connection.heard();
+        String frame;
+        try {
+            frame = connection.assemble(message.getPayload(), message.isLast());
+        } catch (FrameAssembler.FrameTooLargeException e) {
+            context.metrics().rejected(CloseReason.FRAME_TOO_LARGE.label());
+            log.info("peer {} {}: frame over {} bytes, disconnecting", connection.id(), session.remoteHost(),
+                    context.codec().limits().maxFrameBytes());
+            session.close(CloseReason.FRAME_TOO_LARGE, null);
+            return;
+        }
+        if (frame != null) {
+            session.onFrame(frame);
         }
     }
 
@@ -118,10 +138,6 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         if (session == null) {
             return;
         }
-        if (status.getCode() == MESSAGE_TOO_BIG) {
-            // the container refused a frame over the limit before we saw it: still a rejected frame
-            context.metrics().rejected("frame_too_large");
-        }
         if (session.connection().direction() == Direction.INBOUND) {
             inbound.decrementAndGet();
         }
@@ -133,6 +149,16 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         for (PeerSession session : sessions.values()) {
             session.close(CloseReason.NORMAL, null);
         }
+    }
+
+    /** Refuses banned hosts and connections over {@code max-inbound} before the upgrade. */
+    public HandshakeInterceptor admission() {
+        return new AdmissionInterceptor(context, this);
+    }
+
+    /** Inbound sessions open now, established or not: what {@code max-inbound} bounds. */
+    int inboundSessions() {
+        return inbound.get();
     }
 
     /** Sessions with an open socket, established or not. */

@@ -31,6 +31,7 @@ final class WebSocketPeerConnection implements PeerConnection {
     private final InetSocketAddress remoteAddress;
     private final Direction direction;
     private final FrameCodec codec;
+    private final FrameAssembler assembler;
     /** When anything (a frame or a pong) last arrived, for the keep-alive. */
     private volatile long lastHeardNanos = System.nanoTime();
 
@@ -41,6 +42,12 @@ final class WebSocketPeerConnection implements PeerConnection {
         this.remoteAddress = raw.getRemoteAddress();
         this.direction = direction;
         this.codec = codec;
+        this.assembler = new FrameAssembler(codec.limits().maxFrameBytes());
+    }
+
+    /** A part of a text frame from the container; the whole frame once the last part is in, else null. */
+    String assemble(String part, boolean last) throws FrameAssembler.FrameTooLargeException {
+        return assembler.add(part, last);
     }
 
     @Override

@@ -1,0 +1,60 @@
+package net.tallynet.p2p.websocket;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import net.tallynet.p2p.CloseReason;
+import net.tallynet.p2p.PeerContext;
+import net.tallynet.p2p.PeerSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+/**
+ * Refuses banned hosts (403) and connections beyond {@code tallynet.peers.max-inbound} (503) before
+ * the WebSocket upgrade: the container allocates a session's buffers during the upgrade, so a
+ * refusal after it has already spent that memory (security review item 2). The handler's own checks
+ * after the upgrade stay as a backstop for upgrades that raced past this one.
+ */
+final class AdmissionInterceptor implements HandshakeInterceptor {
+    private static final Logger log = LoggerFactory.getLogger(AdmissionInterceptor.class);
+
+    private final PeerContext context;
+    private final P2pWebSocketHandler handler;
+
+    AdmissionInterceptor(PeerContext context, P2pWebSocketHandler handler) {
+        this.context = context;
+        this.handler = handler;
+    }
+
+    @Override
+    public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler target,
+                                   Map<String, Object> attributes) throws Exception {
+        String host = PeerSession.hostOf(request.getRemoteAddress());
+        if (context.bans().isBanned(host)) {
+            return refuse(response, host, CloseReason.BANNED, HttpStatus.FORBIDDEN);
+        }
+        if (handler.inboundSessions() >= context.properties().maxInbound()) {
+            return refuse(response, host, CloseReason.TOO_MANY_PEERS, HttpStatus.SERVICE_UNAVAILABLE);
+        }
+        return true;
+    }
+
+    private boolean refuse(ServerHttpResponse response, String host, CloseReason reason, HttpStatus status)
+            throws IOException {
+        context.metrics().refused(reason);
+        log.debug("upgrade from {} refused: {}", host, reason.label());
+        response.setStatusCode(status);
+        response.getBody().write(reason.label().getBytes(StandardCharsets.US_ASCII));
+        return false;
+    }
+
+    @Override
+    public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler target,
+                               Exception exception) {
+    }
+}

@@ -1,0 +1,25 @@
+package net.tallynet.tracker.api;
+
+import java.util.Set;
+import net.tallynet.p2p.BearerTokenInterceptor;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/** Every changing request under /api (today only lifting a ban) needs the tracker's bearer token. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ApiProperties.class)
+class ApiConfiguration implements WebMvcConfigurer {
+    private final ApiProperties properties;
+
+    ApiConfiguration(ApiProperties properties) {
+        this.properties = properties;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new BearerTokenInterceptor(properties.token(), Set.of("DELETE"), "admin_disabled"))
+                .addPathPatterns("/api/**");
+    }
+}
