@@ -33,7 +33,7 @@ class ComposeTest {
     private static final String PROJECT = "tallynet-e2e";
     /** How long the network runs under work; shorter runs locally with -Dtallynet.soak.minutes. */
     private static final Duration SOAK = Duration.ofMinutes(Long.getLong("tallynet.soak.minutes", 10));
-    /** Peak working set allowed, as a share of each container's memory limit. */
+    /** Peak anonymous memory allowed (what an OOM kill is decided on), as a share of each container's limit. */
     private static final double MEMORY_BOUND = 0.85;
 
     @Test
@@ -74,9 +74,12 @@ class ComposeTest {
                     assertThat(roles).filteredOn("node"::equals).hasSize(2);
                 }
             });
-            String mined = Http.post(node1, "/api/blocks/generate", "{\"count\":2}").get("hashes").get(1).asString();
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(Http.get(node2, "/api/blocks/" + mined).get("hash").asString()).isEqualTo(mined));
+            // node1's background miner races generate for each height, so a generated block may end up on
+            // a side branch: what must reach node2 is node1's chain, at least as high as it was then
+            Http.post(node1, "/api/blocks/generate", "{\"count\":2}");
+            long height = Http.get(node1, "/api/chain").get("height").asLong();
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(Http.get(node2, "/api/chain").get("height").asLong()).isGreaterThanOrEqualTo(height));
             assertThat(Http.text(node2, "/actuator/prometheus")).contains("tallynet_chain_height");
             // every container's HEALTHCHECK (bash on /actuator/health, no second JVM) passes
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -101,7 +104,7 @@ class ComposeTest {
             }
             for (ContainerMemory container : memory) {
                 assertThat(container.samples()).as(container.name + " memory samples").isGreaterThan(SOAK.toSeconds() / 4);
-                assertThat(container.peakWorkingSet()).as(container.summary())
+                assertThat(container.peakAnonymous()).as(container.summary())
                         .isLessThan((long) (MEMORY_BOUND * container.limit()));
             }
         } finally {

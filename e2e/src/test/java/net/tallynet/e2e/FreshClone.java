@@ -37,22 +37,25 @@ final class FreshClone {
     }
 
     /**
-     * Adds the service jars this build packaged, with their times: the devnet script then sees them up to
-     * date with the (equally dated) sources and skips its own Maven build, which would take minutes here.
-     * Without them (only e2e built), or with sources changed since, the script builds in the copy.
+     * Adds the service jars this build packaged and extracted ({@code target/app/}, what the devnet
+     * runs), with their times: the devnet script then sees them up to date with the (equally dated)
+     * sources and skips its own Maven build, which would take minutes here. Without them (only e2e
+     * built), or with sources changed since, the script builds in the copy. A start-up cache (app.aot)
+     * is left out: it belongs to its own path, and the script makes one for the copy as a user's first
+     * run would.
      */
     static void withServiceJars(Path root, Path clone) throws IOException {
         for (String module : new String[] {"tracker-service", "node-service"}) {
-            Path target = root.resolve(module).resolve("target");
-            if (!Files.isDirectory(target)) {
-                System.out.println("no " + module + "/target: the devnet script builds it in the copy");
+            Path app = root.resolve(module).resolve("target/app");
+            if (!Files.isRegularFile(app.resolve("app.jar"))) {
+                System.out.println("no " + module + "/target/app: the devnet script builds it in the copy");
                 continue;
             }
-            try (Stream<Path> jars = Files.list(target)) {
-                for (Path jar : jars.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).toList()) {
-                    Path copy = clone.resolve(module).resolve("target").resolve(jar.getFileName());
+            try (Stream<Path> files = Files.walk(app)) {
+                for (Path file : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("app.aot")).toList()) {
+                    Path copy = clone.resolve(module).resolve("target/app").resolve(app.relativize(file).toString());
                     Files.createDirectories(copy.getParent());
-                    Files.copy(jar, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
         }
