@@ -67,36 +67,9 @@ TRACKER_JAR="$PWD/$(app_jar tracker-service)"
 NODE_JAR="$PWD/$(app_jar node-service)"
 JVM_OPTIONS=(-XX:+UseSerialGC -Xmx384m)
 
-# The JDK's AOT cache (JEP 483/514): classes loaded and linked, and method profiles, recorded by one
-# training run that stops as soon as the Spring context is refreshed; with it every process starts
-# about three times faster. Made once per build, beside the jar it belongs to; without it (a failed
-# training run) the processes simply start without one.
-aot_cache_for() { # jar -> the cache path
-  echo "${1%/app.jar}/app.aot"
-}
-train_aot_cache() { # jar
-  local jar="$1" cache scratch
-  cache=$(aot_cache_for "$jar")
-  scratch=$(mktemp -d)
-  if java "${JVM_OPTIONS[@]}" -XX:AOTCacheOutput="$cache" -Dspring.context.exit=onRefresh -jar "$jar" \
-       --server.port=0 --server.address=127.0.0.1 --tallynet.data-dir="$scratch" >"$scratch.log" 2>&1; then
-    rm -rf "$scratch" "$scratch.log"
-  else
-    echo "devnet: the start-up cache for $jar could not be made (see $scratch.log); starting without it" >&2
-    rm -f "$cache"
-  fi
-}
-training=()
-for jar in "$TRACKER_JAR" "$NODE_JAR"; do
-  cache=$(aot_cache_for "$jar")
-  if [ ! -f "$cache" ] || [ "$cache" -ot "$jar" ]; then
-    train_aot_cache "$jar" & training+=($!)
-  fi
-done
-if [ ${#training[@]} -gt 0 ]; then
-  echo "devnet: making the JVM start-up cache for this build (once; about 20 s, longer on a busy machine)..."
-  wait "${training[@]}" || true
-fi
+# shellcheck source=scripts/aot-cache.sh
+. scripts/aot-cache.sh
+ensure_aot_caches "$TRACKER_JAR" "$NODE_JAR"
 
 $FRESH && rm -rf "$DIR"
 mkdir -p "$DIR"
@@ -118,10 +91,9 @@ trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
 
 start() { # name port jar [spring args...]
-  local name="$1" port="$2" jar="$3" cache aot=(); shift 3
+  local name="$1" port="$2" jar="$3" aot=(); shift 3
   mkdir -p "$DIR/$name"
-  cache=$(aot_cache_for "$jar")
-  [ -f "$cache" ] && aot=(-XX:AOTCache="$cache")
+  [ -f "$(aot_cache_for "$jar")" ] && aot=("-XX:AOTCache=$(aot_cache_for "$jar")")
   java "${JVM_OPTIONS[@]}" ${aot[@]+"${aot[@]}"} -jar "$jar" \
     --server.port="$port" --server.address=127.0.0.1 \
     --tallynet.data-dir="$DIR/$name" "$@" >"$DIR/$name.log" 2>&1 &
