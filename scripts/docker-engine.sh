@@ -13,12 +13,13 @@ install_missing() {
   local packages=()
   command -v dockerd >/dev/null 2>&1 || packages+=(docker.io)
   command -v docker-compose >/dev/null 2>&1 || packages+=(docker-compose)
-  command -v promtool >/dev/null 2>&1 || packages+=(prometheus)
+  # the package brings promtool and the server binary MonitoringTest runs on loopback
+  { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || packages+=(prometheus)
   command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
   if [ ${#packages[@]} -gt 0 ]; then
     echo "docker-engine: installing ${packages[*]}"
     apt-get update -qq
-    # prometheus is only wanted for promtool: do not let the package start a server
+    # the tests start their own Prometheus: do not let the package leave its service running
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
     if command -v systemctl >/dev/null 2>&1; then systemctl stop prometheus >/dev/null 2>&1 || true; fi
   fi

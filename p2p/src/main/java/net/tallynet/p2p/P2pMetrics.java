@@ -3,13 +3,20 @@ package net.tallynet.p2p;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.tallynet.protocol.RejectReason;
 import net.tallynet.protocol.message.Method;
 
-/** The peer layer's meters (names from the operating contract, prefix {@code tallynet_}). */
+/**
+ * The peer layer's meters (names from the operating contract, prefix {@code tallynet_}). Every label
+ * value known in advance (methods, reasons) is registered at zero, so a healthy network exports 0
+ * rather than nothing and rate() and alerts have a series to work on.
+ */
 public final class P2pMetrics {
     private final MeterRegistry registry;
     private final Map<Method, Counter> received = new EnumMap<>(Method.class);
@@ -23,19 +30,30 @@ public final class P2pMetrics {
     private final Map<Direction, AtomicInteger> peers = new EnumMap<>(Direction.class);
     private final Counter bans;
 
+    /** Frame rejections raised by the session itself, besides the codec's {@link RejectReason}s. */
+    private static final List<String> SESSION_REJECTIONS = List.of(CloseReason.FRAME_TOO_LARGE.label(),
+            CloseReason.RATE_LIMITED.label(), CloseReason.BINARY_FRAME.label(), CloseReason.HANDSHAKE_REQUIRED.label());
+    /** What the upgrade interceptor refuses with. */
+    private static final List<CloseReason> REFUSALS = List.of(CloseReason.BANNED, CloseReason.TOO_MANY_PEERS);
+
     public P2pMetrics(MeterRegistry registry) {
+        this(registry, List.of());
+    }
+
+    /** {@code handlerRejections}: the labels the service's handlers may raise, registered at zero too. */
+    public P2pMetrics(MeterRegistry registry, Collection<String> handlerRejections) {
         this.registry = registry;
         for (Method method : Method.values()) {
             received.put(method, Counter.builder("tallynet.frames.received").tag("method", method.name())
                     .description("Protocol frames received and decoded, by method").register(registry));
             sent.put(method, Counter.builder("tallynet.frames.sent").tag("method", method.name())
                     .description("Protocol frames sent, by method").register(registry));
-            bytesReceived.put(method, Counter.builder("tallynet.bytes.received").tag("method", method.name())
+            bytesReceived.put(method, Counter.builder("tallynet.frames.received.bytes").tag("method", method.name())
                     .baseUnit("bytes").description("Frame bytes received, by method").register(registry));
-            bytesSent.put(method, Counter.builder("tallynet.bytes.sent").tag("method", method.name())
+            bytesSent.put(method, Counter.builder("tallynet.frames.sent.bytes").tag("method", method.name())
                     .baseUnit("bytes").description("Frame bytes sent, by method").register(registry));
         }
-        bytesReceivedRejected = Counter.builder("tallynet.bytes.received").tag("method", "rejected")
+        bytesReceivedRejected = Counter.builder("tallynet.frames.received.bytes").tag("method", "rejected")
                 .baseUnit("bytes").description("Frame bytes received, by method").register(registry);
         for (Direction direction : Direction.values()) {
             AtomicInteger count = new AtomicInteger();
@@ -44,6 +62,18 @@ public final class P2pMetrics {
                     .description("Established peer connections, by direction").register(registry);
         }
         bans = Counter.builder("tallynet.bans").description("Addresses banned for misbehaviour").register(registry);
+        for (RejectReason reason : RejectReason.values()) {
+            rejectedCounter(reason.label());
+        }
+        for (SessionRejectReason reason : SessionRejectReason.values()) {
+            rejectedCounter(reason.label());
+        }
+        SESSION_REJECTIONS.forEach(this::rejectedCounter);
+        handlerRejections.forEach(this::rejectedCounter);
+        for (CloseReason reason : CloseReason.values()) {
+            closedCounter(reason.label());
+        }
+        REFUSALS.forEach(reason -> refusedCounter(reason.label()));
     }
 
     public void received(Method method) {
@@ -68,20 +98,32 @@ public final class P2pMetrics {
 
     /** Reasons are the fixed labels of RejectReason, CloseReason and handler rules: a bounded tag set. */
     public void rejected(String reason) {
-        rejected.computeIfAbsent(reason, r -> Counter.builder("tallynet.frames.rejected").tag("reason", r)
-                .description("Frames refused, by reason").register(registry)).increment();
+        rejectedCounter(reason).increment();
     }
 
     public void closed(CloseReason reason) {
-        closed.computeIfAbsent(reason.label(), r -> Counter.builder("tallynet.connections.closed").tag("reason", r)
-                .description("Connections closed, by reason").register(registry)).increment();
+        closedCounter(reason.label()).increment();
     }
 
     /** An inbound connection refused before the WebSocket upgrade (banned host, no free slot). */
     public void refused(CloseReason reason) {
-        refused.computeIfAbsent(reason.label(), r -> Counter.builder("tallynet.connections.refused").tag("reason", r)
+        refusedCounter(reason.label()).increment();
+    }
+
+    private Counter rejectedCounter(String reason) {
+        return rejected.computeIfAbsent(reason, r -> Counter.builder("tallynet.frames.rejected").tag("reason", r)
+                .description("Frames refused, by reason").register(registry));
+    }
+
+    private Counter closedCounter(String reason) {
+        return closed.computeIfAbsent(reason, r -> Counter.builder("tallynet.connections.closed").tag("reason", r)
+                .description("Connections closed, by reason").register(registry));
+    }
+
+    private Counter refusedCounter(String reason) {
+        return refused.computeIfAbsent(reason, r -> Counter.builder("tallynet.connections.refused").tag("reason", r)
                 .description("Inbound connections refused before the WebSocket upgrade, by reason")
-                .register(registry)).increment();
+                .register(registry));
     }
 
     public void banned() {

@@ -49,8 +49,8 @@ public class PeerLayerConfiguration {
     }
 
     @Bean
-    P2pMetrics p2pMetrics(MeterRegistry registry) {
-        return new P2pMetrics(registry);
+    P2pMetrics p2pMetrics(MeterRegistry registry, ObjectProvider<KnownRejections> rejections) {
+        return new P2pMetrics(registry, rejections.orderedStream().flatMap(r -> r.labels().stream()).toList());
     }
 
     @Bean(destroyMethod = "shutdownNow")

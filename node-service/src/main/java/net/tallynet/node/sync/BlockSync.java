@@ -45,6 +45,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class BlockSync implements Ledger.Listener {
+    /** The rejection label for a GETLISTOFBLOCKS whose locator shares not even genesis with our chain. */
+    static final String NO_COMMON_BLOCK = "no_common_block";
     private static final Logger log = LoggerFactory.getLogger(BlockSync.class);
     /** Most hashes remembered per peer as known to it; older ones may be announced again, harmlessly. */
     static final int KNOWN_PER_PEER = 10_000;
@@ -132,7 +134,7 @@ public class BlockSync implements Ledger.Listener {
                 }
             }
             if (fork == null) {
-                throw new PeerMisbehaviourException("no_common_block", "no locator hash is on this chain, not even genesis");
+                throw new PeerMisbehaviourException(NO_COMMON_BLOCK, "no locator hash is on this chain, not even genesis");
             }
             StoredBlock tip = chain.tip();
             long last = Math.min(tip.number(), fork.number() + Limits.MAX_LIST_OF_BLOCKS);

@@ -4,14 +4,20 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import net.tallynet.p2p.LatencyBuckets;
 import org.springframework.stereotype.Component;
 
 /**
  * Relay and fetch meters: announcements sent and those suppressed because the peer already had the
- * object (the no-duplicates guarantee, made visible), block fetch latency, and re-requests.
+ * object (the no-duplicates guarantee, made visible), block fetch latency (a histogram, so it
+ * aggregates over nodes), and re-requests.
  */
 @Component
 class RelayMetrics {
+    /** A loopback answer takes milliseconds, a loaded peer seconds; past the stall timeout it is re-requested. */
+    private static final Duration[] FETCH_BUCKETS = LatencyBuckets.millis(2.5, 5, 10, 25, 50, 100, 250, 500, 1000,
+            2500, 5000, 10000, 30000, 60000);
+
     private final Counter blocksAnnounced;
     private final Counter blocksSuppressed;
     private final Counter transactionsAnnounced;
@@ -29,8 +35,7 @@ class RelayMetrics {
         stalled = rerequests(meters, "stalled");
         fetchLatency = Timer.builder("tallynet.fetch.latency")
                 .description("Time from a GETBLOCK for a block to its BLOCK")
-                .publishPercentiles(0.5, 0.9, 0.99).minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofSeconds(60)).register(meters);
+                .serviceLevelObjectives(FETCH_BUCKETS).register(meters);
     }
 
     private static Counter announcements(MeterRegistry meters, String outcome, String kind) {

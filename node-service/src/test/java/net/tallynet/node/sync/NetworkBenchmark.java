@@ -83,7 +83,7 @@ class NetworkBenchmark {
         double syncSeconds = seconds(syncStart);
         double bytes = 0;
         for (var counter : member.getBean(io.micrometer.core.instrument.MeterRegistry.class)
-                .find("tallynet.bytes.received").counters()) {
+                .find("tallynet.frames.received.bytes").counters()) {
             bytes += counter.count();
         }
 

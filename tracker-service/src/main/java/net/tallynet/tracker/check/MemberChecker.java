@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import net.tallynet.p2p.LatencyBuckets;
 import net.tallynet.p2p.PeriodicTask;
 import net.tallynet.tracker.member.MemberAddress;
 import net.tallynet.tracker.member.MemberMetrics;
@@ -34,6 +35,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class MemberChecker extends PeriodicTask {
     private static final Logger log = LoggerFactory.getLogger(MemberChecker.class);
     private static final int UPDATE_CHUNK = 1000;
+    /** A HELLO round trip: milliseconds on a LAN, up to the check timeout (5 s by default) when it fails. */
+    private static final Duration[] CHECK_BUCKETS = LatencyBuckets.millis(1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000,
+            2500, 5000, 10000, 30000);
 
     private final MemberRepository members;
     private final HelloCheck check;
@@ -63,7 +67,7 @@ public class MemberChecker extends PeriodicTask {
                     .description("Member checks, by outcome").register(registry));
         }
         this.latency = Timer.builder("tallynet.tracker.check").description("Time for one member check")
-                .publishPercentileHistogram().register(registry);
+                .serviceLevelObjectives(CHECK_BUCKETS).register(registry);
     }
 
     /** Runs one full round now and returns what it found (the scheduler calls this; so do tests and benchmarks). */

@@ -14,6 +14,8 @@ import org.springframework.stereotype.Component;
 /** GETADDR towards the tracker registers the sender and is answered with ADDR (PROTOCOL.md 7.2). */
 @Component
 public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
+    /** The rejection label for a host registering faster than {@code tallynet.members} allows. */
+    public static final String REGISTRATION_FLOOD = "registration_flood";
     private final MemberRegistry registry;
 
     public GetAddrHandler(MemberRegistry registry) {
@@ -33,7 +35,7 @@ public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
         }
         String host = peer.remoteHost();
         if (!registry.allowRegistration(host)) {
-            throw new PeerMisbehaviourException("registration_flood", "too many registrations from " + host);
+            throw new PeerMisbehaviourException(REGISTRATION_FLOOD, "too many registrations from " + host);
         }
         registry.register(host, message.port(), peer.remoteHello().nodeId());
         List<AddressEntry> sample = registry.sampleFor(host, message.port()).stream()

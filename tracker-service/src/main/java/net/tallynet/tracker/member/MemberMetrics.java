@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
@@ -14,23 +16,28 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class MemberMetrics {
-    private final MeterRegistry registry;
+    /** Every kind {@link MemberRegistry} counts, registered at zero. */
+    private static final List<String> KINDS = List.of("new", "renewed", "reactivated", "refused_full");
+
     private final Map<MemberStatus, AtomicLong> counts = new EnumMap<>(MemberStatus.class);
+    private final Map<String, Counter> registrations = new HashMap<>();
 
     public MemberMetrics(MeterRegistry registry) {
-        this.registry = registry;
         for (MemberStatus status : MemberStatus.values()) {
             AtomicLong count = new AtomicLong();
             counts.put(status, count);
             Gauge.builder("tallynet.tracker.members", count, AtomicLong::get).tag("status", status.label())
                     .description("Members known to the tracker, by status").register(registry);
         }
+        for (String kind : KINDS) {
+            registrations.put(kind, Counter.builder("tallynet.tracker.registrations").tag("kind", kind)
+                    .description("GETADDR registrations, by kind").register(registry));
+        }
     }
 
     /** {@code kind}: new, renewed, reactivated or refused_full. */
     void registered(String kind) {
-        Counter.builder("tallynet.tracker.registrations").tag("kind", kind)
-                .description("GETADDR registrations, by kind").register(registry).increment();
+        registrations.get(kind).increment();
     }
 
     public void counts(long active, long inactive) {
