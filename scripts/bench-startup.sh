@@ -7,9 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS="${1:-3}"
 [[ "$RUNS" =~ ^[1-9][0-9]?$ ]] || { echo "bench-startup: runs is 1 to 99" >&2; exit 2; }
-JVM_OPTIONS=(-XX:+UseSerialGC -Xmx384m)
-# shellcheck source=scripts/aot-cache.sh
-. scripts/aot-cache.sh
+# shellcheck source=scripts/service-jvm.sh
+. scripts/service-jvm.sh
 
 echo "bench-startup: packaging the services (mvn, tests skipped)..."
 mvn -B -ntp -q -Dstyle.color=never -DskipTests package -pl tracker-service,node-service -am

@@ -65,10 +65,9 @@ else
 fi
 TRACKER_JAR="$PWD/$(app_jar tracker-service)"
 NODE_JAR="$PWD/$(app_jar node-service)"
-JVM_OPTIONS=(-XX:+UseSerialGC -Xmx384m)
 
-# shellcheck source=scripts/aot-cache.sh
-. scripts/aot-cache.sh
+# shellcheck source=scripts/service-jvm.sh
+. scripts/service-jvm.sh
 ensure_aot_caches "$TRACKER_JAR" "$NODE_JAR"
 
 $FRESH && rm -rf "$DIR"
