@@ -106,7 +106,7 @@ class NodeApiTest {
     void rawTransactionsAreCheckedStrictlyAndDoubleSpendsRefused() {
         HttpResponse<String> garbage = post("/api/transactions", "{\"id\":\"nope\"}", "test-token");
         assertThat(garbage.statusCode()).isEqualTo(400);
-        assertThat(read(garbage).get("reason").asString()).isEqualTo("bad_request");
+        assertThat(read(garbage).get("reason").asString()).isEqualTo("missing_field");
 
         String id = read(post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":5,\"fee\":1}", "test-token")).get("id").asString();
         String raw = get("/api/transactions/" + id).get("transaction").toString();
