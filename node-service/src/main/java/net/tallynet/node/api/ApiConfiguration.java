@@ -22,6 +22,9 @@ class ApiConfiguration implements WebMvcConfigurer {
     static final String PAYMENTS = "POST /api/payments";
     static final String TRANSACTIONS = "POST /api/transactions";
     static final String GENERATE = "POST /api/blocks/generate";
+    /** The request bodies read by the strict reader (the raw transaction is read by the frame codec itself). */
+    static final Set<Class<? extends Record>> STRICT_BODIES = Set.of(NodeController.PaymentRequest.class,
+            NodeController.GenerateRequest.class);
 
     private final FrameCodec codec;
 
@@ -45,7 +48,6 @@ class ApiConfiguration implements WebMvcConfigurer {
 
     @Override
     public void configureMessageConverters(HttpMessageConverters.ServerBuilder converters) {
-        converters.addCustomConverter(new StrictJsonBodyConverter(new StrictJsonReader(codec.limits()),
-                Set.of(NodeController.PaymentRequest.class, NodeController.GenerateRequest.class)));
+        converters.addCustomConverter(new StrictJsonBodyConverter(new StrictJsonReader(codec.limits()), Set.copyOf(STRICT_BODIES)));
     }
 }

@@ -1,5 +1,7 @@
 package net.tallynet.node.api;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
@@ -143,7 +145,10 @@ public class NodeController {
 
     /** A raw signed transaction in its JSON form (PROTOCOL.md 5.2), checked by the same strict codec as a peer's. */
     @PostMapping(path = "/transactions", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public Submitted submit(@RequestBody String transactionJson) throws InvalidLedgerObjectException, Mempool.FullException {
+    public Submitted submit(@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "one signed transaction in "
+            + "its wire JSON form (PROTOCOL.md 5.2), read by the frame codec: unknown fields ignored, as from a peer",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object")))
+                            @RequestBody String transactionJson) throws InvalidLedgerObjectException, Mempool.FullException {
         DecodeResult decoded = codec.decode("{\"PUSHTRANSACTION\":{\"transactions\":[" + transactionJson + "]}}");
         if (!(decoded instanceof DecodeResult.Decoded(PushTransactionMessage push))) {
             DecodeResult.Rejected rejected = (DecodeResult.Rejected) decoded;
