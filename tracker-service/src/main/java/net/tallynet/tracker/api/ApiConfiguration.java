@@ -21,6 +21,6 @@ class ApiConfiguration {
     @Bean
     ApiGuardSettings apiGuardSettings(ApiProperties properties) {
         return new ApiGuardSettings(properties.token(), Map.of("DELETE", "admin_disabled"), Map.of(),
-                properties.maxBodyBytes(), properties.bodyTimeout(), properties.readTimeout(), Set.of(), 1, 1);
+                properties.maxBodyBytes().other(), properties.bodyTimeout(), properties.readTimeout(), Set.of(), 1, 1);
     }
 }
