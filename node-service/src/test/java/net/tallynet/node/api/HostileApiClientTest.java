@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +31,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -52,22 +47,11 @@ import tools.jackson.databind.json.JsonMapper;
         "tallynet.api.rate-limit.burst=300", "tallynet.api.rate-limit.requests-per-second=1"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(OutputCaptureExtension.class)
-class HostileApiClientTest {
+class HostileApiClientTest extends RunningNodeTest {
     static final String TOKEN = "hostile-test-token";
     private static final String BOB = Ed25519Keys.address(Ed25519Keys.publicKey(Ed25519Keys.newSecretKey()));
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @TempDir
-    static Path dataDir;
-
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("tallynet.data-dir", () -> dataDir.toString());
-    }
-
-    @LocalServerPort
-    int port;
 
     @Test
     @Order(1)
@@ -96,6 +80,11 @@ class HostileApiClientTest {
                 assertThat(reason(refused.body())).isEqualTo("unauthorized");
                 assertThat(refused.header("connection")).isEqualTo("close");
             }
+            // and closed at once: the node does not wait for (or drain) the body it refused
+            long closeStart = System.nanoTime();
+            assertThat(sockets.get(0).getInputStream().read()).isEqualTo(-1);
+            long closeMillis = (System.nanoTime() - closeStart) / 1_000_000;
+            assertThat(closeMillis).isLessThan(1000);
             long worst = 0;
             for (int i = 0; i < 5; i++) {
                 long start = System.nanoTime();
@@ -149,6 +138,24 @@ class HostileApiClientTest {
             assertThat(timedOut.status()).isEqualTo(408);
             assertThat(reason(timedOut.body())).isEqualTo("request_timeout");
             assertThat(millis).isLessThan(8000);
+        }
+        // a body that stops arriving altogether: the read timeout (2 s) ends the wait
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            long start = System.nanoTime();
+            socket.getOutputStream().write(("POST /api/payments HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer " + TOKEN + "\r\nContent-Length: 200\r\n\r\n{\"to\":").getBytes(StandardCharsets.US_ASCII));
+            String answer;
+            try {
+                RawHttp.Response silent = RawHttp.read(socket.getInputStream());
+                answer = silent.status() + " " + reason(silent.body());
+            } catch (IOException e) {
+                answer = "closed";
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("[figures] a body that stopped arriving: %s after %d ms%n", answer, millis);
+            assertThat(answer).isIn("408 request_timeout", "closed");
+            assertThat(millis).isLessThan(6000);
         }
     }
 

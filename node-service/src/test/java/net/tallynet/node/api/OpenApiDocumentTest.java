@@ -9,11 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -24,20 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code -Dtallynet.openapi.write=true} and commit the file.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "tallynet.chain.preset=easy")
-class OpenApiDocumentTest {
+class OpenApiDocumentTest extends RunningNodeTest {
     private static final Path CHECKED_IN = Path.of("..", "docs", "openapi.json");
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-
-    @TempDir
-    static Path dataDir;
-
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("tallynet.data-dir", () -> dataDir.toString());
-    }
-
-    @LocalServerPort
-    int port;
 
     @Test
     void servedDescriptionMatchesTheCheckedInOne() throws Exception {

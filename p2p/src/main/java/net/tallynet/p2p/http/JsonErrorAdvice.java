@@ -3,6 +3,7 @@ package net.tallynet.p2p.http;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -43,6 +44,13 @@ public abstract class JsonErrorAdvice {
             return error(400, "not_json", "empty body");
         }
         return error(400, "bad_request", "the request body could not be read");
+    }
+
+    /** A path variable or parameter of the wrong type ({@code ?limit=abc}): Spring gives no status of its own. */
+    @ExceptionHandler(TypeMismatchException.class)
+    ResponseEntity<ApiError> wrongParameter(TypeMismatchException e) {
+        String name = e.getPropertyName();
+        return error(400, "bad_request", (name == null ? "a parameter" : "parameter " + name) + " has the wrong type");
     }
 
     @ExceptionHandler(Exception.class)
