@@ -46,4 +46,21 @@ class OpenApiDocumentTest extends RunningNodeTest {
                         + "-Dtallynet.openapi.write=true and commit the file")
                 .isEqualTo(description);
     }
+
+    @Test
+    void explorerIsServedFromTheJarWithoutCallsElsewhere() throws Exception {
+        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/api/explorer")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("swagger-ui").doesNotContainPattern("(src|href)=\"(https?:)?//");
+        String base = page.uri().toString().substring(0, page.uri().toString().lastIndexOf('/') + 1);
+        String initializer = http.send(HttpRequest.newBuilder(URI.create(base + "swagger-initializer.js")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(initializer).contains("/api/openapi.json").doesNotContain("petstore");
+        JsonNode config = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                + "/api/openapi.json/swagger-config")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(config.get("validatorUrl").asString()).isEqualTo("none");
+        assertThat(config.get("url").asString()).isEqualTo("/api/openapi.json");
+    }
 }
