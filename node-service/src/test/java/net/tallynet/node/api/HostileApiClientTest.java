@@ -64,6 +64,19 @@ class HostileApiClientTest extends RunningNodeTest {
         idleStart = System.nanoTime();
         assertThat(get("/api/chain").statusCode()).isEqualTo(200);
         long idle = System.nanoTime() - idleStart;
+        // a refused body is neither read nor drained: the connection ends right after the answer, not when
+        // the read timeout (2 s) gives up on the rest of the body
+        try (Socket one = new Socket("127.0.0.1", port)) {
+            one.setSoTimeout(5000);
+            long sent = System.nanoTime();
+            one.getOutputStream().write(("POST /api/payments HTTP/1.1\r\nHost: node\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1000\r\n\r\n{\"to\":\"").getBytes(StandardCharsets.US_ASCII));
+            assertThat(RawHttp.read(one.getInputStream()).status()).isEqualTo(401);
+            assertThat(one.getInputStream().read()).isEqualTo(-1);
+            long closedAfter = (System.nanoTime() - sent) / 1_000_000;
+            System.out.printf("[figures] a refused partial body: answered and closed after %d ms%n", closedAfter);
+            assertThat(closedAfter).isLessThan(1500);
+        }
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < slow; i++) {
@@ -80,11 +93,6 @@ class HostileApiClientTest extends RunningNodeTest {
                 assertThat(reason(refused.body())).isEqualTo("unauthorized");
                 assertThat(refused.header("connection")).isEqualTo("close");
             }
-            // and closed at once: the node does not wait for (or drain) the body it refused
-            long closeStart = System.nanoTime();
-            assertThat(sockets.get(0).getInputStream().read()).isEqualTo(-1);
-            long closeMillis = (System.nanoTime() - closeStart) / 1_000_000;
-            assertThat(closeMillis).isLessThan(1000);
             long worst = 0;
             for (int i = 0; i < 5; i++) {
                 long start = System.nanoTime();
@@ -322,7 +330,7 @@ class HostileApiClientTest extends RunningNodeTest {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build()),
                     404, "not_found");
         }
-        for (String path : new String[] {"/api/nope", "/api", "/api/blocks", "/nope"}) {
+        for (String path : new String[] {"/api/nope", "/api", "/api/blocks", "/nope", "/error"}) {
             assertJsonError(get(path), 404, "not_found");
             assertJsonError(send(request(path).header("Accept", "text/html").build()), 404, "not_found");
         }
@@ -389,6 +397,13 @@ class HostileApiClientTest extends RunningNodeTest {
         assertThat(pong.get(3, TimeUnit.SECONDS).get()).isEqualTo((byte) 7);
         assertThat(closed).isFalse();
         socket.abort();
+    }
+
+    @Test
+    @Order(99)
+    void noRefusalLoggedAFailure(CapturedOutput output) {
+        // every request above was refused or answered as planned: none may have failed inside the node
+        assertThat(output.getAll()).doesNotContain(" failed\n", "Failure in @ExceptionHandler", "\tat org.apache.catalina");
     }
 
     @Test

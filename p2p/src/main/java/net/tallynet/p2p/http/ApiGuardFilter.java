@@ -30,6 +30,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * no one without the token can make the service read, buffer or wait for a body.
  */
 public final class ApiGuardFilter extends OncePerRequestFilter {
+    /** Request attribute: the body was refused, so Tomcat must not drain it ({@link UnreadBodyValve}). */
+    static final String BODY_REFUSED = ApiGuardFilter.class.getName() + ".bodyRefused";
     /** Client addresses remembered for rate limits; the least recently seen are forgotten first. */
     private static final int MAX_CLIENTS = 10_000;
 
@@ -67,6 +69,7 @@ public final class ApiGuardFilter extends OncePerRequestFilter {
                 throw refused;
             }
             // the body stays unread: closing is cheaper than draining it, and a slow sender cannot hold us
+            request.setAttribute(BODY_REFUSED, Boolean.TRUE);
             response.setHeader("Connection", "close");
             HttpReasons.write(response, refused.status(), refused.reason(), refused.getMessage());
         }
@@ -116,7 +119,8 @@ public final class ApiGuardFilter extends OncePerRequestFilter {
         @Override
         public ServletInputStream getInputStream() throws IOException {
             if (stream == null) {
-                stream = new LimitedStream(super.getInputStream(), limit, System.nanoTime() + timeout.toNanos());
+                stream = new LimitedStream(super.getInputStream(), limit, System.nanoTime() + timeout.toNanos(),
+                        () -> setAttribute(BODY_REFUSED, Boolean.TRUE));
             }
             return stream;
         }
@@ -133,12 +137,14 @@ public final class ApiGuardFilter extends OncePerRequestFilter {
         private final ServletInputStream in;
         private final long limit;
         private final long deadline;
+        private final Runnable onRefusal;
         private long read;
 
-        LimitedStream(ServletInputStream in, long limit, long deadline) {
+        LimitedStream(ServletInputStream in, long limit, long deadline, Runnable onRefusal) {
             this.in = in;
             this.limit = limit;
             this.deadline = deadline;
+            this.onRefusal = onRefusal;
         }
 
         @Override
@@ -157,7 +163,7 @@ public final class ApiGuardFilter extends OncePerRequestFilter {
                 n = in.read(buffer, offset, (int) Math.min(length, limit - read + 1));
             } catch (IOException e) {
                 if (timedOut(e)) {
-                    throw new ApiException(408, "request_timeout", "the request body did not arrive in time");
+                    throw refuse(408, "request_timeout", "the request body did not arrive in time");
                 }
                 throw e;
             }
@@ -165,7 +171,7 @@ public final class ApiGuardFilter extends OncePerRequestFilter {
             if (n > 0) {
                 read += n;
                 if (read > limit) {
-                    throw new ApiException(413, "body_too_large", "a body of at most " + limit + " bytes here");
+                    throw refuse(413, "body_too_large", "a body of at most " + limit + " bytes here");
                 }
             }
             return n;
@@ -173,8 +179,13 @@ public final class ApiGuardFilter extends OncePerRequestFilter {
 
         private void checkTime() {
             if (System.nanoTime() - deadline > 0) {
-                throw new ApiException(408, "request_timeout", "the request body did not arrive in time");
+                throw refuse(408, "request_timeout", "the request body did not arrive in time");
             }
+        }
+
+        private ApiException refuse(int status, String reason, String detail) {
+            onRefusal.run();
+            return new ApiException(status, reason, detail);
         }
 
         private static boolean timedOut(Throwable e) {

@@ -16,7 +16,8 @@ import org.springframework.core.Ordered;
 /**
  * The HTTP hardening the node and the tracker share: the {@link ApiGuardFilter} on {@code /api/*},
  * JSON errors from the container ({@link JsonErrorReportValve}) and from the error dispatch
- * ({@link JsonErrorController}), and Tomcat's read timeout. A service imports it and provides
+ * ({@link JsonErrorController}), refused bodies left undrained ({@link UnreadBodyValve})
+ * and Tomcat's read timeout. A service imports it and provides
  * {@link ApiGuardSettings}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -40,7 +41,8 @@ public class HttpApiConfiguration {
             // how long each wait may last. Upgraded (WebSocket) connections leave this timeout behind.
             factory.addConnectorCustomizers(connector ->
                     connector.setProperty("connectionTimeout", Long.toString(settings.readTimeout().toMillis())));
-            factory.addContextCustomizers(HttpApiConfiguration::jsonContainerErrors);
+            factory.addContextCustomizers(HttpApiConfiguration::jsonContainerErrors,
+                    context -> context.getPipeline().addValve(new UnreadBodyValve()));
         };
     }
 

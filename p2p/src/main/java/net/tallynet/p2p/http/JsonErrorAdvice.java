@@ -1,5 +1,6 @@
 package net.tallynet.p2p.http;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,7 @@ public abstract class JsonErrorAdvice {
     }
 
     @ExceptionHandler(Exception.class)
-    ResponseEntity<ApiError> other(Exception e) {
+    ResponseEntity<ApiError> other(Exception e, HttpServletRequest request) {
         if (e instanceof ErrorResponse known) {
             int status = known.getStatusCode().value();
             HttpHeaders headers = new HttpHeaders();
@@ -66,7 +67,7 @@ public abstract class JsonErrorAdvice {
             return ResponseEntity.status(status).headers(headers).contentType(JSON_UTF8)
                     .body(new ApiError(HttpReasons.forStatus(status), detail));
         }
-        log.warn("API request failed", e);
+        log.warn("{} {} failed", request.getMethod(), request.getRequestURI(), e);
         return error(500, "internal_error", HttpReasons.describe(500));
     }
 }

@@ -24,7 +24,8 @@ public class JsonErrorController implements ErrorController {
     @RequestMapping("${server.error.path:${error.path:/error}}")
     public ResponseEntity<ApiError> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = code instanceof Integer i && i >= 400 ? i : 500;
+        // asked for directly, /error is just a path that serves nothing
+        int status = code instanceof Integer i && i >= 400 ? i : code == null ? 404 : 500;
         Object failure = request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
         ApiError error = failure instanceof ApiException api && api.status() == status
                 ? new ApiError(api.reason(), api.getMessage())
