@@ -423,6 +423,14 @@ class HostileApiClientTest extends RunningNodeTest {
         assertThat(first429).as("no 429 in 400 requests").isNotNull();
         assertJsonError(first429, 429, "rate_limited");
         assertThat(first429.headers().firstValue("Retry-After")).isPresent();
+        // other spellings of the same endpoint share its budget
+        for (String spelling : new String[] {"/api/blocks/generate;x=1", "/api/blocks/./generate", "/api//blocks/generate"}) {
+            HttpResponse<String> again = post(spelling, "{\"count\":0}", TOKEN);
+            assertThat(again.statusCode()).as(spelling + " " + again.body()).isIn(429, 404);
+            if (again.statusCode() == 404) {
+                assertThat(reason(again.body())).isEqualTo("not_found");
+            }
+        }
         System.out.printf("[figures] rate limit: %d generate requests passed before the first 429%n", limited);
         // reading is not limited
         assertThat(get("/api/chain").statusCode()).isEqualTo(200);

@@ -48,7 +48,9 @@ public final class ApiGuardFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String method = request.getMethod();
-        String path = request.getRequestURI().substring(request.getContextPath().length());
+        // the decoded, normalised path without ;parameters, as the controllers are matched: a spelling such as
+        // /api/payments;x=1 must meet the same limits as /api/payments
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
         String endpoint = method + " " + path;
         try {
             String disabledReason = settings.guardedMethods().get(method);
