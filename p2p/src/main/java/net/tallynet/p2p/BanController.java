@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * Bans for operators, on the node and the tracker alike: {@code GET /api/peers/bans} lists them,
  * {@code DELETE /api/peers/bans/{host}} lifts one. The service guards DELETE with its API token
- * ({@link BearerTokenInterceptor}).
+ * ({@link net.tallynet.p2p.http.ApiGuardFilter}).
  */
 @RestController
 public class BanController {

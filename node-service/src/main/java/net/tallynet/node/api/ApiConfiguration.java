@@ -1,27 +1,53 @@
 package net.tallynet.node.api;
 
+import java.util.Map;
 import java.util.Set;
-import net.tallynet.p2p.BearerTokenInterceptor;
+import net.tallynet.p2p.http.ApiGuardSettings;
+import net.tallynet.p2p.http.HttpApiConfiguration;
+import net.tallynet.p2p.http.StrictJsonBodyConverter;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.codec.StrictJsonReader;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.converter.HttpMessageConverters;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+/** The node's REST limits: which requests need the token, each endpoint's body limit, the rate of the costly ones. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ApiProperties.class)
+@Import(HttpApiConfiguration.class)
 class ApiConfiguration implements WebMvcConfigurer {
-    private final ApiProperties properties;
+    static final String PAYMENTS = "POST /api/payments";
+    static final String TRANSACTIONS = "POST /api/transactions";
+    static final String GENERATE = "POST /api/blocks/generate";
+    /** The request bodies read by the strict reader (the raw transaction is read by the frame codec itself). */
+    static final Set<Class<? extends Record>> STRICT_BODIES = Set.of(NodeController.PaymentRequest.class,
+            NodeController.GenerateRequest.class);
 
-    ApiConfiguration(ApiProperties properties) {
-        this.properties = properties;
+    private final FrameCodec codec;
+
+    ApiConfiguration(FrameCodec codec) {
+        this.codec = codec;
+    }
+
+    @Bean
+    ApiGuardSettings apiGuardSettings(ApiProperties properties) {
+        ApiProperties.MaxBodyBytes max = properties.maxBodyBytes();
+        long frameLimit = codec.limits().maxFrameBytes();
+        return new ApiGuardSettings(properties.token(),
+                // spending (every POST under /api) and lifting bans (DELETE) need the bearer token
+                Map.of("POST", "spending_disabled", "DELETE", "admin_disabled"),
+                Map.of(PAYMENTS, max.payments(), GENERATE, max.generate(),
+                        TRANSACTIONS, max.transactions() == 0 ? frameLimit : Math.min(max.transactions(), frameLimit)),
+                max.other(), properties.bodyTimeout(), properties.readTimeout(),
+                Set.of(PAYMENTS, TRANSACTIONS, GENERATE),
+                properties.rateLimit().requestsPerSecond(), properties.rateLimit().burst());
     }
 
     @Override
-    public void addInterceptors(InterceptorRegistry registry) {
-        // spending (every POST under /api) and lifting bans (DELETE) need the bearer token
-        registry.addInterceptor(new BearerTokenInterceptor(properties.token(), Set.of("POST"), "spending_disabled"))
-                .addPathPatterns("/api/**");
-        registry.addInterceptor(new BearerTokenInterceptor(properties.token(), Set.of("DELETE"), "admin_disabled"))
-                .addPathPatterns("/api/**");
+    public void configureMessageConverters(HttpMessageConverters.ServerBuilder converters) {
+        converters.addCustomConverter(new StrictJsonBodyConverter(new StrictJsonReader(codec.limits()), Set.copyOf(STRICT_BODIES)));
     }
 }

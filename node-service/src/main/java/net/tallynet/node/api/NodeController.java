@@ -1,10 +1,11 @@
 package net.tallynet.node.api;
 
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.chain.StoredBlock;
@@ -12,7 +13,10 @@ import net.tallynet.node.ledger.Ledger;
 import net.tallynet.node.mempool.Mempool;
 import net.tallynet.node.mining.Miner;
 import net.tallynet.node.wallet.Wallet;
+import net.tallynet.p2p.http.ApiException;
 import net.tallynet.protocol.Check;
+import net.tallynet.protocol.Limits;
+import net.tallynet.protocol.OptionalField;
 import net.tallynet.protocol.codec.DecodeResult;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Block;
@@ -118,29 +122,38 @@ public class NodeController {
         return new WalletView(wallet.address(), wallet.balance());
     }
 
-    public record PaymentRequest(String to, Long amount, Long fee) {
+    /**
+     * A payment from the node's wallet; every field required, amounts in integer units (1 coin = 10^8),
+     * read strictly ({@code StrictJsonReader}): {@code 1000.5}, {@code "1000"} or a missing fee are refused.
+     */
+    public record PaymentRequest(String to, long amount, long fee) {
+        public PaymentRequest {
+            Check.hex("to", to, 20, 20);
+            Check.range("amount", amount, 1, Limits.MAX_MONEY);
+            Check.range("fee", fee, 0, Limits.MAX_MONEY);
+        }
     }
 
     public record Submitted(String id, String status) {
     }
 
-    @PostMapping("/payments")
+    @PostMapping(path = "/payments", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Submitted pay(@RequestBody PaymentRequest request) throws InvalidLedgerObjectException, Mempool.FullException {
-        if (request.to() == null || request.amount() == null) {
-            throw new IllegalArgumentException("to and amount are required");
-        }
-        Check.hex("to", request.to(), 20, 20);
-        Transaction tx = wallet.pay(request.to(), request.amount(), request.fee() == null ? 0 : request.fee());
+        Transaction tx = wallet.pay(request.to(), request.amount(), request.fee());
         return new Submitted(tx.id(), ledger.acceptTransaction(tx).name().toLowerCase());
     }
 
     /** A raw signed transaction in its JSON form (PROTOCOL.md 5.2), checked by the same strict codec as a peer's. */
     @PostMapping(path = "/transactions", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public Submitted submit(@RequestBody String transactionJson) throws InvalidLedgerObjectException, Mempool.FullException {
+    public Submitted submit(@io.swagger.v3.oas.annotations.parameters.RequestBody(description = "one signed transaction in "
+            + "its wire JSON form (PROTOCOL.md 5.2), read by the frame codec: unknown fields ignored, as from a peer",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(type = "object")))
+                            @RequestBody String transactionJson) throws InvalidLedgerObjectException, Mempool.FullException {
         DecodeResult decoded = codec.decode("{\"PUSHTRANSACTION\":{\"transactions\":[" + transactionJson + "]}}");
         if (!(decoded instanceof DecodeResult.Decoded(PushTransactionMessage push))) {
             DecodeResult.Rejected rejected = (DecodeResult.Rejected) decoded;
-            throw new IllegalArgumentException(rejected.reason().label() + ": " + rejected.detail());
+            // the detail's path starts inside the frame this endpoint wraps the body in
+            throw new ApiException(400, rejected.reason().label(), rejected.detail().replaceFirst("^transactions\\[0\\]\\.?", ""));
         }
         // the body is spliced into a frame: insist it was exactly one transaction, not a list smuggled in
         if (push.transactions().size() != 1) {
@@ -150,19 +163,22 @@ public class NodeController {
         return new Submitted(tx.id(), ledger.acceptTransaction(tx).name().toLowerCase());
     }
 
-    public record GenerateRequest(Integer count, String to) {
+    /** {@code count} blocks (1 to 1000, required) paying {@code to}, or the node's wallet when absent. */
+    public record GenerateRequest(int count, @OptionalField String to) {
+        public GenerateRequest {
+            Check.range("count", count, 1, MAX_GENERATE);
+            if (to != null) {
+                Check.hex("to", to, 20, 20);
+            }
+        }
     }
 
-    @PostMapping("/blocks/generate")
-    public Map<String, List<String>> generate(@RequestBody GenerateRequest request) throws InvalidLedgerObjectException {
-        int count = request.count() == null ? 1 : request.count();
-        if (count < 1 || count > MAX_GENERATE) {
-            throw new IllegalArgumentException("count must be 1 to " + MAX_GENERATE);
-        }
-        if (request.to() != null) {
-            Check.hex("to", request.to(), 20, 20);
-        }
-        return Map.of("hashes", miner.generate(count, request.to()));
+    public record Generated(List<String> hashes) {
+    }
+
+    @PostMapping(path = "/blocks/generate", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Generated generate(@RequestBody GenerateRequest request) throws InvalidLedgerObjectException {
+        return new Generated(miner.generate(request.count(), request.to()));
     }
 
     private static String abbreviate(String text) {

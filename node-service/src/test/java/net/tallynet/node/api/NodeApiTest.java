@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.ChainParams;
 import net.tallynet.protocol.ledger.Genesis;
@@ -14,11 +13,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,22 +21,11 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "tallynet.chain.preset=easy", "tallynet.api.token=test-token"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class NodeApiTest {
+class NodeApiTest extends RunningNodeTest {
     private static final long REWARD = ChainParams.easy().blockReward();
     private static final String BOB = Ed25519Keys.address(Ed25519Keys.publicKey(Ed25519Keys.newSecretKey()));
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @TempDir
-    static Path dataDir;
-
-    @DynamicPropertySource
-    static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("tallynet.data-dir", () -> dataDir.toString());
-    }
-
-    @LocalServerPort
-    int port;
 
     @Test
     @Order(1)
@@ -106,7 +90,7 @@ class NodeApiTest {
     void rawTransactionsAreCheckedStrictlyAndDoubleSpendsRefused() {
         HttpResponse<String> garbage = post("/api/transactions", "{\"id\":\"nope\"}", "test-token");
         assertThat(garbage.statusCode()).isEqualTo(400);
-        assertThat(read(garbage).get("reason").asString()).isEqualTo("bad_request");
+        assertThat(read(garbage).get("reason").asString()).isEqualTo("missing_field");
 
         String id = read(post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":5,\"fee\":1}", "test-token")).get("id").asString();
         String raw = get("/api/transactions/" + id).get("transaction").toString();

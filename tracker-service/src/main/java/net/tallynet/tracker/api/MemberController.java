@@ -2,7 +2,7 @@ package net.tallynet.tracker.api;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import net.tallynet.p2p.http.ApiException;
 import net.tallynet.tracker.member.MemberRepository;
 import net.tallynet.tracker.member.MemberStatus;
 import org.springframework.data.domain.PageRequest;
@@ -28,7 +28,7 @@ public class MemberController {
     public ResponseEntity<?> list(@RequestParam(required = false) String status,
                                   @RequestParam(defaultValue = "100") int limit) {
         if (limit < 1 || limit > MAX_LIMIT) {
-            return ResponseEntity.badRequest().body(Map.of("reason", "limit must be between 1 and " + MAX_LIMIT));
+            throw new ApiException(400, "bad_request", "limit must be between 1 and " + MAX_LIMIT);
         }
         PageRequest page = PageRequest.of(0, limit);
         if (status == null) {
@@ -38,7 +38,7 @@ public class MemberController {
         try {
             wanted = MemberStatus.valueOf(status.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            return ResponseEntity.badRequest().body(Map.of("reason", "status must be active or inactive"));
+            throw new ApiException(400, "bad_request", "status must be active or inactive");
         }
         return ResponseEntity.ok(view(members.findByStatusOrderByIdAsc(wanted, page)));
     }

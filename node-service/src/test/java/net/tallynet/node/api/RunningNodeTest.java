@@ -1,0 +1,24 @@
+package net.tallynet.node.api;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Base of the REST tests against a running node (subclasses add {@code @SpringBootTest} with their
+ * settings): its H2 files and wallet go to a fresh directory per test class, never to ./data.
+ */
+abstract class RunningNodeTest {
+    @TempDir
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void dataDir(DynamicPropertyRegistry registry) {
+        registry.add("tallynet.data-dir", () -> dataDir.toString());
+    }
+
+    @LocalServerPort
+    int port;
+}
