@@ -8,8 +8,9 @@ export MALLOC_ARENA_MAX=2
 
 # The JDK's AOT cache (JEP 483/514/515): classes loaded and linked, and method profiles, recorded by
 # one training run that stops as soon as the Spring context is refreshed; with it a service starts
-# about three times faster. Made once per build, beside the jar it belongs to (the cache is tied to
-# that class path); a failed training run leaves none, and the service then starts without one.
+# two to three times faster (./tallynet bench-startup). Made once per build, beside the jar it
+# belongs to (the cache is tied to that class path); a failed training run leaves none, and the
+# service then starts without one.
 
 aot_cache_for() { # jar -> the cache path
   echo "${1%/app.jar}/app.aot"

@@ -74,13 +74,7 @@ class DevnetTest {
             assertThat(processesIn(clone)).as("processes left running from " + clone).isEmpty();
             deleteTree(work);
         } finally {
-            if (devnet != null && devnet.isAlive()) {
-                signal("-TERM", -devnet.pid());
-                devnet.waitFor(30, TimeUnit.SECONDS);
-            }
-            for (long pid : processesIn(clone)) { // only what this copy started
-                signal("-KILL", pid);
-            }
+            stopEverything(devnet, clone);
         }
     }
 
@@ -123,13 +117,18 @@ class DevnetTest {
             assertThat(processesIn(work)).as("processes left running from " + work).isEmpty();
             deleteTree(work);
         } finally {
-            if (devnet != null && devnet.isAlive()) {
-                signal("-TERM", -devnet.pid());
-                devnet.waitFor(30, TimeUnit.SECONDS);
-            }
-            for (long pid : processesIn(work)) {
-                signal("-KILL", pid);
-            }
+            stopEverything(devnet, work);
+        }
+    }
+
+    /** Whatever happened: the devnet's process group gets SIGTERM, and anything still running from {@code dir} SIGKILL. */
+    private static void stopEverything(Process devnet, Path dir) throws Exception {
+        if (devnet != null && devnet.isAlive()) {
+            signal("-TERM", -devnet.pid());
+            devnet.waitFor(30, TimeUnit.SECONDS);
+        }
+        for (long pid : processesIn(dir)) { // only what this run started
+            signal("-KILL", pid);
         }
     }
 
