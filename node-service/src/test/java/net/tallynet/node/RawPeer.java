@@ -70,9 +70,20 @@ public final class RawPeer implements AutoCloseable {
 
     /** Connects and completes the HELLO/HEY handshake as a node with {@code blockCount} 1 (genesis only). */
     public static RawPeer handshaken(int port, String localHost, String nodeId) throws IOException {
+        String network = Genesis.networkId("devnet");
+        return handshaken(port, localHost, nodeId, 1, network);
+    }
+
+    /**
+     * Connects and completes the handshake as a node claiming {@code blockCount} blocks up to
+     * {@code bestHash}: claiming more than the node has makes it ask for a list at once (GETLISTOFBLOCKS).
+     */
+    public static RawPeer handshaken(int port, String localHost, String nodeId, long blockCount, String bestHash)
+            throws IOException {
         RawPeer peer = new RawPeer(port, localHost);
         String network = Genesis.networkId("devnet");
-        peer.send(new HelloMessage(1, network, 1, network, System.currentTimeMillis(), 0, nodeId, "raw-peer/1", "node"));
+        peer.send(new HelloMessage(1, network, blockCount, bestHash, System.currentTimeMillis(), 0, nodeId,
+                "raw-peer/1", "node"));
         peer.expect(HeyMessage.class);
         peer.expect(HelloMessage.class);
         peer.send(new HeyMessage(nodeId));
@@ -145,10 +156,30 @@ public final class RawPeer implements AutoCloseable {
                 throw new IOException("no message: " + (frame == null ? "timeout" : "closed " + frame.closeReason()));
             }
             if (frame.opcode() == 1) {
-                return ((DecodeResult.Decoded) CODEC.decode(frame.text())).message();
+                return decode(frame);
             }
         }
         throw new IOException("no message within 10 s");
+    }
+
+    /** The next message of a kind within {@code wait}, skipping others; null if none came or the node closed. */
+    public <T extends Message> T next(Class<T> type, Duration wait) throws IOException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < deadline) {
+            Frame frame = next(Duration.ofMillis(Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            if (frame != null && frame.opcode() == 8) {
+                return null;
+            }
+            if (frame != null && frame.opcode() == 1 && type.isInstance(decode(frame))) {
+                return type.cast(decode(frame));
+            }
+        }
+        return null;
+    }
+
+    /** The message in a text frame from the node (which sends only well-formed frames). */
+    public static Message decode(Frame frame) {
+        return ((DecodeResult.Decoded) CODEC.decode(frame.text())).message();
     }
 
     public <T extends Message> T expect(Class<T> type) throws IOException {

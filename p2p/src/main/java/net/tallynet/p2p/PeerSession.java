@@ -35,6 +35,8 @@ public final class PeerSession {
     private volatile HelloMessage remoteHello;
     private volatile boolean established;
     private volatile int misbehaviour;
+    /** The length of the frame being handled; written and read under this session's lock. */
+    private int frameLength;
     private boolean helloSent;
     private boolean heyReceived;
     private boolean closed;
@@ -94,8 +96,28 @@ public final class PeerSession {
             }
             case Decoded decoded -> {
                 context.metrics().receivedBytes(decoded.message().method(), frame.length());
+                frameLength = frame.length();
                 dispatch(decoded.message());
             }
+        }
+    }
+
+    /**
+     * The length of the frame whose message is being handled (a handler runs inside {@link #onFrame}):
+     * what keeping the message costs, for budgets counted in bytes.
+     */
+    public int frameLength() {
+        return frameLength;
+    }
+
+    /**
+     * Charges a message this peer sent earlier and that proved invalid later (a block held for its
+     * parent). Counted, logged and charged like a rejected frame. Takes this session's lock: call it
+     * from a thread that holds no other session's lock.
+     */
+    public synchronized void charge(String reason, String detail) {
+        if (!closed) {
+            reject(reason, detail);
         }
     }
 
@@ -253,7 +275,7 @@ public final class PeerSession {
      * True if this connection wins and the older one was closed.
      */
     private boolean replacesDuplicate() {
-        PeerSession existing = context.registry().get(remoteHello.nodeId());
+        PeerSession existing = context.registry().sameAs(this);
         if (existing == null || existing.opener().equals(opener()) || opener().compareTo(existing.opener()) > 0) {
             return false;
         }

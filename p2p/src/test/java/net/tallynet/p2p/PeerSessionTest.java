@@ -211,9 +211,10 @@ class PeerSessionTest {
         assertThat(gauge(b, "inbound")).isZero();
     }
 
+    /** {@code a} dials {@code b}; each sees the other at that side's own address, whoever dials. */
     private Pair connect(Side a, Side b) {
-        InMemoryConnection toB = new InMemoryConnection(Direction.OUTBOUND, "127.0.0.2");
-        InMemoryConnection toA = new InMemoryConnection(Direction.INBOUND, "127.0.0.1");
+        InMemoryConnection toB = new InMemoryConnection(Direction.OUTBOUND, b.host);
+        InMemoryConnection toA = new InMemoryConnection(Direction.INBOUND, a.host);
         PeerSession outbound = new PeerSession(toB, a.context);
         PeerSession inbound = new PeerSession(toA, b.context);
         toB.other = inbound;
@@ -242,6 +243,8 @@ class PeerSessionTest {
     private final class Side implements LocalPeer {
         final String nodeId;
         final String network;
+        /** Where the other sides see this one: one address per node id. */
+        final String host;
         long blockCount = 1;
         final SimpleMeterRegistry meters = new SimpleMeterRegistry();
         final PeerRegistry registry = new PeerRegistry();
@@ -255,6 +258,7 @@ class PeerSessionTest {
         Side(String nodeId, String network, P2pProperties properties) {
             this.nodeId = nodeId;
             this.network = network;
+            this.host = "127.0.0." + (1 + Math.floorMod(nodeId.hashCode(), 250));
             MessageHandler<GetAddrMessage> getAddr = new MessageHandler<>() {
                 @Override
                 public Method method() {

@@ -5,12 +5,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.BlockValidator;
 import net.tallynet.protocol.ledger.ChainParams;
 import net.tallynet.protocol.ledger.Difficulty;
 import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import net.tallynet.protocol.ledger.ValidationReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,13 +21,21 @@ import org.slf4j.LoggerFactory;
  * The node's view of the chain: accepts blocks, keeps the valid chain with the most cumulative work
  * as the best chain, and reorganises onto a better branch (disconnecting back to the fork point,
  * then connecting the branch), returning to the old chain if the branch turns out invalid.
+ *
+ * <p>Blocks found invalid are remembered (the newest {@value #REMEMBERED_INVALID}), so one sent again, or
+ * a child of one, is refused without validating it again. Only blocks whose hash was checked are
+ * remembered, and only for failures after the stateless checks (which also prove the transactions are
+ * the ones the header commits to): a forged body or a claimed hash cannot get an honest block refused.
+ * A block too far in the future is not remembered either: it may become valid.
  */
 public class Chain {
     private static final Logger log = LoggerFactory.getLogger(Chain.class);
+    static final int REMEMBERED_INVALID = 10_000;
 
     private final ChainStore store;
     private final BlockValidator validator;
     private final ChainParams params;
+    private final Map<String, Boolean> invalid = BoundedMaps.evictingEldest(REMEMBERED_INVALID, false);
 
     public Chain(ChainStore store, BlockValidator validator, ChainParams params, String network) {
         this.store = store;
@@ -54,15 +65,29 @@ public class Chain {
     }
 
     public synchronized Result accept(Block block) throws InvalidLedgerObjectException {
+        if (invalid.containsKey(block.hash())) {
+            throw new InvalidLedgerObjectException(ValidationReason.KNOWN_INVALID, "block " + block.hash()
+                    + " was found invalid before");
+        }
         if (store.header(block.hash()).isPresent()) {
             return Result.of(Outcome.ALREADY_KNOWN);
         }
         validator.checkStateless(block);
+        if (invalid.containsKey(block.previousHash())) {
+            invalid.put(block.hash(), true);
+            throw new InvalidLedgerObjectException(ValidationReason.INVALID_PARENT, "parent " + block.previousHash()
+                    + " is invalid");
+        }
         StoredBlock parent = store.header(block.previousHash()).orElse(null);
         if (parent == null) {
             return Result.of(Outcome.ORPHAN);
         }
-        validator.checkContext(block, contextAfter(parent));
+        try {
+            validator.checkContext(block, contextAfter(parent));
+        } catch (InvalidLedgerObjectException e) {
+            invalid.put(block.hash(), true);
+            throw e;
+        }
         BigInteger work = new BigInteger(parent.chainWork(), 16).add(Difficulty.work(block.target()));
         store.store(block, Difficulty.toHex(work));
         StoredBlock tip = store.tip();
@@ -121,6 +146,7 @@ public class Chain {
             } catch (InvalidLedgerObjectException e) {
                 log.warn("block {} #{} is invalid ({}); staying on the previous chain", block.hash(), block.number(),
                         e.getMessage());
+                invalid.put(block.hash(), true);
                 int forgotten = store.forget(block.hash());
                 log.warn("forgot {} stored blocks on that branch", forgotten);
                 restore(connected, disconnected);

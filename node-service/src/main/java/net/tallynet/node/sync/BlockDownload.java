@@ -16,8 +16,13 @@ import net.tallynet.protocol.ledger.Block;
  * Which blocks this node still has to fetch, who listed them, and what is in flight to whom
  * (PROTOCOL.md 7.3). Requests go out in the order blocks were listed (chain order), spread over every
  * peer that listed a block, at most {@code fetchWindow} to each peer, and only among the first
- * {@code downloadWindow} wanted blocks: a block that arrives before its parent waits here, so that
- * window also bounds how much a slow or lying peer can make us buffer.
+ * {@code downloadWindow} blocks not yet received. One peer's lists may fill at most
+ * {@code maxQueuedPerPeer} of the queue, so a peer listing blocks it never serves cannot crowd out
+ * the others.
+ *
+ * <p>A block that arrives before its parent waits here, but only a block this node asked that peer
+ * for, and within a byte budget in total and per deliverer ({@code maxHeldBytes},
+ * {@code maxHeldBytesPerPeer}): what a lying peer can make us hold is bounded by what we asked of it.
  *
  * <p>A peer answers GETBLOCK in order, so when a later request is answered every earlier one it
  * left unanswered was skipped (it does not have that block): those go to another peer at once. A
@@ -46,7 +51,10 @@ final class BlockDownload<P> {
         boolean received;
         /** Received, but its parent is not connected yet. */
         Block orphan;
+        long orphanBytes;
         P deliveredBy;
+        /** Whose list created this want: its share of the queue. */
+        P addedBy;
 
         Want(String hash) {
             this.hash = hash;
@@ -65,10 +73,16 @@ final class BlockDownload<P> {
     private final long fetchTimeoutNanos;
     private final int maxStalls;
     private final long maxOrphanTransactions;
+    private final int maxQueuedPerPeer;
+    private final long maxHeldBytes;
+    private final long maxHeldBytesPerPeer;
     private final LinkedHashMap<String, Want<P>> wanted = new LinkedHashMap<>();
     private final Map<String, List<Want<P>>> orphansByParent = new HashMap<>();
     private final Map<P, PeerLoad<P>> loads = new HashMap<>();
+    private final Map<P, Integer> addedBy = new HashMap<>();
+    private final Map<P, Long> heldBytesBy = new HashMap<>();
     private long orphanTransactions;
+    private long orphanBytes;
     private int orphans;
 
     BlockDownload(SyncProperties properties) {
@@ -78,20 +92,38 @@ final class BlockDownload<P> {
         this.fetchTimeoutNanos = properties.fetchTimeout().toNanos();
         this.maxStalls = properties.maxStalls();
         this.maxOrphanTransactions = properties.maxOrphanTransactions();
+        this.maxQueuedPerPeer = properties.maxQueuedPerPeer();
+        this.maxHeldBytes = properties.maxHeldBytes();
+        this.maxHeldBytesPerPeer = properties.maxHeldBytesPerPeer();
     }
 
-    /** {@code source} has this block; false if the queue is full (ask again later). */
+    /** {@code source} has this block; false if the queue, or the source's share of it, is full (ask again later). */
     boolean want(String hash, P source) {
         Want<P> want = wanted.get(hash);
         if (want == null) {
-            if (wanted.size() >= maxWanted) {
+            if (wanted.size() >= maxWanted || addedBy.getOrDefault(source, 0) >= maxQueuedPerPeer) {
                 return false;
             }
             want = new Want<>(hash);
+            want.addedBy = source;
+            addedBy.merge(source, 1, Integer::sum);
             wanted.put(hash, want);
         }
         want.sources.add(source);
         return true;
+    }
+
+    /**
+     * Whether blocks {@code peer} listed are still queued, not counting {@code except}: while they are,
+     * a block from that peer is part of a sync, and only the final tip is announced.
+     */
+    boolean hasQueuedFrom(P peer, String except) {
+        for (Want<P> want : wanted.values()) {
+            if (want.sources.contains(peer) && !want.hash.equals(except)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean isWanted(String hash) {
@@ -134,25 +166,35 @@ final class BlockDownload<P> {
         return new Delivery(now - want.askedAt, skipped);
     }
 
-    /** The block is stored (or known, or refused): stop wanting it. */
+    /** The block is stored (or known, or refused): stop wanting it, and let go of it if it was held. */
     void done(String hash) {
-        Want<P> want = wanted.remove(hash);
+        Want<P> want = wanted.get(hash);
         if (want != null) {
+            remove(want);
             unassign(want);
             want.sources.clear();
         }
     }
 
-    /** Keeps a block whose parent is still to come; false if it is not wanted or there is no room. */
-    boolean holdOrphan(Block block) {
+    /**
+     * Keeps a block whose parent is still to come; false if we did not ask its deliverer for it
+     * (nothing unrequested is held), if it is held already, or if it does not fit the budgets.
+     * {@code bytes} is its size as the deliverer sent it.
+     */
+    boolean holdOrphan(Block block, P deliverer, long bytes) {
         Want<P> want = wanted.get(block.hash());
-        if (want == null || want.orphan != null
-                || orphanTransactions + block.transactions().size() > maxOrphanTransactions) {
+        if (want == null || !want.received || want.deliveredBy != deliverer || want.orphan != null
+                || orphanTransactions + block.transactions().size() > maxOrphanTransactions
+                || orphanBytes + bytes > maxHeldBytes
+                || heldBytesBy.getOrDefault(deliverer, 0L) + bytes > maxHeldBytesPerPeer) {
             return false;
         }
         want.orphan = block;
+        want.orphanBytes = bytes;
         orphans++;
         orphanTransactions += block.transactions().size();
+        orphanBytes += bytes;
+        heldBytesBy.merge(deliverer, bytes, Long::sum);
         orphansByParent.computeIfAbsent(block.previousHash(), h -> new ArrayList<>(1)).add(want);
         return true;
     }
@@ -169,11 +211,23 @@ final class BlockDownload<P> {
         }
         List<Held<P>> blocks = new ArrayList<>(children.size());
         for (Want<P> child : children) {
-            wanted.remove(child.hash);
-            dropOrphan(child);
             blocks.add(new Held<>(child.orphan, child.deliveredBy));
+            remove(child);
         }
         return blocks;
+    }
+
+    /** Every block held below {@code invalidHash} (children, their children...), no longer wanted: they are invalid too. */
+    List<Held<P>> dropDescendants(String invalidHash) {
+        List<Held<P>> dropped = new ArrayList<>();
+        Deque<String> parents = new ArrayDeque<>(List.of(invalidHash));
+        while (!parents.isEmpty()) {
+            for (Held<P> child : takeChildren(parents.poll())) {
+                dropped.add(child);
+                parents.add(child.block().hash());
+            }
+        }
+        return dropped;
     }
 
     /** Picks the next requests: the oldest unrequested wants first, each to its least busy source. */
@@ -189,10 +243,13 @@ final class BlockDownload<P> {
         List<Request<P>> requests = new ArrayList<>();
         int seen = 0;
         for (Want<P> want : wanted.values()) {
+            if (want.received) {
+                continue; // held blocks are bounded by their own budget, and must not freeze the window
+            }
             if (seen++ >= downloadWindow) {
                 break;
             }
-            if (want.askedFrom != null || want.received) {
+            if (want.askedFrom != null) {
                 continue;
             }
             P best = null;
@@ -275,6 +332,26 @@ final class BlockDownload<P> {
         return orphans;
     }
 
+    long orphanBytes() {
+        return orphanBytes;
+    }
+
+    /** Removes a want from the queue: its share of its lister's quota and, if held, its block. */
+    private void remove(Want<P> want) {
+        wanted.remove(want.hash);
+        addedBy.computeIfPresent(want.addedBy, (peer, count) -> count > 1 ? count - 1 : null);
+        if (want.orphan != null) {
+            List<Want<P>> siblings = orphansByParent.get(want.orphan.previousHash());
+            if (siblings != null) {
+                siblings.remove(want);
+                if (siblings.isEmpty()) {
+                    orphansByParent.remove(want.orphan.previousHash());
+                }
+            }
+            dropOrphan(want);
+        }
+    }
+
     private void unassign(Want<P> want) {
         if (want.askedFrom != null) {
             PeerLoad<P> load = loads.get(want.askedFrom);
@@ -289,6 +366,10 @@ final class BlockDownload<P> {
         if (want.orphan != null) {
             orphans--;
             orphanTransactions -= want.orphan.transactions().size();
+            orphanBytes -= want.orphanBytes;
+            heldBytesBy.computeIfPresent(want.deliveredBy, (peer, bytes) -> bytes > want.orphanBytes
+                    ? bytes - want.orphanBytes : null);
+            want.orphan = null;
         }
     }
 
@@ -298,7 +379,11 @@ final class BlockDownload<P> {
      * strands its own children.
      */
     private void forgetUnreachable() {
-        wanted.values().removeIf(want -> want.sources.isEmpty() && !want.received && want.askedFrom == null);
+        for (Want<P> want : List.copyOf(wanted.values())) {
+            if (want.sources.isEmpty() && !want.received && want.askedFrom == null) {
+                remove(want);
+            }
+        }
         boolean dropped = true;
         while (dropped) {
             dropped = false;
@@ -306,11 +391,10 @@ final class BlockDownload<P> {
             while (parents.hasNext()) {
                 Map.Entry<String, List<Want<P>>> parent = parents.next();
                 if (!wanted.containsKey(parent.getKey())) {
-                    for (Want<P> child : parent.getValue()) {
-                        wanted.remove(child.hash);
-                        dropOrphan(child);
-                    }
                     parents.remove();
+                    for (Want<P> child : parent.getValue()) {
+                        remove(child);
+                    }
                     dropped = true;
                 }
             }

@@ -22,6 +22,6 @@ class BlockHandler implements MessageHandler<BlockMessage> {
 
     @Override
     public void handle(PeerSession peer, BlockMessage message) {
-        sync.onBlock(peer, message.block());
+        sync.onBlock(peer, message.block(), peer.frameLength());
     }
 }

@@ -15,14 +15,15 @@ import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.chain.StoredBlock;
 import net.tallynet.node.ledger.Ledger;
-import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.p2p.CloseReason;
 import net.tallynet.p2p.PeerMisbehaviourException;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
+import net.tallynet.p2p.RollingBloomFilter;
 import net.tallynet.protocol.Limits;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import net.tallynet.protocol.ledger.ValidationReason;
 import net.tallynet.protocol.message.BlockRef;
 import net.tallynet.protocol.message.BroadcastBlockMessage;
 import net.tallynet.protocol.message.GetBlockMessage;
@@ -47,8 +48,13 @@ import org.springframework.stereotype.Component;
 public class BlockSync implements Ledger.Listener {
     /** The rejection label for a GETLISTOFBLOCKS whose locator shares not even genesis with our chain. */
     static final String NO_COMMON_BLOCK = "no_common_block";
+    /** The rejection label for a LISTOFBLOCKS whose entries do not form one chain from a block we know or queued. */
+    static final String UNLINKED_LIST = "unlinked_list";
     private static final Logger log = LoggerFactory.getLogger(BlockSync.class);
-    /** Most hashes remembered per peer as known to it; older ones may be announced again, harmlessly. */
+    /**
+     * Most hashes remembered per peer as known to it (at least the newest half); older ones may be
+     * announced again, harmlessly. In a rolling Bloom filter of about 36 KB per peer.
+     */
     static final int KNOWN_PER_PEER = 10_000;
     /** Ask a peer for the next list once fewer than this many blocks are still queued. */
     static final int REFILL_BELOW = 1_000;
@@ -72,7 +78,7 @@ public class BlockSync implements Ledger.Listener {
     private final int maxStalls;
 
     private static final class PeerState {
-        final Map<String, Boolean> known = BoundedMaps.evictingEldest(KNOWN_PER_PEER, false);
+        final RollingBloomFilter known = new RollingBloomFilter(KNOWN_PER_PEER, 1e-6);
         /** The newest block number the peer has shown us (HELLO, lists, announcements). */
         long bestNumber = -1;
         /** The last entry of its last full list that we queued: the next list continues after it. */
@@ -104,7 +110,7 @@ public class BlockSync implements Ledger.Listener {
         locked(() -> {
             PeerState state = state(peer);
             HelloMessage hello = peer.remoteHello();
-            state.known.put(hello.bestHash(), true);
+            state.known.add(hello.bestHash());
             state.bestNumber = hello.blockCount() - 1;
             StoredBlock tip = chain.tip();
             if (hello.blockCount() > tip.number() + 1
@@ -147,14 +153,24 @@ public class BlockSync implements Ledger.Listener {
         });
     }
 
-    /** LISTOFBLOCKS: queue what we lack and start fetching. */
+    /**
+     * LISTOFBLOCKS: queue what we lack and start fetching. Only the answer to our GETLISTOFBLOCKS is
+     * taken (an unasked list is ignored), and only a list that is one chain, starting at a block we
+     * have or have queued: made-up hashes cannot fill the queue without linking to our chain.
+     */
     public void onList(PeerSession peer, ListOfBlocksMessage list) {
         locked(() -> {
             PeerState state = state(peer);
+            if (!state.listPending) {
+                metrics.listIgnored();
+                log.debug("peer {} {}: LISTOFBLOCKS nobody asked for, ignored", peer.connection().id(), peer.remoteHost());
+                return;
+            }
             state.listPending = false;
+            checkLinked(list.blocks());
             BlockRef lastQueued = null;
             for (BlockRef ref : list.blocks()) {
-                state.known.put(ref.hash(), true);
+                state.known.add(ref.hash());
                 state.bestNumber = Math.max(state.bestNumber, ref.number());
                 if (store.header(ref.hash()).isPresent()) {
                     lastQueued = ref;
@@ -172,11 +188,14 @@ public class BlockSync implements Ledger.Listener {
         });
     }
 
-    /** BLOCK: accept it, and any blocks that were waiting for it; an unknown parent we are not fetching means we miss blocks. */
-    public void onBlock(PeerSession peer, Block block) {
+    /**
+     * BLOCK: accept it, and any blocks that were waiting for it; an unknown parent we are not fetching
+     * means we miss blocks. {@code frameBytes} is the size of the frame it came in, for the held-block budget.
+     */
+    public void onBlock(PeerSession peer, Block block, long frameBytes) {
         locked(() -> {
             PeerState state = state(peer);
-            state.known.put(block.hash(), true);
+            state.known.add(block.hash());
             state.bestNumber = Math.max(state.bestNumber, block.number());
             BlockDownload.Delivery delivery = download.delivered(block.hash(), peer, System.nanoTime());
             if (delivery.nanos() >= 0) {
@@ -184,7 +203,7 @@ public class BlockSync implements Ledger.Listener {
             }
             metrics.moved(delivery.skipped(), 0);
             try {
-                connect(peer, block);
+                connect(peer, block, delivery.nanos() >= 0, frameBytes);
             } finally {
                 pump();
             }
@@ -196,7 +215,7 @@ public class BlockSync implements Ledger.Listener {
     public void onAnnounce(PeerSession peer, BroadcastBlockMessage announcement) {
         locked(() -> {
             PeerState state = state(peer);
-            state.known.put(announcement.hash(), true);
+            state.known.add(announcement.hash());
             state.bestNumber = Math.max(state.bestNumber, announcement.number());
             if (store.header(announcement.hash()).isEmpty() && download.want(announcement.hash(), peer)) {
                 pump();
@@ -214,7 +233,7 @@ public class BlockSync implements Ledger.Listener {
     public void blocksConnected(List<Block> connected, Object source) {
         Block tip = connected.getLast();
         locked(() -> {
-            if (download.queued() > (download.isWanted(tip.hash()) ? 1 : 0)) {
+            if (source instanceof PeerSession from && download.hasQueuedFrom(from, tip.hash())) {
                 unannouncedTip = tip;
                 unannouncedSource = source;
                 return;
@@ -225,7 +244,8 @@ public class BlockSync implements Ledger.Listener {
     }
 
     private void announceDeferredTip() {
-        if (unannouncedTip != null && download.queued() == 0) {
+        if (unannouncedTip != null && !(unannouncedSource instanceof PeerSession from
+                && download.hasQueuedFrom(from, unannouncedTip.hash()))) {
             Block tip = unannouncedTip;
             unannouncedTip = null;
             if (tip.hash().equals(chain.tip().hash())) {
@@ -239,7 +259,7 @@ public class BlockSync implements Ledger.Listener {
             if (peer == source || !HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
                 continue;
             }
-            boolean fresh = state(peer).known.put(tip.hash(), true) == null;
+            boolean fresh = state(peer).known.add(tip.hash());
             if (fresh) {
                 peer.send(new BroadcastBlockMessage(tip.number(), tip.hash()));
             }
@@ -283,21 +303,30 @@ public class BlockSync implements Ledger.Listener {
 
     /**
      * Hands a block to the ledger, then the blocks that were waiting for it. A block whose parent
-     * is unknown waits if the parent is on its way, else the sender is asked what we lack.
+     * is unknown waits if we asked this peer for it and the parent is on its way, else the sender is
+     * asked what we lack. An invalid block takes the blocks waiting below it along, and each of their
+     * senders is charged. A block too far in the future is dropped uncharged: an honest peer's clock
+     * may be ahead of ours, and the block may become valid.
      */
-    private void connect(PeerSession peer, Block block) {
+    private void connect(PeerSession peer, Block block, boolean asked, long frameBytes) {
         Chain.Result result;
         try {
             result = ledger.acceptBlock(block, peer);
         } catch (InvalidLedgerObjectException e) {
             download.done(block.hash());
+            chargeLater(download.dropDescendants(block.hash()), ValidationReason.INVALID_PARENT);
+            if (e.reason() == ValidationReason.TIME_TOO_FAR_IN_FUTURE) {
+                log.info("peer {} {}: block {} #{} is too far in the future, dropped", peer.connection().id(),
+                        peer.remoteHost(), block.hash(), block.number());
+                return;
+            }
             throw new PeerMisbehaviourException(e.reason().label(), e.getMessage());
         } catch (RuntimeException e) {
             download.done(block.hash()); // our failure (storage): a later list brings the block back
             throw e;
         }
         if (result.outcome() == Chain.Outcome.ORPHAN) {
-            if (!download.isWanted(block.previousHash()) || !download.holdOrphan(block)) {
+            if (!asked || !download.isWanted(block.previousHash()) || !download.holdOrphan(block, peer, frameBytes)) {
                 download.done(block.hash());
                 requestList(peer, state(peer), null);
             }
@@ -311,10 +340,46 @@ public class BlockSync implements Ledger.Listener {
                 ledger.acceptBlock(held.block(), held.deliveredBy());
                 ready.addAll(download.takeChildren(held.block().hash()));
             } catch (InvalidLedgerObjectException e) {
-                // its sender may be another peer, whose session we must not lock from here: drop, log
                 log.info("held block {} #{} is invalid ({}); dropped with its descendants", held.block().hash(),
                         held.block().number(), e.reason().label());
-                download.takeChildren(held.block().hash());
+                chargeLater(List.of(held), e.reason());
+                chargeLater(download.dropDescendants(held.block().hash()), ValidationReason.INVALID_PARENT);
+            }
+        }
+    }
+
+    /**
+     * Charges the senders of invalid held blocks. Not from here: the sender may be another peer, and
+     * locking its session while this thread holds its own session (and this lock) could deadlock; a
+     * virtual thread takes the charge instead. A block too far in the future stays uncharged.
+     */
+    private void chargeLater(List<BlockDownload.Held<PeerSession>> invalid, ValidationReason reason) {
+        if (reason == ValidationReason.TIME_TOO_FAR_IN_FUTURE) {
+            return;
+        }
+        for (BlockDownload.Held<PeerSession> held : invalid) {
+            String detail = "held block " + held.block().hash() + " #" + held.block().number() + " is invalid";
+            Thread.ofVirtual().name("charge-" + held.deliveredBy().connection().id())
+                    .start(() -> held.deliveredBy().charge(reason.label(), detail));
+        }
+    }
+
+    /** A list must be one chain, each entry the child of the one before, the first a child of a block we have or want. */
+    private void checkLinked(List<BlockRef> refs) {
+        if (refs.isEmpty()) {
+            return;
+        }
+        BlockRef first = refs.getFirst();
+        if (!download.isWanted(first.previousHash()) && store.header(first.previousHash()).isEmpty()) {
+            throw new PeerMisbehaviourException(UNLINKED_LIST, "the list starts after " + first.previousHash()
+                    + ", a block we neither have nor asked for");
+        }
+        for (int i = 1; i < refs.size(); i++) {
+            BlockRef previous = refs.get(i - 1);
+            BlockRef ref = refs.get(i);
+            if (!ref.previousHash().equals(previous.hash()) || ref.number() != previous.number() + 1) {
+                throw new PeerMisbehaviourException(UNLINKED_LIST, "entry " + i + " (" + ref.hash()
+                        + ") does not follow " + previous.hash());
             }
         }
     }

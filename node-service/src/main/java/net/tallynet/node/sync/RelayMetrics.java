@@ -24,6 +24,7 @@ class RelayMetrics {
     private final Counter transactionsSuppressed;
     private final Counter skipped;
     private final Counter stalled;
+    private final Counter listsIgnored;
     private final Timer fetchLatency;
 
     RelayMetrics(MeterRegistry meters) {
@@ -33,6 +34,9 @@ class RelayMetrics {
         transactionsSuppressed = announcements(meters, "suppressed", "transaction");
         skipped = rerequests(meters, "skipped");
         stalled = rerequests(meters, "stalled");
+        listsIgnored = Counter.builder("tallynet.lists.ignored")
+                .description("LISTOFBLOCKS frames that answered no GETLISTOFBLOCKS of ours, ignored")
+                .register(meters);
         fetchLatency = Timer.builder("tallynet.fetch.latency")
                 .description("Time from a GETBLOCK for a block to its BLOCK")
                 .serviceLevelObjectives(FETCH_BUCKETS).register(meters);
@@ -63,6 +67,10 @@ class RelayMetrics {
 
     void fetched(long nanos) {
         fetchLatency.record(Duration.ofNanos(nanos));
+    }
+
+    void listIgnored() {
+        listsIgnored.increment();
     }
 
     void moved(int skippedCount, int stalledCount) {

@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Block download during sync ({@code tallynet.sync.*}, PROTOCOL.md 7.3).
  *
  * @param fetchWindow           GETBLOCK requests in flight to one peer
- * @param downloadWindow        requests go only to the first this many blocks still wanted, so blocks that
- *                              arrive before their parent (from a faster peer) wait in a bounded buffer
+ * @param downloadWindow        requests go only to the first this many blocks still wanted and not yet received,
+ *                              so the blocks in flight stay close to the chain we are connecting
  * @param fetchTimeout          a peer with requests outstanding that delivers nothing for this long has
  *                              stalled: its requests go to other peers. Long enough to cover our own
  *                              validation of the blocks queued ahead of them
@@ -17,23 +17,34 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxQueued             most blocks queued for fetching: what peers list beyond it is asked for again later
  * @param maxOrphanTransactions transactions in blocks held for a missing parent, at most
  * @param progressInterval      how often the sync progress line is logged while behind
+ * @param maxQueuedPerPeer      most queued blocks one peer's lists may add: a peer that lists blocks it never
+ *                              serves takes at most this share. Two full lists, so a sync from one peer
+ *                              always has the next list's blocks queued before the last run out
+ *                              ({@code Limits.MAX_LIST_OF_BLOCKS} is 2000)
+ * @param maxHeldBytes          bytes of blocks held for a missing parent, at most (as sent, canonical JSON)
+ * @param maxHeldBytesPerPeer   of those, bytes delivered by one peer, at most
  */
 @ConfigurationProperties("tallynet.sync")
 public record SyncProperties(@DefaultValue("32") int fetchWindow, @DefaultValue("512") int downloadWindow,
                              @DefaultValue("20s") Duration fetchTimeout, @DefaultValue("3") int maxStalls,
                              @DefaultValue("20000") int maxQueued,
                              @DefaultValue("200000") long maxOrphanTransactions,
-                             @DefaultValue("5s") Duration progressInterval) {
+                             @DefaultValue("5s") Duration progressInterval,
+                             @DefaultValue("5000") int maxQueuedPerPeer,
+                             @DefaultValue("33554432") long maxHeldBytes,
+                             @DefaultValue("8388608") long maxHeldBytesPerPeer) {
 
     public SyncProperties {
         if (fetchWindow < 1 || fetchWindow > 1000 || downloadWindow < fetchWindow || maxStalls < 1
                 || maxQueued < downloadWindow || maxOrphanTransactions < 10_000 || fetchTimeout.toMillis() < 100
-                || progressInterval.toMillis() < 100) {
+                || progressInterval.toMillis() < 100 || maxQueuedPerPeer < 1 || maxQueuedPerPeer > maxQueued
+                || maxHeldBytesPerPeer < 1 || maxHeldBytes < maxHeldBytesPerPeer) {
             throw new IllegalArgumentException("invalid tallynet.sync settings");
         }
     }
 
     public static SyncProperties defaults() {
-        return new SyncProperties(32, 512, Duration.ofSeconds(20), 3, 20_000, 200_000, Duration.ofSeconds(5));
+        return new SyncProperties(32, 512, Duration.ofSeconds(20), 3, 20_000, 200_000, Duration.ofSeconds(5),
+                5_000, 33_554_432L, 8_388_608L);
     }
 }

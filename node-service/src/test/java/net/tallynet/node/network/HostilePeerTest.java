@@ -19,8 +19,11 @@ import net.tallynet.node.TestNetwork;
 import net.tallynet.node.mempool.Mempool;
 import net.tallynet.node.mining.Miner;
 import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.message.BlockMessage;
 import net.tallynet.protocol.message.GetBlockMessage;
+import net.tallynet.protocol.message.GetListOfBlocksMessage;
+import net.tallynet.protocol.message.HelloMessage;
 import net.tallynet.protocol.message.HeyMessage;
 import net.tallynet.protocol.message.ListOfBlocksMessage;
 import net.tallynet.protocol.message.BlockRef;
@@ -159,7 +162,8 @@ class HostilePeerTest {
         // outstanding requests, nobody else has those blocks so they are dropped, and after 3 stalls in a
         // row the peer is disconnected; the queue it filled empties
         double stalledBefore = TestNetwork.count(node, "tallynet.fetch.rerequests", "cause", "stalled");
-        try (RawPeer peer = RawPeer.handshaken(port, "127.0.0.16", "0000000000000016")) {
+        try (RawPeer peer = RawPeer.handshaken(port, "127.0.0.16", "0000000000000016", 3000, String.format("%064x", 2000))) {
+            peer.expect(GetListOfBlocksMessage.class); // it claims to be ahead: the node asks what it has
             List<BlockRef> fake = new ArrayList<>();
             String previous = tipBefore;
             for (int i = 0; i < 2000; i++) {
@@ -178,6 +182,28 @@ class HostilePeerTest {
                 .isEqualTo(3 * 32);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(node.getBean(MeterRegistry.class).get("tallynet.sync.blocks.queued").gauge().value()).isZero());
+    }
+
+    @Test
+    void aStrangerClaimingAnotherNodesIdNeitherKeepsItOutNorDisplacesIt() throws Exception {
+        // review item 15: node ids are public (GET /api/peers) and unproven
+        String victimId = "00000000000000cc";
+        try (RawPeer impostor = RawPeer.handshaken(port, "127.0.0.18", victimId);
+             RawPeer victim = RawPeer.handshaken(port, "127.0.0.19", victimId)) {
+            for (RawPeer peer : List.of(victim, impostor)) {
+                peer.send(GetBlockMessage.byNumber(1));
+                assertThat(peer.expect(BlockMessage.class).block().number()).isEqualTo(1);
+            }
+            // the same node id from the same address is still one peer: a second connection is refused
+            try (RawPeer again = new RawPeer(port, "127.0.0.19")) {
+                String network = Genesis.networkId("devnet");
+                again.send(new HelloMessage(1, network, 1, network,
+                        System.currentTimeMillis(), 0, victimId, "raw-peer/1", "node"));
+                again.send(new HeyMessage(victimId));
+                RawPeer.Frame close = again.awaitClose(Duration.ofSeconds(10));
+                assertThat(close.closeReason()).isEqualTo("duplicate_connection");
+            }
+        }
     }
 
     @Test

@@ -15,7 +15,7 @@ class BlockDownloadTest {
     private static final long SECOND = 1_000_000_000L;
     // window 2 per peer, download window 4, timeout 10 s, 2 stalls
     private final BlockDownload<String> download = new BlockDownload<>(
-            new SyncProperties(2, 4, Duration.ofSeconds(10), 2, 1000, 10_000, Duration.ofSeconds(5)));
+            new SyncProperties(2, 4, Duration.ofSeconds(10), 2, 1000, 10_000, Duration.ofSeconds(5), 1000, 1 << 20, 1 << 20));
 
     @Test
     void spreadsRequestsOverPeersWithinTheirWindows() {
@@ -82,7 +82,7 @@ class BlockDownloadTest {
         download.want(child.hash(), "b");
         download.next(0);
         download.delivered(child.hash(), "b", SECOND);
-        assertThat(download.holdOrphan(child)).isTrue();
+        assertThat(download.holdOrphan(child, "b", 1000)).isTrue();
         assertThat(download.orphans()).isEqualTo(1);
         assertThat(download.takeChildren(parent.hash())).extracting(BlockDownload.Held::block).containsExactly(child);
         assertThat(download.orphans()).isZero();
@@ -90,7 +90,7 @@ class BlockDownloadTest {
         download.want(child.hash(), "b");
         download.next(SECOND);
         download.delivered(child.hash(), "b", 2 * SECOND);
-        assertThat(download.holdOrphan(child)).isTrue();
+        assertThat(download.holdOrphan(child, "b", 1000)).isTrue();
         download.peerGone("a"); // the only source of the parent: the waiting child is dropped too
         assertThat(download.isWanted(parent.hash())).isFalse();
         assertThat(download.isWanted(child.hash())).isFalse();
@@ -100,10 +100,115 @@ class BlockDownloadTest {
     @Test
     void theQueueIsBounded() {
         BlockDownload<String> small = new BlockDownload<>(
-                new SyncProperties(1, 1, Duration.ofSeconds(10), 1, 2, 10_000, Duration.ofSeconds(5)));
+                new SyncProperties(1, 1, Duration.ofSeconds(10), 1, 2, 10_000, Duration.ofSeconds(5), 2, 1 << 20, 1 << 20));
         assertThat(small.want("h1", "a")).isTrue();
         assertThat(small.want("h2", "a")).isTrue();
         assertThat(small.want("h3", "a")).isFalse();
         assertThat(small.want("h1", "b")).isTrue(); // another source for a queued block is always taken
+    }
+
+    // review item 1: nothing unrequested is held, held blocks have a byte budget and are let go of when done
+    @Test
+    void onlyABlockAskedOfItsDelivererIsHeld() {
+        List<Block> chain = chain(2);
+        download.want(chain.get(0).hash(), "a");
+        download.want(chain.get(1).hash(), "b");
+        assertThat(download.holdOrphan(chain.get(1), "b", 1000)).as("never requested").isFalse();
+        download.next(0);
+        download.delivered(chain.get(1).hash(), "c", SECOND);
+        assertThat(download.holdOrphan(chain.get(1), "c", 1000)).as("asked of b, sent by c").isFalse();
+        download.delivered(chain.get(1).hash(), "b", SECOND);
+        assertThat(download.holdOrphan(chain.get(1), "b", 1000)).isTrue();
+        assertThat(download.orphans()).isEqualTo(1);
+    }
+
+    @Test
+    void heldBlocksFitAByteBudgetPerDelivererAndInTotal() {
+        BlockDownload<String> budget = new BlockDownload<>(
+                new SyncProperties(10, 10, Duration.ofSeconds(10), 2, 1000, 10_000, Duration.ofSeconds(5), 1000, 2500, 1500));
+        List<Block> chain = chain(5);
+        List<String> senders = List.of("a", "b", "b", "c", "d"); // a has the parent of them all, never delivered
+        for (int i = 0; i < 5; i++) {
+            budget.want(chain.get(i).hash(), senders.get(i));
+        }
+        budget.next(0);
+        for (int i = 1; i < 5; i++) {
+            budget.delivered(chain.get(i).hash(), senders.get(i), SECOND);
+        }
+        assertThat(budget.holdOrphan(chain.get(1), "b", 1000)).isTrue();
+        assertThat(budget.holdOrphan(chain.get(2), "b", 1000)).as("over b's 1500 bytes").isFalse();
+        assertThat(budget.holdOrphan(chain.get(3), "c", 1000)).isTrue();
+        assertThat(budget.holdOrphan(chain.get(4), "d", 600)).as("over 2500 in total").isFalse();
+        assertThat(budget.orphanBytes()).isEqualTo(2000);
+    }
+
+    @Test
+    void aBlockThatIsDoneIsNoLongerHeld() {
+        List<Block> chain = chain(2);
+        download.want(chain.get(0).hash(), "a");
+        download.want(chain.get(1).hash(), "a");
+        download.next(0);
+        download.delivered(chain.get(1).hash(), "a", SECOND);
+        assertThat(download.holdOrphan(chain.get(1), "a", 1000)).isTrue();
+        download.done(chain.get(1).hash());
+        assertThat(download.orphans()).isZero();
+        assertThat(download.orphanBytes()).isZero();
+        assertThat(download.takeChildren(chain.get(0).hash())).isEmpty();
+    }
+
+    @Test
+    void heldBlocksDoNotFreezeTheDownloadWindow() {
+        BlockDownload<String> wide = new BlockDownload<>(
+                new SyncProperties(4, 4, Duration.ofSeconds(10), 2, 1000, 10_000, Duration.ofSeconds(5), 1000, 1 << 20, 1 << 20));
+        List<Block> chain = chain(6);
+        chain.forEach(block -> wide.want(block.hash(), "a"));
+        assertThat(wide.next(0)).hasSize(4);
+        for (Block block : chain.subList(0, 4)) {
+            wide.delivered(block.hash(), "a", SECOND);
+            assertThat(wide.holdOrphan(block, "a", 10)).isTrue();
+        }
+        // four held blocks fill no window: the next two go out
+        assertThat(wide.next(SECOND)).extracting(BlockDownload.Request::hash)
+                .containsExactly(chain.get(4).hash(), chain.get(5).hash());
+    }
+
+    @Test
+    void onePeersListsTakeAtMostItsShareOfTheQueue() {
+        BlockDownload<String> shared = new BlockDownload<>(
+                new SyncProperties(1, 1, Duration.ofSeconds(10), 1, 1000, 10_000, Duration.ofSeconds(5), 2, 1 << 20, 1 << 20));
+        assertThat(shared.want("h1", "liar")).isTrue();
+        assertThat(shared.want("h2", "liar")).isTrue();
+        assertThat(shared.want("h3", "liar")).isFalse();
+        assertThat(shared.want("h3", "honest")).isTrue();
+        shared.done("h1"); // a want that leaves frees its lister's share
+        assertThat(shared.want("h4", "liar")).isTrue();
+    }
+
+    @Test
+    void theDescendantsOfAnInvalidBlockAreDroppedAtEveryDepth() {
+        List<Block> chain = chain(3);
+        download.want(chain.get(0).hash(), "b");
+        download.want(chain.get(1).hash(), "a");
+        download.want(chain.get(2).hash(), "a");
+        download.next(0);
+        for (Block held : chain.subList(1, 3)) {
+            download.delivered(held.hash(), "a", SECOND);
+            assertThat(download.holdOrphan(held, "a", 10)).isTrue();
+        }
+        assertThat(download.dropDescendants(chain.get(0).hash())).extracting(h -> h.block().number())
+                .containsExactly(2L, 3L);
+        assertThat(download.orphans()).isZero();
+        assertThat(download.isWanted(chain.get(2).hash())).isFalse();
+    }
+
+    private static List<Block> chain(int length) {
+        byte[] miner = Ed25519Keys.newSecretKey();
+        List<Block> blocks = new java.util.ArrayList<>();
+        Block parent = Genesis.of("devnet");
+        for (int i = 0; i < length; i++) {
+            parent = TestBlocks.block(parent, miner, List.of());
+            blocks.add(parent);
+        }
+        return blocks;
     }
 }

@@ -16,6 +16,7 @@ import net.tallynet.node.mining.Miner;
 import net.tallynet.node.network.PeerConnector;
 import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.message.BlockRef;
+import net.tallynet.protocol.message.BroadcastBlockMessage;
 import net.tallynet.protocol.message.GetBlockMessage;
 import net.tallynet.protocol.message.GetListOfBlocksMessage;
 import net.tallynet.protocol.message.HelloMessage;
@@ -61,11 +62,11 @@ class StalledPeerTest {
                         assertThat(chain(syncing).tip().hash()).isEqualTo(tip));
                 assertThat(count(syncing, "tallynet.fetch.rerequests", "cause", "stalled")).isPositive();
 
-                // it keeps listing blocks it never serves; each time its requests time out, a stall in a row
+                // it keeps announcing blocks it never serves; each time its request times out, a stall in a row
                 RawPeer.Frame close = null;
                 for (int round = 0; round < 3 && close == null; round++) {
                     String fake = String.format("%063x%d", round, 1);
-                    staller.send(new ListOfBlocksMessage(java.util.List.of(new BlockRef(301, fake, tip))));
+                    staller.send(new BroadcastBlockMessage(301, fake));
                     close = staller.awaitClose(Duration.ofSeconds(5));
                 }
                 assertThat(close).isNotNull();

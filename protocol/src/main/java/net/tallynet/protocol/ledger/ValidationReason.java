@@ -25,7 +25,11 @@ public enum ValidationReason {
     KEY_ADDRESS_MISMATCH,
     BAD_SIGNATURE,
     OUTPUTS_EXCEED_INPUTS,
-    AMOUNT_OVERFLOW;
+    AMOUNT_OVERFLOW,
+    /** The block was found invalid before (after its hash was checked): refused without validating it again. */
+    KNOWN_INVALID,
+    /** The block's parent was found invalid, so it can never be valid. */
+    INVALID_PARENT;
 
     private final String label = name().toLowerCase(Locale.ROOT);
 

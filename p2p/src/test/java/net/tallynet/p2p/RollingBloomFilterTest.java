@@ -1,0 +1,78 @@
+package net.tallynet.p2p;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+class RollingBloomFilterTest {
+
+    @Test
+    void remembersAtLeastTheNewestHalfOfItsCapacity() {
+        RollingBloomFilter known = new RollingBloomFilter(10_000, 1e-6);
+        String[] hashes = new String[30_000];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = randomHash();
+            assertThat(known.add(hashes[i])).as("news the first time").isTrue();
+        }
+        for (int i = hashes.length - 5_000; i < hashes.length; i++) {
+            assertThat(known.contains(hashes[i])).isTrue();
+            assertThat(known.add(hashes[i])).as("not news again").isFalse();
+        }
+        // the oldest have faded out (a few may remain as false positives)
+        int stillKnown = 0;
+        for (int i = 0; i < 10_000; i++) {
+            stillKnown += known.contains(hashes[i]) ? 1 : 0;
+        }
+        assertThat(stillKnown).isLessThan(5);
+    }
+
+    @Test
+    void rarelyClaimsAHashItNeverSaw() {
+        RollingBloomFilter known = new RollingBloomFilter(10_000, 1e-6);
+        for (int i = 0; i < 10_000; i++) {
+            known.add(randomHash());
+        }
+        int falsePositives = 0;
+        for (int i = 0; i < 200_000; i++) {
+            falsePositives += known.contains(randomHash()) ? 1 : 0;
+        }
+        assertThat(falsePositives).isLessThanOrEqualTo(3); // 0.2 expected at 1e-6
+    }
+
+    @Test
+    void tenThousandBlockHashesTakeTensOfKilobytesNotMegabytes() {
+        // a LinkedHashMap of 10,000 hex hashes, as before, held about 1.7 MB per peer and kind
+        assertThat(new RollingBloomFilter(10_000, 1e-6).bytes()).isLessThan(48 * 1024);
+        assertThat(new RollingBloomFilter(20_000, 1e-6).bytes()).isLessThan(96 * 1024);
+    }
+
+    @Test
+    void twoFiltersWithTheSameHashesErrOnDifferentOnes() {
+        // keyed per filter: a hash that is a false positive in one node's filter is not in the next one's,
+        // so a peer cannot craft hashes that every node wrongly takes as known
+        RollingBloomFilter a = new RollingBloomFilter(100, 0.01);
+        RollingBloomFilter b = new RollingBloomFilter(100, 0.01);
+        for (int i = 0; i < 50; i++) {
+            String hash = randomHash();
+            a.add(hash);
+            b.add(hash);
+        }
+        int onlyA = 0;
+        int onlyB = 0;
+        for (int i = 0; i < 20_000; i++) {
+            String probe = randomHash();
+            onlyA += a.contains(probe) && !b.contains(probe) ? 1 : 0;
+            onlyB += b.contains(probe) && !a.contains(probe) ? 1 : 0;
+        }
+        assertThat(onlyA).isPositive();
+        assertThat(onlyB).isPositive();
+    }
+
+    private static String randomHash() {
+        byte[] bytes = new byte[32];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
