@@ -19,6 +19,8 @@ public enum CloseReason {
     RATE_LIMITED(1008),
     BANNED(1008),
     TOO_MANY_PEERS(1008),
+    /** Every inbound slot was taken and a newcomer arrived: this peer was the least useful (InboundEviction). */
+    EVICTED(1000),
     /** Our send buffer to the peer overflowed: a slow reader is dropped, not buffered for ever. */
     SLOW_READER(1008),
     /** Nothing, not even a pong, arrived within {@code tallynet.peers.ping-timeout}: the peer is dead. */

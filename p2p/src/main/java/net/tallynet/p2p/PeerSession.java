@@ -37,6 +37,10 @@ public final class PeerSession {
     private volatile int misbehaviour;
     /** The length of the frame being handled; written and read under this session's lock. */
     private int frameLength;
+    /** When the connection opened, and when the peer last gave us a new block or transaction: what eviction weighs. */
+    private final long connectedAt = System.nanoTime();
+    private volatile long lastNovelBlockAt;
+    private volatile long lastNovelTransactionAt;
     private boolean helloSent;
     private boolean heyReceived;
     private boolean closed;
@@ -119,6 +123,28 @@ public final class PeerSession {
         if (!closed) {
             reject(reason, detail);
         }
+    }
+
+    /** The peer gave us a block we did not have and it joined our chain: worth keeping (see {@link InboundEviction}). */
+    public void noteNovelBlock() {
+        lastNovelBlockAt = System.nanoTime();
+    }
+
+    /** The peer gave us a transaction we did not have and it entered our mempool. */
+    public void noteNovelTransaction() {
+        lastNovelTransactionAt = System.nanoTime();
+    }
+
+    public long connectedAt() {
+        return connectedAt;
+    }
+
+    public long lastNovelBlockAt() {
+        return lastNovelBlockAt;
+    }
+
+    public long lastNovelTransactionAt() {
+        return lastNovelTransactionAt;
     }
 
     public synchronized void onBinaryFrame() {

@@ -12,6 +12,7 @@ import java.util.Map;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.mempool.Mempool;
 import net.tallynet.p2p.LatencyBuckets;
+import net.tallynet.p2p.PeerSession;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import net.tallynet.protocol.ledger.Transaction;
@@ -98,6 +99,9 @@ public class Ledger {
         }
         connected.increment(result.connected().size());
         if (!result.connected().isEmpty()) {
+            if (source instanceof PeerSession peer) {
+                peer.noteNovelBlock(); // a useful peer: inbound eviction protects it
+            }
             log.info("block {} #{} connected ({} transactions)", block.hash(), block.number(), block.transactions().size());
             listeners.forEach(listener -> listener.blocksConnected(result.connected(), source));
         }
@@ -118,6 +122,9 @@ public class Ledger {
             throw e;
         }
         if (added == Mempool.Added.ADDED) {
+            if (source instanceof PeerSession peer) {
+                peer.noteNovelTransaction(); // a useful peer: inbound eviction protects it
+            }
             listeners.forEach(listener -> listener.transactionAdded(tx, source));
         }
         return added;

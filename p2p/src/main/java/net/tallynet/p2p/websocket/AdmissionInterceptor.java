@@ -15,8 +15,9 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * Refuses banned hosts (403) and connections beyond {@code tallynet.peers.max-inbound} (503) before
- * the WebSocket upgrade: the container allocates a session's buffers during the upgrade, so a
+ * Refuses banned hosts (403) before the WebSocket upgrade; when every inbound slot is taken, makes
+ * room by evicting the least useful inbound peer, and refuses (503) only when all are protected
+ * (see {@link net.tallynet.p2p.InboundEviction}). Both happen before the upgrade: the container allocates a session's buffers during the upgrade, so a
  * refusal after it has already spent that memory (security review item 2). The handler's own checks
  * after the upgrade stay as a backstop for upgrades that raced past this one.
  */
@@ -38,7 +39,7 @@ final class AdmissionInterceptor implements HandshakeInterceptor {
         if (context.bans().isBanned(host)) {
             return refuse(response, host, CloseReason.BANNED, HttpStatus.FORBIDDEN);
         }
-        if (handler.inboundSessions() >= context.properties().maxInbound()) {
+        if (handler.inboundSessions() >= context.properties().maxInbound() && !handler.evictForNewcomer(host)) {
             return refuse(response, host, CloseReason.TOO_MANY_PEERS, HttpStatus.SERVICE_UNAVAILABLE);
         }
         return true;

@@ -1,11 +1,15 @@
 package net.tallynet.p2p.websocket;
 
+import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.tallynet.p2p.CloseReason;
 import net.tallynet.p2p.Direction;
+import net.tallynet.p2p.InboundEviction;
 import net.tallynet.p2p.PeerContext;
 import net.tallynet.p2p.PeerSession;
 import org.slf4j.Logger;
@@ -32,6 +36,10 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     private final PeerContext context;
     private final Map<String, PeerSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger inbound = new AtomicInteger();
+    /** Inbound sessions closed to make room, no longer counted in {@link #inbound} though their close is under way. */
+    private final Set<PeerSession> evicted = ConcurrentHashMap.newKeySet();
+    /** Keys the netgroup ranking of eviction, so an attacker cannot pick addresses that are always protected. */
+    private final long evictionKey = new SecureRandom().nextLong();
 
     public P2pWebSocketHandler(PeerContext context) {
         this.context = context;
@@ -138,7 +146,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         if (session == null) {
             return;
         }
-        if (session.connection().direction() == Direction.INBOUND) {
+        if (session.connection().direction() == Direction.INBOUND && !evicted.remove(session)) {
             inbound.decrementAndGet();
         }
         session.onClosed();
@@ -154,6 +162,30 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     /** Refuses banned hosts and connections over {@code max-inbound} before the upgrade. */
     public HandshakeInterceptor admission() {
         return new AdmissionInterceptor(context, this);
+    }
+
+    /**
+     * Every inbound slot is taken and {@code newcomer} knocks: closes the inbound peer
+     * {@link InboundEviction} picks and frees its slot at once; false if every peer is protected.
+     */
+    boolean evictForNewcomer(String newcomer) {
+        PeerSession victim;
+        synchronized (evicted) { // one decision at a time, so two newcomers do not pick the same peer
+            List<InboundEviction.Candidate<PeerSession>> candidates = sessions.values().stream()
+                    .filter(s -> s.connection().direction() == Direction.INBOUND && !evicted.contains(s))
+                    .map(s -> new InboundEviction.Candidate<>(s, InboundEviction.netgroup(s.remoteHost()),
+                            s.connectedAt(), s.lastNovelBlockAt(), s.lastNovelTransactionAt()))
+                    .toList();
+            victim = InboundEviction.choose(candidates, evictionKey).orElse(null);
+            if (victim == null) {
+                return false;
+            }
+            evicted.add(victim);
+            inbound.decrementAndGet();
+        }
+        log.info("peer {} {}: evicted to make room for {}", victim.connection().id(), victim.remoteHost(), newcomer);
+        victim.close(CloseReason.EVICTED, null);
+        return true;
     }
 
     /** Inbound sessions open now, established or not: what {@code max-inbound} bounds. */
