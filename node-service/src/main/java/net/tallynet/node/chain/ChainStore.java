@@ -11,6 +11,7 @@ import net.tallynet.protocol.ledger.Utxo;
 import net.tallynet.protocol.ledger.UtxoChanges;
 import net.tallynet.protocol.ledger.UtxoView;
 import net.tallynet.protocol.message.BlockMessage;
+import net.tallynet.protocol.message.BlockRef;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -116,6 +117,32 @@ public class ChainStore implements UtxoView {
     @Transactional(readOnly = true)
     public Optional<StoredBlock> mainChainAt(long number) {
         return blocks.findByNumberAndMainChainTrue(number);
+    }
+
+    /** Best-chain references from {@code from} to {@code to}, read without loading block bodies. */
+    @Transactional(readOnly = true)
+    public List<BlockRef> mainChainRefs(long from, long to) {
+        return blocks.mainChainRefs(from, to);
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<String> mainChainHashAt(long number) {
+        return blocks.mainChainHashAt(number);
+    }
+
+    /** The number of {@code hash} if it is on the best chain, read without loading the block. */
+    @Transactional(readOnly = true)
+    public Optional<Long> mainChainNumberOf(String hash) {
+        return blocks.mainChainNumberOf(hash);
+    }
+
+    /** A stored block as sent, with the size of its frame: what serving it costs. */
+    public record Frame(Block block, int bytes) {
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<Frame> frame(String hash) {
+        return blocks.findById(hash).map(stored -> new Frame(decode(stored), stored.frame().length));
     }
 
     @Transactional(readOnly = true)

@@ -72,6 +72,7 @@ public class BlockSync implements Ledger.Listener {
     private final Ledger ledger;
     private final PeerRegistry peers;
     private final RelayMetrics metrics;
+    private final ServingLimits serving;
     private final BlockDownload<PeerSession> download;
     private final Map<PeerSession, PeerState> states = new HashMap<>();
     private final ReentrantLock lock = new ReentrantLock(true);
@@ -94,7 +95,8 @@ public class BlockSync implements Ledger.Listener {
     private Object unannouncedSource;
 
     public BlockSync(ChainStore store, Chain chain, Ledger ledger, PeerRegistry peers, RelayMetrics metrics,
-                     SyncProperties properties) {
+                     SyncProperties properties, ServingLimits serving) {
+        this.serving = serving;
         this.store = store;
         this.chain = chain;
         this.ledger = ledger;
@@ -123,19 +125,25 @@ public class BlockSync implements Ledger.Listener {
     public void closed(PeerSession peer) {
         locked(() -> {
             states.remove(peer);
+            serving.closed(peer);
             download.peerGone(peer);
             pump();
         });
     }
 
-    /** GETLISTOFBLOCKS: the blocks after the newest locator hash on our best chain, at most 2000. */
+    /**
+     * GETLISTOFBLOCKS: the blocks after the newest locator hash on our best chain, at most 2000, read
+     * without loading a block body; within the serving budget (unanswered beyond it).
+     */
     public void onGetList(PeerSession peer, GetListOfBlocksMessage request) {
+        if (!serving.mayList(peer)) {
+            return;
+        }
         locked(() -> {
-            StoredBlock fork = null;
+            Long fork = null;
             for (String hash : request.locator()) {
-                var header = store.header(hash);
-                if (header.isPresent() && header.get().mainChain()) {
-                    fork = header.get();
+                fork = store.mainChainNumberOf(hash).orElse(null);
+                if (fork != null) {
                     break;
                 }
             }
@@ -143,9 +151,8 @@ public class BlockSync implements Ledger.Listener {
                 throw new PeerMisbehaviourException(NO_COMMON_BLOCK, "no locator hash is on this chain, not even genesis");
             }
             StoredBlock tip = chain.tip();
-            long last = Math.min(tip.number(), fork.number() + Limits.MAX_LIST_OF_BLOCKS);
-            List<BlockRef> refs = store.mainChainRange(fork.number() + 1, last).stream()
-                    .map(b -> new BlockRef(b.number(), b.hash(), b.previousHash())).toList();
+            long last = Math.min(tip.number(), fork + Limits.MAX_LIST_OF_BLOCKS);
+            List<BlockRef> refs = store.mainChainRefs(fork + 1, last);
             peer.send(new ListOfBlocksMessage(refs));
             if (request.number() > tip.number()) {
                 requestList(peer, state(peer), null); // it thinks it is ahead of us: ask it back (PROTOCOL.md 7.3 step 2)
@@ -435,13 +442,13 @@ public class BlockSync implements Ledger.Listener {
         long step = 1;
         long height = tipNumber;
         while (height > 0 && hashes.size() < Limits.MAX_LOCATOR_HASHES - 1) {
-            store.mainChainAt(height).ifPresent(b -> hashes.add(b.hash()));
+            store.mainChainHashAt(height).ifPresent(hashes::add);
             if (hashes.size() >= RECENT_STEPS) {
                 step *= 2;
             }
             height -= step;
         }
-        hashes.add(store.mainChainAt(0).orElseThrow().hash());
+        hashes.add(store.mainChainHashAt(0).orElseThrow());
         return hashes;
     }
 

@@ -27,11 +27,13 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
     private final ChainStore store;
     private final Mempool mempool;
     private final FrameCodec codec;
+    private final ServingLimits serving;
 
-    GetBlockHandler(ChainStore store, Mempool mempool, FrameCodec codec) {
+    GetBlockHandler(ChainStore store, Mempool mempool, FrameCodec codec, ServingLimits serving) {
         this.store = store;
         this.mempool = mempool;
         this.codec = codec;
+        this.serving = serving;
     }
 
     @Override
@@ -45,10 +47,10 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
             sendTransactions(peer, request.transactions());
             return;
         }
-        String hash = request.hash() != null ? request.hash()
-                : store.mainChainAt(request.number()).map(b -> b.hash()).orElse(null);
+        String hash = request.hash() != null ? request.hash() : store.mainChainHashAt(request.number()).orElse(null);
         if (hash != null) {
-            store.block(hash).ifPresent(block -> peer.send(new BlockMessage(block)));
+            store.frame(hash).filter(frame -> serving.maySend(peer, frame.bytes()))
+                    .ifPresent(frame -> peer.send(new BlockMessage(frame.block())));
         }
     }
 
@@ -102,12 +104,13 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
             batchBytes += bytes;
         }
 
+        /** Sends the batch if the peer's serving budget allows, and starts the next one either way. */
         void flush() {
-            if (!batch.isEmpty()) {
+            if (!batch.isEmpty() && serving.maySend(peer, batchBytes)) {
                 peer.send(new PushTransactionMessage(batch));
-                batch = new ArrayList<>();
-                batchBytes = 0;
             }
+            batch = new ArrayList<>();
+            batchBytes = 0;
         }
     }
 }

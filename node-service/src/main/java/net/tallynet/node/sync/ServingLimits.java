@@ -1,0 +1,94 @@
+package net.tallynet.node.sync;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import net.tallynet.p2p.P2pProperties;
+import net.tallynet.p2p.PeerSession;
+import net.tallynet.protocol.message.Method;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * The serving budgets of {@link ServingProperties}: a token bucket per peer and one for all peers, for
+ * lists (counted) and for block and transaction answers (counted in bytes). What a budget refuses is
+ * left unanswered and counted in {@code tallynet_requests_unanswered_total{method, limit}}; the peer
+ * is not charged, since an honest peer syncing fast may meet a budget too.
+ */
+@Component
+@EnableConfigurationProperties(ServingProperties.class)
+public class ServingLimits {
+    private final ServingProperties properties;
+    private final Map<PeerSession, PeerBudget> peers = new ConcurrentHashMap<>();
+    private final Bucket allLists;
+    private final Bucket allBytes;
+    private final Map<String, Counter> unanswered = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
+
+    private record PeerBudget(Bucket lists, Bucket bytes) {
+    }
+
+    ServingLimits(ServingProperties properties, P2pProperties peers, MeterRegistry meters) {
+        if (properties.blockByteBurst() < peers.maxFrameBytes()) {
+            throw new IllegalArgumentException("tallynet.serving.block-byte-burst (" + properties.blockByteBurst()
+                    + ") is below the frame limit (" + peers.maxFrameBytes() + "): the largest blocks could never be served");
+        }
+        this.properties = properties;
+        this.meters = meters;
+        this.allLists = bucket(properties.totalListsPerSecond(), properties.totalListsPerSecond());
+        this.allBytes = bucket(properties.totalBlockBytesPerSecond(), properties.totalBlockBytesPerSecond());
+        for (Method method : new Method[] {Method.GETLISTOFBLOCKS, Method.GETBLOCK}) {
+            for (String limit : new String[] {"peer", "total"}) {
+                counter(method, limit);
+            }
+        }
+    }
+
+    /** Whether a GETLISTOFBLOCKS from {@code peer} may be answered now. */
+    public boolean mayList(PeerSession peer) {
+        return take(peer, Method.GETLISTOFBLOCKS, budget(peer).lists(), allLists, 1);
+    }
+
+    /** Whether {@code bytes} of answer to a GETBLOCK from {@code peer} may be sent now. */
+    public boolean maySend(PeerSession peer, long bytes) {
+        return take(peer, Method.GETBLOCK, budget(peer).bytes(), allBytes, bytes);
+    }
+
+    public void closed(PeerSession peer) {
+        peers.remove(peer);
+    }
+
+    private boolean take(PeerSession peer, Method method, Bucket own, Bucket all, long tokens) {
+        if (!own.tryConsume(tokens)) {
+            counter(method, "peer").increment();
+            return false;
+        }
+        if (!all.tryConsume(tokens)) {
+            own.addTokens(tokens); // not this peer's doing: its own budget is not spent
+            counter(method, "total").increment();
+            return false;
+        }
+        return true;
+    }
+
+    private PeerBudget budget(PeerSession peer) {
+        return peers.computeIfAbsent(peer, p -> new PeerBudget(
+                bucket(properties.listBurst(), properties.listsPerSecond()),
+                bucket(properties.blockByteBurst(), properties.blockBytesPerSecond())));
+    }
+
+    private Counter counter(Method method, String limit) {
+        return unanswered.computeIfAbsent(method.name() + limit, key -> Counter.builder("tallynet.requests.unanswered")
+                .description("Requests from peers left unanswered because a serving budget was spent")
+                .tag("method", method.name()).tag("limit", limit).register(meters));
+    }
+
+    private static Bucket bucket(long capacity, long perSecond) {
+        return Bucket.builder().addLimit(Bandwidth.builder().capacity(capacity)
+                .refillGreedy(perSecond, Duration.ofSeconds(1)).build()).build();
+    }
+}

@@ -1,0 +1,33 @@
+package net.tallynet.node.sync;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * What this node serves to peers per second ({@code tallynet.serving.*}, PROTOCOL.md 6): the requests
+ * that cost it reads and encoding, per peer and for all peers together, so no one peer and no crowd
+ * of them can keep the disk and the CPU busy. A request over a budget is left unanswered, as for a
+ * block we do not have: the asker moves on to another peer (7.3).
+ *
+ * @param listsPerSecond           GETLISTOFBLOCKS answered per peer per second (our own sync asks one at a time)
+ * @param listBurst                of those, at once
+ * @param totalListsPerSecond      GETLISTOFBLOCKS answered per second to all peers together
+ * @param blockBytesPerSecond      bytes of BLOCK and PUSHTRANSACTION answers to GETBLOCK per peer per second
+ * @param blockByteBurst           of those, at once: at least the frame limit ({@code tallynet.peers.max-frame-bytes}),
+ *                                 or the largest blocks could never be served
+ * @param totalBlockBytesPerSecond bytes of those answers per second to all peers together
+ */
+@ConfigurationProperties("tallynet.serving")
+public record ServingProperties(@DefaultValue("5") int listsPerSecond, @DefaultValue("10") int listBurst,
+                                @DefaultValue("50") int totalListsPerSecond,
+                                @DefaultValue("33554432") long blockBytesPerSecond,
+                                @DefaultValue("67108864") long blockByteBurst,
+                                @DefaultValue("134217728") long totalBlockBytesPerSecond) {
+
+    public ServingProperties {
+        if (listsPerSecond < 1 || listBurst < listsPerSecond || totalListsPerSecond < listsPerSecond
+                || blockBytesPerSecond < 1 || blockByteBurst < 1 || totalBlockBytesPerSecond < blockByteBurst) {
+            throw new IllegalArgumentException("invalid tallynet.serving settings");
+        }
+    }
+}

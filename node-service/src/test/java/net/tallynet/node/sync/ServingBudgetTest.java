@@ -1,0 +1,94 @@
+package net.tallynet.node.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import net.tallynet.node.RawPeer;
+import net.tallynet.node.TestNetwork;
+import net.tallynet.node.mining.Miner;
+import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.message.BlockMessage;
+import net.tallynet.protocol.message.GetBlockMessage;
+import net.tallynet.protocol.message.GetListOfBlocksMessage;
+import net.tallynet.protocol.message.ListOfBlocksMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Lists and blocks cost the serving node reads and encoding, so what it serves is budgeted per peer and
+ * for all peers together (PROTOCOL.md 6); what a budget refuses is left unanswered, counted, and not
+ * charged. Small budgets here make them reachable with a few requests.
+ */
+class ServingBudgetTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void listsAreAnsweredWithinTheBudgetOfEachPeerAndOfAllPeers() throws Exception {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext node = network.node("lists", "--tallynet.serving.lists-per-second=1",
+                    "--tallynet.serving.list-burst=2", "--tallynet.serving.total-lists-per-second=3");
+            int port = TestNetwork.port(node);
+            node.getBean(Miner.class).generate(3, null);
+            GetListOfBlocksMessage fromGenesis = new GetListOfBlocksMessage(0, List.of(Genesis.of("devnet").hash()));
+            try (RawPeer greedy = RawPeer.handshaken(port, "127.0.3.1", "0000000000000301");
+                 RawPeer other = RawPeer.handshaken(port, "127.0.3.2", "0000000000000302")) {
+                for (int i = 0; i < 5; i++) {
+                    greedy.send(fromGenesis);
+                }
+                greedy.expect(ListOfBlocksMessage.class);
+                greedy.expect(ListOfBlocksMessage.class);
+                // at once (the budget for all refills 3 a second): 1 of the 3 for all peers is left
+                for (int i = 0; i < 2; i++) {
+                    other.send(fromGenesis);
+                }
+                assertThat(answers(other)).as("what is left for all peers").isEqualTo(1);
+                assertThat(answers(greedy)).as("nothing beyond its own burst of 2").isZero();
+            }
+            assertThat(unanswered(node, "GETLISTOFBLOCKS", "peer")).isEqualTo(3);
+            assertThat(unanswered(node, "GETLISTOFBLOCKS", "total")).isEqualTo(1);
+            assertThat(node.getBean(MeterRegistry.class).find("tallynet.frames.rejected").counters().stream()
+                    .mapToDouble(Counter::count).sum()).as("nobody charged").isZero();
+        }
+    }
+
+    @Test
+    void blockAnswersStopWhenThePeersByteBudgetIsSpent() throws Exception {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext node = network.node("blocks", "--tallynet.peers.max-frame-bytes=65536",
+                    "--tallynet.peers.byte-burst=65536", "--tallynet.serving.block-byte-burst=65536",
+                    "--tallynet.serving.block-bytes-per-second=100");
+            int port = TestNetwork.port(node);
+            node.getBean(Miner.class).generate(1, null);
+            try (RawPeer peer = RawPeer.handshaken(port, "127.0.3.3", "0000000000000303")) {
+                for (int i = 0; i < 300; i++) {
+                    peer.send(GetBlockMessage.byNumber(1));
+                }
+                int blocks = 0;
+                while (peer.next(BlockMessage.class, Duration.ofSeconds(2)) != null) {
+                    blocks++;
+                }
+                // a block frame is a few hundred bytes: 64 KiB of budget answers some of the 300, not all
+                assertThat(blocks).isBetween(1, 299);
+                assertThat(unanswered(node, "GETBLOCK", "peer")).isEqualTo(300 - blocks);
+            }
+        }
+    }
+
+    private static int answers(RawPeer peer) throws Exception {
+        int lists = 0;
+        while (peer.next(ListOfBlocksMessage.class, Duration.ofSeconds(1)) != null) {
+            lists++;
+        }
+        return lists;
+    }
+
+    private static double unanswered(ConfigurableApplicationContext node, String method, String limit) {
+        return TestNetwork.count(node, "tallynet.requests.unanswered", "method", method, "limit", limit);
+    }
+}
