@@ -1,11 +1,12 @@
 package net.tallynet.node.sync;
 
 import java.time.Duration;
+import net.tallynet.protocol.Limits;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Block download during sync ({@code tallynet.sync.*}, PROTOCOL.md 7.3).
+ * Block download during sync and transaction relay ({@code tallynet.sync.*}, PROTOCOL.md 7.3, 7.5).
  *
  * @param fetchWindow           GETBLOCK requests in flight to one peer
  * @param downloadWindow        requests go only to the first this many blocks still wanted, so blocks that
@@ -17,23 +18,36 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxQueued             most blocks queued for fetching: what peers list beyond it is asked for again later
  * @param maxOrphanTransactions transactions in blocks held for a missing parent, at most
  * @param progressInterval      how often the sync progress line is logged while behind
+ * @param transactionSignaturesPerSecond signature checks a peer's pushed transactions may cost us, sustained:
+ *                              far above what the chain can confirm, so only a flood runs out
+ * @param transactionSignatureBurst      the same at once; at least one transaction's largest input count
+ * @param recentRejects         transaction ids remembered as refused until the next block (not fetched or checked again)
+ * @param transactionRequestTimeout a transaction asked for and not delivered within this is asked from the next
+ *                              peer that announced it; until then no other peer is asked for it
  */
 @ConfigurationProperties("tallynet.sync")
 public record SyncProperties(@DefaultValue("32") int fetchWindow, @DefaultValue("512") int downloadWindow,
                              @DefaultValue("20s") Duration fetchTimeout, @DefaultValue("3") int maxStalls,
                              @DefaultValue("20000") int maxQueued,
                              @DefaultValue("200000") long maxOrphanTransactions,
-                             @DefaultValue("5s") Duration progressInterval) {
+                             @DefaultValue("5s") Duration progressInterval,
+                             @DefaultValue("1000") int transactionSignaturesPerSecond,
+                             @DefaultValue("10000") int transactionSignatureBurst,
+                             @DefaultValue("20000") int recentRejects,
+                             @DefaultValue("10s") Duration transactionRequestTimeout) {
 
     public SyncProperties {
         if (fetchWindow < 1 || fetchWindow > 1000 || downloadWindow < fetchWindow || maxStalls < 1
                 || maxQueued < downloadWindow || maxOrphanTransactions < 10_000 || fetchTimeout.toMillis() < 100
-                || progressInterval.toMillis() < 100) {
+                || progressInterval.toMillis() < 100 || transactionSignaturesPerSecond < 1
+                || transactionSignatureBurst < Limits.MAX_TX_INPUTS || recentRejects < 1
+                || transactionRequestTimeout.toMillis() < 100) {
             throw new IllegalArgumentException("invalid tallynet.sync settings");
         }
     }
 
     public static SyncProperties defaults() {
-        return new SyncProperties(32, 512, Duration.ofSeconds(20), 3, 20_000, 200_000, Duration.ofSeconds(5));
+        return new SyncProperties(32, 512, Duration.ofSeconds(20), 3, 20_000, 200_000, Duration.ofSeconds(5), 1000,
+                10_000, 20_000, Duration.ofSeconds(10));
     }
 }

@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * What the sync and relay handlers refuse with: every ledger rule (an invalid block or transaction from
- * a peer) and a locator with no common block. Declared so the rejected-frames counter starts at zero.
+ * a peer), a locator with no common block, and a push over the peer's signature budget. Declared so the rejected-frames counter starts at zero.
  */
 @Configuration(proxyBeanMethods = false)
 class SyncRejections {
@@ -20,6 +20,7 @@ class SyncRejections {
         Set<String> labels = new HashSet<>();
         Arrays.stream(ValidationReason.values()).map(ValidationReason::label).forEach(labels::add);
         labels.add(BlockSync.NO_COMMON_BLOCK);
+        labels.add(TransactionRelay.OVER_BUDGET);
         return new KnownRejections(labels);
     }
 }

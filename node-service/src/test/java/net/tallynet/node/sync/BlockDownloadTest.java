@@ -15,7 +15,8 @@ class BlockDownloadTest {
     private static final long SECOND = 1_000_000_000L;
     // window 2 per peer, download window 4, timeout 10 s, 2 stalls
     private final BlockDownload<String> download = new BlockDownload<>(
-            new SyncProperties(2, 4, Duration.ofSeconds(10), 2, 1000, 10_000, Duration.ofSeconds(5)));
+            new SyncProperties(2, 4, Duration.ofSeconds(10), 2, 1000, 10_000,
+                    Duration.ofSeconds(5), 1000, 10_000, 20_000, Duration.ofSeconds(10)));
 
     @Test
     void spreadsRequestsOverPeersWithinTheirWindows() {
@@ -100,7 +101,8 @@ class BlockDownloadTest {
     @Test
     void theQueueIsBounded() {
         BlockDownload<String> small = new BlockDownload<>(
-                new SyncProperties(1, 1, Duration.ofSeconds(10), 1, 2, 10_000, Duration.ofSeconds(5)));
+                new SyncProperties(1, 1, Duration.ofSeconds(10), 1, 2, 10_000,
+                    Duration.ofSeconds(5), 1000, 10_000, 20_000, Duration.ofSeconds(10)));
         assertThat(small.want("h1", "a")).isTrue();
         assertThat(small.want("h2", "a")).isTrue();
         assertThat(small.want("h3", "a")).isFalse();
