@@ -2,6 +2,7 @@ package net.tallynet.node.ledger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.mempool.Mempool;
+import net.tallynet.node.mempool.SignatureBudget;
 import net.tallynet.p2p.LatencyBuckets;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.protocol.ledger.Block;
@@ -58,6 +60,8 @@ public class Ledger {
         Gauge.builder("tallynet.chain.height", chain, c -> c.tip().number()).description("Best block number").register(meters);
         Gauge.builder("tallynet.mempool.transactions", mempool, Mempool::size).description("Transactions in the mempool").register(meters);
         Gauge.builder("tallynet.mempool.bytes", mempool, Mempool::bytes).description("Canonical bytes in the mempool").register(meters);
+        FunctionCounter.builder("tallynet.transaction.signature.checks", mempool, Mempool::signatureChecks)
+                .description("Signature checks paid for by transactions offered to the mempool, one per input (blocks not counted)").register(meters);
     }
 
     /** Told about every change of the best chain and every new mempool transaction, with who brought it (null: this node). */
@@ -114,9 +118,15 @@ public class Ledger {
 
     public Mempool.Added acceptTransaction(Transaction tx, Object source)
             throws InvalidLedgerObjectException, Mempool.FullException {
+        return acceptTransaction(tx, source, SignatureBudget.UNLIMITED);
+    }
+
+    /** A transaction from {@code source} whose signature checks are paid from {@code budget}. */
+    public Mempool.Added acceptTransaction(Transaction tx, Object source, SignatureBudget budget)
+            throws InvalidLedgerObjectException, Mempool.FullException {
         Mempool.Added added;
         try {
-            added = mempool.add(tx);
+            added = mempool.add(tx, budget);
         } catch (InvalidLedgerObjectException e) {
             failed(e);
             throw e;

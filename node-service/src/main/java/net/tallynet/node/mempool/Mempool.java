@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.CanonicalEncoding;
@@ -25,6 +26,10 @@ import net.tallynet.protocol.ledger.ValidationReason;
  * Valid transactions waiting for a block. Bounded in count and bytes; when full, a better-paying
  * transaction (fee per byte) pushes out the worst. A transaction may spend outputs of another in
  * the pool; one that spends what another already spends is refused as a double spend.
+ * <p>
+ * Admission checks the cheap rules first (lookups, amounts, room), then the signatures <em>outside</em>
+ * the pool's lock, then takes the lock again only to re-check what may have moved meanwhile: a block
+ * connecting (which needs this lock) never waits for a peer's signature checks (review item 8).
  */
 public class Mempool {
     private final ChainStore chain;
@@ -33,6 +38,9 @@ public class Mempool {
     private final Map<String, Entry> byId = new LinkedHashMap<>();
     private final Map<String, String> spentBy = new HashMap<>();
     private long bytes;
+    /** Bumped whenever a pooled transaction leaves or the chain moves: what was checked before may no longer hold. */
+    private long version;
+    private final LongAdder signatureChecks = new LongAdder();
 
     /** A pooled transaction with its fee and canonical size. */
     public record Entry(Transaction tx, long fee, int size) {
@@ -42,7 +50,12 @@ public class Mempool {
     }
 
     /** What {@link #add} did. */
-    public enum Added { ADDED, ALREADY_KNOWN }
+    public enum Added {
+        ADDED,
+        ALREADY_KNOWN,
+        /** Passed the cheap rules, but the bringer's {@link SignatureBudget} would not pay for its signatures: not checked. */
+        OVER_BUDGET
+    }
 
     /** The pool is full of transactions paying at least as well. */
     public static final class FullException extends Exception {
@@ -57,14 +70,63 @@ public class Mempool {
         this.properties = properties;
     }
 
-    public synchronized Added add(Transaction tx) throws InvalidLedgerObjectException, FullException {
+    public Added add(Transaction tx) throws InvalidLedgerObjectException, FullException {
+        return add(tx, SignatureBudget.UNLIMITED);
+    }
+
+    /** Validates and pools {@code tx}, its signature checks paid from {@code budget}. */
+    public Added add(Transaction tx, SignatureBudget budget) throws InvalidLedgerObjectException, FullException {
         // the id is a claim: check it before trusting it as "already known", or a forgery passes as a duplicate
         if (!tx.id().equals(CanonicalEncoding.transactionId(tx))) {
             throw new InvalidLedgerObjectException(ValidationReason.BAD_TRANSACTION_ID, "transaction claims id " + tx.id());
         }
-        if (byId.containsKey(tx.id()) || chain.locate(tx.id()).isPresent()) {
+        long checkedAt;
+        synchronized (this) {
+            if (byId.containsKey(tx.id())) {
+                return Added.ALREADY_KNOWN;
+            }
+            refuseConflicts(tx);
+            checkedAt = version;
+        }
+        if (chain.locate(tx.id()).isPresent()) {
             return Added.ALREADY_KNOWN;
         }
+        long fee = validator.checkWithoutSignatures(tx, view(), chain.tip().number() + 1);
+        Entry entry = new Entry(tx, fee, CanonicalEncoding.transaction(tx, true).length);
+        synchronized (this) {
+            // a transaction that would find no room costs no signature checks either
+            roomFor(entry, false);
+        }
+        if (!budget.tryConsume(tx.inputs().size())) {
+            return Added.OVER_BUDGET;
+        }
+        signatureChecks.add(tx.inputs().size());
+        validator.verifySignatures(tx);
+        synchronized (this) {
+            if (byId.containsKey(tx.id())) {
+                return Added.ALREADY_KNOWN;
+            }
+            refuseConflicts(tx);
+            if (version != checkedAt) {
+                // a parent left the pool or the chain moved while the signatures were checked (rare): the
+                // cheap rules again, now under the lock; the signatures still hold, they depend on nothing else
+                fee = validator.checkWithoutSignatures(tx, view(), chain.tip().number() + 1);
+                entry = new Entry(tx, fee, entry.size());
+            }
+            roomFor(entry, true);
+            byId.put(tx.id(), entry);
+            tx.inputs().forEach(input -> spentBy.put(outpoint(input.txId(), input.index()), tx.id()));
+            bytes += entry.size();
+            return Added.ADDED;
+        }
+    }
+
+    /** Ed25519 verifications done for transactions offered to the pool (not for blocks): what admission costs. */
+    public long signatureChecks() {
+        return signatureChecks.sum();
+    }
+
+    private void refuseConflicts(Transaction tx) throws InvalidLedgerObjectException {
         for (TxInput input : tx.inputs()) {
             String other = spentBy.get(outpoint(input.txId(), input.index()));
             if (other != null) {
@@ -72,17 +134,11 @@ public class Mempool {
                         + " is already spent by " + other + " in the mempool");
             }
         }
-        long fee = validator.check(tx, view(), chain.tip().number() + 1);
-        Entry entry = new Entry(tx, fee, CanonicalEncoding.transaction(tx, true).length);
-        makeRoomFor(entry);
-        byId.put(tx.id(), entry);
-        tx.inputs().forEach(input -> spentBy.put(outpoint(input.txId(), input.index()), tx.id()));
-        bytes += entry.size();
-        return Added.ADDED;
     }
 
     /** A block joined the best chain: its transactions, and everything conflicting with them, leave the pool. */
     public synchronized void blockConnected(Block block) {
+        version++;
         for (Transaction tx : block.transactions()) {
             if (byId.containsKey(tx.id())) {
                 removeOnly(tx.id());
@@ -98,6 +154,7 @@ public class Mempool {
 
     /** Blocks left the best chain: their transactions come back where still valid. Oldest block first. */
     public synchronized void blocksDisconnected(List<Block> oldestFirst) {
+        version++;
         for (Block block : oldestFirst) {
             for (Transaction tx : block.transactions().subList(1, block.transactions().size())) {
                 try {
@@ -173,15 +230,30 @@ public class Mempool {
         };
     }
 
-    private void makeRoomFor(Entry entry) throws FullException {
+    /**
+     * Makes room for {@code entry} by evicting worse-paying transactions, or refuses it. Without
+     * {@code evict}, only a quick look before the signature checks: full, and the worst pays as well.
+     */
+    private void roomFor(Entry entry, boolean evict) throws FullException {
         while (byId.size() + 1 > properties.maxTransactions() || bytes + entry.size() > properties.maxBytes()) {
             Entry worst = byId.values().stream().min(Comparator.comparingDouble(Entry::feeRate)).orElseThrow();
-            if (worst.feeRate() >= entry.feeRate()) {
-                throw new FullException("mempool full (" + byId.size() + " transactions, " + bytes
-                        + " bytes) of transactions paying at least " + String.format("%.3f", entry.feeRate()) + " per byte");
+            refuseIfNotWorse(worst, entry);
+            if (!evict) {
+                return;
             }
             removeWithDescendants(worst.tx().id());
         }
+    }
+
+    private void refuseIfNotWorse(Entry worst, Entry entry) throws FullException {
+        if (worst.feeRate() >= entry.feeRate()) {
+            throw full(entry);
+        }
+    }
+
+    private FullException full(Entry entry) {
+        return new FullException("mempool full (" + byId.size() + " transactions, " + bytes
+                + " bytes) of transactions paying at least " + String.format("%.3f", entry.feeRate()) + " per byte");
     }
 
     private void removeWithDescendants(String id) {
@@ -201,6 +273,7 @@ public class Mempool {
     private void removeOnly(String id) {
         Entry entry = byId.remove(id);
         if (entry != null) {
+            version++;
             entry.tx().inputs().forEach(input -> spentBy.remove(outpoint(input.txId(), input.index())));
             bytes -= entry.size();
         }

@@ -4,13 +4,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import net.tallynet.p2p.LatencyBuckets;
 import org.springframework.stereotype.Component;
 
 /**
  * Relay and fetch meters: announcements sent and those suppressed because the peer already had the
  * object (the no-duplicates guarantee, made visible), block fetch latency (a histogram, so it
- * aggregates over nodes), and re-requests.
+ * aggregates over nodes), re-requests, and pushed transactions dropped unchecked.
  */
 @Component
 class RelayMetrics {
@@ -26,6 +28,7 @@ class RelayMetrics {
     private final Counter stalled;
     private final Counter listsIgnored;
     private final Timer fetchLatency;
+    private final Map<TransactionDrop, Counter> dropped = new EnumMap<>(TransactionDrop.class);
 
     RelayMetrics(MeterRegistry meters) {
         blocksAnnounced = announcements(meters, "sent", "block");
@@ -40,6 +43,10 @@ class RelayMetrics {
         fetchLatency = Timer.builder("tallynet.fetch.latency")
                 .description("Time from a GETBLOCK for a block to its BLOCK")
                 .serviceLevelObjectives(FETCH_BUCKETS).register(meters);
+        for (TransactionDrop reason : TransactionDrop.values()) {
+            dropped.put(reason, Counter.builder("tallynet.transactions.dropped").tag("reason", reason.label())
+                    .description("Pushed transactions dropped without a check, by reason").register(meters));
+        }
     }
 
     private static Counter announcements(MeterRegistry meters, String outcome, String kind) {
@@ -76,5 +83,9 @@ class RelayMetrics {
     void moved(int skippedCount, int stalledCount) {
         skipped.increment(skippedCount);
         stalled.increment(stalledCount);
+    }
+
+    void transactionsDropped(TransactionDrop reason, int count) {
+        dropped.get(reason).increment(count);
     }
 }

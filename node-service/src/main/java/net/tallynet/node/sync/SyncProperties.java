@@ -1,11 +1,12 @@
 package net.tallynet.node.sync;
 
 import java.time.Duration;
+import net.tallynet.protocol.Limits;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Block download during sync ({@code tallynet.sync.*}, PROTOCOL.md 7.3).
+ * Block download during sync and transaction relay ({@code tallynet.sync.*}, PROTOCOL.md 7.3, 7.5).
  *
  * @param fetchWindow           GETBLOCK requests in flight to one peer
  * @param downloadWindow        requests go only to the first this many blocks still wanted and not yet received,
@@ -23,6 +24,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              ({@code Limits.MAX_LIST_OF_BLOCKS} is 2000)
  * @param maxHeldBytes          bytes of blocks held for a missing parent, at most (as sent, canonical JSON)
  * @param maxHeldBytesPerPeer   of those, bytes delivered by one peer, at most
+ * @param transactionSignaturesPerSecond signature checks a peer's pushed transactions may cost us, sustained:
+ *                              far above what the chain can confirm, so only a flood runs out
+ * @param transactionSignatureBurst      the same at once; at least one transaction's largest input count
+ * @param recentRejects         transaction ids remembered as refused until the next block (not fetched or checked again)
+ * @param transactionRequestTimeout a transaction asked for and not delivered within this is asked from the next
+ *                              peer that announced it; until then no other peer is asked for it
  */
 @ConfigurationProperties("tallynet.sync")
 public record SyncProperties(@DefaultValue("32") int fetchWindow, @DefaultValue("512") int downloadWindow,
@@ -32,19 +39,26 @@ public record SyncProperties(@DefaultValue("32") int fetchWindow, @DefaultValue(
                              @DefaultValue("5s") Duration progressInterval,
                              @DefaultValue("5000") int maxQueuedPerPeer,
                              @DefaultValue("33554432") long maxHeldBytes,
-                             @DefaultValue("8388608") long maxHeldBytesPerPeer) {
+                             @DefaultValue("8388608") long maxHeldBytesPerPeer,
+                             @DefaultValue("1000") int transactionSignaturesPerSecond,
+                             @DefaultValue("10000") int transactionSignatureBurst,
+                             @DefaultValue("20000") int recentRejects,
+                             @DefaultValue("10s") Duration transactionRequestTimeout) {
 
     public SyncProperties {
         if (fetchWindow < 1 || fetchWindow > 1000 || downloadWindow < fetchWindow || maxStalls < 1
                 || maxQueued < downloadWindow || maxOrphanTransactions < 10_000 || fetchTimeout.toMillis() < 100
                 || progressInterval.toMillis() < 100 || maxQueuedPerPeer < 1 || maxQueuedPerPeer > maxQueued
-                || maxHeldBytesPerPeer < 1 || maxHeldBytes < maxHeldBytesPerPeer) {
+                || maxHeldBytesPerPeer < 1 || maxHeldBytes < maxHeldBytesPerPeer
+                || transactionSignaturesPerSecond < 1
+                || transactionSignatureBurst < Limits.MAX_TX_INPUTS || recentRejects < 1
+                || transactionRequestTimeout.toMillis() < 100) {
             throw new IllegalArgumentException("invalid tallynet.sync settings");
         }
     }
 
     public static SyncProperties defaults() {
         return new SyncProperties(32, 512, Duration.ofSeconds(20), 3, 20_000, 200_000, Duration.ofSeconds(5),
-                5_000, 33_554_432L, 8_388_608L);
+                5_000, 33_554_432L, 8_388_608L, 1000, 10_000, 20_000, Duration.ofSeconds(10));
     }
 }

@@ -10,7 +10,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * What the sync and relay handlers refuse with: every ledger rule (an invalid block or transaction from
- * a peer), a locator with no common block and a list that is not one chain. Declared so the rejected-frames counter starts at zero.
+ * a peer), a locator with no common block, a list that is not one chain, and a push over the peer's
+ * signature budget. Declared so the rejected-frames counter starts at zero.
  */
 @Configuration(proxyBeanMethods = false)
 class SyncRejections {
@@ -21,6 +22,7 @@ class SyncRejections {
         Arrays.stream(ValidationReason.values()).map(ValidationReason::label).forEach(labels::add);
         labels.add(BlockSync.NO_COMMON_BLOCK);
         labels.add(BlockSync.UNLINKED_LIST);
+        labels.add(TransactionRelay.OVER_BUDGET);
         return new KnownRejections(labels);
     }
 }

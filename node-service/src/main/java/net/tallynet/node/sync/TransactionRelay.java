@@ -1,11 +1,15 @@
 package net.tallynet.node.sync;
 
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.time.Duration;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.ledger.Ledger;
@@ -16,6 +20,7 @@ import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.p2p.PeriodicTask;
 import net.tallynet.protocol.Limits;
+import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.ValidationReason;
@@ -28,12 +33,15 @@ import org.springframework.stereotype.Component;
 /**
  * Transaction relay (PROTOCOL.md 7.5): new mempool transactions are announced by id in batches
  * every {@link #BATCH_MILLIS} to node peers not known to have them; announced ids we lack are
- * fetched with GETBLOCK {@code transactions}; pushed transactions enter the mempool.
+ * fetched with GETBLOCK {@code transactions}, each from one peer at a time; pushed transactions enter
+ * the mempool, their signature checks paid from a per-peer budget, refusals remembered until the next block.
  */
 @Component
 public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     static final long BATCH_MILLIS = 200;
     static final int KNOWN_PER_PEER = 20_000;
+    /** Charged for a push that runs out of its peer's signature budget (PROTOCOL.md 7.5). */
+    static final String OVER_BUDGET = "signature_budget_exceeded";
     /**
      * Reasons no honest peer can produce (an honest one may send a transaction whose parent we lack,
      * or one that lost a double-spend race): only these are charged as misbehaviour.
@@ -47,18 +55,30 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     private final ChainStore store;
     private final PeerRegistry peers;
     private final RelayMetrics metrics;
+    private final SyncProperties properties;
     private final Map<PeerSession, Map<String, Boolean>> known = new HashMap<>();
     private final Map<String, Object> pending = new LinkedHashMap<>();
+    private final Map<PeerSession, Bucket> budgets = new ConcurrentHashMap<>();
+    private final RecentRejects rejects;
+    private final TransactionRequests requests;
 
     public TransactionRelay(Ledger ledger, Mempool mempool, ChainStore store, PeerRegistry peers,
-                            RelayMetrics metrics) {
+                            RelayMetrics metrics, SyncProperties properties) {
         super("tx-relay");
         this.ledger = ledger;
         this.mempool = mempool;
         this.store = store;
         this.peers = peers;
         this.metrics = metrics;
+        this.properties = properties;
+        this.rejects = new RecentRejects(properties.recentRejects());
+        this.requests = new TransactionRequests(properties.transactionRequestTimeout());
         ledger.addListener(this);
+    }
+
+    @Override
+    public void blocksConnected(List<Block> connected, Object source) {
+        rejects.chainChanged();
     }
 
     @Override
@@ -67,6 +87,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
             knownTo(peer).put(tx.id(), true);
         }
         pending.put(tx.id(), source == null ? this : source);
+        requests.received(tx.id());
     }
 
     /** Sends the batch of ids collected since the last flush to each node peer that may lack them. */
@@ -99,28 +120,67 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         pending.clear();
     }
 
-    public synchronized void onAnnounce(PeerSession peer, BroadcastTransactionMessage announcement) {
-        Map<String, Boolean> peerKnows = knownTo(peer);
-        List<String> wanted = new ArrayList<>();
+    /**
+     * Requests the announced ids we lack and nobody is already sending us. The lookups (mempool, chain
+     * store) run outside the relay's lock: up to 1,000 per announcement (review item 22).
+     */
+    public void onAnnounce(PeerSession peer, BroadcastTransactionMessage announcement) {
+        synchronized (this) {
+            Map<String, Boolean> peerKnows = knownTo(peer);
+            announcement.ids().forEach(id -> peerKnows.put(id, true));
+        }
+        List<String> lacking = new ArrayList<>();
         for (String id : announcement.ids()) {
-            peerKnows.put(id, true);
-            if (mempool.find(id).isEmpty() && store.locate(id).isEmpty()) {
-                wanted.add(id);
+            // in flight: no lookup, claim() makes this peer next in line; else cheapest first (cache, pool, database)
+            if (requests.inFlight(id) || rejects.find(id) == null && mempool.find(id).isEmpty()
+                    && store.locate(id).isEmpty()) {
+                lacking.add(id);
             }
         }
+        List<String> wanted = requests.claim(peer, lacking, System.nanoTime());
         if (!wanted.isEmpty()) {
             peer.send(GetBlockMessage.transactions(wanted));
         }
     }
 
+    /**
+     * Pushed transactions enter the mempool in order, until the peer's signature budget runs out: the
+     * rest are dropped unchecked, and the push is charged. Refusals no honest peer produces are charged too.
+     */
     public void onPush(PeerSession peer, PushTransactionMessage push) {
-        for (Transaction tx : push.transactions()) {
-            synchronized (this) {
-                knownTo(peer).put(tx.id(), true);
+        List<Transaction> transactions = push.transactions();
+        refuseDuplicates(transactions);
+        synchronized (this) {
+            Map<String, Boolean> peerKnows = knownTo(peer);
+            transactions.forEach(tx -> peerKnows.put(tx.id(), true));
+        }
+        Bucket budget = budgets.computeIfAbsent(peer, p -> Bucket.builder().addLimit(Bandwidth.builder()
+                .capacity(properties.transactionSignatureBurst())
+                .refillGreedy(properties.transactionSignaturesPerSecond(), Duration.ofSeconds(1)).build()).build());
+        for (int i = 0; i < transactions.size(); i++) {
+            Transaction tx = transactions.get(i);
+            requests.received(tx.id());
+            ValidationReason refused = rejects.find(tx.id());
+            if (refused != null) {
+                metrics.transactionsDropped(TransactionDrop.RECENTLY_REJECTED, 1);
+                if (DISHONEST.contains(refused)) {
+                    throw new PeerMisbehaviourException(refused.label(), "sent " + tx.id() + " again, refused as "
+                            + refused.label());
+                }
+                continue;
             }
+            long epoch = rejects.epoch();
             try {
-                ledger.acceptTransaction(tx, peer);
+                if (ledger.acceptTransaction(tx, peer, budget::tryConsume) == Mempool.Added.OVER_BUDGET) {
+                    metrics.transactionsDropped(TransactionDrop.OVER_BUDGET, transactions.size() - i);
+                    transactions.subList(i + 1, transactions.size()).forEach(rest -> requests.received(rest.id()));
+                    // an honest peer only pushes what we asked for or what its user made: never this fast
+                    throw new PeerMisbehaviourException(OVER_BUDGET, "signature budget of "
+                            + properties.transactionSignaturesPerSecond() + "/s exhausted; "
+                            + (transactions.size() - i) + " of " + transactions.size() + " transactions dropped");
+                }
             } catch (InvalidLedgerObjectException e) {
+                rejects.add(tx.id(), e.reason(), epoch);
                 if (DISHONEST.contains(e.reason())) {
                     throw new PeerMisbehaviourException(e.reason().label(), e.getMessage());
                 }
@@ -130,8 +190,33 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         }
     }
 
-    public synchronized void closed(PeerSession peer) {
-        known.remove(peer);
+    /** The same transaction twice in one push is never honest, and would cost its checks twice. */
+    private static void refuseDuplicates(List<Transaction> transactions) {
+        Set<String> seen = new HashSet<>();
+        for (Transaction tx : transactions) {
+            if (!seen.add(tx.id())) {
+                throw new PeerMisbehaviourException(ValidationReason.DUPLICATE_TRANSACTION.label(),
+                        "PUSHTRANSACTION carries " + tx.id() + " twice");
+            }
+        }
+    }
+
+    public void closed(PeerSession peer) {
+        synchronized (this) {
+            known.remove(peer);
+        }
+        budgets.remove(peer);
+        requests.closed(peer, System.nanoTime());
+    }
+
+    /** Requests not delivered in time (or whose peer left) go to the next peer that announced them. */
+    void rerequest() {
+        requests.reassign(System.nanoTime()).forEach((peer, ids) -> {
+            for (int from = 0; from < ids.size(); from += Limits.MAX_REQUESTED_TRANSACTIONS) {
+                peer.send(GetBlockMessage.transactions(ids.subList(from,
+                        Math.min(ids.size(), from + Limits.MAX_REQUESTED_TRANSACTIONS))));
+            }
+        });
     }
 
     private Map<String, Boolean> knownTo(PeerSession peer) {
@@ -156,5 +241,6 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     @Override
     protected void tick() {
         flush();
+        rerequest();
     }
 }

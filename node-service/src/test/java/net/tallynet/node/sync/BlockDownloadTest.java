@@ -15,7 +15,7 @@ class BlockDownloadTest {
     private static final long SECOND = 1_000_000_000L;
     // window 2 per peer, download window 4, timeout 10 s, 2 stalls
     private final BlockDownload<String> download = new BlockDownload<>(
-            new SyncProperties(2, 4, Duration.ofSeconds(10), 2, 1000, 10_000, Duration.ofSeconds(5), 1000, 1 << 20, 1 << 20));
+            props(2, 4, 2, 1000, 1000, 1 << 20, 1 << 20));
 
     @Test
     void spreadsRequestsOverPeersWithinTheirWindows() {
@@ -100,7 +100,7 @@ class BlockDownloadTest {
     @Test
     void theQueueIsBounded() {
         BlockDownload<String> small = new BlockDownload<>(
-                new SyncProperties(1, 1, Duration.ofSeconds(10), 1, 2, 10_000, Duration.ofSeconds(5), 2, 1 << 20, 1 << 20));
+                props(1, 1, 1, 2, 2, 1 << 20, 1 << 20));
         assertThat(small.want("h1", "a")).isTrue();
         assertThat(small.want("h2", "a")).isTrue();
         assertThat(small.want("h3", "a")).isFalse();
@@ -125,7 +125,7 @@ class BlockDownloadTest {
     @Test
     void heldBlocksFitAByteBudgetPerDelivererAndInTotal() {
         BlockDownload<String> budget = new BlockDownload<>(
-                new SyncProperties(10, 10, Duration.ofSeconds(10), 2, 1000, 10_000, Duration.ofSeconds(5), 1000, 2500, 1500));
+                props(10, 10, 2, 1000, 1000, 2500, 1500));
         List<Block> chain = chain(5);
         List<String> senders = List.of("a", "b", "b", "c", "d"); // a has the parent of them all, never delivered
         for (int i = 0; i < 5; i++) {
@@ -159,7 +159,7 @@ class BlockDownloadTest {
     @Test
     void heldBlocksDoNotFreezeTheDownloadWindow() {
         BlockDownload<String> wide = new BlockDownload<>(
-                new SyncProperties(4, 4, Duration.ofSeconds(10), 2, 1000, 10_000, Duration.ofSeconds(5), 1000, 1 << 20, 1 << 20));
+                props(4, 4, 2, 1000, 1000, 1 << 20, 1 << 20));
         List<Block> chain = chain(6);
         chain.forEach(block -> wide.want(block.hash(), "a"));
         assertThat(wide.next(0)).hasSize(4);
@@ -175,7 +175,7 @@ class BlockDownloadTest {
     @Test
     void onePeersListsTakeAtMostItsShareOfTheQueue() {
         BlockDownload<String> shared = new BlockDownload<>(
-                new SyncProperties(1, 1, Duration.ofSeconds(10), 1, 1000, 10_000, Duration.ofSeconds(5), 2, 1 << 20, 1 << 20));
+                props(1, 1, 1, 1000, 2, 1 << 20, 1 << 20));
         assertThat(shared.want("h1", "liar")).isTrue();
         assertThat(shared.want("h2", "liar")).isTrue();
         assertThat(shared.want("h3", "liar")).isFalse();
@@ -210,5 +210,15 @@ class BlockDownloadTest {
             blocks.add(parent);
         }
         return blocks;
+    }
+
+    /** Download settings for a test; the fetch timeout is 10 s, the rest as configured by default. */
+    private static SyncProperties props(int fetchWindow, int downloadWindow, int maxStalls, int maxQueued,
+                                        int maxQueuedPerPeer, long maxHeldBytes, long maxHeldBytesPerPeer) {
+        SyncProperties d = SyncProperties.defaults();
+        return new SyncProperties(fetchWindow, downloadWindow, Duration.ofSeconds(10), maxStalls, maxQueued,
+                d.maxOrphanTransactions(), d.progressInterval(), maxQueuedPerPeer, maxHeldBytes, maxHeldBytesPerPeer,
+                d.transactionSignaturesPerSecond(), d.transactionSignatureBurst(), d.recentRejects(),
+                d.transactionRequestTimeout());
     }
 }

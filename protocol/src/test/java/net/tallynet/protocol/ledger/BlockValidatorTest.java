@@ -243,6 +243,52 @@ class BlockValidatorTest {
         assertThat(connectReason(f.next(List.of(changedOutputs), 0))).isEqualTo(ValidationReason.BAD_SIGNATURE);
     }
 
+    /** Alice's matured coinbase with a tampered signature, then an input nobody ever created. */
+    private Transaction badSignatureThenUnknownInput() {
+        Transaction signed = TransactionSigner.sign(NETWORK, List.of(new Spend(firstCoinbase.id(), 0, f.alice),
+                new Spend("12".repeat(32), 0, f.alice)), List.of(new TxOutput(address(f.bob), 1)));
+        TxInput first = signed.inputs().getFirst();
+        byte[] signature = Hashes.fromHex(first.signature());
+        signature[5] ^= 1;
+        return Transaction.of(List.of(new TxInput(first.txId(), first.index(), first.publicKey(), Hashes.hex(signature)),
+                signed.inputs().get(1)), signed.outputs());
+    }
+
+    @Test
+    void everyInputIsLookedUpBeforeAnySignatureIsChecked() {
+        // were the first input's signature checked before the second input is looked up, this would be
+        // bad_signature: a signature check spent on a transaction a lookup refuses (review item 8)
+        Transaction tx = badSignatureThenUnknownInput();
+        TransactionValidator mempool = new TransactionValidator(PARAMS, NETWORK);
+        assertThat(reasonOf(() -> mempool.check(tx, f.utxos, f.tip().number() + 1)))
+                .isEqualTo(ValidationReason.UNKNOWN_INPUT);
+        assertThat(connectReason(f.next(List.of(tx), 0))).isEqualTo(ValidationReason.UNKNOWN_INPUT);
+    }
+
+    @Test
+    void aBlockIsLookedUpToItsLastTransactionBeforeAnySignatureIsChecked() {
+        Transaction tampered = badSignatureThenUnknownInput();
+        Transaction badSignatureOnly = Transaction.of(List.of(tampered.inputs().getFirst()), tampered.outputs());
+        Transaction nowhere = TransactionSigner.sign(NETWORK, List.of(new Spend("34".repeat(32), 0, f.alice)),
+                List.of(new TxOutput(address(f.bob), 1)));
+        assertThat(connectReason(f.next(List.of(badSignatureOnly, nowhere), 0))).isEqualTo(ValidationReason.UNKNOWN_INPUT);
+        assertThat(connectReason(f.next(List.of(badSignatureOnly), 0))).isEqualTo(ValidationReason.BAD_SIGNATURE);
+    }
+
+    @Test
+    void signaturesAreCheckedApartFromTheRulesThatNeedState() throws Exception {
+        TransactionValidator mempool = new TransactionValidator(PARAMS, NETWORK);
+        Transaction payment = payBob(1_000, 4_999_998_000L);
+        TxInput input = payment.inputs().getFirst();
+        byte[] signature = Hashes.fromHex(input.signature());
+        signature[5] ^= 1;
+        Transaction tampered = Transaction.of(List.of(new TxInput(input.txId(), input.index(), input.publicKey(),
+                Hashes.hex(signature))), payment.outputs());
+        assertThat(mempool.checkWithoutSignatures(tampered, f.utxos, f.tip().number() + 1)).isEqualTo(1_000);
+        assertThat(reasonOf(() -> mempool.verifySignatures(tampered))).isEqualTo(ValidationReason.BAD_SIGNATURE);
+        mempool.verifySignatures(payment);
+    }
+
     @Test
     void rejectsOutputsAboveInputs() {
         assertThat(connectReason(f.next(List.of(payBob(5_000_000_000L, 1)), 0)))
