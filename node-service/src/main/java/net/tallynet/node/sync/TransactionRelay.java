@@ -14,10 +14,10 @@ import java.time.Duration;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.ledger.Ledger;
 import net.tallynet.node.mempool.Mempool;
-import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.p2p.PeerMisbehaviourException;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
+import net.tallynet.p2p.RollingBloomFilter;
 import net.tallynet.p2p.PeriodicTask;
 import net.tallynet.protocol.Limits;
 import net.tallynet.protocol.ledger.Block;
@@ -39,6 +39,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     static final long BATCH_MILLIS = 200;
+    /** Transaction ids remembered per peer as known to it, in a rolling Bloom filter of about 72 KB (review item 19). */
     static final int KNOWN_PER_PEER = 20_000;
     /** Charged for a push that runs out of its peer's signature budget (PROTOCOL.md 7.5). */
     static final String OVER_BUDGET = "signature_budget_exceeded";
@@ -56,7 +57,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     private final PeerRegistry peers;
     private final RelayMetrics metrics;
     private final SyncProperties properties;
-    private final Map<PeerSession, Map<String, Boolean>> known = new HashMap<>();
+    private final Map<PeerSession, RollingBloomFilter> known = new HashMap<>();
     private final Map<String, Object> pending = new LinkedHashMap<>();
     private final Map<PeerSession, Bucket> budgets = new ConcurrentHashMap<>();
     private final RecentRejects rejects;
@@ -84,7 +85,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     @Override
     public synchronized void transactionAdded(Transaction tx, Object source) {
         if (source instanceof PeerSession peer) {
-            knownTo(peer).put(tx.id(), true);
+            knownTo(peer).add(tx.id());
         }
         pending.put(tx.id(), source == null ? this : source);
         requests.received(tx.id());
@@ -99,11 +100,11 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
             if (!HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
                 continue;
             }
-            Map<String, Boolean> peerKnows = knownTo(peer);
+            RollingBloomFilter peerKnows = knownTo(peer);
             List<String> ids = new ArrayList<>();
             int sent = 0;
             for (String id : pending.keySet()) {
-                if (peerKnows.put(id, true) == null) {
+                if (peerKnows.add(id)) {
                     ids.add(id);
                     sent++;
                 }
@@ -126,8 +127,8 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
      */
     public void onAnnounce(PeerSession peer, BroadcastTransactionMessage announcement) {
         synchronized (this) {
-            Map<String, Boolean> peerKnows = knownTo(peer);
-            announcement.ids().forEach(id -> peerKnows.put(id, true));
+            RollingBloomFilter peerKnows = knownTo(peer);
+            announcement.ids().forEach(peerKnows::add);
         }
         List<String> lacking = new ArrayList<>();
         for (String id : announcement.ids()) {
@@ -151,8 +152,8 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         List<Transaction> transactions = push.transactions();
         refuseDuplicates(transactions);
         synchronized (this) {
-            Map<String, Boolean> peerKnows = knownTo(peer);
-            transactions.forEach(tx -> peerKnows.put(tx.id(), true));
+            RollingBloomFilter peerKnows = knownTo(peer);
+            transactions.forEach(tx -> peerKnows.add(tx.id()));
         }
         Bucket budget = budgets.computeIfAbsent(peer, p -> Bucket.builder().addLimit(Bandwidth.builder()
                 .capacity(properties.transactionSignatureBurst())
@@ -219,8 +220,8 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         });
     }
 
-    private Map<String, Boolean> knownTo(PeerSession peer) {
-        return known.computeIfAbsent(peer, p -> BoundedMaps.evictingEldest(KNOWN_PER_PEER, false));
+    private RollingBloomFilter knownTo(PeerSession peer) {
+        return known.computeIfAbsent(peer, p -> new RollingBloomFilter(KNOWN_PER_PEER, 1e-6));
     }
 
     @Override
