@@ -1,7 +1,10 @@
 package net.tallynet.p2p.websocket;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.tallynet.p2p.CloseReason;
@@ -21,6 +24,9 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 /**
  * The WebSocket side of the peer layer, for {@code /p2p} (inbound) and for connections we open
  * (outbound, marked by the {@link #DIRECTION} session attribute). One {@link PeerSession} per socket.
+ * Writes, closes and close callbacks run on {@code peerTasks} (each connection's writer, see
+ * {@link OutboundQueue}): no thread that sends to a peer, or closes it, ever waits on its socket or
+ * runs the listeners' close callbacks while holding its own locks.
  */
 public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     /** Session attribute holding the {@link Direction}; absent means inbound. */
@@ -30,11 +36,13 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     private static final Logger log = LoggerFactory.getLogger(P2pWebSocketHandler.class);
 
     private final PeerContext context;
+    private final ExecutorService peerTasks;
     private final Map<String, PeerSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger inbound = new AtomicInteger();
 
-    public P2pWebSocketHandler(PeerContext context) {
+    public P2pWebSocketHandler(PeerContext context, ExecutorService peerTasks) {
         this.context = context;
+        this.peerTasks = peerTasks;
         long interval = context.properties().pingInterval().toMillis();
         context.scheduler().scheduleWithFixedDelay(this::keepAlive, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -61,7 +69,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     public void afterConnectionEstablished(WebSocketSession socket) throws Exception {
         Direction direction = (Direction) socket.getAttributes().getOrDefault(DIRECTION, Direction.INBOUND);
         WebSocketPeerConnection connection = new WebSocketPeerConnection(socket, direction, context.codec(),
-                context.properties());
+                context.properties(), peerTasks, context.metrics(), context.metrics().sendQueueBytes());
         PeerSession session = new PeerSession(connection, context, (String) socket.getAttributes().get(EXPECTED_ROLE));
         if (direction == Direction.INBOUND) {
             if (context.bans().isBanned(session.remoteHost())) {
@@ -106,7 +114,9 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
             session.close(CloseReason.FRAME_TOO_LARGE, null);
             return;
         }
-        if (frame != null) {
+        // the peer's next request waits until its answers so far have gone (TCP then slows the peer down):
+        // a peer's requests must not fill its queue, and this thread holds no lock while it waits
+        if (frame != null && connection.awaitRoomForAnswer()) {
             session.onFrame(frame);
         }
     }
@@ -132,22 +142,54 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         log.debug("socket {}: transport error: {}", socket.getId(), exception.toString());
     }
 
+    /**
+     * The container calls this on whatever thread closed the socket, which may hold locks of its own (a
+     * writer, a close from a listener): the session and its listeners hear of it on another thread.
+     * The session leaves {@link #sessions} once they have, so {@link #closeAll} can wait for them.
+     */
     @Override
     public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
-        PeerSession session = sessions.remove(socket.getId());
+        PeerSession session = sessions.get(socket.getId());
         if (session == null) {
             return;
         }
-        if (session.connection().direction() == Direction.INBOUND) {
-            inbound.decrementAndGet();
+        try {
+            peerTasks.execute(() -> ended(socket.getId(), session));
+        } catch (RejectedExecutionException stopping) {
+            ended(socket.getId(), session);
         }
-        session.onClosed();
     }
 
-    /** Closes every connection, inbound and outbound, with {@code normal}: the service is stopping. */
-    public void closeAll() {
+    private void ended(String socketId, PeerSession session) {
+        try {
+            session.onClosed();
+        } finally {
+            if (sessions.remove(socketId, session) && session.connection().direction() == Direction.INBOUND) {
+                inbound.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * Closes every connection, inbound and outbound, with {@code normal}: the service is stopping. Waits
+     * (at most {@code timeout}) until each has been closed and its listeners told, so nothing of the peer
+     * layer runs once the database behind the listeners is closed.
+     */
+    public void closeAll(Duration timeout) {
         for (PeerSession session : sessions.values()) {
             session.close(CloseReason.NORMAL, null);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!sessions.isEmpty()) {
+            log.info("{} peer connections still open after {}", sessions.size(), timeout);
         }
     }
 
