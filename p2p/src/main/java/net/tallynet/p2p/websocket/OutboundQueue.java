@@ -193,12 +193,9 @@ final class OutboundQueue {
         try {
             writers.execute(task);
         } catch (RejectedExecutionException shutDown) {
-            // the process is stopping: nothing more is written
-            closed = true;
+            // the process is stopping: nothing more is written (called under the lock, which is reentrant)
             draining = false;
-            allQueues.addAndGet(-queuedBytes);
-            queuedBytes = 0;
-            entries.clear();
+            stop();
         }
     }
 }
