@@ -54,7 +54,20 @@ public final class RawPeer implements AutoCloseable {
 
     /** Connects from {@code localHost} (any 127.x address): each hostile case gets its own, since bans are per host. */
     public RawPeer(int port, String localHost) throws IOException {
-        socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(localHost), 0);
+        this(port, localHost, 0);
+    }
+
+    /**
+     * {@code receiveBufferBytes} (0: the system's) bounds what the kernel takes in for us while we do
+     * not read: a small one makes the node's writes to a peer that stops reading block soon.
+     */
+    public RawPeer(int port, String localHost, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes); // before connecting, so the window is small from the start
+        }
+        socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(localHost), 0));
+        socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getByName("127.0.0.1"), port));
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
         byte[] key = new byte[16];
@@ -70,8 +83,12 @@ public final class RawPeer implements AutoCloseable {
 
     /** Connects and completes the HELLO/HEY handshake as a node with {@code blockCount} 1 (genesis only). */
     public static RawPeer handshaken(int port, String localHost, String nodeId) throws IOException {
-        String network = Genesis.networkId("devnet");
-        return handshaken(port, localHost, nodeId, 1, network);
+        return handshaken(new RawPeer(port, localHost), nodeId);
+    }
+
+    /** Completes the handshake on {@code peer}, opened by the caller (e.g. with a small receive buffer). */
+    public static RawPeer handshaken(RawPeer peer, String nodeId) throws IOException {
+        return handshaken(peer, nodeId, 1, Genesis.networkId("devnet"));
     }
 
     /**
@@ -80,7 +97,10 @@ public final class RawPeer implements AutoCloseable {
      */
     public static RawPeer handshaken(int port, String localHost, String nodeId, long blockCount, String bestHash)
             throws IOException {
-        RawPeer peer = new RawPeer(port, localHost);
+        return handshaken(new RawPeer(port, localHost), nodeId, blockCount, bestHash);
+    }
+
+    private static RawPeer handshaken(RawPeer peer, String nodeId, long blockCount, String bestHash) throws IOException {
         String network = Genesis.networkId("devnet");
         peer.send(new HelloMessage(1, network, blockCount, bestHash, System.currentTimeMillis(), 0, nodeId,
                 "raw-peer/1", "node"));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import net.tallynet.protocol.RejectReason;
 import net.tallynet.protocol.message.Method;
 
@@ -29,6 +30,7 @@ public final class P2pMetrics {
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
     private final Map<Direction, AtomicInteger> peers = new EnumMap<>(Direction.class);
     private final Counter bans;
+    private final AtomicLong sendQueueBytes = new AtomicLong();
 
     /** Frame rejections raised by the session itself, besides the codec's {@link RejectReason}s. */
     private static final List<String> SESSION_REJECTIONS = List.of(CloseReason.FRAME_TOO_LARGE.label(),
@@ -61,6 +63,9 @@ public final class P2pMetrics {
             Gauge.builder("tallynet.peers", count, AtomicInteger::get).tag("direction", direction.label())
                     .description("Established peer connections, by direction").register(registry);
         }
+        Gauge.builder("tallynet.send.queue", sendQueueBytes, AtomicLong::get).baseUnit("bytes")
+                .description("Outbound frame bytes queued to peers and not yet written, all connections")
+                .register(registry);
         bans = Counter.builder("tallynet.bans").description("Addresses banned for misbehaviour").register(registry);
         for (RejectReason reason : RejectReason.values()) {
             rejectedCounter(reason.label());
@@ -80,12 +85,18 @@ public final class P2pMetrics {
         received.get(method).increment();
     }
 
-    /** A frame sent; {@code bytes} 0 means the transport could not send it, so nothing is counted. */
+    /** A frame written to a peer's socket: counted when written, not when queued (a slow reader's dropped queue is not "sent"). */
     public void sent(Method method, int bytes) {
-        if (bytes > 0) {
-            sent.get(method).increment();
-            bytesSent.get(method).increment(bytes);
-        }
+        sent.get(method).increment();
+        bytesSent.get(method).increment(bytes);
+    }
+
+    /**
+     * Bytes queued to peers and not yet written, over every connection (the transport adds and subtracts):
+     * what slow readers hold of the heap.
+     */
+    public AtomicLong sendQueueBytes() {
+        return sendQueueBytes;
     }
 
     /**

@@ -14,8 +14,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBannedAddresses    bound on the ban list (oldest bans are forgotten first)
  * @param messagesPerSecond     sustained inbound messages per connection; beyond the burst the peer is dropped
  * @param messageBurst          inbound messages a connection may send at once
- * @param sendBufferBytes       queued outbound bytes per connection before the peer counts as a slow reader
- * @param sendTimeLimit         longest a single send may block before the peer counts as a slow reader
+ * @param sendBufferBytes       outbound bytes queued per connection (not yet written) past which the peer is a slow
+ *                              reader and closed; at least one frame of the largest size. Reading the peer's next
+ *                              frame waits while more than this less the frame limit is queued, so its own
+ *                              requests never overflow it. Default 5 MiB: one 4 MiB frame plus 1 MiB for what is
+ *                              sent unasked (announcements, relays, pings); at 16 MiB, 72 peers that stop reading
+ *                              could hold more than the heap (security review item 19)
+ * @param sendTimeLimit         longest the writing of one frame may take before the peer counts as a slow reader
  * @param maxInbound            inbound connections accepted at once
  * @param maxFrameBytes         largest frame accepted (PROTOCOL.md 2); a tracker, serving only small methods, uses less
  * @param pingInterval          how often a WebSocket ping goes to every connection (keep-alive)
@@ -36,7 +41,7 @@ public record P2pProperties(
         @DefaultValue("10000") int maxBannedAddresses,
         @DefaultValue("200") int messagesPerSecond,
         @DefaultValue("400") int messageBurst,
-        @DefaultValue("16777216") int sendBufferBytes,
+        @DefaultValue("5242880") int sendBufferBytes,
         @DefaultValue("10s") Duration sendTimeLimit,
         @DefaultValue("64") int maxInbound,
         @DefaultValue("4194304") int maxFrameBytes,
@@ -49,7 +54,7 @@ public record P2pProperties(
 
     public P2pProperties {
         if (rejectionPenalty < 1 || misbehaviourThreshold < rejectionPenalty || messagesPerSecond < 1
-                || messageBurst < 1 || maxBannedAddresses < 1 || maxInbound < 0 || sendBufferBytes < 1024
+                || messageBurst < 1 || maxBannedAddresses < 1 || maxInbound < 0 || sendBufferBytes < maxFrameBytes || sendTimeLimit.toMillis() < 100
                 || pingInterval.toMillis() < 10 || pingTimeout.compareTo(pingInterval) <= 0
                 || bytesPerSecond < 1 || byteBurst < maxFrameBytes || receiveBufferBytes < 1024) {
             throw new IllegalArgumentException("invalid tallynet.peers settings");
@@ -59,7 +64,7 @@ public record P2pProperties(
     /** The defaults, for code and tests that run without Spring binding. */
     public static P2pProperties defaults() {
         return new P2pProperties(Duration.ofSeconds(10), 10, 100, Duration.ofHours(1), 10_000, 200, 400,
-                16 * 1024 * 1024, Duration.ofSeconds(10), 64, 4 * 1024 * 1024, Duration.ofSeconds(15),
+                5 * 1024 * 1024, Duration.ofSeconds(10), 64, 4 * 1024 * 1024, Duration.ofSeconds(15),
                 Duration.ofSeconds(45), 16 * 1024 * 1024, 32 * 1024 * 1024, 16 * 1024, Duration.ofHours(1));
     }
 }

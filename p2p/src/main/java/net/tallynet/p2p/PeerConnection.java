@@ -17,12 +17,17 @@ public interface PeerConnection {
     Direction direction();
 
     /**
-     * Sends one message; never blocks for long (a slow peer is closed by the transport instead).
-     * Returns the frame's size in bytes, or 0 if nothing was sent.
+     * Queues one message for the peer and returns at once: callers may hold locks, so this never waits
+     * for the peer and never writes or closes on the caller's thread (a peer that does not read is
+     * closed by the transport, {@code slow_reader}). Frames leave in the order they were queued. False
+     * if the message was not queued (the connection is closing or its queue is full).
      */
-    int send(Message message);
+    boolean send(Message message);
 
-    /** Closes with the reason's status; {@code detail} (may be null) becomes the close reason text. */
+    /**
+     * Closes with the reason's status once the messages queued before have gone; {@code detail} (may be
+     * null) becomes the close reason text. Returns at once, like {@link #send}.
+     */
     void close(CloseReason reason, String detail);
 
     boolean isOpen();

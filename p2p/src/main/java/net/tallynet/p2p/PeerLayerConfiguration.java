@@ -3,6 +3,7 @@ package net.tallynet.p2p;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import net.tallynet.p2p.websocket.P2pWebSocketHandler;
@@ -58,6 +59,15 @@ public class PeerLayerConfiguration {
         return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("peer-timer").daemon().factory());
     }
 
+    /**
+     * Each connection's writer, the closes of slow readers and the close callbacks, on virtual threads:
+     * a writer blocked on a peer that does not read holds a few KB, not a platform thread.
+     */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService peerTasks() {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("peer-io-", 0).factory());
+    }
+
     @Bean
     PeerContext peerContext(LocalPeer local, FrameCodec codec, List<MessageHandler<? extends Message>> handlers,
                             PeerRegistry registry, BanList bans, P2pMetrics metrics, P2pProperties properties,
@@ -67,17 +77,19 @@ public class PeerLayerConfiguration {
     }
 
     @Bean
-    P2pWebSocketHandler p2pWebSocketHandler(PeerContext context) {
-        return new P2pWebSocketHandler(context);
+    P2pWebSocketHandler p2pWebSocketHandler(PeerContext context, ExecutorService peerTasks) {
+        return new P2pWebSocketHandler(context, peerTasks);
     }
 
     /**
      * On shutdown, peers are closed after the periodic tasks (dialling, relay) have stopped and before
      * the web server and the database: frames still arriving would otherwise meet a closed data source.
      * A higher phase stops earlier: tasks run at {@code MAX_VALUE - 100}, the web server far below.
+     * Closes are queued behind each peer's frames, so this waits until every connection has closed and
+     * its listeners have run; a writer stuck on a peer that does not read gives up after the send time limit.
      */
     @Bean
-    SmartLifecycle peerShutdown(P2pWebSocketHandler handler) {
+    SmartLifecycle peerShutdown(P2pWebSocketHandler handler, P2pProperties properties) {
         return new SmartLifecycle() {
             private volatile boolean running;
 
@@ -89,7 +101,7 @@ public class PeerLayerConfiguration {
             @Override
             public void stop() {
                 running = false;
-                handler.closeAll();
+                handler.closeAll(properties.sendTimeLimit().plusSeconds(2));
             }
 
             @Override

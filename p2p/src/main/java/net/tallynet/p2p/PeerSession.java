@@ -160,7 +160,10 @@ public final class PeerSession {
         }
     }
 
-    /** Called by the transport when the connection has ended, whoever closed it. */
+    /**
+     * Called by the transport when the connection has ended, whoever closed it; never on the thread that
+     * closed it, which may hold locks the listeners take.
+     */
     public synchronized void onClosed() {
         closed = true;
         if (established) {
@@ -172,9 +175,10 @@ public final class PeerSession {
         }
     }
 
+    /** Queues the message; returns at once (the transport counts it in the metrics once written). */
     public void send(Message message) {
         if (connection.isOpen()) {
-            context.metrics().sent(message.method(), connection.send(message));
+            connection.send(message);
         }
     }
 

@@ -42,7 +42,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>One lock guards all of it. It is fair: a peer's blocks must not wait behind another peer's for
  * so long that the first looks stalled. Lock order is session, then this; nothing here locks a
- * session, and peers are disconnected only after the lock is released.
+ * session, and peers are disconnected only after the lock is released. Sending under the lock is
+ * safe: {@code peer.send} only queues the frame for the peer's own writer, so a peer that stops
+ * reading never holds the lock (security review item 9).
  */
 @Component
 public class BlockSync implements Ledger.Listener {

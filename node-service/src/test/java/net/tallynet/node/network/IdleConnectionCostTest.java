@@ -46,6 +46,7 @@ class IdleConnectionCostTest {
         network = new TestNetwork(dir);
         node = network.node("n", "--tallynet.peers.max-outbound=0", "--tallynet.peers.max-inbound=" + CONNECTIONS,
                 "--tallynet.peers.max-frame-bytes=" + 8 * MiB, "--tallynet.peers.byte-burst=" + 16 * MiB,
+                "--tallynet.peers.send-buffer-bytes=" + 9 * MiB,
                 "--tallynet.peers.handshake-timeout=60s");
     }
 

@@ -1,10 +1,13 @@
 package net.tallynet.p2p.websocket;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.tallynet.p2p.CloseReason;
@@ -25,6 +28,9 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 /**
  * The WebSocket side of the peer layer, for {@code /p2p} (inbound) and for connections we open
  * (outbound, marked by the {@link #DIRECTION} session attribute). One {@link PeerSession} per socket.
+ * Writes, closes and close callbacks run on {@code peerTasks} (each connection's writer, see
+ * {@link OutboundQueue}): no thread that sends to a peer, or closes it, ever waits on its socket or
+ * runs the listeners' close callbacks while holding its own locks.
  */
 public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     /** Session attribute holding the {@link Direction}; absent means inbound. */
@@ -34,6 +40,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     private static final Logger log = LoggerFactory.getLogger(P2pWebSocketHandler.class);
 
     private final PeerContext context;
+    private final ExecutorService peerTasks;
     private final Map<String, PeerSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger inbound = new AtomicInteger();
     /** Inbound sessions closed to make room, no longer counted in {@link #inbound} though their close is under way. */
@@ -41,8 +48,9 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     /** Keys the netgroup ranking of eviction, so an attacker cannot pick addresses that are always protected. */
     private final long evictionKey = new SecureRandom().nextLong();
 
-    public P2pWebSocketHandler(PeerContext context) {
+    public P2pWebSocketHandler(PeerContext context, ExecutorService peerTasks) {
         this.context = context;
+        this.peerTasks = peerTasks;
         long interval = context.properties().pingInterval().toMillis();
         context.scheduler().scheduleWithFixedDelay(this::keepAlive, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -69,7 +77,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     public void afterConnectionEstablished(WebSocketSession socket) throws Exception {
         Direction direction = (Direction) socket.getAttributes().getOrDefault(DIRECTION, Direction.INBOUND);
         WebSocketPeerConnection connection = new WebSocketPeerConnection(socket, direction, context.codec(),
-                context.properties());
+                context.properties(), peerTasks, context.metrics(), context.metrics().sendQueueBytes());
         PeerSession session = new PeerSession(connection, context, (String) socket.getAttributes().get(EXPECTED_ROLE));
         if (direction == Direction.INBOUND) {
             if (context.bans().isBanned(session.remoteHost())) {
@@ -114,7 +122,9 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
             session.close(CloseReason.FRAME_TOO_LARGE, null);
             return;
         }
-        if (frame != null) {
+        // the peer's next request waits until its answers so far have gone (TCP then slows the peer down):
+        // a peer's requests must not fill its queue, and this thread holds no lock while it waits
+        if (frame != null && connection.awaitRoomForAnswer()) {
             session.onFrame(frame);
         }
     }
@@ -140,22 +150,56 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         log.debug("socket {}: transport error: {}", socket.getId(), exception.toString());
     }
 
+    /**
+     * The container calls this on whatever thread closed the socket, which may hold locks of its own (a
+     * writer, a close from a listener): the session and its listeners hear of it on another thread.
+     * The session leaves {@link #sessions} once they have, so {@link #closeAll} can wait for them.
+     */
     @Override
     public void afterConnectionClosed(WebSocketSession socket, CloseStatus status) {
-        PeerSession session = sessions.remove(socket.getId());
+        PeerSession session = sessions.get(socket.getId());
         if (session == null) {
             return;
         }
-        if (session.connection().direction() == Direction.INBOUND && !evicted.remove(session)) {
-            inbound.decrementAndGet();
+        try {
+            peerTasks.execute(() -> ended(socket.getId(), session));
+        } catch (RejectedExecutionException stopping) {
+            ended(socket.getId(), session);
         }
-        session.onClosed();
     }
 
-    /** Closes every connection, inbound and outbound, with {@code normal}: the service is stopping. */
-    public void closeAll() {
+    private void ended(String socketId, PeerSession session) {
+        try {
+            session.onClosed();
+        } finally {
+            boolean wasEvicted = evicted.remove(session); // its slot was freed when it was picked
+            if (sessions.remove(socketId, session) && session.connection().direction() == Direction.INBOUND
+                    && !wasEvicted) {
+                inbound.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * Closes every connection, inbound and outbound, with {@code normal}: the service is stopping. Waits
+     * (at most {@code timeout}) until each has been closed and its listeners told, so nothing of the peer
+     * layer runs once the database behind the listeners is closed.
+     */
+    public void closeAll(Duration timeout) {
         for (PeerSession session : sessions.values()) {
             session.close(CloseReason.NORMAL, null);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!sessions.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (!sessions.isEmpty()) {
+            log.info("{} peer connections still open after {}", sessions.size(), timeout);
         }
     }
 

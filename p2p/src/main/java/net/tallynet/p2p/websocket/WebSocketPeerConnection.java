@@ -3,28 +3,38 @@ package net.tallynet.p2p.websocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import net.tallynet.p2p.CloseReason;
 import net.tallynet.p2p.Direction;
+import net.tallynet.p2p.P2pMetrics;
 import net.tallynet.p2p.P2pProperties;
 import net.tallynet.p2p.PeerConnection;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.message.Message;
+import net.tallynet.protocol.message.Method;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
-import org.springframework.web.socket.handler.SessionLimitExceededException;
 
-/** A {@link PeerConnection} over a Spring WebSocket session. */
+/**
+ * A {@link PeerConnection} over a Spring WebSocket session. Sends, pings and closes only enqueue on the
+ * connection's {@link OutboundQueue}; its writer is the one thread that writes to the socket, so no
+ * caller ever blocks on a peer or closes it on its own thread (security review item 9).
+ */
 final class WebSocketPeerConnection implements PeerConnection {
     private static final Logger log = LoggerFactory.getLogger(WebSocketPeerConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
     /** RFC 6455 allows 123 bytes of close reason. */
     private static final int MAX_CLOSE_REASON_BYTES = 123;
+    /** Tomcat's per-session bound on a blocking write (its default is 20 s). */
+    private static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
     private final String id = "c" + IDS.incrementAndGet();
     private final WebSocketSession session;
@@ -32,17 +42,37 @@ final class WebSocketPeerConnection implements PeerConnection {
     private final Direction direction;
     private final FrameCodec codec;
     private final FrameAssembler assembler;
+    private final P2pMetrics metrics;
+    private final OutboundQueue queue;
+    private final Executor writers;
+    private final long sendTimeLimitNanos;
+    /** Reading pauses above this many queued bytes, so an answer of the largest size still fits the queue. */
+    private final long answerLevel;
+    private final AtomicBoolean slowReader = new AtomicBoolean();
     /** When anything (a frame or a pong) last arrived, for the keep-alive. */
     private volatile long lastHeardNanos = System.nanoTime();
 
-    WebSocketPeerConnection(WebSocketSession raw, Direction direction, FrameCodec codec, P2pProperties properties) {
-        // sends from several threads are serialised; a peer that stops reading overflows the buffer and is dropped
-        this.session = new ConcurrentWebSocketSessionDecorator(raw, (int) properties.sendTimeLimit().toMillis(),
-                properties.sendBufferBytes(), ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
-        this.remoteAddress = raw.getRemoteAddress();
+    /**
+     * {@code writers} runs each connection's writer and its overflow close; {@code allQueues} sums the
+     * queued bytes of every connection for the gauge.
+     */
+    WebSocketPeerConnection(WebSocketSession session, Direction direction, FrameCodec codec, P2pProperties properties,
+                            Executor writers, P2pMetrics metrics, AtomicLong allQueues) {
+        this.session = session;
+        this.remoteAddress = session.getRemoteAddress();
         this.direction = direction;
         this.codec = codec;
+        this.metrics = metrics;
+        this.writers = writers;
         this.assembler = new FrameAssembler(codec.limits().maxFrameBytes());
+        this.sendTimeLimitNanos = properties.sendTimeLimit().toNanos();
+        this.answerLevel = properties.sendBufferBytes() - (long) codec.limits().maxFrameBytes();
+        this.queue = new OutboundQueue(properties.sendBufferBytes(), writers, this::overflowed, allQueues);
+        // a write to a peer that has stopped reading fails after the send time limit instead of Tomcat's 20 s
+        if (session instanceof NativeWebSocketSession wrapper
+                && wrapper.getNativeSession() instanceof jakarta.websocket.Session container) {
+            container.getUserProperties().put(BLOCKING_SEND_TIMEOUT, properties.sendTimeLimit().toMillis());
+        }
     }
 
     /** A part of a text frame from the container; the whole frame once the last part is in, else null. */
@@ -65,21 +95,14 @@ final class WebSocketPeerConnection implements PeerConnection {
         return direction;
     }
 
+    /** Encodes on the caller's thread (bounded by the frame limit), writes on the writer's. */
     @Override
-    public int send(Message message) {
-        try {
-            byte[] frame = codec.encodeToBytes(message);
-            session.sendMessage(new TextMessage(frame));
-            return frame.length;
-        } catch (SessionLimitExceededException e) {
-            log.info("peer {} {}: slow reader ({}), disconnecting", id, remoteAddress, e.getMessage());
-            close(CloseReason.SLOW_READER, null);
-        } catch (IOException | IllegalStateException e) {
-            log.debug("peer {} {}: send failed: {}", id, remoteAddress, e.toString());
-        }
-        return 0;
+    public boolean send(Message message) {
+        byte[] frame = codec.encodeToBytes(message);
+        return queue.offer(frame.length, () -> write(message.method(), frame));
     }
 
+    /** Closes once the frames queued before have been written; nothing queued after is sent. */
     @Override
     public void close(CloseReason reason, String detail) {
         String text = detail == null ? reason.label() : detail;
@@ -87,11 +110,8 @@ final class WebSocketPeerConnection implements PeerConnection {
         if (bytes.length > MAX_CLOSE_REASON_BYTES) {
             text = new String(bytes, 0, MAX_CLOSE_REASON_BYTES, StandardCharsets.US_ASCII);
         }
-        try {
-            session.close(new CloseStatus(reason.status(), text));
-        } catch (IOException | IllegalStateException e) {
-            log.debug("peer {} {}: close failed: {}", id, remoteAddress, e.toString());
-        }
+        CloseStatus status = new CloseStatus(reason.status(), text);
+        queue.offerLast(() -> closeNow(status));
     }
 
     void heard() {
@@ -102,16 +122,98 @@ final class WebSocketPeerConnection implements PeerConnection {
         return System.nanoTime() - lastHeardNanos;
     }
 
+    /** A keep-alive ping, queued like a frame: the timer thread never writes. */
     void ping() {
+        queue.offer(0, () -> {
+            try {
+                session.sendMessage(new PingMessage());
+            } catch (IOException | IllegalStateException e) {
+                failed("ping", e, 0);
+            }
+        });
+    }
+
+    /**
+     * Called on the peer's read thread before a frame is handled: waits while our queue to the peer is
+     * too full to take an answer of the largest size, so a peer's requests never produce more than it
+     * reads (TCP then slows the peer down). False, and the peer is closed, if the writer wrote nothing
+     * for twice the send time limit; its own timeout normally ends such a connection first.
+     */
+    boolean awaitRoomForAnswer() {
         try {
-            session.sendMessage(new PingMessage());
-        } catch (IOException | IllegalStateException e) {
-            log.debug("peer {} {}: ping failed: {}", id, remoteAddress, e.toString());
+            if (queue.awaitAtMost(answerLevel, 2 * sendTimeLimitNanos)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
+        String why = "nothing written for " + 2 * sendTimeLimitNanos / 1_000_000 + " ms";
+        try {
+            writers.execute(() -> slowReader(why)); // closing may wait for the stuck write: not on the read thread
+        } catch (RejectedExecutionException stopping) {
+            queue.stop();
+        }
+        return false;
+    }
+
+    /** Bytes queued for the peer and not yet written. */
+    long queuedBytes() {
+        return queue.bytes();
     }
 
     @Override
     public boolean isOpen() {
-        return session.isOpen();
+        return !queue.isClosed() && session.isOpen();
+    }
+
+    private void write(Method method, byte[] frame) {
+        long started = System.nanoTime();
+        try {
+            session.sendMessage(new TextMessage(frame));
+            // counted once written: what a slow reader never got is not "sent"
+            metrics.sent(method, frame.length);
+        } catch (IOException | IllegalStateException e) {
+            failed(method.name(), e, System.nanoTime() - started);
+        }
+    }
+
+    /**
+     * A write failed: the connection is gone, or the peer read nothing for the send time limit and the
+     * container gave up (and closed the socket). Nothing more is sent either way.
+     */
+    private void failed(String what, Exception e, long tookNanos) {
+        queue.stop();
+        if (tookNanos >= sendTimeLimitNanos && slowReader.compareAndSet(false, true)) {
+            metrics.closed(CloseReason.SLOW_READER);
+            log.info("peer {} {}: slow reader ({} not written within {} ms), disconnecting", id, remoteAddress,
+                    what, sendTimeLimitNanos / 1_000_000);
+            closeNow(new CloseStatus(CloseReason.SLOW_READER.status(), CloseReason.SLOW_READER.label()));
+        } else {
+            log.debug("peer {} {}: {} not sent: {}", id, remoteAddress, what, e.toString());
+        }
+    }
+
+    /** The queue overflowed; runs on a writer thread, not the sender's (which may hold locks). */
+    private void overflowed() {
+        slowReader("over " + (answerLevel + codec.limits().maxFrameBytes()) + " bytes queued");
+    }
+
+    private void slowReader(String why) {
+        queue.stop();
+        if (slowReader.compareAndSet(false, true)) {
+            metrics.closed(CloseReason.SLOW_READER);
+            log.info("peer {} {}: slow reader ({}), disconnecting", id, remoteAddress, why);
+            // may wait for the write in progress (at most the send time limit), then the socket is closed
+            closeNow(new CloseStatus(CloseReason.SLOW_READER.status(), CloseReason.SLOW_READER.label()));
+        }
+    }
+
+    private void closeNow(CloseStatus status) {
+        try {
+            session.close(status);
+        } catch (IOException | IllegalStateException e) {
+            log.debug("peer {} {}: close failed: {}", id, remoteAddress, e.toString());
+        }
     }
 }

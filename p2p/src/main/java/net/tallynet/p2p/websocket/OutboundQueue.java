@@ -1,0 +1,201 @@
+package net.tallynet.p2p.websocket;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One connection's outbound frames, in order, bounded in bytes (security review item 9). Whoever sends
+ * only enqueues, so a sender holding a lock of its own (block sync, relay, the keep-alive timer) never
+ * waits for a peer's socket; one writer task per connection, on {@code writers}, drains the queue and
+ * is the only thread that writes to the socket. A peer that reads so slowly that its queue would pass
+ * the bound is not buffered further: the queue drops what it holds, refuses everything after, and runs
+ * {@code onOverflow} on {@code writers} (the caller's thread, which may hold locks, never closes).
+ *
+ * <p>Bytes count from the moment a frame is queued until its write has returned, so the bound also
+ * covers the frame being written.
+ */
+final class OutboundQueue {
+    private record Entry(int bytes, Runnable write) {
+    }
+
+    private final long maxBytes;
+    private final Executor writers;
+    private final Runnable onOverflow;
+    private final AtomicLong allQueues;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever bytes leave the queue (written or dropped) and when it stops. */
+    private final Condition drained = lock.newCondition();
+    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private long queuedBytes;
+    private long writingBytes;
+    private long progress;
+    private boolean draining;
+    private boolean closed;
+
+    /** {@code allQueues}: the bytes queued on every connection of the process, for the gauge. */
+    OutboundQueue(long maxBytes, Executor writers, Runnable onOverflow, AtomicLong allQueues) {
+        this.maxBytes = maxBytes;
+        this.writers = writers;
+        this.onOverflow = onOverflow;
+        this.allQueues = allQueues;
+    }
+
+    /**
+     * Queues {@code write} (a frame of {@code bytes}). False if it was not queued: the queue had
+     * stopped, or it would have passed its bound (it stops then, and {@code onOverflow} runs).
+     */
+    boolean offer(int bytes, Runnable write) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            if (queuedBytes + writingBytes + bytes > maxBytes) {
+                stop();
+                runOnWriters(onOverflow);
+                return false;
+            }
+            add(new Entry(bytes, write));
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Queues the last entry (the close), beyond the bound: it runs after every frame queued before it,
+     * and nothing is accepted after it. False if the queue had already stopped.
+     */
+    boolean offerLast(Runnable write) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            add(new Entry(0, write));
+            closed = true;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Drops everything queued and refuses what comes; a write in progress finishes (or fails) on its own. */
+    void stop() {
+        lock.lock();
+        try {
+            closed = true;
+            allQueues.addAndGet(-queuedBytes);
+            queuedBytes = 0;
+            entries.clear();
+            drained.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until at most {@code level} bytes are queued, or the queue has stopped: true then. False if
+     * the writer wrote nothing for {@code stallNanos}: its peer has stopped reading.
+     */
+    boolean awaitAtMost(long level, long stallNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long seen = progress;
+            long left = stallNanos;
+            while (!closed && queuedBytes + writingBytes > level) {
+                if (progress != seen) {
+                    seen = progress;
+                    left = stallNanos;
+                }
+                if (left <= 0) {
+                    return false;
+                }
+                left = drained.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Bytes queued and not yet written, including the frame being written. */
+    long bytes() {
+        lock.lock();
+        try {
+            return queuedBytes + writingBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void add(Entry entry) {
+        entries.add(entry);
+        queuedBytes += entry.bytes();
+        allQueues.addAndGet(entry.bytes());
+        if (!draining) {
+            draining = true;
+            runOnWriters(this::drain);
+        }
+    }
+
+    /** The writer: one at a time per queue (the {@code draining} flag), so frames leave in order. */
+    private void drain() {
+        while (true) {
+            Entry entry;
+            lock.lock();
+            try {
+                entry = entries.poll();
+                if (entry == null) {
+                    draining = false;
+                    return;
+                }
+                queuedBytes -= entry.bytes();
+                writingBytes = entry.bytes();
+            } finally {
+                lock.unlock();
+            }
+            boolean failed = false;
+            try {
+                entry.write().run();
+            } catch (RuntimeException e) {
+                failed = true; // a write that throws leaves the connection in an unknown state: send nothing more
+            }
+            lock.lock();
+            try {
+                writingBytes = 0;
+                progress++;
+                allQueues.addAndGet(-entry.bytes());
+                drained.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            if (failed) {
+                stop();
+            }
+        }
+    }
+
+    private void runOnWriters(Runnable task) {
+        try {
+            writers.execute(task);
+        } catch (RejectedExecutionException shutDown) {
+            // the process is stopping: nothing more is written (called under the lock, which is reentrant)
+            draining = false;
+            stop();
+        }
+    }
+}
