@@ -64,17 +64,24 @@ public final class StrictJsonReader {
     private static RejectedJsonException classify(RuntimeException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnrecognizedPropertyException unknown) {
-                return new RejectedJsonException(UNKNOWN_FIELD, StrictJson.withPath(e, "unknown field")
-                        .replaceFirst("^(.*): unknown field$", "unknown field: $1"));
+                String detail = StrictJson.withPath(e, "unknown field")
+                        .replaceFirst("^(.*): unknown field$", "unknown field: $1");
+                return new RejectedJsonException(UNKNOWN_FIELD, withoutJavaNames(detail, "unknown field"));
             }
         }
         Rejected rejected = StrictJson.classify(e);
-        String detail = rejected.detail();
-        // Jackson's own wording can name Java types; a REST client gets the reason and the path only
-        if (detail.contains("`") || detail.toLowerCase(Locale.ROOT).contains("net.tallynet")) {
-            detail = rejected.reason().label().replace('_', ' ');
-        }
-        return new RejectedJsonException(rejected.reason().label(), detail);
+        return new RejectedJsonException(rejected.reason().label(),
+                withoutJavaNames(rejected.detail(), rejected.reason().label().replace('_', ' ')));
+    }
+
+    /**
+     * Jackson's own wording can name Java types, and the path echoes the client's field names, which
+     * may look like them ({@code "a`b"}, {@code "java.x"}): a REST client gets such a detail as the bare
+     * reason, so no response ever reads like a leak of our internals.
+     */
+    private static String withoutJavaNames(String detail, String plain) {
+        String lower = detail.toLowerCase(Locale.ROOT);
+        return detail.contains("`") || lower.contains("java.") || lower.contains("net.tallynet") ? plain : detail;
     }
 
     /** A body refused by the reader: a stable snake_case {@code reason} and one line naming the field. */
