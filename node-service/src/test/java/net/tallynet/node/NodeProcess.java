@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,13 +30,33 @@ public final class NodeProcess {
 
     /** Starts a node on {@code port} with {@code dataDir}; {@code extra} are further --key=value arguments. */
     public static Process start(Path dataDir, int port, String... extra) throws IOException {
+        return start(dataDir, port, List.of("-Xmx256m"), Map.of(), extra);
+    }
+
+    /** As {@link #start(Path, int, String...)}, with these JVM options and environment variables. */
+    public static Process start(Path dataDir, int port, List<String> jvmOptions, Map<String, String> environment,
+            String... extra) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         File log = Files.createDirectories(dataDir).resolve("node-" + System.nanoTime() + ".log").toFile();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 NodeApplication.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
                 "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy"));
         command.addAll(List.of(extra));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /** SIGTERM, then SIGKILL if the process has not exited within {@code grace}; true when it exited on SIGTERM. */
+    public static boolean stop(Process process, Duration grace) throws InterruptedException {
+        process.destroy();
+        if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            return true;
+        }
+        process.destroyForcibly().waitFor();
+        return false;
     }
 
     public static HttpResponse<String> get(int port, String path) {

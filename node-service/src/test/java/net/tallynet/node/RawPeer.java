@@ -75,8 +75,15 @@ public final class RawPeer implements AutoCloseable {
         out.write(("GET /p2p HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
-        String status = readHttpHead(in);
+        String status;
+        try {
+            status = readHttpHead(in);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
         if (!status.startsWith("HTTP/1.1 101")) {
+            socket.close();
             throw new IOException("no WebSocket upgrade: " + status);
         }
     }
@@ -102,12 +109,17 @@ public final class RawPeer implements AutoCloseable {
 
     private static RawPeer handshaken(RawPeer peer, String nodeId, long blockCount, String bestHash) throws IOException {
         String network = Genesis.networkId("devnet");
-        peer.send(new HelloMessage(1, network, blockCount, bestHash, System.currentTimeMillis(), 0, nodeId,
-                "raw-peer/1", "node"));
-        peer.expect(HeyMessage.class);
-        peer.expect(HelloMessage.class);
-        peer.send(new HeyMessage(nodeId));
-        return peer;
+        try {
+            peer.send(new HelloMessage(1, network, blockCount, bestHash, System.currentTimeMillis(), 0, nodeId,
+                    "raw-peer/1", "node"));
+            peer.expect(HeyMessage.class);
+            peer.expect(HelloMessage.class);
+            peer.send(new HeyMessage(nodeId));
+            return peer;
+        } catch (IOException e) {
+            peer.close(); // a failed handshake must not leave the socket open (flood tests make thousands)
+            throw e;
+        }
     }
 
     public void send(Message message) throws IOException {
