@@ -31,6 +31,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param misbehaviourMemory    a host's misbehaviour score, kept across its connections, is forgotten after this long
  *                              without a new charge
  * @param byteBurst             inbound frame bytes a connection may send at once (at least one frame of the largest size)
+ * @param closeGrace            after we send a close frame, how long we wait for the peer's before closing the socket;
+ *                              while it lasts the container reads and discards whatever the peer still sends, so a
+ *                              dropped flooder that never answers the close costs at most this (the container's own
+ *                              default, 30 s checked every 10 s, let 40 dropped flooders fill both cores)
  */
 @ConfigurationProperties("tallynet.peers")
 public record P2pProperties(
@@ -50,13 +54,15 @@ public record P2pProperties(
         @DefaultValue("16777216") int bytesPerSecond,
         @DefaultValue("33554432") int byteBurst,
         @DefaultValue("16384") int receiveBufferBytes,
-        @DefaultValue("1h") Duration misbehaviourMemory) {
+        @DefaultValue("1h") Duration misbehaviourMemory,
+        @DefaultValue("1s") Duration closeGrace) {
 
     public P2pProperties {
         if (rejectionPenalty < 1 || misbehaviourThreshold < rejectionPenalty || messagesPerSecond < 1
                 || messageBurst < 1 || maxBannedAddresses < 1 || maxInbound < 0 || sendBufferBytes < maxFrameBytes || sendTimeLimit.toMillis() < 100
                 || pingInterval.toMillis() < 10 || pingTimeout.compareTo(pingInterval) <= 0
-                || bytesPerSecond < 1 || byteBurst < maxFrameBytes || receiveBufferBytes < 1024) {
+                || bytesPerSecond < 1 || byteBurst < maxFrameBytes || receiveBufferBytes < 1024
+                || closeGrace.toMillis() < 1) {
             throw new IllegalArgumentException("invalid tallynet.peers settings");
         }
     }
@@ -65,6 +71,7 @@ public record P2pProperties(
     public static P2pProperties defaults() {
         return new P2pProperties(Duration.ofSeconds(10), 10, 100, Duration.ofHours(1), 10_000, 200, 400,
                 5 * 1024 * 1024, Duration.ofSeconds(10), 64, 4 * 1024 * 1024, Duration.ofSeconds(15),
-                Duration.ofSeconds(45), 16 * 1024 * 1024, 32 * 1024 * 1024, 16 * 1024, Duration.ofHours(1));
+                Duration.ofSeconds(45), 16 * 1024 * 1024, 32 * 1024 * 1024, 16 * 1024, Duration.ofHours(1),
+                Duration.ofSeconds(1));
     }
 }

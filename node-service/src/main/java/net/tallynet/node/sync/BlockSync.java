@@ -52,6 +52,11 @@ public class BlockSync implements Ledger.Listener {
     static final String NO_COMMON_BLOCK = "no_common_block";
     /** The rejection label for a LISTOFBLOCKS whose entries do not form one chain from a block we know or queued. */
     static final String UNLINKED_LIST = "unlinked_list";
+    /**
+     * The rejection label for a LISTOFBLOCKS beyond the number of GETLISTOFBLOCKS we sent the peer: parsing
+     * one costs up to a full frame, so a peer may not send them at its message rate for free.
+     */
+    static final String UNSOLICITED_LIST = "unsolicited_list";
     private static final Logger log = LoggerFactory.getLogger(BlockSync.class);
     /**
      * Most hashes remembered per peer as known to it (at least the newest half); older ones may be
@@ -88,6 +93,8 @@ public class BlockSync implements Ledger.Listener {
         BlockRef continueAfter;
         long listRequestedAt;
         boolean listPending;
+        /** GETLISTOFBLOCKS sent to the peer and not yet answered, late answers included (we may ask again after 30 s). */
+        int listsOutstanding;
         final Bucket requests = Bucket.builder().addLimit(Bandwidth.builder().capacity(REQUESTS_PER_SECOND)
                 .refillGreedy(REQUESTS_PER_SECOND, Duration.ofSeconds(1)).build()).build();
     }
@@ -170,7 +177,12 @@ public class BlockSync implements Ledger.Listener {
     public void onList(PeerSession peer, ListOfBlocksMessage list) {
         locked(() -> {
             PeerState state = state(peer);
+            if (state.listsOutstanding == 0) {
+                throw new PeerMisbehaviourException(UNSOLICITED_LIST, "LISTOFBLOCKS without a GETLISTOFBLOCKS of ours");
+            }
+            state.listsOutstanding--;
             if (!state.listPending) {
+                // the late answer to a request we have since asked again, and had answered
                 metrics.listIgnored();
                 log.debug("peer {} {}: LISTOFBLOCKS nobody asked for, ignored", peer.connection().id(), peer.remoteHost());
                 return;
@@ -426,6 +438,7 @@ public class BlockSync implements Ledger.Listener {
             return;
         }
         state.listPending = true;
+        state.listsOutstanding++;
         state.listRequestedAt = now;
         StoredBlock tip = chain.tip();
         List<String> locator = locator(tip.number());

@@ -28,8 +28,19 @@ public class ServingLimits {
     private final Bucket allBytes;
     private final Map<String, Counter> unanswered = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
+    /** The time a peer's list burst takes to refill: a peer answered no list for this long is quiet. */
+    private final long quietListNanos;
 
-    private record PeerBudget(Bucket lists, Bucket bytes) {
+    private static final class PeerBudget {
+        final Bucket lists;
+        final Bucket bytes;
+        /** When a list was last answered to this peer (nanoTime), or 0: see {@link #mayList}. */
+        volatile long lastListAt;
+
+        PeerBudget(Bucket lists, Bucket bytes) {
+            this.lists = lists;
+            this.bytes = bytes;
+        }
     }
 
     ServingLimits(ServingProperties properties, P2pProperties peers, MeterRegistry meters) {
@@ -39,6 +50,7 @@ public class ServingLimits {
         }
         this.properties = properties;
         this.meters = meters;
+        this.quietListNanos = Duration.ofSeconds(1).toNanos() * properties.listBurst() / properties.listsPerSecond();
         this.allLists = bucket(properties.totalListsPerSecond(), properties.totalListsPerSecond());
         this.allBytes = bucket(properties.totalBlockBytesPerSecond(), properties.totalBlockBytesPerSecond());
         for (Method method : new Method[] {Method.GETLISTOFBLOCKS, Method.GETBLOCK}) {
@@ -48,14 +60,34 @@ public class ServingLimits {
         }
     }
 
-    /** Whether a GETLISTOFBLOCKS from {@code peer} may be answered now. */
+    /**
+     * Whether a GETLISTOFBLOCKS from {@code peer} may be answered now. A peer answered no list for as long
+     * as its own burst takes to refill is answered even when the total is spent (the total goes into
+     * debt, paid by those who ask often): the total alone would be first come, first served, and a crowd
+     * asking at their per-peer rate would take it all, while an honest peer asks one list per 500 blocks
+     * and waits 30 s before asking again (PROTOCOL.md 7.3). The flood harness showed that starvation.
+     */
     public boolean mayList(PeerSession peer) {
-        return take(peer, Method.GETLISTOFBLOCKS, budget(peer).lists(), allLists, 1);
+        PeerBudget budget = budget(peer);
+        long now = System.nanoTime();
+        long last = budget.lastListAt;
+        boolean quiet = last == 0 || now - last >= quietListNanos;
+        boolean answered;
+        if (quiet && budget.lists.tryConsume(1)) {
+            allLists.consumeIgnoringRateLimits(1);
+            answered = true;
+        } else {
+            answered = take(peer, Method.GETLISTOFBLOCKS, budget.lists, allLists, 1);
+        }
+        if (answered) {
+            budget.lastListAt = now;
+        }
+        return answered;
     }
 
     /** Whether {@code bytes} of answer to a GETBLOCK from {@code peer} may be sent now. */
     public boolean maySend(PeerSession peer, long bytes) {
-        return take(peer, Method.GETBLOCK, budget(peer).bytes(), allBytes, bytes);
+        return take(peer, Method.GETBLOCK, budget(peer).bytes, allBytes, bytes);
     }
 
     public void closed(PeerSession peer) {

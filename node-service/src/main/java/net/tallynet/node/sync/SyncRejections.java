@@ -22,6 +22,7 @@ class SyncRejections {
         Arrays.stream(ValidationReason.values()).map(ValidationReason::label).forEach(labels::add);
         labels.add(BlockSync.NO_COMMON_BLOCK);
         labels.add(BlockSync.UNLINKED_LIST);
+        labels.add(BlockSync.UNSOLICITED_LIST);
         labels.add(TransactionRelay.OVER_BUDGET);
         return new KnownRejections(labels);
     }

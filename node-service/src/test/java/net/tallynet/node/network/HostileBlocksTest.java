@@ -62,13 +62,13 @@ class HostileBlocksTest {
     }
 
     @Test
-    void aListNobodyAskedForIsIgnored() throws Exception {
-        double ignored = TestNetwork.count(node, "tallynet.lists.ignored");
+    void aListNobodyAskedForIsChargedAndNothingIsQueued() throws Exception {
+        double before = rejected("unsolicited_list");
         try (RawPeer peer = RawPeer.handshaken(port, "127.0.1.1", "0000000000000101")) {
             peer.send(new ListOfBlocksMessage(fakeChain(tip(), 50)));
             assertThat(peer.next(GetBlockMessage.class, Duration.ofSeconds(2))).as("nothing requested").isNull();
         }
-        assertThat(TestNetwork.count(node, "tallynet.lists.ignored") - ignored).isEqualTo(1);
+        assertThat(rejected("unsolicited_list") - before).isEqualTo(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> gauge("tallynet.sync.blocks.queued") == 0);
     }
 

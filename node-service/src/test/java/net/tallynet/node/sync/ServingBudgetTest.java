@@ -37,7 +37,8 @@ class ServingBudgetTest {
             node.getBean(Miner.class).generate(3, null);
             GetListOfBlocksMessage fromGenesis = new GetListOfBlocksMessage(0, List.of(Genesis.of("devnet").hash()));
             try (RawPeer greedy = RawPeer.handshaken(port, "127.0.3.1", "0000000000000301");
-                 RawPeer other = RawPeer.handshaken(port, "127.0.3.2", "0000000000000302")) {
+                 RawPeer other = RawPeer.handshaken(port, "127.0.3.2", "0000000000000302");
+                 RawPeer quiet = RawPeer.handshaken(port, "127.0.3.3", "0000000000000303")) {
                 for (int i = 0; i < 5; i++) {
                     greedy.send(fromGenesis);
                 }
@@ -47,8 +48,11 @@ class ServingBudgetTest {
                 for (int i = 0; i < 2; i++) {
                     other.send(fromGenesis);
                 }
+                // the total is spent now, but a peer that has asked for nothing is answered: a crowd cannot starve it
+                quiet.send(fromGenesis);
                 assertThat(answers(other)).as("what is left for all peers").isEqualTo(1);
                 assertThat(answers(greedy)).as("nothing beyond its own burst of 2").isZero();
+                assertThat(answers(quiet)).as("a quiet peer's first list, the total spent").isEqualTo(1);
             }
             assertThat(unanswered(node, "GETLISTOFBLOCKS", "peer")).isEqualTo(3);
             assertThat(unanswered(node, "GETLISTOFBLOCKS", "total")).isEqualTo(1);

@@ -4,7 +4,9 @@ import org.apache.catalina.Context;
 import org.apache.catalina.Lifecycle;
 import org.apache.catalina.Pipeline;
 import org.apache.catalina.Valve;
+import org.apache.catalina.connector.Connector;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.AbstractProtocol;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -36,14 +38,32 @@ public class HttpApiConfiguration {
     @Bean
     WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> tomcatHardening(ApiGuardSettings settings) {
         return factory -> {
-            // with virtual threads (spring.threads.virtual.enabled) a connection waiting for bytes holds a
-            // parked virtual thread, not a pooled worker: slow clients cannot starve the others; this bounds
-            // how long each wait may last. Upgraded (WebSocket) connections leave this timeout behind.
+            // how long each wait for a client's bytes may last: with refused bodies never read
+            // (UnreadBodyValve), slow clients cannot hold the request pool for long. Upgraded (WebSocket)
+            // connections leave this timeout behind.
             factory.addConnectorCustomizers(connector ->
-                    connector.setProperty("connectionTimeout", Long.toString(settings.readTimeout().toMillis())));
+                    connector.setProperty("connectionTimeout", Long.toString(settings.readTimeout().toMillis())),
+                    HttpApiConfiguration::platformRequestThreads);
             factory.addContextCustomizers(HttpApiConfiguration::jsonContainerErrors,
                     context -> context.getPipeline().addValve(new UnreadBodyValve()));
         };
+    }
+
+    /**
+     * Requests and peers' frames run on Tomcat's own pool of platform threads (at most
+     * {@code server.tomcat.threads.max}, 200), not on the virtual threads that
+     * {@code spring.threads.virtual.enabled} gives the rest of the service. Virtual threads share two
+     * carriers that run first what other virtual threads wake (a fair lock handed from peer to peer,
+     * a writer): in the flood harness ({@code ./tallynet bench-flood}) a REST request waited behind
+     * them for 7 s at p99 while the node used half its CPU; on platform threads, scheduled by the
+     * kernel, the same flood left it at about 0.2 s. Nothing here waits long on a request thread:
+     * bodies are refused before they are read or bounded by timeouts (README "REST API"), and a peer
+     * holds at most one thread, bounded by the inbound and outbound peer limits.
+     */
+    private static void platformRequestThreads(Connector connector) {
+        if (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol) {
+            protocol.setExecutor(null); // Tomcat then creates its own pool when it starts
+        }
     }
 
     /** Replaces the host's error report valves (Tomcat's and Spring Boot's) by the JSON one once they are all in place. */

@@ -38,6 +38,8 @@ final class WebSocketPeerConnection implements PeerConnection {
 
     private final String id = "c" + IDS.incrementAndGet();
     private final WebSocketSession session;
+    /** Tomcat's session under Spring's, to stop reading on close; null under another container (tests). */
+    private final jakarta.websocket.Session nativeSession;
     private final InetSocketAddress remoteAddress;
     private final Direction direction;
     private final FrameCodec codec;
@@ -49,6 +51,7 @@ final class WebSocketPeerConnection implements PeerConnection {
     /** Reading pauses above this many queued bytes, so an answer of the largest size still fits the queue. */
     private final long answerLevel;
     private final AtomicBoolean slowReader = new AtomicBoolean();
+    private final AtomicBoolean readingStopped = new AtomicBoolean();
     /** When anything (a frame or a pong) last arrived, for the keep-alive. */
     private volatile long lastHeardNanos = System.nanoTime();
 
@@ -72,6 +75,10 @@ final class WebSocketPeerConnection implements PeerConnection {
         if (session instanceof NativeWebSocketSession wrapper
                 && wrapper.getNativeSession() instanceof jakarta.websocket.Session container) {
             container.getUserProperties().put(BLOCKING_SEND_TIMEOUT, properties.sendTimeLimit().toMillis());
+            TomcatClosing.limitCloseWait(container, properties.closeGrace());
+            this.nativeSession = container;
+        } else {
+            this.nativeSession = null;
         }
     }
 
@@ -111,6 +118,7 @@ final class WebSocketPeerConnection implements PeerConnection {
             text = new String(bytes, 0, MAX_CLOSE_REASON_BYTES, StandardCharsets.US_ASCII);
         }
         CloseStatus status = new CloseStatus(reason.status(), text);
+        stopReading();
         queue.offerLast(() -> closeNow(status));
     }
 
@@ -200,12 +208,20 @@ final class WebSocketPeerConnection implements PeerConnection {
     }
 
     private void slowReader(String why) {
+        stopReading();
         queue.stop();
         if (slowReader.compareAndSet(false, true)) {
             metrics.closed(CloseReason.SLOW_READER);
             log.info("peer {} {}: slow reader ({}), disconnecting", id, remoteAddress, why);
             // may wait for the write in progress (at most the send time limit), then the socket is closed
             closeNow(new CloseStatus(CloseReason.SLOW_READER.status(), CloseReason.SLOW_READER.label()));
+        }
+    }
+
+    /** Nothing the peer sends once we close is wanted: left unread, it costs neither CPU nor memory. */
+    private void stopReading() {
+        if (nativeSession != null && session.isOpen() && readingStopped.compareAndSet(false, true)) {
+            TomcatClosing.stopReading(nativeSession);
         }
     }
 
