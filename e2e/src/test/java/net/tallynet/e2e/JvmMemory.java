@@ -12,10 +12,12 @@ import java.util.Map;
 record JvmMemory(Long maxHeap, double maxRamPercentage, long metaspace, long codeCache, long directMemory,
                  long threadStack) {
     /**
-     * Platform threads a service runs: measured 35 to 45 (Tomcat's acceptor and poller, the JVM's
-     * own, H2, the schedulers, the miner); requests run on virtual threads, whose stacks live in the heap.
+     * Platform threads a service runs: measured 35 to 45 besides Tomcat's request pool (its acceptor and
+     * poller, the JVM's own, H2, the schedulers, the miner), rounded up to 48, plus that pool at its
+     * most, {@code server.tomcat.threads.max} 128 (requests and peers' frames run there, not on virtual
+     * threads). Background work runs on virtual threads, whose stacks live in the heap.
      */
-    static final int PLATFORM_THREADS = 64;
+    static final int PLATFORM_THREADS = 48 + 128;
     /**
      * What the JVM takes besides those regions: GC structures, symbols, class-data sharing, compiler
      * arenas, malloc (MALLOC_ARENA_MAX=2 in the image). Native Memory Tracking showed about 40 MB.

@@ -131,8 +131,13 @@ public final class RawPeer implements AutoCloseable {
     }
 
     public void sendFrame(int opcode, byte[] payload) throws IOException {
+        sendFragment(opcode, payload, true);
+    }
+
+    /** One WebSocket frame; {@code fin} false starts (or continues, opcode 0) a message that more frames finish. */
+    public void sendFragment(int opcode, byte[] payload, boolean fin) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | opcode);
+        frame.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length < 65536) {

@@ -32,6 +32,13 @@ public enum CloseReason {
      * connection opened to a configured tracker, so no address from gossip can pose as one.
      */
     UNEXPECTED_ROLE(1008),
+    /** A frame arriving in parts was not complete within {@code tallynet.peers.frame-time-limit}. */
+    SLOW_FRAME(1008),
+    /**
+     * The frames all peers were sending in parts held {@code tallynet.peers.max-assembling-bytes} for longer than
+     * this peer's frame time limit: it could not be read further.
+     */
+    MEMORY_BUDGET(1008),
     /** A text frame passed the frame limit while it arrived: refused before it was all read (RFC 6455 1009). */
     FRAME_TOO_LARGE(1009),
     /** An orderly end: a finished check, shutdown, a peer we no longer need. */

@@ -20,16 +20,18 @@ import java.util.Set;
  * <ol>
  *   <li>one peer from each of {@value #PROTECT_NETGROUPS} netgroups picked by a keyed hash (an attacker
  *       cannot choose addresses that win);</li>
+ *   <li>the {@value #PROTECT_FASTEST} peers with the lowest round trip measured by the keep-alive
+ *       pings (an attacker far away cannot fake being near);</li>
  *   <li>the {@value #PROTECT_BLOCK_SENDERS} peers that most recently gave us a new block, and the
  *       {@value #PROTECT_TX_SENDERS} that most recently gave us a new transaction;</li>
  *   <li>the longest-connected half of the rest;</li>
  *   <li>of what remains, the netgroup with the most connections loses its youngest one.</li>
  * </ol>
- * Core also protects the peers with the lowest ping; this node does not measure round trips yet.
  * Not yet established connections have no protection but their age.
  */
 public final class InboundEviction {
     static final int PROTECT_NETGROUPS = 4;
+    static final int PROTECT_FASTEST = 8;
     static final int PROTECT_BLOCK_SENDERS = 4;
     static final int PROTECT_TX_SENDERS = 4;
 
@@ -38,16 +40,19 @@ public final class InboundEviction {
 
     /**
      * One inbound connection as eviction sees it. Times are {@link System#nanoTime()} readings;
-     * 0 means never.
+     * 0 means never. {@code minPingNanos} is the lowest round trip measured, {@link Long#MAX_VALUE} if none yet.
      */
     public record Candidate<T>(T peer, String netgroup, long connectedAt, long lastNovelBlockAt,
-                               long lastNovelTransactionAt) {
+                               long lastNovelTransactionAt, long minPingNanos) {
     }
 
     /** The peer to evict, or empty when every one is protected (then the newcomer is refused). */
     public static <T> Optional<T> choose(List<Candidate<T>> candidates, long key) {
         List<Candidate<T>> left = new ArrayList<>(candidates);
         protectNetgroups(left, key);
+        left.stream().filter(c -> c.minPingNanos() != Long.MAX_VALUE)
+                .sorted(Comparator.comparingLong(Candidate::minPingNanos)).limit(PROTECT_FASTEST).toList()
+                .forEach(left::remove);
         protectMostRecent(left, Candidate::lastNovelBlockAt, PROTECT_BLOCK_SENDERS);
         protectMostRecent(left, Candidate::lastNovelTransactionAt, PROTECT_TX_SENDERS);
         left.sort(Comparator.comparingLong(Candidate::connectedAt));

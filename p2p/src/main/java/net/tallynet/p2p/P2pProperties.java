@@ -31,6 +31,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param misbehaviourMemory    a host's misbehaviour score, kept across its connections, is forgotten after this long
  *                              without a new charge
  * @param byteBurst             inbound frame bytes a connection may send at once (at least one frame of the largest size)
+ * @param maxAssemblingBytes    what the frames all peers are sending in parts (those over the receive buffer) may hold
+ *                              together, counted by the capacity allocated for them; a part that does not fit waits,
+ *                              unread, until room comes free or its frame time limit passes (then the peer is closed,
+ *                              memory_budget). Default 32 MiB: eight frames of the largest size at once, where 72
+ *                              peers could otherwise hold 288 MiB
+ * @param frameTimeLimit        a frame arriving in parts must be complete within this, or the peer is closed
+ *                              (slow_frame): a peer trickling a large frame cannot hold its share for ever
  * @param closeGrace            after we send a close frame, how long we wait for the peer's before closing the socket;
  *                              while it lasts the container reads and discards whatever the peer still sends, so a
  *                              dropped flooder that never answers the close costs at most this (the container's own
@@ -55,14 +62,16 @@ public record P2pProperties(
         @DefaultValue("33554432") int byteBurst,
         @DefaultValue("16384") int receiveBufferBytes,
         @DefaultValue("1h") Duration misbehaviourMemory,
-        @DefaultValue("1s") Duration closeGrace) {
+        @DefaultValue("1s") Duration closeGrace,
+        @DefaultValue("33554432") long maxAssemblingBytes,
+        @DefaultValue("60s") Duration frameTimeLimit) {
 
     public P2pProperties {
         if (rejectionPenalty < 1 || misbehaviourThreshold < rejectionPenalty || messagesPerSecond < 1
                 || messageBurst < 1 || maxBannedAddresses < 1 || maxInbound < 0 || sendBufferBytes < maxFrameBytes || sendTimeLimit.toMillis() < 100
                 || pingInterval.toMillis() < 10 || pingTimeout.compareTo(pingInterval) <= 0
                 || bytesPerSecond < 1 || byteBurst < maxFrameBytes || receiveBufferBytes < 1024
-                || closeGrace.toMillis() < 1) {
+                || closeGrace.toMillis() < 1 || maxAssemblingBytes < maxFrameBytes || frameTimeLimit.toMillis() < 100) {
             throw new IllegalArgumentException("invalid tallynet.peers settings");
         }
     }
@@ -72,6 +81,6 @@ public record P2pProperties(
         return new P2pProperties(Duration.ofSeconds(10), 10, 100, Duration.ofHours(1), 10_000, 200, 400,
                 5 * 1024 * 1024, Duration.ofSeconds(10), 64, 4 * 1024 * 1024, Duration.ofSeconds(15),
                 Duration.ofSeconds(45), 16 * 1024 * 1024, 32 * 1024 * 1024, 16 * 1024, Duration.ofHours(1),
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), 32L * 1024 * 1024, Duration.ofSeconds(60));
     }
 }

@@ -14,10 +14,10 @@ class InboundEvictionTest {
     void aFloodFromOneNetgroupLosesItsYoungestConnection() {
         long key = System.nanoTime();
         List<Candidate<String>> peers = List.of(
-                new Candidate<>("honest", InboundEviction.netgroup("127.9.0.1"), 1, 0, 0),
-                new Candidate<>("flood-1", InboundEviction.netgroup("127.0.0.1"), 2, 0, 0),
-                new Candidate<>("flood-2", InboundEviction.netgroup("127.0.0.2"), 3, 0, 0),
-                new Candidate<>("flood-3", InboundEviction.netgroup("127.0.0.3"), 4, 0, 0));
+                new Candidate<>("honest", InboundEviction.netgroup("127.9.0.1"), 1, 0, 0, Long.MAX_VALUE),
+                new Candidate<>("flood-1", InboundEviction.netgroup("127.0.0.1"), 2, 0, 0, Long.MAX_VALUE),
+                new Candidate<>("flood-2", InboundEviction.netgroup("127.0.0.2"), 3, 0, 0, Long.MAX_VALUE),
+                new Candidate<>("flood-3", InboundEviction.netgroup("127.0.0.3"), 4, 0, 0, Long.MAX_VALUE));
         assertThat(InboundEviction.choose(peers, key)).contains("flood-3");
     }
 
@@ -28,7 +28,7 @@ class InboundEvictionTest {
             long block = i < 4 ? 100 + i : 0;
             long tx = i >= 4 && i < 8 ? 100 + i : 0;
             // all in one netgroup, the useful ones the youngest: only their usefulness protects them
-            peers.add(new Candidate<>("p" + i, "v4:127.0", 1_000 - i, block, tx));
+            peers.add(new Candidate<>("p" + i, "v4:127.0", 1_000 - i, block, tx, Long.MAX_VALUE));
         }
         String victim = InboundEviction.choose(peers, 42).orElseThrow();
         int index = Integer.parseInt(victim.substring(1));
@@ -38,10 +38,25 @@ class InboundEvictionTest {
     }
 
     @Test
+    void theFastestPeersAreKept() {
+        List<Candidate<String>> peers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            // one netgroup, the fast ones the youngest: only their round trips protect them
+            long ping = i < 8 ? 1_000_000L + i : i < 12 ? 50_000_000L : Long.MAX_VALUE;
+            peers.add(new Candidate<>("p" + i, "v4:127.0", 1_000 - i, 0, 0, ping));
+        }
+        String victim = InboundEviction.choose(peers, 42).orElseThrow();
+        int index = Integer.parseInt(victim.substring(1));
+        assertThat(index).as("not one of the 8 fastest").isGreaterThanOrEqualTo(8);
+        // p15, the oldest, is kept for its netgroup; of p8..p14 the older half (p12..p14) is kept; the youngest goes
+        assertThat(victim).isEqualTo("p8");
+    }
+
+    @Test
     void whenEveryPeerIsProtectedTheNewcomerIsRefused() {
         List<Candidate<String>> peers = List.of(
-                new Candidate<>("a", InboundEviction.netgroup("127.1.0.1"), 1, 0, 0),
-                new Candidate<>("b", InboundEviction.netgroup("127.2.0.1"), 2, 0, 0));
+                new Candidate<>("a", InboundEviction.netgroup("127.1.0.1"), 1, 0, 0, Long.MAX_VALUE),
+                new Candidate<>("b", InboundEviction.netgroup("127.2.0.1"), 2, 0, 0, Long.MAX_VALUE));
         assertThat(InboundEviction.choose(peers, 7)).isEmpty();
         assertThat(InboundEviction.choose(List.<Candidate<String>>of(), 7)).isEmpty();
     }

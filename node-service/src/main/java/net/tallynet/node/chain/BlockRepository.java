@@ -32,4 +32,13 @@ public interface BlockRepository extends JpaRepository<StoredBlock, String> {
     /** The number of the block with this hash if it is on the best chain. */
     @Query("select b.number from StoredBlock b where b.hash = :hash and b.mainChain = true")
     Optional<Long> mainChainNumberOf(@Param("hash") String hash);
+
+    /** Where a stored block sits: enough to walk a side branch back to the best chain without loading bodies. */
+    @Query("select new net.tallynet.node.chain.BranchLink(b.previousHash, b.number, b.chainWork, b.mainChain)"
+            + " from StoredBlock b where b.hash = :hash")
+    Optional<BranchLink> link(@Param("hash") String hash);
+
+    /** The cumulative work of the best chain at {@code number}. */
+    @Query("select b.chainWork from StoredBlock b where b.mainChain = true and b.number = :number")
+    Optional<String> mainChainWorkAt(@Param("number") long number);
 }

@@ -36,9 +36,12 @@ public class Chain {
     private final BlockValidator validator;
     private final ChainParams params;
     private final Map<String, Boolean> invalid = BoundedMaps.evictingEldest(REMEMBERED_INVALID, false);
+    private final BranchPolicy branches;
 
-    public Chain(ChainStore store, BlockValidator validator, ChainParams params, String network) {
+    /** {@code maxForkDepth}: side branches leaving the best chain deeper below the tip are not stored ({@link BranchPolicy}). */
+    public Chain(ChainStore store, BlockValidator validator, ChainParams params, String network, int maxForkDepth) {
         this.store = store;
+        this.branches = new BranchPolicy(store, maxForkDepth);
         this.validator = validator;
         this.params = params;
         Block genesis = Genesis.of(network);
@@ -54,7 +57,20 @@ public class Chain {
         SIDE_BRANCH,
         ALREADY_KNOWN,
         /** Its parent is unknown: the sender should be asked for the blocks in between. */
-        ORPHAN
+        ORPHAN,
+        /** Not stored: its side branch leaves the best chain too far below the tip ({@link BranchPolicy}). */
+        FORK_TOO_DEEP,
+        /** Not stored: its side branch carries too little work per block ({@link BranchPolicy}). */
+        LOW_WORK_BRANCH;
+
+        /** Whether the block was refused by the side-branch policy: not stored, not invalid either. */
+        public boolean refused() {
+            return this == FORK_TOO_DEEP || this == LOW_WORK_BRANCH;
+        }
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     /** What accepting a block did; {@code disconnected} holds blocks whose transactions may return to the mempool. */
@@ -82,16 +98,27 @@ public class Chain {
         if (parent == null) {
             return Result.of(Outcome.ORPHAN);
         }
+        BigInteger work = new BigInteger(parent.chainWork(), 16).add(Difficulty.work(block.target()));
+        StoredBlock tip = store.tip();
+        boolean side = work.compareTo(new BigInteger(tip.chainWork(), 16)) <= 0;
+        if (side) {
+            // before the context check: that walks stored headers, this only block links
+            Outcome refused = branches.refusal(parent, parent.number() + 1, work, tip);
+            if (refused != null) {
+                log.info("block {} #{} not stored: {} (tip #{})", block.hash(), block.number(), refused.label(),
+                        tip.number());
+                return Result.of(refused);
+            }
+        }
         try {
             validator.checkContext(block, contextAfter(parent));
         } catch (InvalidLedgerObjectException e) {
             invalid.put(block.hash(), true);
             throw e;
         }
-        BigInteger work = new BigInteger(parent.chainWork(), 16).add(Difficulty.work(block.target()));
         store.store(block, Difficulty.toHex(work));
-        StoredBlock tip = store.tip();
-        if (work.compareTo(new BigInteger(tip.chainWork(), 16)) <= 0) {
+        if (side) {
+            branches.stored(block.hash(), parent, tip.number());
             log.info("block {} #{} stored on a side branch", block.hash(), block.number());
             return Result.of(Outcome.SIDE_BRANCH);
         }
@@ -154,6 +181,9 @@ public class Chain {
             }
         }
         Outcome outcome = disconnected.isEmpty() ? Outcome.CONNECTED : Outcome.REORGANISED;
+        if (outcome == Outcome.REORGANISED) {
+            branches.bestChainChanged();
+        }
         if (outcome == Outcome.REORGANISED) {
             log.info("reorganised: {} blocks disconnected back to {}, {} connected, tip {} #{}", disconnected.size(),
                     fork, connected.size(), newTip.hash(), newTip.number());

@@ -19,9 +19,9 @@ public class ChainConfiguration {
     }
 
     @Bean
-    Chain chain(ChainStore store, ChainParams params, NetworkProperties network) {
+    Chain chain(ChainStore store, ChainParams params, NetworkProperties network, ChainProperties properties) {
         BlockValidator validator = new BlockValidator(params, network.networkId(), Clock.systemUTC());
-        Chain chain = new Chain(store, validator, params, network.network());
+        Chain chain = new Chain(store, validator, params, network.network(), properties.maxForkDepth());
         chain.resume();
         return chain;
     }

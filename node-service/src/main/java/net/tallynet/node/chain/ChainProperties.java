@@ -6,13 +6,23 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Consensus settings of the node ({@code tallynet.chain.*}). Every member of a network must agree.
+ * Chain settings of the node ({@code tallynet.chain.*}). Every member of a network must agree on the
+ * consensus ones, {@code preset} and {@code targetBlockTime}; {@code maxForkDepth} is local policy.
  *
  * @param preset          {@code devnet} (laptop difficulty) or {@code easy} (trivial work, for tests)
  * @param targetBlockTime the block interval difficulty adjustment aims at (operating contract)
+ * @param maxForkDepth    a side branch leaving the best chain more than this many blocks below the tip is
+ *                        not stored (PROTOCOL.md 7.3): 1,000 blocks, about 83 minutes at 5 s a block
  */
 @ConfigurationProperties("tallynet.chain")
-public record ChainProperties(@DefaultValue("devnet") String preset, @DefaultValue("5s") Duration targetBlockTime) {
+public record ChainProperties(@DefaultValue("devnet") String preset, @DefaultValue("5s") Duration targetBlockTime,
+                              @DefaultValue("1000") int maxForkDepth) {
+
+    public ChainProperties {
+        if (maxForkDepth < 1) {
+            throw new IllegalArgumentException("tallynet.chain.max-fork-depth must be at least 1, was " + maxForkDepth);
+        }
+    }
 
     public ChainParams params() {
         ChainParams base = switch (preset) {

@@ -136,6 +136,17 @@ public class ChainStore implements UtxoView {
         return blocks.mainChainNumberOf(hash);
     }
 
+    /** Where the stored block {@code hash} sits (parent, number, work, best chain or not), without its body. */
+    @Transactional(readOnly = true)
+    public Optional<BranchLink> link(String hash) {
+        return blocks.link(hash);
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<String> mainChainWorkAt(long number) {
+        return blocks.mainChainWorkAt(number);
+    }
+
     /** A stored block as sent, with the size of its frame: what serving it costs. */
     public record Frame(Block block, int bytes) {
     }

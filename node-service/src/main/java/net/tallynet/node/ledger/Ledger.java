@@ -42,6 +42,7 @@ public class Ledger {
     private final DistributionSummary reorgDepth;
     private final Timer acceptTime;
     private final Map<ValidationReason, Counter> failures = new EnumMap<>(ValidationReason.class);
+    private final Map<Chain.Outcome, Counter> refusedBranches = new EnumMap<>(Chain.Outcome.class);
 
     public Ledger(Chain chain, Mempool mempool, MeterRegistry meters) {
         this.chain = chain;
@@ -56,6 +57,13 @@ public class Ledger {
         for (ValidationReason reason : ValidationReason.values()) {
             failures.put(reason, Counter.builder("tallynet.validation.failures").tag("reason", reason.label())
                     .description("Blocks and transactions refused, by rule").register(meters));
+        }
+        for (Chain.Outcome outcome : Chain.Outcome.values()) {
+            if (outcome.refused()) {
+                refusedBranches.put(outcome, Counter.builder("tallynet.blocks.not.stored").tag("reason", outcome.label())
+                        .description("Valid-looking side-branch blocks not stored: forking too deep or carrying too little work")
+                        .register(meters));
+            }
         }
         Gauge.builder("tallynet.chain.height", chain, c -> c.tip().number()).description("Best block number").register(meters);
         Gauge.builder("tallynet.mempool.transactions", mempool, Mempool::size).description("Transactions in the mempool").register(meters);
@@ -93,6 +101,10 @@ public class Ledger {
             throw e;
         } finally {
             sample.stop(acceptTime);
+        }
+        if (result.outcome().refused()) {
+            refusedBranches.get(result.outcome()).increment();
+            return result;
         }
         result.connected().forEach(mempool::blockConnected);
         if (!result.disconnected().isEmpty()) {

@@ -346,6 +346,12 @@ public class BlockSync implements Ledger.Listener {
             download.done(block.hash()); // our failure (storage): a later list brings the block back
             throw e;
         }
+        if (result.outcome().refused()) {
+            // not invalid, only not worth storing (a deep or low-work side branch): nothing waits on it, nobody is charged
+            download.done(block.hash());
+            download.dropDescendants(block.hash());
+            return;
+        }
         if (result.outcome() == Chain.Outcome.ORPHAN) {
             if (!asked || !download.isWanted(block.previousHash()) || !download.holdOrphan(block, peer, frameBytes)) {
                 download.done(block.hash());
@@ -358,8 +364,11 @@ public class BlockSync implements Ledger.Listener {
         while (!ready.isEmpty()) {
             BlockDownload.Held<PeerSession> held = ready.poll();
             try {
-                ledger.acceptBlock(held.block(), held.deliveredBy());
-                ready.addAll(download.takeChildren(held.block().hash()));
+                if (ledger.acceptBlock(held.block(), held.deliveredBy()).outcome().refused()) {
+                    download.dropDescendants(held.block().hash());
+                } else {
+                    ready.addAll(download.takeChildren(held.block().hash()));
+                }
             } catch (InvalidLedgerObjectException e) {
                 log.info("held block {} #{} is invalid ({}); dropped with its descendants", held.block().hash(),
                         held.block().number(), e.reason().label());

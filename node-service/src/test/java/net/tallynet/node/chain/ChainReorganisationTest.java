@@ -36,7 +36,7 @@ class ChainReorganisationTest extends ChainStoreTest {
 
     @BeforeEach
     void freshChain() {
-        chain = new Chain(store, new BlockValidator(PARAMS, NETWORK, Clock.systemUTC()), PARAMS, "devnet");
+        chain = new Chain(store, new BlockValidator(PARAMS, NETWORK, Clock.systemUTC()), PARAMS, "devnet", 1000);
     }
 
     @Test

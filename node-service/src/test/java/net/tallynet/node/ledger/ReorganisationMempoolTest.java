@@ -50,7 +50,7 @@ class ReorganisationMempoolTest extends ChainStoreTest {
     }
 
     private Ledger ledger(MempoolProperties bounds) {
-        Chain chain = new Chain(store, new BlockValidator(PARAMS, NETWORK, Clock.systemUTC()), PARAMS, "devnet");
+        Chain chain = new Chain(store, new BlockValidator(PARAMS, NETWORK, Clock.systemUTC()), PARAMS, "devnet", 1000);
         Mempool mempool = new Mempool(store, new TransactionValidator(PARAMS, NETWORK), bounds);
         return new Ledger(chain, mempool, new SimpleMeterRegistry());
     }

@@ -51,7 +51,7 @@ public class HttpApiConfiguration {
 
     /**
      * Requests and peers' frames run on Tomcat's own pool of platform threads (at most
-     * {@code server.tomcat.threads.max}, 200), not on the virtual threads that
+     * {@code server.tomcat.threads.max}, 128 in both services), not on the virtual threads that
      * {@code spring.threads.virtual.enabled} gives the rest of the service. Virtual threads share two
      * carriers that run first what other virtual threads wake (a fair lock handed from peer to peer,
      * a writer): in the flood harness ({@code ./tallynet bench-flood}) a REST request waited behind

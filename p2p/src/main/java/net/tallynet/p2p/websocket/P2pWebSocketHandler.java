@@ -47,10 +47,13 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     private final Set<PeerSession> evicted = ConcurrentHashMap.newKeySet();
     /** Keys the netgroup ranking of eviction, so an attacker cannot pick addresses that are always protected. */
     private final long evictionKey = new SecureRandom().nextLong();
+    /** What all peers' frames in parts may hold together. */
+    private final AssemblyBudget assembling;
 
     public P2pWebSocketHandler(PeerContext context, ExecutorService peerTasks) {
         this.context = context;
         this.peerTasks = peerTasks;
+        this.assembling = new AssemblyBudget(context.properties().maxAssemblingBytes());
         long interval = context.properties().pingInterval().toMillis();
         context.scheduler().scheduleWithFixedDelay(this::keepAlive, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -61,9 +64,12 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
      */
     void keepAlive() {
         long timeout = context.properties().pingTimeout().toNanos();
+        long frameTimeLimit = context.properties().frameTimeLimit().toNanos();
         for (PeerSession session : sessions.values()) {
             WebSocketPeerConnection connection = (WebSocketPeerConnection) session.connection();
-            if (connection.silentNanos() > timeout) {
+            if (connection.assemblingNanos() > frameTimeLimit) {
+                slowFrame(session, connection); // it stopped in the middle of a frame: no part comes to be refused
+            } else if (connection.silentNanos() > timeout) {
                 log.info("peer {} {}: nothing heard for {}, disconnecting", connection.id(), session.remoteHost(),
                         context.properties().pingTimeout());
                 session.close(CloseReason.UNRESPONSIVE, null);
@@ -77,7 +83,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     public void afterConnectionEstablished(WebSocketSession socket) throws Exception {
         Direction direction = (Direction) socket.getAttributes().getOrDefault(DIRECTION, Direction.INBOUND);
         WebSocketPeerConnection connection = new WebSocketPeerConnection(socket, direction, context.codec(),
-                context.properties(), peerTasks, context.metrics(), context.metrics().sendQueueBytes());
+                context.properties(), peerTasks, context.metrics(), context.metrics().sendQueueBytes(), assembling);
         PeerSession session = new PeerSession(connection, context, (String) socket.getAttributes().get(EXPECTED_ROLE));
         if (direction == Direction.INBOUND) {
             if (context.bans().isBanned(session.remoteHost())) {
@@ -115,17 +121,49 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         String frame;
         try {
             frame = connection.assemble(message.getPayload(), message.isLast());
-        } catch (FrameAssembler.FrameTooLargeException e) {
-            context.metrics().rejected(CloseReason.FRAME_TOO_LARGE.label());
-            log.info("peer {} {}: frame over {} bytes, disconnecting", connection.id(), session.remoteHost(),
-                    context.codec().limits().maxFrameBytes());
-            session.close(CloseReason.FRAME_TOO_LARGE, null);
+        } catch (FrameAssembler.RefusedException e) {
+            refused(session, connection, e.refusal());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            connection.dropAssembly();
             return;
         }
-        // the peer's next request waits until its answers so far have gone (TCP then slows the peer down):
-        // a peer's requests must not fill its queue, and this thread holds no lock while it waits
-        if (frame != null && connection.awaitRoomForAnswer()) {
-            session.onFrame(frame);
+        if (frame == null) {
+            return;
+        }
+        try {
+            // the peer's next request waits until its answers so far have gone (TCP then slows the peer down):
+            // a peer's requests must not fill its queue, and this thread holds no lock while it waits
+            if (connection.awaitRoomForAnswer()) {
+                session.onFrame(frame);
+            }
+        } finally {
+            connection.frameHandled();
+        }
+    }
+
+    private void slowFrame(PeerSession session, WebSocketPeerConnection connection) {
+        log.info("peer {} {}: a frame took longer than {} to arrive, disconnecting", connection.id(),
+                session.remoteHost(), context.properties().frameTimeLimit());
+        session.close(CloseReason.SLOW_FRAME, null);
+    }
+
+    private void refused(PeerSession session, WebSocketPeerConnection connection, FrameAssembler.Refusal refusal) {
+        switch (refusal) {
+            case TOO_LARGE -> {
+                context.metrics().rejected(CloseReason.FRAME_TOO_LARGE.label());
+                log.info("peer {} {}: frame over {} bytes, disconnecting", connection.id(), session.remoteHost(),
+                        context.codec().limits().maxFrameBytes());
+                session.close(CloseReason.FRAME_TOO_LARGE, null);
+            }
+            case TOO_SLOW -> slowFrame(session, connection);
+            case NO_BUDGET -> {
+                log.info("peer {} {}: no room among the {} bytes of frames being assembled for {}, disconnecting",
+                        connection.id(), session.remoteHost(), context.properties().maxAssemblingBytes(),
+                        context.properties().frameTimeLimit());
+                session.close(CloseReason.MEMORY_BUDGET, null);
+            }
         }
     }
 
@@ -141,7 +179,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     protected void handlePongMessage(WebSocketSession socket, PongMessage message) {
         PeerSession session = sessions.get(socket.getId());
         if (session != null) {
-            ((WebSocketPeerConnection) session.connection()).heard();
+            ((WebSocketPeerConnection) session.connection()).pong();
         }
     }
 
@@ -169,6 +207,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     }
 
     private void ended(String socketId, PeerSession session) {
+        ((WebSocketPeerConnection) session.connection()).dropAssembly();
         try {
             session.onClosed();
         } finally {
@@ -218,7 +257,8 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
             List<InboundEviction.Candidate<PeerSession>> candidates = sessions.values().stream()
                     .filter(s -> s.connection().direction() == Direction.INBOUND && !evicted.contains(s))
                     .map(s -> new InboundEviction.Candidate<>(s, InboundEviction.netgroup(s.remoteHost()),
-                            s.connectedAt(), s.lastNovelBlockAt(), s.lastNovelTransactionAt()))
+                            s.connectedAt(), s.lastNovelBlockAt(), s.lastNovelTransactionAt(),
+                            ((WebSocketPeerConnection) s.connection()).minPingNanos()))
                     .toList();
             victim = InboundEviction.choose(candidates, evictionKey).orElse(null);
             if (victim == null) {

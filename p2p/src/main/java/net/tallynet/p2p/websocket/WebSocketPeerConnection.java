@@ -54,20 +54,25 @@ final class WebSocketPeerConnection implements PeerConnection {
     private final AtomicBoolean readingStopped = new AtomicBoolean();
     /** When anything (a frame or a pong) last arrived, for the keep-alive. */
     private volatile long lastHeardNanos = System.nanoTime();
+    /** When the last keep-alive ping was written, 0 once its pong came: the pong's round trip. */
+    private volatile long pingWrittenAt;
+    /** The lowest round trip of a ping measured so far; inbound eviction keeps the fastest peers. */
+    private volatile long minPingNanos = Long.MAX_VALUE;
 
     /**
      * {@code writers} runs each connection's writer and its overflow close; {@code allQueues} sums the
      * queued bytes of every connection for the gauge.
      */
     WebSocketPeerConnection(WebSocketSession session, Direction direction, FrameCodec codec, P2pProperties properties,
-                            Executor writers, P2pMetrics metrics, AtomicLong allQueues) {
+                            Executor writers, P2pMetrics metrics, AtomicLong allQueues, AssemblyBudget assembling) {
         this.session = session;
         this.remoteAddress = session.getRemoteAddress();
         this.direction = direction;
         this.codec = codec;
         this.metrics = metrics;
         this.writers = writers;
-        this.assembler = new FrameAssembler(codec.limits().maxFrameBytes());
+        this.assembler = new FrameAssembler(codec.limits().maxFrameBytes(), assembling,
+                properties.frameTimeLimit().toNanos());
         this.sendTimeLimitNanos = properties.sendTimeLimit().toNanos();
         this.answerLevel = properties.sendBufferBytes() - (long) codec.limits().maxFrameBytes();
         this.queue = new OutboundQueue(properties.sendBufferBytes(), writers, this::overflowed, allQueues);
@@ -82,9 +87,26 @@ final class WebSocketPeerConnection implements PeerConnection {
         }
     }
 
-    /** A part of a text frame from the container; the whole frame once the last part is in, else null. */
-    String assemble(String part, boolean last) throws FrameAssembler.FrameTooLargeException {
+    /**
+     * A part of a text frame from the container; the whole frame once the last part is in, else null.
+     * A whole frame holds its share of the assembly budget until {@link #frameHandled()}.
+     */
+    String assemble(String part, boolean last) throws FrameAssembler.RefusedException, InterruptedException {
         return assembler.add(part, last);
+    }
+
+    void frameHandled() {
+        assembler.done();
+    }
+
+    /** The connection has closed: its frame in parts, if any, gives its budget back. */
+    void dropAssembly() {
+        assembler.drop();
+    }
+
+    /** How long the frame now arriving in parts has been arriving; 0 if none is. */
+    long assemblingNanos() {
+        return assembler.assemblingNanos();
     }
 
     @Override
@@ -126,6 +148,21 @@ final class WebSocketPeerConnection implements PeerConnection {
         lastHeardNanos = System.nanoTime();
     }
 
+    /** A pong arrived: the peer is alive, and if it answers our last ping, that ping's round trip is measured. */
+    void pong() {
+        long now = System.nanoTime();
+        lastHeardNanos = now;
+        long written = pingWrittenAt;
+        if (written != 0) {
+            pingWrittenAt = 0;
+            minPingNanos = Math.min(minPingNanos, now - written);
+        }
+    }
+
+    long minPingNanos() {
+        return minPingNanos;
+    }
+
     long silentNanos() {
         return System.nanoTime() - lastHeardNanos;
     }
@@ -134,6 +171,7 @@ final class WebSocketPeerConnection implements PeerConnection {
     void ping() {
         queue.offer(0, () -> {
             try {
+                pingWrittenAt = System.nanoTime();
                 session.sendMessage(new PingMessage());
             } catch (IOException | IllegalStateException e) {
                 failed("ping", e, 0);

@@ -1,0 +1,62 @@
+package net.tallynet.p2p.websocket;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The bytes all peers' frames may take together while they are assembled from parts
+ * ({@code tallynet.peers.max-assembling-bytes}). Each peer may assemble one frame of up to the frame
+ * limit; without a total, 72 peers each half-way through a 4 MiB frame would hold 288 MiB. A part
+ * that does not fit waits (its peer is not read meanwhile, so TCP slows it down) until other frames
+ * complete or their peers are dropped; a peer that waits past its frame time limit is dropped.
+ */
+final class AssemblyBudget {
+    private final long capacity;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition released = lock.newCondition();
+    private long used;
+
+    AssemblyBudget(long capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Takes {@code bytes}, waiting at most {@code waitNanos} for them; false if they did not come free. */
+    boolean acquire(long bytes, long waitNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = waitNanos;
+            while (used + bytes > capacity) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = released.awaitNanos(left);
+            }
+            used += bytes;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void release(long bytes) {
+        if (bytes == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            used -= bytes;
+            released.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long used() {
+        lock.lock();
+        try {
+            return used;
+        } finally {
+            lock.unlock();
+        }
+    }
+}
