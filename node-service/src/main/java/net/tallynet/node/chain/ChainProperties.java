@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param preset          {@code devnet} (laptop difficulty) or {@code easy} (trivial work, for tests)
  * @param targetBlockTime the block interval difficulty adjustment aims at (operating contract)
  * @param maxForkDepth    a side branch leaving the best chain more than this many blocks below the tip is
- *                        not stored (PROTOCOL.md 7.3): 1,000 blocks, about 83 minutes at 5 s a block
+ *                        not stored (PROTOCOL.md 7.4): 1,000 blocks, about 83 minutes at 5 s a block
  */
 @ConfigurationProperties("tallynet.chain")
 public record ChainProperties(@DefaultValue("devnet") String preset, @DefaultValue("5s") Duration targetBlockTime,
