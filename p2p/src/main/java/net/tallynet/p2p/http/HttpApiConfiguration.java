@@ -52,11 +52,12 @@ public class HttpApiConfiguration {
     /**
      * Requests and peers' frames run on Tomcat's own pool of platform threads (at most
      * {@code server.tomcat.threads.max}, 128 in both services), not on the virtual threads that
-     * {@code spring.threads.virtual.enabled} gives the rest of the service. Virtual threads share two
-     * carriers that run first what other virtual threads wake (a fair lock handed from peer to peer,
-     * a writer): in the flood harness ({@code ./tallynet bench-flood}) a REST request waited behind
-     * them for 7 s at p99 while the node used half its CPU; on platform threads, scheduled by the
-     * kernel, the same flood left it at about 0.2 s. Nothing here waits long on a request thread:
+     * {@code spring.threads.virtual.enabled} gives the rest of the service. In the flood harness
+     * ({@code ./tallynet bench-flood}) a REST request on virtual threads waited 7 s at p99 while the
+     * node used half its CPU and each request took under 100 ms once it ran: the two carriers were
+     * busy with peers' frames (their scheduler favours what carriers wake over tasks submitted from
+     * outside, such as a new request). On platform threads, scheduled by the kernel, the same flood
+     * left it at about 0.25 s. Nothing here waits long on a request thread:
      * bodies are refused before they are read or bounded by timeouts (README "REST API"), and a peer
      * holds at most one thread, bounded by the inbound and outbound peer limits.
      */
