@@ -22,6 +22,7 @@ public final class P2pMetrics {
     private final MeterRegistry registry;
     private final Map<Method, Counter> received = new EnumMap<>(Method.class);
     private final Map<Method, Counter> sent = new EnumMap<>(Method.class);
+    private final Map<Method, Counter> unsent = new EnumMap<>(Method.class);
     private final Map<Method, Counter> bytesReceived = new EnumMap<>(Method.class);
     private final Map<Method, Counter> bytesSent = new EnumMap<>(Method.class);
     private final Counter bytesReceivedRejected;
@@ -48,6 +49,9 @@ public final class P2pMetrics {
         for (Method method : Method.values()) {
             received.put(method, Counter.builder("tallynet.frames.received").tag("method", method.name())
                     .description("Protocol frames received and decoded, by method").register(registry));
+            unsent.put(method, Counter.builder("tallynet.frames.unsent").tag("method", method.name())
+                    .description("Large frames dropped unsent because all peers' send queues together were full")
+                    .register(registry));
             sent.put(method, Counter.builder("tallynet.frames.sent").tag("method", method.name())
                     .description("Protocol frames sent, by method").register(registry));
             bytesReceived.put(method, Counter.builder("tallynet.frames.received.bytes").tag("method", method.name())
@@ -89,6 +93,11 @@ public final class P2pMetrics {
     public void sent(Method method, int bytes) {
         sent.get(method).increment();
         bytesSent.get(method).increment(bytes);
+    }
+
+    /** A large frame dropped unsent: all peers' send queues together held {@code tallynet.peers.max-send-bytes}. */
+    public void unsent(Method method) {
+        unsent.get(method).increment();
     }
 
     /**

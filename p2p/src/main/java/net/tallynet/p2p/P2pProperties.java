@@ -38,6 +38,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              peers could otherwise hold 288 MiB
  * @param frameTimeLimit        a frame arriving in parts must be complete within this, or the peer is closed
  *                              (slow_frame): a peer trickling a large frame cannot hold its share for ever
+ * @param maxSendBytes          what all peers' send queues may hold together before a large frame (64 KiB or more: a
+ *                              block, a long list, a transaction batch) is dropped unsent instead of queued
+ *                              (tallynet_frames_unsent_total); small frames always go. Default 64 MiB, where 72 peers
+ *                              asking for large answers and reading none could otherwise hold 72 × send-buffer-bytes
  * @param closeGrace            after we send a close frame, how long we wait for the peer's before closing the socket;
  *                              while it lasts the container reads and discards whatever the peer still sends, so a
  *                              dropped flooder that never answers the close costs at most this (the container's own
@@ -64,14 +68,16 @@ public record P2pProperties(
         @DefaultValue("1h") Duration misbehaviourMemory,
         @DefaultValue("1s") Duration closeGrace,
         @DefaultValue("33554432") long maxAssemblingBytes,
-        @DefaultValue("60s") Duration frameTimeLimit) {
+        @DefaultValue("60s") Duration frameTimeLimit,
+        @DefaultValue("67108864") long maxSendBytes) {
 
     public P2pProperties {
         if (rejectionPenalty < 1 || misbehaviourThreshold < rejectionPenalty || messagesPerSecond < 1
                 || messageBurst < 1 || maxBannedAddresses < 1 || maxInbound < 0 || sendBufferBytes < maxFrameBytes || sendTimeLimit.toMillis() < 100
                 || pingInterval.toMillis() < 10 || pingTimeout.compareTo(pingInterval) <= 0
                 || bytesPerSecond < 1 || byteBurst < maxFrameBytes || receiveBufferBytes < 1024
-                || closeGrace.toMillis() < 1 || maxAssemblingBytes < maxFrameBytes || frameTimeLimit.toMillis() < 100) {
+                || closeGrace.toMillis() < 1 || maxAssemblingBytes < maxFrameBytes || frameTimeLimit.toMillis() < 100
+                || maxSendBytes < sendBufferBytes) {
             throw new IllegalArgumentException("invalid tallynet.peers settings");
         }
     }
@@ -81,6 +87,6 @@ public record P2pProperties(
         return new P2pProperties(Duration.ofSeconds(10), 10, 100, Duration.ofHours(1), 10_000, 200, 400,
                 5 * 1024 * 1024, Duration.ofSeconds(10), 64, 4 * 1024 * 1024, Duration.ofSeconds(15),
                 Duration.ofSeconds(45), 16 * 1024 * 1024, 32 * 1024 * 1024, 16 * 1024, Duration.ofHours(1),
-                Duration.ofSeconds(1), 32L * 1024 * 1024, Duration.ofSeconds(60));
+                Duration.ofSeconds(1), 32L * 1024 * 1024, Duration.ofSeconds(60), 64L * 1024 * 1024);
     }
 }

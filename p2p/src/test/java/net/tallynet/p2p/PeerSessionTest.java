@@ -155,7 +155,8 @@ class PeerSessionTest {
         P2pProperties strict = new P2pProperties(d.handshakeTimeout(), d.rejectionPenalty(), d.misbehaviourThreshold(),
                 d.banDuration(), d.maxBannedAddresses(), 1, 5, d.sendBufferBytes(), d.sendTimeLimit(), d.maxInbound(),
                 d.maxFrameBytes(), d.pingInterval(), d.pingTimeout(), d.bytesPerSecond(), d.byteBurst(),
-                d.receiveBufferBytes(), d.misbehaviourMemory(), d.closeGrace(), d.maxAssemblingBytes(), d.frameTimeLimit());
+                d.receiveBufferBytes(), d.misbehaviourMemory(), d.closeGrace(), d.maxAssemblingBytes(), d.frameTimeLimit(),
+                d.maxSendBytes());
         Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET, strict);
         InMemoryConnection toPeer = new InMemoryConnection(Direction.INBOUND, "127.0.0.3");
         PeerSession session = new PeerSession(toPeer, b.context);

@@ -22,7 +22,11 @@ final class OutboundQueue {
     private record Entry(int bytes, Runnable write) {
     }
 
+    /** Frames at least this large (blocks, long lists, transaction batches) count against the total. */
+    static final int LARGE_FRAME_BYTES = 64 * 1024;
+
     private final long maxBytes;
+    private final long maxAllBytes;
     private final Executor writers;
     private final Runnable onOverflow;
     private final AtomicLong allQueues;
@@ -36,9 +40,13 @@ final class OutboundQueue {
     private boolean draining;
     private boolean closed;
 
-    /** {@code allQueues}: the bytes queued on every connection of the process, for the gauge. */
-    OutboundQueue(long maxBytes, Executor writers, Runnable onOverflow, AtomicLong allQueues) {
+    /**
+     * {@code allQueues}: the bytes queued on every connection of the process, for the gauge and for
+     * {@code maxAllBytes}, what all queues together may take in large frames (see {@link #fitsTotal}).
+     */
+    OutboundQueue(long maxBytes, long maxAllBytes, Executor writers, Runnable onOverflow, AtomicLong allQueues) {
         this.maxBytes = maxBytes;
+        this.maxAllBytes = maxAllBytes;
         this.writers = writers;
         this.onOverflow = onOverflow;
         this.allQueues = allQueues;
@@ -64,6 +72,17 @@ final class OutboundQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether a frame of {@code bytes} may be queued as far as all connections together are concerned. A
+     * large frame is not, while all queues hold {@code maxAllBytes}: the sender drops it instead (an
+     * answer left unanswered), so many peers that ask for large answers and stop reading cannot hold
+     * their per-peer bound each (72 × 5 MiB). Small frames (handshakes, announcements, pings) always
+     * fit; the per-peer bound still holds them.
+     */
+    boolean fitsTotal(int bytes) {
+        return bytes < LARGE_FRAME_BYTES || allQueues.get() + bytes <= maxAllBytes;
     }
 
     /**

@@ -75,7 +75,8 @@ final class WebSocketPeerConnection implements PeerConnection {
                 properties.frameTimeLimit().toNanos());
         this.sendTimeLimitNanos = properties.sendTimeLimit().toNanos();
         this.answerLevel = properties.sendBufferBytes() - (long) codec.limits().maxFrameBytes();
-        this.queue = new OutboundQueue(properties.sendBufferBytes(), writers, this::overflowed, allQueues);
+        this.queue = new OutboundQueue(properties.sendBufferBytes(), properties.maxSendBytes(), writers, this::overflowed,
+                allQueues);
         // a write to a peer that has stopped reading fails after the send time limit instead of Tomcat's 20 s
         if (session instanceof NativeWebSocketSession wrapper
                 && wrapper.getNativeSession() instanceof jakarta.websocket.Session container) {
@@ -124,10 +125,19 @@ final class WebSocketPeerConnection implements PeerConnection {
         return direction;
     }
 
-    /** Encodes on the caller's thread (bounded by the frame limit), writes on the writer's. */
+    /**
+     * Encodes on the caller's thread (bounded by the frame limit), writes on the writer's. A large frame
+     * that would pass what all peers' queues may hold together is dropped unsent and counted.
+     */
     @Override
     public boolean send(Message message) {
         byte[] frame = codec.encodeToBytes(message);
+        if (!queue.fitsTotal(frame.length)) {
+            metrics.unsent(message.method());
+            log.debug("peer {} {}: {} of {} bytes not sent: all peers' queues are full", id, remoteAddress,
+                    message.method(), frame.length);
+            return false;
+        }
         return queue.offer(frame.length, () -> write(message.method(), frame));
     }
 

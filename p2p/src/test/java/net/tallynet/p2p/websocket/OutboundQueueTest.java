@@ -137,8 +137,29 @@ class OutboundQueueTest {
         assertThat(written).containsExactly("stuck");
     }
 
+    @Test
+    void largeFramesWaitForRoomInWhatAllQueuesHoldTogetherSmallOnesDoNot() throws Exception {
+        int large = OutboundQueue.LARGE_FRAME_BYTES;
+        long total = 2L * large + large / 2;
+        OutboundQueue stuck = new OutboundQueue(4L * large, total, writers, overflows::incrementAndGet, allQueues);
+        OutboundQueue other = new OutboundQueue(4L * large, total, writers, overflows::incrementAndGet, allQueues);
+        assertThat(stuck.fitsTotal(large)).isTrue();
+        assertThat(stuck.offer(large, this::stuckWrite)).isTrue();
+        inWrite.await();
+        assertThat(stuck.offer(large, () -> written.add("queued behind"))).isTrue();
+        // two large frames held by a peer that does not read: a third anywhere would pass 2.5 x 64 KiB
+        assertThat(other.fitsTotal(large)).as("another peer's large answer").isFalse();
+        assertThat(other.fitsTotal(large - 1)).as("a small frame").isTrue();
+        assertThat(other.fitsTotal(large / 2)).isTrue();
+        assertThat(other.isClosed()).as("only the frame is refused, not the peer").isFalse();
+        peerReads.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> allQueues.get() == 0);
+        assertThat(other.fitsTotal(large)).as("room again once written").isTrue();
+        assertThat(overflows).hasValue(0);
+    }
+
     private OutboundQueue queue(long maxBytes) {
-        return new OutboundQueue(maxBytes, writers, overflows::incrementAndGet, allQueues);
+        return new OutboundQueue(maxBytes, Long.MAX_VALUE, writers, overflows::incrementAndGet, allQueues);
     }
 
     private void stuckWrite() {
