@@ -13,7 +13,9 @@ import net.tallynet.p2p.BoundedMaps;
  * the easiest, and fill the disk with cheap blocks. A branch with more work than the best chain is
  * always stored (it becomes the best chain), and an honest competing branch, mined at the same
  * difficulty, passes both rules. The cost: a partition longer than {@code maxForkDepth} blocks no
- * longer heals by itself, as in chains with a finality depth.
+ * longer heals by itself, as in chains with a finality depth, which is why that depth is large and
+ * the work rule does most of the refusing. Headers first (issue 11, not built yet) would know a
+ * branch's whole work before fetching any of it; without headers, these rules bound what is stored.
  */
 final class BranchPolicy {
     /** Fork points of side-branch blocks seen lately, so a long branch is not walked back for every block. */

@@ -37,6 +37,11 @@ public class Chain {
     private final ChainParams params;
     private final Map<String, Boolean> invalid = BoundedMaps.evictingEldest(REMEMBERED_INVALID, false);
     private final BranchPolicy branches;
+    /**
+     * Blocks the side-branch policy refused lately, and so their descendants: not downloaded again from
+     * every list or announcement that names them (a peer on a deep fork would else send them round after round).
+     */
+    private final Map<String, Outcome> notStored = BoundedMaps.evictingEldest(REMEMBERED_INVALID, false);
 
     /** {@code maxForkDepth}: side branches leaving the best chain deeper below the tip are not stored ({@link BranchPolicy}). */
     public Chain(ChainStore store, BlockValidator validator, ChainParams params, String network, int maxForkDepth) {
@@ -94,6 +99,11 @@ public class Chain {
             throw new InvalidLedgerObjectException(ValidationReason.INVALID_PARENT, "parent " + block.previousHash()
                     + " is invalid");
         }
+        Outcome refusedBefore = notStored.getOrDefault(block.hash(), notStored.get(block.previousHash()));
+        if (refusedBefore != null) {
+            notStored.put(block.hash(), refusedBefore);
+            return Result.of(refusedBefore);
+        }
         StoredBlock parent = store.header(block.previousHash()).orElse(null);
         if (parent == null) {
             return Result.of(Outcome.ORPHAN);
@@ -105,6 +115,7 @@ public class Chain {
             // before the context check: that walks stored headers, this only block links
             Outcome refused = branches.refusal(parent, parent.number() + 1, work, tip);
             if (refused != null) {
+                notStored.put(block.hash(), refused);
                 log.info("block {} #{} not stored: {} (tip #{})", block.hash(), block.number(), refused.label(),
                         tip.number());
                 return Result.of(refused);
@@ -146,6 +157,11 @@ public class Chain {
         return store.tip();
     }
 
+    /** Whether the block was refused lately by the side-branch policy (or descends from one that was). */
+    public synchronized boolean wasNotStored(String hash) {
+        return notStored.containsKey(hash);
+    }
+
     /** The context a child of the current tip is checked against: what a miner must build on. */
     public synchronized BlockValidator.ParentContext nextContext() {
         return contextAfter(store.tip());
@@ -183,6 +199,7 @@ public class Chain {
         Outcome outcome = disconnected.isEmpty() ? Outcome.CONNECTED : Outcome.REORGANISED;
         if (outcome == Outcome.REORGANISED) {
             branches.bestChainChanged();
+            notStored.clear(); // fork points moved: what was too deep or too light may not be any more
         }
         if (outcome == Outcome.REORGANISED) {
             log.info("reorganised: {} blocks disconnected back to {}, {} connected, tip {} #{}", disconnected.size(),

@@ -12,11 +12,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param preset          {@code devnet} (laptop difficulty) or {@code easy} (trivial work, for tests)
  * @param targetBlockTime the block interval difficulty adjustment aims at (operating contract)
  * @param maxForkDepth    a side branch leaving the best chain more than this many blocks below the tip is
- *                        not stored (PROTOCOL.md 7.4): 1,000 blocks, about 83 minutes at 5 s a block
+ *                        not stored (PROTOCOL.md 7.4): 10,000 blocks, about 14 hours at 5 s a block. It is a
+ *                        finality depth: a partition longer than that no longer heals by itself, so it is
+ *                        large; the work rule, not this one, is what refuses cheap branches
  */
 @ConfigurationProperties("tallynet.chain")
 public record ChainProperties(@DefaultValue("devnet") String preset, @DefaultValue("5s") Duration targetBlockTime,
-                              @DefaultValue("1000") int maxForkDepth) {
+                              @DefaultValue("10000") int maxForkDepth) {
 
     public ChainProperties {
         if (maxForkDepth < 1) {

@@ -184,15 +184,20 @@ public class BlockSync implements Ledger.Listener {
             if (!state.listPending) {
                 // the late answer to a request we have since asked again, and had answered
                 metrics.listIgnored();
-                log.debug("peer {} {}: LISTOFBLOCKS nobody asked for, ignored", peer.connection().id(), peer.remoteHost());
+                log.debug("peer {} {}: late LISTOFBLOCKS (asked again since), ignored", peer.connection().id(), peer.remoteHost());
                 return;
             }
             state.listPending = false;
             checkLinked(list.blocks());
             BlockRef lastQueued = null;
+            boolean refusedBranch = false;
             for (BlockRef ref : list.blocks()) {
                 state.known.add(ref.hash());
                 state.bestNumber = Math.max(state.bestNumber, ref.number());
+                if (chain.wasNotStored(ref.hash())) {
+                    refusedBranch = true; // a side branch we refused to store: nothing of it, or after it, again
+                    break;
+                }
                 if (store.header(ref.hash()).isPresent()) {
                     lastQueued = ref;
                 } else if (download.want(ref.hash(), peer)) {
@@ -201,8 +206,8 @@ public class BlockSync implements Ledger.Listener {
                     break; // queue full: continue after the last one queued, later
                 }
             }
-            boolean full = list.blocks().size() == Limits.MAX_LIST_OF_BLOCKS
-                    || (lastQueued != null && lastQueued != list.blocks().getLast());
+            boolean full = !refusedBranch && (list.blocks().size() == Limits.MAX_LIST_OF_BLOCKS
+                    || (lastQueued != null && lastQueued != list.blocks().getLast()));
             state.continueAfter = full ? lastQueued : null;
             pump();
             refill();

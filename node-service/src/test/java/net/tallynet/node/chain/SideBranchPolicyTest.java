@@ -62,6 +62,13 @@ class SideBranchPolicyTest extends ChainStoreTest {
         assertThat(store.header(fromGenesis.hash())).isEmpty();
         assertThat(store.header(fromBlock2.hash())).isEmpty();
         assertThat(chain.tip().hash()).isEqualTo(main.getLast().hash());
+
+        // remembered, with what descends from it: sync does not fetch that branch again from every list
+        Block child = block(fromBlock2, mallory, HARD);
+        assertThat(chain.wasNotStored(fromBlock2.hash())).isTrue();
+        assertThat(chain.accept(child).outcome()).isEqualTo(Chain.Outcome.FORK_TOO_DEEP);
+        assertThat(chain.wasNotStored(child.hash())).isTrue();
+        assertThat(store.header(child.hash())).isEmpty();
     }
 
     @Test
