@@ -200,8 +200,6 @@ public class Chain {
         if (outcome == Outcome.REORGANISED) {
             branches.bestChainChanged();
             notStored.clear(); // fork points moved: what was too deep or too light may not be any more
-        }
-        if (outcome == Outcome.REORGANISED) {
             log.info("reorganised: {} blocks disconnected back to {}, {} connected, tip {} #{}", disconnected.size(),
                     fork, connected.size(), newTip.hash(), newTip.number());
         }
