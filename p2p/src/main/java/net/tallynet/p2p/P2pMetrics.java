@@ -50,7 +50,7 @@ public final class P2pMetrics {
             received.put(method, Counter.builder("tallynet.frames.received").tag("method", method.name())
                     .description("Protocol frames received and decoded, by method").register(registry));
             unsent.put(method, Counter.builder("tallynet.frames.unsent").tag("method", method.name())
-                    .description("Large frames dropped unsent because all peers' send queues together were full")
+                    .description("Large answers dropped unsent because all peers' send queues together were full")
                     .register(registry));
             sent.put(method, Counter.builder("tallynet.frames.sent").tag("method", method.name())
                     .description("Protocol frames sent, by method").register(registry));

@@ -38,14 +38,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              peers could otherwise hold 288 MiB
  * @param frameTimeLimit        a frame arriving in parts must be complete within this, or the peer is closed
  *                              (slow_frame): a peer trickling a large frame cannot hold its share for ever
- * @param maxSendBytes          what all peers' send queues may hold together before a large frame (64 KiB or more: a
- *                              block, a long list, a transaction batch) is dropped unsent instead of queued
- *                              (tallynet_frames_unsent_total); small frames always go. Default 64 MiB, where 72 peers
+ * @param maxSendBytes          what all peers' send queues may hold together before a large answer (64 KiB or more:
+ *                              BLOCK, PUSHTRANSACTION, LISTOFBLOCKS) is dropped unsent instead of queued
+ *                              (tallynet_frames_unsent_total); small frames, announcements and our requests always go. Default 64 MiB, where 72 peers
  *                              asking for large answers and reading none could otherwise hold 72 × send-buffer-bytes
- * @param closeGrace            after we send a close frame, how long we wait for the peer's before closing the socket;
- *                              while it lasts the container reads and discards whatever the peer still sends, so a
- *                              dropped flooder that never answers the close costs at most this (the container's own
- *                              default, 30 s checked every 10 s, let 40 dropped flooders fill both cores)
+ * @param closeGrace            how long after our close frame the socket is closed; nothing more is read from a peer
+ *                              we close (the container's own wait for the peer's close frame, 30 s checked every 10 s,
+ *                              read and discarded all a dropped flooder sent meanwhile: 40 of them filled both cores)
  */
 @ConfigurationProperties("tallynet.peers")
 public record P2pProperties(

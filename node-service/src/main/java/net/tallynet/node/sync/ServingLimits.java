@@ -5,8 +5,10 @@ import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.p2p.P2pProperties;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.protocol.message.Method;
@@ -31,17 +33,14 @@ public class ServingLimits {
     /** The time a peer's list burst takes to refill: a peer answered no list for this long is quiet. */
     private final long quietListNanos;
 
-    private static final class PeerBudget {
-        final Bucket lists;
-        final Bucket bytes;
-        /** When a list was last answered to this peer (nanoTime), or 0: see {@link #mayList}. */
-        volatile long lastListAt;
-
-        PeerBudget(Bucket lists, Bucket bytes) {
-            this.lists = lists;
-            this.bytes = bytes;
-        }
+    private record PeerBudget(Bucket lists, Bucket bytes) {
     }
+
+    /**
+     * When a list was last answered to each host (nanoTime), see {@link #mayList}: by host, not by
+     * connection, so reconnecting does not make a peer quiet again.
+     */
+    private final Map<String, Long> lastListAt = Collections.synchronizedMap(BoundedMaps.evictingEldest(10_000, true));
 
     ServingLimits(ServingProperties properties, P2pProperties peers, MeterRegistry meters) {
         if (properties.blockByteBurst() < peers.maxFrameBytes()) {
@@ -61,8 +60,8 @@ public class ServingLimits {
     }
 
     /**
-     * Whether a GETLISTOFBLOCKS from {@code peer} may be answered now. A peer answered no list for as long
-     * as its own burst takes to refill is answered even when the total is spent (the total goes into
+     * Whether a GETLISTOFBLOCKS from {@code peer} may be answered now. A peer whose host was answered no list,
+     * on any connection, for as long as a peer's burst takes to refill is answered even when the total is spent (the total goes into
      * debt, paid by those who ask often): the total alone would be first come, first served, and a crowd
      * asking at their per-peer rate would take it all, while an honest peer asks one list per 500 blocks
      * and waits 30 s before asking again (PROTOCOL.md 7.3). The flood harness showed that starvation.
@@ -70,24 +69,24 @@ public class ServingLimits {
     public boolean mayList(PeerSession peer) {
         PeerBudget budget = budget(peer);
         long now = System.nanoTime();
-        long last = budget.lastListAt;
-        boolean quiet = last == 0 || now - last >= quietListNanos;
+        Long last = lastListAt.get(peer.remoteHost());
+        boolean quiet = last == null || now - last >= quietListNanos;
         boolean answered;
-        if (quiet && budget.lists.tryConsume(1)) {
+        if (quiet && budget.lists().tryConsume(1)) {
             allLists.consumeIgnoringRateLimits(1);
             answered = true;
         } else {
-            answered = take(peer, Method.GETLISTOFBLOCKS, budget.lists, allLists, 1);
+            answered = take(peer, Method.GETLISTOFBLOCKS, budget.lists(), allLists, 1);
         }
         if (answered) {
-            budget.lastListAt = now;
+            lastListAt.put(peer.remoteHost(), now);
         }
         return answered;
     }
 
     /** Whether {@code bytes} of answer to a GETBLOCK from {@code peer} may be sent now. */
     public boolean maySend(PeerSession peer, long bytes) {
-        return take(peer, Method.GETBLOCK, budget(peer).bytes, allBytes, bytes);
+        return take(peer, Method.GETBLOCK, budget(peer).bytes(), allBytes, bytes);
     }
 
     public void closed(PeerSession peer) {

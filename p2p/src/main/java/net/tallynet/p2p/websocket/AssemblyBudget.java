@@ -2,6 +2,7 @@ package net.tallynet.p2p.websocket;
 
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The bytes all peers' frames may take together while they are assembled from parts
@@ -20,13 +21,16 @@ final class AssemblyBudget {
         this.capacity = capacity;
     }
 
-    /** Takes {@code bytes}, waiting at most {@code waitNanos} for them; false if they did not come free. */
-    boolean acquire(long bytes, long waitNanos) throws InterruptedException {
+    /**
+     * Takes {@code bytes}, waiting at most {@code waitNanos} for them; false if they did not come free, or
+     * if {@code cancelled} turned true meanwhile (the connection closed: see {@link #wake()}).
+     */
+    boolean acquire(long bytes, long waitNanos, BooleanSupplier cancelled) throws InterruptedException {
         lock.lock();
         try {
             long left = waitNanos;
             while (used + bytes > capacity) {
-                if (left <= 0) {
+                if (left <= 0 || cancelled.getAsBoolean()) {
                     return false;
                 }
                 left = released.awaitNanos(left);
@@ -45,6 +49,16 @@ final class AssemblyBudget {
         lock.lock();
         try {
             used -= bytes;
+            released.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every waiting part, so one whose connection has closed stops waiting (and frees its thread). */
+    void wake() {
+        lock.lock();
+        try {
             released.signalAll();
         } finally {
             lock.unlock();

@@ -21,6 +21,8 @@ final class FrameAssembler {
     /** Budget held: the capacity of {@link #parts}, or of the frame handed out and not yet done. */
     private final AtomicLong reserved = new AtomicLong();
     private volatile boolean dropped;
+    /** Whether the frame in parts holds a character beyond Latin-1, so two bytes each. */
+    private boolean wide;
     /** When the first part of the frame in parts arrived (nanoTime); 0 when none is. */
     private volatile long startedAt;
 
@@ -53,11 +55,16 @@ final class FrameAssembler {
             throw refuse(Refusal.TOO_SLOW);
         }
         int capacity = parts == null ? 0 : parts.capacity();
-        if (length > capacity) {
-            int grown = Math.min(maxChars, Math.max(length, Math.max(2 * capacity, 2 * part.length())));
+        int grown = length > capacity
+                ? Math.min(maxChars, Math.max(length, Math.max(2 * capacity, 2 * part.length()))) : capacity;
+        // a String keeps one byte per character while all are Latin-1 (JSON of this protocol is ASCII);
+        // one other character, which a hostile peer may send, makes the whole builder two bytes each
+        wide = wide || !latin1(part);
+        long bytes = (long) grown * (wide ? 2 : 1);
+        long more = bytes - reserved.get();
+        if (more > 0) {
             long wait = frameTimeLimitNanos - (now - startedAt);
-            long more = Math.max(0, grown - reserved.get());
-            if (!budget.acquire(more, wait)) {
+            if (!budget.acquire(more, wait, () -> dropped)) {
                 throw refuse(Refusal.NO_BUDGET);
             }
             reserved.addAndGet(more);
@@ -65,6 +72,8 @@ final class FrameAssembler {
                 budget.release(reserved.getAndSet(0));
                 throw new RefusedException(Refusal.NO_BUDGET);
             }
+        }
+        if (grown > capacity) {
             StringBuilder larger = new StringBuilder(grown);
             if (parts != null) {
                 larger.append(parts);
@@ -77,6 +86,7 @@ final class FrameAssembler {
         }
         String frame = parts.toString();
         parts = null;
+        wide = false;
         startedAt = 0;
         return frame;
     }
@@ -93,11 +103,22 @@ final class FrameAssembler {
         dropped = true;
         startedAt = 0;
         budget.release(reserved.getAndSet(0));
+        budget.wake(); // a part of ours waiting for room stops waiting
+    }
+
+    private static boolean latin1(String part) {
+        for (int i = 0; i < part.length(); i++) {
+            if (part.charAt(i) > 0xff) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** On the read thread: the frame is refused, the connection will be closed. */
     private RefusedException refuse(Refusal refusal) {
         parts = null;
+        wide = false;
         drop();
         return new RefusedException(refusal);
     }

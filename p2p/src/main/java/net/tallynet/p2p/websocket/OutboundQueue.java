@@ -76,10 +76,11 @@ final class OutboundQueue {
 
     /**
      * Whether a frame of {@code bytes} may be queued as far as all connections together are concerned. A
-     * large frame is not, while all queues hold {@code maxAllBytes}: the sender drops it instead (an
-     * answer left unanswered), so many peers that ask for large answers and stop reading cannot hold
-     * their per-peer bound each (72 × 5 MiB). Small frames (handshakes, announcements, pings) always
-     * fit; the per-peer bound still holds them.
+     * large frame is not, while all queues hold {@code maxAllBytes}: the sender drops it instead (the
+     * connection asks this only of answers, which then go unanswered), so many peers that ask for large
+     * answers and stop reading cannot hold their per-peer bound each (72 × 5 MiB). Small frames always
+     * fit; the per-peer bound still holds them. Checked before queueing, not atomically with it:
+     * concurrent senders may pass the total by a frame each.
      */
     boolean fitsTotal(int bytes) {
         return bytes < LARGE_FRAME_BYTES || allQueues.get() + bytes <= maxAllBytes;

@@ -67,7 +67,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         long frameTimeLimit = context.properties().frameTimeLimit().toNanos();
         for (PeerSession session : sessions.values()) {
             WebSocketPeerConnection connection = (WebSocketPeerConnection) session.connection();
-            if (connection.assemblingNanos() > frameTimeLimit) {
+            if (connection.isOpen() && connection.assemblingNanos() > frameTimeLimit) {
                 slowFrame(session, connection); // it stopped in the middle of a frame: no part comes to be refused
             } else if (connection.silentNanos() > timeout) {
                 log.info("peer {} {}: nothing heard for {}, disconnecting", connection.id(), session.remoteHost(),
@@ -125,8 +125,9 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
             refused(session, connection, e.refusal());
             return;
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Thread.currentThread().interrupt(); // the service is stopping: this frame is not read on
             connection.dropAssembly();
+            session.close(CloseReason.NORMAL, null);
             return;
         }
         if (frame == null) {
@@ -179,7 +180,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     protected void handlePongMessage(WebSocketSession socket, PongMessage message) {
         PeerSession session = sessions.get(socket.getId());
         if (session != null) {
-            ((WebSocketPeerConnection) session.connection()).pong();
+            ((WebSocketPeerConnection) session.connection()).pong(message.getPayload());
         }
     }
 

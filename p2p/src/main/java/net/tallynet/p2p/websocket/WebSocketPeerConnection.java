@@ -2,6 +2,7 @@ package net.tallynet.p2p.websocket;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,6 +32,10 @@ import org.springframework.web.socket.WebSocketSession;
 final class WebSocketPeerConnection implements PeerConnection {
     private static final Logger log = LoggerFactory.getLogger(WebSocketPeerConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
+    private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
+    /** What peers ask of us and may be left unanswered when all send queues are full ({@link OutboundQueue#fitsTotal}). */
+    private static final java.util.Set<Method> ANSWERS = java.util.EnumSet.of(Method.BLOCK, Method.PUSHTRANSACTION,
+            Method.LISTOFBLOCKS);
     /** RFC 6455 allows 123 bytes of close reason. */
     private static final int MAX_CLOSE_REASON_BYTES = 123;
     /** Tomcat's per-session bound on a blocking write (its default is 20 s). */
@@ -58,6 +63,8 @@ final class WebSocketPeerConnection implements PeerConnection {
     private volatile long pingWrittenAt;
     /** The lowest round trip of a ping measured so far; inbound eviction keeps the fastest peers. */
     private volatile long minPingNanos = Long.MAX_VALUE;
+    /** The random payload of the last ping: only a pong echoing it measures a round trip. */
+    private volatile long pingToken;
 
     /**
      * {@code writers} runs each connection's writer and its overflow close; {@code allQueues} sums the
@@ -126,13 +133,14 @@ final class WebSocketPeerConnection implements PeerConnection {
     }
 
     /**
-     * Encodes on the caller's thread (bounded by the frame limit), writes on the writer's. A large frame
-     * that would pass what all peers' queues may hold together is dropped unsent and counted.
+     * Encodes on the caller's thread (bounded by the frame limit), writes on the writer's. A large answer
+     * that would pass what all peers' queues may hold together is dropped unsent and counted (the asker
+     * moves on as for any unanswered request); announcements and our own requests always go.
      */
     @Override
     public boolean send(Message message) {
         byte[] frame = codec.encodeToBytes(message);
-        if (!queue.fitsTotal(frame.length)) {
+        if (ANSWERS.contains(message.method()) && !queue.fitsTotal(frame.length)) {
             metrics.unsent(message.method());
             log.debug("peer {} {}: {} of {} bytes not sent: all peers' queues are full", id, remoteAddress,
                     message.method(), frame.length);
@@ -151,19 +159,30 @@ final class WebSocketPeerConnection implements PeerConnection {
         }
         CloseStatus status = new CloseStatus(reason.status(), text);
         stopReading();
-        queue.offerLast(() -> closeNow(status));
+        if (!queue.offerLast(() -> closeNow(status))) {
+            // the queue had stopped without closing (a writer failure): close here, or nothing ever would
+            try {
+                writers.execute(() -> closeNow(status));
+            } catch (RejectedExecutionException stopping) {
+                closeNow(status);
+            }
+        }
     }
 
     void heard() {
         lastHeardNanos = System.nanoTime();
     }
 
-    /** A pong arrived: the peer is alive, and if it answers our last ping, that ping's round trip is measured. */
-    void pong() {
+    /**
+     * A pong arrived: the peer is alive. If it echoes the payload of our last ping, that ping's round
+     * trip is measured; an unasked pong, or one with another payload, measures nothing (a peer could
+     * otherwise send pongs ahead of our pings and look near, to be kept by inbound eviction).
+     */
+    void pong(ByteBuffer payload) {
         long now = System.nanoTime();
         lastHeardNanos = now;
         long written = pingWrittenAt;
-        if (written != 0) {
+        if (written != 0 && payload.remaining() == Long.BYTES && payload.getLong(payload.position()) == pingToken) {
             pingWrittenAt = 0;
             minPingNanos = Math.min(minPingNanos, now - written);
         }
@@ -181,8 +200,10 @@ final class WebSocketPeerConnection implements PeerConnection {
     void ping() {
         queue.offer(0, () -> {
             try {
+                long token = TOKENS.nextLong();
+                pingToken = token;
                 pingWrittenAt = System.nanoTime();
-                session.sendMessage(new PingMessage());
+                session.sendMessage(new PingMessage(ByteBuffer.allocate(Long.BYTES).putLong(0, token)));
             } catch (IOException | IllegalStateException e) {
                 failed("ping", e, 0);
             }

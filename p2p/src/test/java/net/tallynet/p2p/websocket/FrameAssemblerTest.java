@@ -64,6 +64,41 @@ class FrameAssemblerTest {
     }
 
     @Test
+    void aPartBeyondLatinOneCountsTwoBytesACharacter() throws Exception {
+        AssemblyBudget budget = new AssemblyBudget(1000);
+        FrameAssembler assembler = new FrameAssembler(1000, budget, LIMIT);
+        assembler.add("a".repeat(100), false);
+        assertThat(budget.used()).isEqualTo(200);
+        assembler.add("\u20ac", false); // the builder turns to two bytes a character: its capacity costs twice
+        assertThat(budget.used()).isEqualTo(400);
+        assembler.drop();
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
+    void aPartWaitingForRoomStopsWaitingWhenItsConnectionCloses() throws Exception {
+        AssemblyBudget budget = new AssemblyBudget(1000);
+        FrameAssembler greedy = new FrameAssembler(1000, budget, Duration.ofSeconds(30).toNanos());
+        FrameAssembler closing = new FrameAssembler(1000, budget, Duration.ofSeconds(30).toNanos());
+        greedy.add("g".repeat(450), false);
+        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                closing.add("c".repeat(100), false);
+                return "in";
+            } catch (FrameAssembler.RefusedException e) {
+                return e.refusal().name();
+            } catch (InterruptedException e) {
+                return "interrupted";
+            }
+        });
+        Thread.sleep(100);
+        assertThat(waiting).isNotDone();
+        closing.drop(); // its connection closed: the read thread must not wait out its 30 s
+        assertThat(waiting.get(2, TimeUnit.SECONDS)).isEqualTo("NO_BUDGET");
+        assertThat(budget.used()).isEqualTo(900);
+    }
+
+    @Test
     void aFrameSlowerThanItsTimeLimitIsRefused() throws Exception {
         AssemblyBudget budget = new AssemblyBudget(1000);
         FrameAssembler assembler = new FrameAssembler(1000, budget, LIMIT);
