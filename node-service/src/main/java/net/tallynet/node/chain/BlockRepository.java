@@ -15,9 +15,6 @@ public interface BlockRepository extends JpaRepository<StoredBlock, String> {
 
     java.util.List<StoredBlock> findByPreviousHash(String previousHash);
 
-    /** Best-chain headers from {@code from} to {@code to}: one query for a LISTOFBLOCKS answer. */
-    java.util.List<StoredBlock> findByMainChainTrueAndNumberBetweenOrderByNumberAsc(long from, long to);
-
     // The queries below answer what peers ask for without loading a single block body: an entity
     // load would read each block's whole frame (2,000 of them per LISTOFBLOCKS).
 

@@ -156,11 +156,6 @@ public class ChainStore implements UtxoView {
         return blocks.findById(hash).map(stored -> new Frame(decode(stored), stored.frame().length));
     }
 
-    @Transactional(readOnly = true)
-    public List<StoredBlock> mainChainRange(long from, long to) {
-        return blocks.findByMainChainTrueAndNumberBetweenOrderByNumberAsc(from, to);
-    }
-
     @Override
     @Transactional(readOnly = true)
     public Optional<Utxo> find(String txId, long index) {

@@ -15,7 +15,6 @@ import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.mining.Miner;
 import net.tallynet.node.network.PeerConnector;
 import net.tallynet.protocol.ledger.Genesis;
-import net.tallynet.protocol.message.BlockRef;
 import net.tallynet.protocol.message.BroadcastBlockMessage;
 import net.tallynet.protocol.message.GetBlockMessage;
 import net.tallynet.protocol.message.GetListOfBlocksMessage;
@@ -53,8 +52,7 @@ class StalledPeerTest {
                 staller.expect(HelloMessage.class);
                 staller.send(new HeyMessage(null));
                 staller.expect(GetListOfBlocksMessage.class);
-                staller.send(new ListOfBlocksMessage(chain.mainChainRange(1, 300).stream()
-                        .map(b -> new BlockRef(b.number(), b.hash(), b.previousHash())).toList()));
+                staller.send(new ListOfBlocksMessage(chain.mainChainRefs(1, 300)));
                 assertThat(staller.expect(GetBlockMessage.class).hash()).isEqualTo(chain.mainChainAt(1).orElseThrow().hash());
 
                 syncing.getBean(PeerConnector.class).connect(URI.create("ws://127.0.0.1:" + port(honest) + "/p2p")).get();
