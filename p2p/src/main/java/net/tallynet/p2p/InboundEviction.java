@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /**
  * Which inbound peer gives up its slot when all are taken and a newcomer arrives, after Bitcoin
@@ -50,11 +51,9 @@ public final class InboundEviction {
     public static <T> Optional<T> choose(List<Candidate<T>> candidates, long key) {
         List<Candidate<T>> left = new ArrayList<>(candidates);
         protectNetgroups(left, key);
-        left.stream().filter(c -> c.minPingNanos() != Long.MAX_VALUE)
-                .sorted(Comparator.comparingLong(Candidate::minPingNanos)).limit(PROTECT_FASTEST).toList()
-                .forEach(left::remove);
-        protectMostRecent(left, Candidate::lastNovelBlockAt, PROTECT_BLOCK_SENDERS);
-        protectMostRecent(left, Candidate::lastNovelTransactionAt, PROTECT_TX_SENDERS);
+        protectBest(left, Candidate::minPingNanos, Long.MAX_VALUE, false, PROTECT_FASTEST);
+        protectBest(left, Candidate::lastNovelBlockAt, 0, true, PROTECT_BLOCK_SENDERS);
+        protectBest(left, Candidate::lastNovelTransactionAt, 0, true, PROTECT_TX_SENDERS);
         left.sort(Comparator.comparingLong(Candidate::connectedAt));
         left.subList(0, left.size() / 2).clear(); // the longest-connected half stays
         if (left.isEmpty()) {
@@ -106,10 +105,15 @@ public final class InboundEviction {
         }
     }
 
-    private static <T> void protectMostRecent(List<Candidate<T>> left,
-                                              java.util.function.ToLongFunction<Candidate<T>> at, int count) {
-        left.stream().filter(c -> at.applyAsLong(c) != 0)
-                .sorted(Comparator.comparingLong(at).reversed()).limit(count).toList()
+    /**
+     * Takes the {@code count} candidates with the best {@code measure} out of {@code left} (the highest if
+     * {@code highest}, else the lowest); those whose measure is {@code unmeasured} have none and stay.
+     */
+    private static <T> void protectBest(List<Candidate<T>> left, ToLongFunction<Candidate<T>> measure,
+                                        long unmeasured, boolean highest, int count) {
+        Comparator<Candidate<T>> best = Comparator.comparingLong(measure);
+        left.stream().filter(c -> measure.applyAsLong(c) != unmeasured)
+                .sorted(highest ? best.reversed() : best).limit(count).toList()
                 .forEach(left::remove);
     }
 
