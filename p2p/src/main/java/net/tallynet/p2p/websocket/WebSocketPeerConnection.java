@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,9 +35,9 @@ import org.springframework.web.socket.WebSocketSession;
 final class WebSocketPeerConnection implements PeerConnection {
     private static final Logger log = LoggerFactory.getLogger(WebSocketPeerConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
-    private static final java.security.SecureRandom TOKENS = new java.security.SecureRandom();
+    private static final SecureRandom TOKENS = new SecureRandom();
     /** What peers ask of us and may be left unanswered when all send queues are full ({@link OutboundQueue#fitsTotal}). */
-    private static final java.util.Set<Method> ANSWERS = java.util.EnumSet.of(Method.BLOCK, Method.PUSHTRANSACTION,
+    private static final Set<Method> ANSWERS = EnumSet.of(Method.BLOCK, Method.PUSHTRANSACTION,
             Method.LISTOFBLOCKS);
     /** RFC 6455 allows 123 bytes of close reason. */
     private static final int MAX_CLOSE_REASON_BYTES = 123;
