@@ -78,6 +78,7 @@ if [ ! -s "$DIR/api-token" ]; then
 fi
 TOKEN=$(cat "$DIR/api-token")
 PIDS=()
+declare -A PID_OF=()
 stop_all() {
   trap - INT TERM EXIT
   echo
@@ -89,14 +90,16 @@ stop_all() {
 trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT
 
-start() { # name port jar [spring args...]
-  local name="$1" port="$2" jar="$3" aot=(); shift 3
+start() { # name port jar jit(quick|full) [spring args...]
+  local name="$1" port="$2" jar="$3" jit=() fast=(); shift 3
+  [ "$1" = quick ] && jit=("${DEVNET_JIT[@]}"); shift
   mkdir -p "$DIR/$name"
-  [ -f "$(aot_cache_for "$jar")" ] && aot=("-XX:AOTCache=$(aot_cache_for "$jar")")
-  java "${JVM_OPTIONS[@]}" ${aot[@]+"${aot[@]}"} -jar "$jar" \
+  mapfile -t fast < <(fast_start_options "$jar")
+  java "${JVM_OPTIONS[@]}" "${fast[@]}" ${jit[@]+"${jit[@]}"} ${USER_JAVA_OPTIONS[@]+"${USER_JAVA_OPTIONS[@]}"} -jar "$jar" \
     --server.port="$port" --server.address=127.0.0.1 \
     --tallynet.data-dir="$DIR/$name" "$@" >"$DIR/$name.log" 2>&1 &
   PIDS+=($!)
+  PID_OF[$name]=$!
   echo "devnet: started $name (pid $!) on 127.0.0.1:$port, log $DIR/$name.log"
 }
 
@@ -113,12 +116,12 @@ http_get() { # port path
 # Four JVMs starting at once take well over a minute on a busy 2-core machine; the deadline is only for a
 # process that hangs, since one that dies is noticed at once
 READY_TIMEOUT=300
-wait_healthy() { # name port pid
-  local deadline=$((SECONDS + READY_TIMEOUT))
+wait_healthy() { # name port
+  local deadline=$((SECONDS + READY_TIMEOUT)) pid=${PID_OF[$1]}
   until http_get "$2" /actuator/health/readiness >/dev/null; do
     # a process that died will not become ready: say so now, not after the deadline
-    if ! kill -0 "$3" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
-      if kill -0 "$3" 2>/dev/null; then
+    if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
+      if kill -0 "$pid" 2>/dev/null; then
         echo "devnet: $1 did not become ready within $READY_TIMEOUT s; last log lines:" >&2
       else
         echo "devnet: $1 exited during start; last log lines:" >&2
@@ -129,27 +132,31 @@ wait_healthy() { # name port pid
       grep -m 3 -E '^[0-9TZ:.-]+ +(WARN|ERROR) ' "$DIR/$1.log" | cut -c1-400 >&2 || true
       exit 1
     fi
-    sleep 1
+    sleep 0.2
   done
 }
 start_node() { # i
-  local port=$((BASE_PORT + $1)) mining=false
-  [ "$1" -eq 1 ] && mining=true
-  start "node$1" "$port" "$NODE_JAR" \
+  local port=$((BASE_PORT + $1)) mining=false jit=quick
+  # the miner gets the full JIT: without C2's SHA-256 intrinsic it would hash about 10 times slower
+  [ "$1" -eq 1 ] && mining=true && jit=full
+  start "node$1" "$port" "$NODE_JAR" "$jit" \
     --tallynet.tracker.urls="ws://127.0.0.1:$BASE_PORT/p2p" \
     --tallynet.advertised-host=127.0.0.1 --tallynet.advertised-port="$port" \
     --tallynet.mining.enabled="$mining" --tallynet.api.token="$TOKEN"
 }
 # Started in waves, not all at once: a JVM's start is CPU-bound, and twenty of them together on two
 # cores each take minutes; a few at a time, each wave ready before the next, is faster in total.
+# The tracker starts with the first wave: a node that finds it not yet listening retries in 1 s, 2 s...
+# The miner, node1, starts in the last wave: its mining thread takes a whole core from then on.
 WAVE=4
-start tracker "$BASE_PORT" "$TRACKER_JAR"
-wait_healthy tracker "$BASE_PORT" "${PIDS[0]}"
-for first in $(seq 1 "$WAVE" "$NODES"); do
-  last=$((first + WAVE - 1)); [ "$last" -gt "$NODES" ] && last=$NODES
-  for i in $(seq "$first" "$last"); do start_node "$i"; done
-  for i in $(seq "$first" "$last"); do wait_healthy "node$i" $((BASE_PORT + i)) "${PIDS[$i]}"; done
-  echo "devnet: $last of $NODES nodes ready ($((SECONDS - STARTED_AT)) s)"
+ORDER=($(seq 2 "$NODES") 1)
+start tracker "$BASE_PORT" "$TRACKER_JAR" quick
+for ((first = 0; first < NODES; first += WAVE)); do
+  wave=("${ORDER[@]:first:WAVE}")
+  for i in "${wave[@]}"; do start_node "$i"; done
+  [ "$first" -eq 0 ] && wait_healthy tracker "$BASE_PORT"
+  for i in "${wave[@]}"; do wait_healthy "node$i" $((BASE_PORT + i)); done
+  echo "devnet: $((first + ${#wave[@]})) of $NODES nodes ready ($((SECONDS - STARTED_AT)) s)"
 done
 
 # connected: every node has every other node as a peer (at most 8 outbound, so only for small devnets)
@@ -164,7 +171,7 @@ for i in $(seq 1 "$NODES"); do
       echo "devnet: node$i has $(node_peers $((BASE_PORT + i))) of $want peers after 60 s; continuing (see $DIR/node$i.log)" >&2
       break
     fi
-    sleep 1
+    sleep 0.3
   done
 done
 
