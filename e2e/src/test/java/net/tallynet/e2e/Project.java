@@ -44,7 +44,8 @@ final class Project {
             throw new IllegalStateException("no " + service + "/target/image: run mvn package first");
         }
         String previous = run(Duration.ofMinutes(1), "docker", "image", "inspect", "-f", "{{.Id}}", name);
-        String output = run(Duration.ofMinutes(10), "docker", "build", "--build-arg", "BASE_IMAGE=" + baseImage(),
+        // --force-rm: a failed RUN step leaves no stopped container behind
+        String output = run(Duration.ofMinutes(10), "docker", "build", "--force-rm", "--build-arg", "BASE_IMAGE=" + baseImage(),
                 "-t", name, dir.toString());
         if (output == null) {
             throw new IllegalStateException("docker build of " + service + " failed");
