@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start-up benchmark. Per service: time from `java` to /actuator/health UP and memory after 20 s idle,
 # started three ways in the same run: plain `java -jar` (the baseline), with Spring AOT and the JDK AOT
-# cache (as the images start), and as the devnet starts it (the same, with C1 only). Then whole
+# cache and the full JIT (as the devnet starts its miner, and the images start, though they map the
+# cache at a random address), and as the devnet starts the others (the same, C1 only). Then whole
 # devnets, with the build up to date: 3 nodes and N nodes (default 20), from the command to "ready" and
 # to every node on one chain, with their total memory.
 # Run through ./tallynet bench-startup [runs] [nodes]. Only 127.0.0.1 is used; every process it starts
@@ -117,7 +118,7 @@ for service in tracker node; do
     ms[$mode]=$(printf '%s\n' "${results[@]}" | cut -d' ' -f1 | median)
     rss=$(printf '%s\n' "${results[@]}" | cut -d' ' -f2 | median)
     pss=$(printf '%s\n' "${results[@]}" | cut -d' ' -f3 | median)
-    label="java -jar"; [ $mode = aot ] && label="AOT (images)"; [ $mode = devnet ] && label="AOT + C1 (devnet)"
+    label="java -jar"; [ $mode = aot ] && label="AOT, full JIT"; [ $mode = devnet ] && label="AOT + C1 (devnet)"
     printf '%-8s %-20s %13d ms %9d MB %9d MB\n' "$service" "$label" "${ms[$mode]}" $((rss / 1024)) $((pss / 1024))
   done
   awk -v a="${ms[aot]}" -v d="${ms[devnet]}" -v p="${ms[plain]}" -v s="$service" \

@@ -8,7 +8,7 @@ export MALLOC_ARENA_MAX=2
 
 # The devnet's JIT for the tracker and the nodes that do not mine: C1 only (TieredStopAtLevel=1). On two
 # cores a service's start competes with its own profiling code and C2 compiler thread: with C1 only a
-# node is healthy in 2.1 s instead of 2.9 s, the tracker in 2.0 s instead of 2.8 s (./tallynet
+# node is healthy in 2.2 s instead of 3.2 s, the tracker in 2.1 s instead of 3.1 s (./tallynet
 # bench-startup). The price is peak speed, which these processes do not need: SHA-256 runs about 10
 # times slower without C2's intrinsic, Ed25519 checks about 20% slower. The miner, the benchmarks and
 # the container images use the full JIT; TALLYNET_JAVA_OPTIONS=-XX:TieredStopAtLevel=4 gives it to all.
