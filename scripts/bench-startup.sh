@@ -41,13 +41,6 @@ free_port() { # a port with the next $1 ports free too
   done
   echo "bench-startup: no free port found" >&2; exit 1
 }
-http_get() { # port path -> body, fails unless 200
-  local response
-  response=$(exec 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$1" \
-    && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3 && cat <&3) || return 1
-  [[ "$response" == "HTTP/1."?" 200"* ]] || return 1
-  printf '%s\n' "${response#*$'\r\n\r\n'}"
-}
 # resident (RSS) and proportional (PSS: pages shared with other processes, such as the AOT cache,
 # counted in shares) memory, in KiB
 memory_kib() { # pid -> "rss pss"
@@ -89,9 +82,10 @@ devnet_once() { # nodes -> one line of figures
   ready=$(( ($(date +%s%N) - started) / 1000000 ))
   # on one chain: every node's best block is node1's, at height 1 or more
   until [ -n "$chain" ]; do
-    first=$(http_get $((base + 1)) /api/chain | grep -o '"bestHash":"[0-9a-f]*"' || true)
-    chain=$first
-    http_get $((base + 1)) /api/chain | grep -q '"height":0,' && chain=""
+    chain=$(http_get $((base + 1)) /api/chain || true)
+    first=$(grep -o '"bestHash":"[0-9a-f]*"' <<<"$chain" || true)
+    grep -q '"height":0,' <<<"$chain" && chain=""
+    [ -n "$first" ] || chain=""
     for i in $(seq 2 "$nodes"); do
       [ "$(http_get $((base + i)) /api/chain | grep -o '"bestHash":"[0-9a-f]*"' || true)" = "$first" ] || chain=""
     done

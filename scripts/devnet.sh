@@ -77,14 +77,13 @@ if [ ! -s "$DIR/api-token" ]; then
   (umask 077; od -An -N16 -tx1 /dev/urandom | tr -d ' \n' > "$DIR/api-token")
 fi
 TOKEN=$(cat "$DIR/api-token")
-PIDS=()
-declare -A PID_OF=()
+declare -A PID_OF=() # name -> pid of every process started
 stop_all() {
   trap - INT TERM EXIT
   echo
-  echo "devnet: stopping ${#PIDS[@]} processes..."
-  kill "${PIDS[@]}" 2>/dev/null || true
-  wait "${PIDS[@]}" 2>/dev/null || true
+  echo "devnet: stopping ${#PID_OF[@]} processes..."
+  kill "${PID_OF[@]}" 2>/dev/null || true
+  wait "${PID_OF[@]}" 2>/dev/null || true
   echo "devnet: stopped. Data kept in $DIR (use --fresh to start a new chain)."
 }
 trap 'stop_all; exit 0' INT TERM
@@ -98,19 +97,8 @@ start() { # name port jar jit(quick|full) [spring args...]
   java "${JVM_OPTIONS[@]}" "${fast[@]}" ${jit[@]+"${jit[@]}"} ${USER_JAVA_OPTIONS[@]+"${USER_JAVA_OPTIONS[@]}"} -jar "$jar" \
     --server.port="$port" --server.address=127.0.0.1 \
     --tallynet.data-dir="$DIR/$name" "$@" >"$DIR/$name.log" 2>&1 &
-  PIDS+=($!)
   PID_OF[$name]=$!
   echo "devnet: started $name (pid $!) on 127.0.0.1:$port, log $DIR/$name.log"
-}
-
-# HTTP GET on 127.0.0.1 with bash alone (the devnet needs nothing beyond a JDK and Maven, not even curl):
-# prints the body, fails unless the answer is 200
-http_get() { # port path
-  local response
-  response=$(exec 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$1" \
-    && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3 && cat <&3) || return 1
-  [[ "$response" == "HTTP/1."?" 200"* ]] || return 1
-  printf '%s\n' "${response#*$'\r\n\r\n'}"
 }
 
 # Four JVMs starting at once take well over a minute on a busy 2-core machine; the deadline is only for a
@@ -187,6 +175,6 @@ echo "  spend:   curl -H 'Authorization: Bearer $TOKEN' -H 'Content-Type: applic
 echo "             -d '{\"to\":\"<address>\",\"amount\":1000,\"fee\":10}' http://127.0.0.1:$((BASE_PORT + 1))/api/payments"
 echo "  health:  http://127.0.0.1:<port>/actuator/health"
 echo "Ctrl-C stops the devnet."
-wait -n "${PIDS[@]}" || true
+wait -n "${PID_OF[@]}" || true
 echo "devnet: a process exited unexpectedly; see the logs in $DIR" >&2
 exit 1

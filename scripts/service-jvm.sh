@@ -1,4 +1,4 @@
-# How local service processes are started, sourced by scripts/devnet.sh and scripts/bench-startup.sh.
+# How local service processes are started and asked, sourced by scripts/devnet.sh and scripts/bench-startup.sh.
 
 # Sized for a laptop running many of them: a heap that starts small (the default initial heap is 1/64
 # of the machine's memory, 384 MB here, and was most of an idle node's 380 MB RSS) and grows to 256 MB,
@@ -63,4 +63,14 @@ ensure_aot_caches() { # jar... : trains, in parallel, every cache missing or old
     echo "making the JVM start-up cache for this build (once; about 20 s, longer on a busy machine)..."
     wait "${training[@]}" || true
   fi
+}
+
+# HTTP GET on 127.0.0.1 with bash alone (the devnet needs nothing beyond a JDK and Maven, not even curl):
+# prints the body, fails unless the answer is 200
+http_get() { # port path
+  local response
+  response=$(exec 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$1" \
+    && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3 && cat <&3) || return 1
+  [[ "$response" == "HTTP/1."?" 200"* ]] || return 1
+  printf '%s\n' "${response#*$'\r\n\r\n'}"
 }
