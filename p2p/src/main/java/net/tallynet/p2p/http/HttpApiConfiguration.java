@@ -17,10 +17,10 @@ import org.springframework.core.Ordered;
 
 /**
  * The HTTP hardening the node and the tracker share: the {@link ApiGuardFilter} on {@code /api/*},
- * JSON errors from the container ({@link JsonErrorReportValve}) and from the error dispatch
- * ({@link JsonErrorController}), refused bodies left undrained ({@link UnreadBodyValve})
- * and Tomcat's read timeout. A service imports it and provides
- * {@link ApiGuardSettings}.
+ * the dashboards' {@link SecurityHeadersFilter} on every response, JSON errors from the container
+ * ({@link JsonErrorReportValve}) and from the error dispatch ({@link JsonErrorController}), refused
+ * bodies left undrained ({@link UnreadBodyValve}) and Tomcat's read timeout. A service imports it
+ * and provides {@link ApiGuardSettings}.
  */
 @Configuration(proxyBeanMethods = false)
 @Import(JsonErrorController.class)
@@ -32,6 +32,14 @@ public class HttpApiConfiguration {
         registration.addUrlPatterns("/api/*");
         // before every filter that could read a body (only character encoding and tracing come first)
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<SecurityHeadersFilter> securityHeadersFilter() {
+        FilterRegistrationBean<SecurityHeadersFilter> registration = new FilterRegistrationBean<>(new SecurityHeadersFilter());
+        registration.addUrlPatterns("/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
     }
 

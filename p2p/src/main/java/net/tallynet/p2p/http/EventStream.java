@@ -1,0 +1,150 @@
+package net.tallynet.p2p.http;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code GET /api/events}: server-sent events for the dashboards and for scripts. Publishing never
+ * touches the network: each subscriber has a bounded queue and its own sender (a virtual thread), so
+ * whoever publishes (the chain, the mempool, the peer layer, often under their own locks) never
+ * waits for a browser. A subscriber whose queue is full has stopped reading and is dropped; its
+ * browser reconnects and reloads what it shows. Subscribers are capped in total and per client
+ * address, and each stream ends after its lifetime (EventSource reconnects on its own), so nobody
+ * can hold a connection or a thread for ever.
+ */
+public final class EventStream {
+    private static final Logger log = LoggerFactory.getLogger(EventStream.class);
+    /** How long a browser waits before reconnecting after a stream ends. */
+    private static final long RETRY_MILLIS = 2_000;
+
+    /**
+     * @param maxSubscribers     streams open at once, all clients together
+     * @param maxPerClient       streams open at once from one client address
+     * @param queuedEvents       events waiting for one subscriber before it counts as stalled and is dropped
+     * @param keepAlive          a comment line after this much silence, so proxies and dead clients show up
+     * @param lifetime           a stream ends after this long; the browser reconnects
+     */
+    public record Settings(int maxSubscribers, int maxPerClient, int queuedEvents, Duration keepAlive, Duration lifetime) {
+        public Settings {
+            if (maxSubscribers < 1 || maxPerClient < 1 || queuedEvents < 1 || !keepAlive.isPositive() || !lifetime.isPositive()) {
+                throw new IllegalArgumentException("event stream limits must be positive");
+            }
+        }
+    }
+
+    private final Settings settings;
+    private final JsonMapper json;
+    private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicInteger> perClient = new ConcurrentHashMap<>();
+
+    public EventStream(Settings settings, JsonMapper json) {
+        this.settings = settings;
+        this.json = json;
+    }
+
+    /** A new stream for this client address, or a 503/429 {@link ApiException} when the caps are reached. */
+    public SseEmitter subscribe(String client) {
+        AtomicInteger fromClient = perClient.computeIfAbsent(client, c -> new AtomicInteger());
+        if (fromClient.incrementAndGet() > settings.maxPerClient()) {
+            release(client);
+            throw new ApiException(429, "too_many_streams", "at most " + settings.maxPerClient() + " event streams per client");
+        }
+        Subscriber subscriber = new Subscriber(client, new SseEmitter(settings.lifetime().toMillis()),
+                new ArrayBlockingQueue<>(settings.queuedEvents()));
+        synchronized (subscribers) {
+            if (subscribers.size() >= settings.maxSubscribers()) {
+                release(client);
+                throw new ApiException(503, "too_many_streams", "at most " + settings.maxSubscribers() + " event streams at once");
+            }
+            subscribers.add(subscriber);
+        }
+        subscriber.emitter.onCompletion(subscriber::close);
+        subscriber.emitter.onTimeout(subscriber::close);
+        subscriber.emitter.onError(e -> subscriber.close());
+        subscriber.sender = Thread.ofVirtual().name("events-" + client).start(subscriber::send);
+        return subscriber.emitter;
+    }
+
+    /** Queues {@code data} as JSON for every subscriber, at once; drops those that stopped reading. */
+    public void publish(String event, Object data) {
+        if (subscribers.isEmpty()) {
+            return;
+        }
+        SseEmitter.SseEventBuilder message = SseEmitter.event().name(event)
+                .data(json.writeValueAsString(data), MediaType.APPLICATION_JSON);
+        for (Subscriber subscriber : subscribers) {
+            if (!subscriber.queue.offer(message)) {
+                log.debug("event stream to {} dropped: {} events unread", subscriber.client, settings.queuedEvents());
+                subscriber.emitter.complete();
+                subscriber.close();
+            }
+        }
+    }
+
+    public int subscribers() {
+        return subscribers.size();
+    }
+
+    private void release(String client) {
+        perClient.computeIfPresent(client, (c, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    private final class Subscriber {
+        final String client;
+        final SseEmitter emitter;
+        final BlockingQueue<SseEmitter.SseEventBuilder> queue;
+        volatile Thread sender;
+        private boolean closed;
+
+        Subscriber(String client, SseEmitter emitter, BlockingQueue<SseEmitter.SseEventBuilder> queue) {
+            this.client = client;
+            this.emitter = emitter;
+            this.queue = queue;
+        }
+
+        void send() {
+            try {
+                emitter.send(SseEmitter.event().reconnectTime(RETRY_MILLIS).comment("tallynet events"));
+                while (!Thread.currentThread().isInterrupted()) {
+                    SseEmitter.SseEventBuilder next = queue.poll(settings.keepAlive().toMillis(), TimeUnit.MILLISECONDS);
+                    emitter.send(next != null ? next : SseEmitter.event().comment("keep-alive"));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IOException | IllegalStateException e) {
+                // the client went away or the stream ended: nothing to tell anyone
+                emitter.completeWithError(e);
+            } finally {
+                close();
+            }
+        }
+
+        void close() {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            subscribers.remove(this);
+            release(client);
+            queue.clear();
+            Thread thread = sender;
+            if (thread != null && thread != Thread.currentThread()) {
+                thread.interrupt();
+            }
+        }
+    }
+}
