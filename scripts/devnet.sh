@@ -136,6 +136,9 @@ start_node() { # i
 # cores each take minutes; a few at a time, each wave ready before the next, is faster in total.
 # The tracker starts with the first wave: a node that finds it not yet listening retries in 1 s, 2 s...
 # The miner, node1, starts in the last wave: its mining thread takes a whole core from then on.
+echo "devnet: dashboards (live once their process is ready; the send form takes the API token in $DIR/api-token):"
+echo "  tracker  http://127.0.0.1:$BASE_PORT/"
+echo "  node1    http://127.0.0.1:$((BASE_PORT + 1))/   (the miner; node2.. at the next ports)"
 WAVE=4
 ORDER=($(seq 2 "$NODES") 1)
 start tracker "$BASE_PORT" "$TRACKER_JAR" quick
@@ -165,12 +168,14 @@ done
 
 echo
 echo "devnet: all $((NODES + 1)) processes are ready and the nodes are connected to each other, $((SECONDS - STARTED_AT)) s after the command."
-printf '  %-8s %-28s %s\n' tracker "ws://127.0.0.1:$BASE_PORT/p2p" "http://127.0.0.1:$BASE_PORT/actuator/prometheus"
+printf '  %-8s %-26s %-28s %s\n' "" dashboard "P2P (peers dial this)" metrics
+printf '  %-8s %-26s %-28s %s\n' tracker "http://127.0.0.1:$BASE_PORT/" "ws://127.0.0.1:$BASE_PORT/p2p" "http://127.0.0.1:$BASE_PORT/actuator/prometheus"
 for i in $(seq 1 "$NODES"); do
   port=$((BASE_PORT + i))
-  printf '  %-8s %-28s %s\n' "node$i" "ws://127.0.0.1:$port/p2p" "http://127.0.0.1:$port/actuator/prometheus"
+  printf '  %-8s %-26s %-28s %s\n' "node$i" "http://127.0.0.1:$port/" "ws://127.0.0.1:$port/p2p" "http://127.0.0.1:$port/actuator/prometheus"
 done
-echo "  REST:    http://127.0.0.1:<node port>/api/chain, /api/wallet, /api/mempool, /api/blocks/<n>"
+echo "  token:   $TOKEN (the dashboards' send form and the spending endpoints take it)"
+echo "  REST:    http://127.0.0.1:<node port>/api/chain, /api/wallet, /api/mempool, /api/blocks/<n>; live: /api/events"
 echo "  spend:   curl -H 'Authorization: Bearer $TOKEN' -H 'Content-Type: application/json' \\"
 echo "             -d '{\"to\":\"<address>\",\"amount\":1000,\"fee\":10}' http://127.0.0.1:$((BASE_PORT + 1))/api/payments"
 echo "  health:  http://127.0.0.1:<port>/actuator/health"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings up what the Docker test suite needs on a fresh Debian machine with no daemon running (CI):
 # the Docker engine, Compose v1, promtool and kubectl from Debian's apt, and a daemon started with
-# the flags that work inside a sandboxed container. (The Java base image: ./tallynet docker-base.)
+# the flags that work inside a sandboxed container; also the browser the dashboard test drives
+# (chromium, its chromedriver and a font). (The Java base image: ./tallynet docker-base.)
 #   scripts/docker-engine.sh start   install what is missing, start dockerd if none answers
 #   scripts/docker-engine.sh stop    stop the dockerd this script started
 # Needs root for apt and dockerd. State: $TALLYNET_DOCKER_ROOT (default /tmp/tallynet-docker).
@@ -16,6 +17,8 @@ install_missing() {
   # the package brings promtool and the server binary MonitoringTest runs on loopback
   { command -v promtool && command -v prometheus; } >/dev/null 2>&1 || packages+=(prometheus)
   command -v kubectl >/dev/null 2>&1 || packages+=(kubernetes-client)
+  # DashboardTest: headless chromium through Debian's own matching driver; a font, or pages render as boxes
+  { command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || packages+=(chromium chromium-driver fonts-dejavu-core)
   if [ ${#packages[@]} -gt 0 ]; then
     echo "docker-engine: installing ${packages[*]}"
     apt-get update -qq

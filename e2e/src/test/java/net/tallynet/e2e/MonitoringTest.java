@@ -3,15 +3,11 @@ package net.tallynet.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -79,27 +75,23 @@ class MonitoringTest {
         Requirements.command("prometheus", "--version");
         long started = System.nanoTime();
         Path dir = Files.createTempDirectory(Files.createDirectories(Project.ROOT.resolve("e2e/target")), "monitoring-");
-        int tracker = freePort();
-        int node1 = freePort();
-        int node2 = freePort();
-        List<Service> services = new ArrayList<>();
+        int tracker = LocalService.freePort();
+        int node1 = LocalService.freePort();
+        int node2 = LocalService.freePort();
+        List<LocalService> services = new ArrayList<>();
         Prometheus prometheus = null;
         boolean passed = false;
         try {
-            services.add(Service.start(dir, "tracker", tracker, "--tallynet.checks.interval=2s"));
+            services.add(LocalService.start(dir, "tracker", tracker, "--tallynet.checks.interval=2s"));
             for (int port : List.of(node1, node2)) {
-                services.add(Service.start(dir, "node" + services.size(), port,
-                        "--tallynet.chain.preset=easy", "--tallynet.api.token=" + Http.TOKEN,
-                        "--tallynet.mining.enabled=false", "--tallynet.tracker.urls=ws://127.0.0.1:" + tracker + "/p2p",
-                        "--tallynet.tracker.register-interval=2s", "--tallynet.peers.connect-interval=1s",
-                        "--tallynet.advertised-host=127.0.0.1", "--tallynet.advertised-port=" + port));
+                services.add(LocalService.startNode(dir, "node" + services.size(), port, tracker));
             }
             await("tracker and nodes healthy").atMost(START).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
-                    .failFast(() -> services.forEach(Service::assertAlive))
-                    .until(() -> services.stream().allMatch(Service::healthy));
+                    .failFast(() -> services.forEach(LocalService::assertAlive))
+                    .until(() -> services.stream().allMatch(LocalService::healthy));
             System.out.printf("tracker and two nodes up in %d s%n", seconds(started));
 
-            prometheus = Prometheus.start(dir, freePort(), Map.of("tallynet-tracker", List.of(tracker),
+            prometheus = Prometheus.start(dir, LocalService.freePort(), Map.of("tallynet-tracker", List.of(tracker),
                     "tallynet-node", List.of(node1, node2)));
             Prometheus server = prometheus;
             await("every target up").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
@@ -110,7 +102,7 @@ class MonitoringTest {
             List<String> panels = dashboardExpressions();
             List<String> selectors = alertSelectors();
             await("data for every dashboard expression and alert selector").atMost(DATA).pollInterval(Duration.ofSeconds(5))
-                    .failFast(() -> services.forEach(Service::assertAlive))
+                    .failFast(() -> services.forEach(LocalService::assertAlive))
                     .untilAsserted(() -> {
                         Http.post(node1, "/api/blocks/generate", "{\"count\":2}");
                         List<String> missing = Stream.concat(panels.stream(), selectors.stream()).distinct()
@@ -128,7 +120,7 @@ class MonitoringTest {
             assertThat(loaded).as("alerting rules Prometheus loaded through rule_files")
                     .containsExactlyInAnyOrderElementsOf(alerts().keySet());
 
-            for (Service service : services) {
+            for (LocalService service : services) {
                 String role = service.name().startsWith("node") ? "node" : "tracker";
                 assertExposesExactlyTheListedNames(role, Http.text(service.port(), "/actuator/prometheus"));
             }
@@ -139,14 +131,7 @@ class MonitoringTest {
             if (prometheus != null) {
                 prometheus.close();
             }
-            for (Service service : services) {
-                service.stop();
-            }
-            if (passed) {
-                deleteTree(dir);
-            } else {
-                System.out.println("logs kept in " + dir);
-            }
+            LocalService.stopAll(services, dir, passed);
         }
     }
 
@@ -232,67 +217,7 @@ class MonitoringTest {
         return output;
     }
 
-    /** A service run from its packaged jar with this JDK, on 127.0.0.1, with its own data directory and log. */
-    record Service(String name, int port, Process process, Path log) {
-        static Service start(Path dir, String name, int port, String... options) throws IOException {
-            String module = name.startsWith("node") ? "node-service" : "tracker-service";
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar(module).toString(), "--server.port=" + port,
-                    "--server.address=127.0.0.1", "--tallynet.data-dir=" + dir.resolve(name)));
-            command.addAll(List.of(options));
-            Path log = dir.resolve(name + ".log");
-            return new Service(name, port, new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start(), log);
-        }
-
-        boolean healthy() {
-            return "UP".equals(Http.get(port, "/actuator/health").get("status").asString());
-        }
-
-        void assertAlive() {
-            assertThat(process.isAlive()).as("%s exited:%n%s", name, tail()).isTrue();
-        }
-
-        String tail() {
-            try {
-                List<String> lines = Files.readAllLines(log);
-                return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-            } catch (IOException e) {
-                return "(no log)";
-            }
-        }
-
-        /** SIGTERM (Spring's graceful shutdown), then SIGKILL after a minute. */
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-
-        private static Path jar(String module) throws IOException {
-            try (Stream<Path> files = Files.list(Project.ROOT.resolve(module).resolve("target"))) {
-                return files.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("no " + module + " jar: run mvn package first"));
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw new IllegalStateException("no " + module + "/target: run mvn package first", e);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static long seconds(long since) {
         return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-        }
     }
 }

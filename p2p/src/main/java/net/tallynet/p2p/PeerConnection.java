@@ -31,4 +31,14 @@ public interface PeerConnection {
     void close(CloseReason reason, String detail);
 
     boolean isOpen();
+
+    /** Frame bytes written to the peer so far (for operators' views; 0 where the transport does not count). */
+    default long bytesSent() {
+        return 0;
+    }
+
+    /** The round trip of the latest answered keep-alive ping, in nanoseconds; -1 before the first. */
+    default long pingNanos() {
+        return -1;
+    }
 }

@@ -39,6 +39,8 @@ public final class PeerSession {
     private int frameLength;
     /** When the connection opened, and when the peer last gave us a new block or transaction: what eviction weighs. */
     private final long connectedAt = System.nanoTime();
+    /** Frame characters received so far, accepted or not (for operators' views). */
+    private volatile long bytesReceived;
     private volatile long lastNovelBlockAt;
     private volatile long lastNovelTransactionAt;
     private boolean helloSent;
@@ -75,6 +77,7 @@ public final class PeerSession {
     }
 
     public synchronized void onFrame(String frame) {
+        bytesReceived += frame.length();
         if (closed) {
             return;
         }
@@ -133,6 +136,10 @@ public final class PeerSession {
     /** The peer gave us a transaction we did not have and it entered our mempool. */
     public void noteNovelTransaction() {
         lastNovelTransactionAt = System.nanoTime();
+    }
+
+    public long bytesReceived() {
+        return bytesReceived;
     }
 
     public long connectedAt() {

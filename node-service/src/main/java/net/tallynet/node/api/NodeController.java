@@ -11,6 +11,7 @@ import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.chain.StoredBlock;
 import net.tallynet.node.ledger.Ledger;
 import net.tallynet.node.mempool.Mempool;
+import net.tallynet.node.mining.BlockAssembler;
 import net.tallynet.node.mining.Miner;
 import net.tallynet.node.wallet.Wallet;
 import net.tallynet.p2p.http.ApiException;
@@ -31,6 +32,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** The node's REST API (operating contract): chain, blocks, transactions, mempool, wallet, payments, mining. */
@@ -46,14 +48,19 @@ public class NodeController {
     private final Miner miner;
     private final ChainParams params;
     private final FrameCodec codec;
+    private final TransactionExplorer transactions;
+    private final BlockAssembler assembler;
 
-    public NodeController(Ledger ledger, ChainStore store, Wallet wallet, Miner miner, ChainParams params, FrameCodec codec) {
+    public NodeController(Ledger ledger, ChainStore store, Wallet wallet, Miner miner, ChainParams params, FrameCodec codec,
+                          TransactionExplorer transactions, BlockAssembler assembler) {
         this.ledger = ledger;
         this.store = store;
         this.wallet = wallet;
         this.miner = miner;
         this.params = params;
         this.codec = codec;
+        this.transactions = transactions;
+        this.assembler = assembler;
     }
 
     public record ChainSummary(long height, long blockCount, String bestHash, String work, double difficulty,
@@ -67,6 +74,27 @@ public class NodeController {
                 .divide(new BigDecimal(new BigInteger(tip.target(), 16).max(BigInteger.ONE)), MathContext.DECIMAL64);
         return new ChainSummary(tip.number(), tip.number() + 1, tip.hash(), new BigInteger(tip.chainWork(), 16).toString(),
                 difficulty.doubleValue(), tip.target());
+    }
+
+    /** Most headers one {@code GET /api/blocks} lists. */
+    static final int MAX_LISTED_BLOCKS = 50;
+
+    public record BlockSummary(long number, String hash, String previousHash, long time, int transactions) {
+    }
+
+    /** The newest best-chain blocks at or below {@code to} (default: the tip), newest first, headers only. */
+    @GetMapping("/blocks")
+    public List<BlockSummary> blocks(@RequestParam(required = false) Long to, @RequestParam(defaultValue = "10") int limit) {
+        if (limit < 1 || limit > MAX_LISTED_BLOCKS) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_LISTED_BLOCKS);
+        }
+        long top = Math.min(to == null ? Long.MAX_VALUE : to, store.tip().number());
+        if (top < 0) {
+            throw new IllegalArgumentException("to must not be negative");
+        }
+        return store.mainChainRefs(Math.max(0, top - limit + 1), top).reversed().stream()
+                .map(ref -> store.header(ref.hash()).orElseThrow())
+                .map(b -> new BlockSummary(b.number(), b.hash(), b.previousHash(), b.time(), b.txCount())).toList();
     }
 
     /** A block of the best chain by number, or any stored block by hash; the body is the block's canonical JSON. */
@@ -89,29 +117,30 @@ public class NodeController {
     }
 
     @GetMapping("/transactions/{id}")
-    public ResponseEntity<String> transaction(@PathVariable String id) {
-        Check.hash("id", id);
-        var pooled = ledger.mempool().find(id);
-        if (pooled.isPresent()) {
-            return ResponseEntity.ok("{\"status\":\"mempool\",\"transaction\":" + codec.toJson(pooled.get()) + "}");
-        }
-        var location = store.locate(id).orElseThrow(() -> new NoSuchElementException("no transaction " + id));
-        Block block = store.block(location.blockHash()).orElseThrow();
-        return ResponseEntity.ok("{\"status\":\"confirmed\",\"blockHash\":\"" + block.hash() + "\",\"blockNumber\":"
-                + block.number() + ",\"transaction\":" + codec.toJson(block.transactions().get(location.position())) + "}");
+    public TransactionExplorer.TransactionView transaction(@PathVariable String id) {
+        return transactions.find(Check.hash("id", id));
     }
 
     public record MempoolEntry(String id, long fee, int size, double feeRate) {
+        static MempoolEntry of(Mempool.Entry entry) {
+            return new MempoolEntry(entry.tx().id(), entry.fee(), entry.size(), entry.feeRate());
+        }
     }
 
-    public record MempoolView(int count, long bytes, List<MempoolEntry> transactions) {
+    /** What the next block would carry now: the best fee rates that fit, parents before children. */
+    public record NextBlock(int count, long bytes, long fees, List<String> ids) {
+    }
+
+    public record MempoolView(int count, long bytes, List<MempoolEntry> transactions, NextBlock nextBlock) {
     }
 
     @GetMapping("/mempool")
     public MempoolView mempool() {
         Mempool mempool = ledger.mempool();
-        return new MempoolView(mempool.size(), mempool.bytes(), mempool.entries().stream()
-                .map(e -> new MempoolEntry(e.tx().id(), e.fee(), e.size(), e.feeRate())).toList());
+        List<Mempool.Entry> next = assembler.nextTransactions();
+        return new MempoolView(mempool.size(), mempool.bytes(), mempool.entries().stream().map(MempoolEntry::of).toList(),
+                new NextBlock(next.size(), next.stream().mapToLong(Mempool.Entry::size).sum(),
+                        next.stream().mapToLong(Mempool.Entry::fee).sum(), next.stream().map(e -> e.tx().id()).toList()));
     }
 
     public record WalletView(String address, long balance) {

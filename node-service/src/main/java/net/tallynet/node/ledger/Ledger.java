@@ -77,6 +77,10 @@ public class Ledger {
         default void blocksConnected(List<Block> connected, Object source) {
         }
 
+        /** The best chain moved to another branch: {@code disconnected} newest first, then {@link #blocksConnected}. */
+        default void reorganised(List<Block> disconnected, List<Block> connected) {
+        }
+
         default void transactionAdded(Transaction tx, Object source) {
         }
     }
@@ -112,6 +116,7 @@ public class Ledger {
             reorgs.increment();
             reorgDepth.record(result.disconnected().size());
             disconnected.increment(result.disconnected().size());
+            listeners.forEach(listener -> listener.reorganised(result.disconnected(), result.connected()));
         }
         connected.increment(result.connected().size());
         if (!result.connected().isEmpty()) {

@@ -30,10 +30,15 @@ public class BlockAssembler {
         this.clock = clock;
     }
 
+    /** What the next block would carry: the mempool's best fee rates that fit (the dashboard's projection too). */
+    public List<Mempool.Entry> nextTransactions() {
+        return mempool.select(params.maxBlockBytes() - CanonicalEncoding.HEADER_BYTES - RESERVED_BYTES);
+    }
+
     public Block candidate(String payTo, long nonce) {
         BlockValidator.ParentContext parent = chain.nextContext();
         long number = parent.number() + 1;
-        List<Mempool.Entry> entries = mempool.select(params.maxBlockBytes() - CanonicalEncoding.HEADER_BYTES - RESERVED_BYTES);
+        List<Mempool.Entry> entries = nextTransactions();
         long fees = entries.stream().mapToLong(Mempool.Entry::fee).sum();
         List<Transaction> transactions = new ArrayList<>(entries.size() + 1);
         transactions.add(Transaction.of(List.of(TxInput.coinbase(number)),

@@ -312,8 +312,17 @@ public class BlockSync implements Ledger.Listener {
         }
     }
 
-    /** For the progress line and gauges. */
-    record Progress(long height, long target, int queued, int inFlight, int orphans, int peers) {
+    /** The best block number each node peer has shown so far (HELLO, lists, blocks, announcements), for operators. */
+    public Map<PeerSession, Long> knownHeights() {
+        return locked(() -> {
+            Map<PeerSession, Long> heights = new HashMap<>();
+            states.forEach((peer, state) -> heights.put(peer, state.bestNumber));
+            return heights;
+        });
+    }
+
+    /** For the progress line, the gauges and the dashboard. */
+    public record Progress(long height, long target, int queued, int inFlight, int orphans, int peers) {
     }
 
     Progress progress() {

@@ -16,7 +16,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @EnableConfigurationProperties(SyncProperties.class)
-class SyncMonitor extends PeriodicTask {
+public class SyncMonitor extends PeriodicTask {
     private static final Logger log = LoggerFactory.getLogger(SyncMonitor.class);
 
     private final BlockSync sync;
@@ -26,7 +26,7 @@ class SyncMonitor extends PeriodicTask {
     private long lastLogHeight = -1;
     private long syncStartNanos;
     private long syncStartHeight;
-    private boolean syncing;
+    private volatile boolean syncing;
 
     SyncMonitor(BlockSync sync, SyncProperties properties, MeterRegistry meters) {
         super("sync-monitor");
@@ -34,7 +34,7 @@ class SyncMonitor extends PeriodicTask {
         this.properties = properties;
         Gauge.builder("tallynet.sync.target.height", this, m -> m.last.target())
                 .description("Highest block number any peer has shown").register(meters);
-        Gauge.builder("tallynet.sync.progress", this, SyncMonitor::ratio)
+        Gauge.builder("tallynet.sync.progress", this, SyncMonitor::progress)
                 .description("Own height over the sync target (1 when caught up)").register(meters);
         Gauge.builder("tallynet.sync.blocks.queued", this, m -> m.last.queued())
                 .description("Blocks listed by peers and still to be fetched and connected").register(meters);
@@ -44,7 +44,17 @@ class SyncMonitor extends PeriodicTask {
                 .description("Received blocks held until their parent connects").register(meters);
     }
 
-    private double ratio() {
+    /** The figures of the latest tick (once a second). */
+    public BlockSync.Progress last() {
+        return last;
+    }
+
+    public boolean syncing() {
+        return syncing;
+    }
+
+    /** Own height over the sync target, 1 when caught up. */
+    public double progress() {
         BlockSync.Progress p = last;
         return p.target() <= 0 ? 1.0 : Math.min(1.0, (double) p.height() / p.target());
     }

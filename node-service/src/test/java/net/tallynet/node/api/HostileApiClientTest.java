@@ -330,7 +330,7 @@ class HostileApiClientTest extends RunningNodeTest {
                     .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build()),
                     404, "not_found");
         }
-        for (String path : new String[] {"/api/nope", "/api", "/api/blocks", "/nope", "/error"}) {
+        for (String path : new String[] {"/api/nope", "/api", "/api/block", "/nope", "/error"}) {
             assertJsonError(get(path), 404, "not_found");
             assertJsonError(send(request(path).header("Accept", "text/html").build()), 404, "not_found");
         }

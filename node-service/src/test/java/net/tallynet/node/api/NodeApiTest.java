@@ -70,13 +70,23 @@ class NodeApiTest extends RunningNodeTest {
         assertThat(mempool.get("count").asInt()).isEqualTo(1);
         assertThat(mempool.get("transactions").get(0).get("id").asString()).isEqualTo(id);
         assertThat(mempool.get("transactions").get(0).get("fee").asLong()).isEqualTo(10);
-        assertThat(get("/api/transactions/" + id).get("status").asString()).isEqualTo("mempool");
+        assertThat(mempool.get("nextBlock").get("ids")).extracting(JsonNode::asString).containsExactly(id);
+        assertThat(mempool.get("nextBlock").get("fees").asLong()).isEqualTo(10);
+        JsonNode waiting = get("/api/transactions/" + id);
+        assertThat(waiting.get("status").asString()).isEqualTo("mempool");
+        assertThat(waiting.get("confirmations").asLong()).isZero();
+        assertThat(waiting.get("fee").asLong()).isEqualTo(10);
+        assertThat(waiting.get("spent").get(0).get("amount").asLong()).isEqualTo(REWARD);
+        assertThat(waiting.has("blockHash")).isFalse();
 
         post("/api/blocks/generate", "{\"count\":1}", "test-token");
         assertThat(get("/api/mempool").get("count").asInt()).isZero();
         JsonNode confirmed = get("/api/transactions/" + id);
         assertThat(confirmed.get("status").asString()).isEqualTo("confirmed");
         assertThat(confirmed.get("blockNumber").asLong()).isEqualTo(4);
+        assertThat(confirmed.get("confirmations").asLong()).isEqualTo(1);
+        assertThat(confirmed.get("fee").asLong()).isEqualTo(10);
+        assertThat(confirmed.get("spent").get(0).get("address").asString()).isEqualTo(get("/api/wallet").get("address").asString());
         // 4 rewards, the fee came back to this node as miner, 1000 went to bob
         assertThat(get("/api/wallet").get("balance").asLong()).isEqualTo(4 * REWARD - 1000);
         JsonNode block = get("/api/blocks/4");
@@ -87,6 +97,21 @@ class NodeApiTest extends RunningNodeTest {
 
     @Test
     @Order(5)
+    void blocksAreListedNewestFirstWithoutTheirBodies() {
+        JsonNode listed = get("/api/blocks?limit=3");
+        assertThat(listed).extracting(b -> b.get("number").asLong()).containsExactly(4L, 3L, 2L);
+        assertThat(listed.get(0).get("transactions").asInt()).isEqualTo(2);
+        assertThat(listed.get(0).get("previousHash").asString()).isEqualTo(listed.get(1).get("hash").asString());
+        assertThat(get("/api/blocks?to=1&limit=50")).extracting(b -> b.get("number").asLong()).containsExactly(1L, 0L);
+        assertThat(raw("/api/blocks?limit=51").statusCode()).isEqualTo(400);
+        assertThat(raw("/api/blocks?to=-1").statusCode()).isEqualTo(400);
+        JsonNode coinbase = get("/api/transactions/" + get("/api/blocks/1").get("transactions").get(0).get("id").asString());
+        assertThat(coinbase.get("spent")).isEmpty();
+        assertThat(coinbase.has("fee")).as("a coinbase has no fee").isFalse();
+    }
+
+    @Test
+    @Order(6)
     void rawTransactionsAreCheckedStrictlyAndDoubleSpendsRefused() {
         HttpResponse<String> garbage = post("/api/transactions", "{\"id\":\"nope\"}", "test-token");
         assertThat(garbage.statusCode()).isEqualTo(400);
@@ -111,7 +136,7 @@ class NodeApiTest extends RunningNodeTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void errorsAreJsonWithAReason() {
         HttpResponse<String> badId = raw("/api/blocks/not-a-block");
         assertThat(badId.statusCode()).isEqualTo(400);
@@ -125,7 +150,7 @@ class NodeApiTest extends RunningNodeTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void prometheusExportsTheLedgerMetrics() {
         String metrics = raw("/actuator/prometheus").body();
         assertThat(metrics).contains("tallynet_chain_height", "tallynet_blocks_connected_total",

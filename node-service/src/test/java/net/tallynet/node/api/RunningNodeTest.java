@@ -10,9 +10,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * Base of the REST tests against a running node (subclasses add {@code @SpringBootTest} with their
  * settings): its H2 files and wallet go to a fresh directory per test class, never to ./data.
  */
-abstract class RunningNodeTest {
+public abstract class RunningNodeTest {
     @TempDir
-    static Path dataDir;
+    protected static Path dataDir;
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
@@ -20,5 +20,5 @@ abstract class RunningNodeTest {
     }
 
     @LocalServerPort
-    int port;
+    protected int port;
 }

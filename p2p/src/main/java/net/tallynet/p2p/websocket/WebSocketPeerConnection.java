@@ -66,6 +66,10 @@ final class WebSocketPeerConnection implements PeerConnection {
     private volatile long pingWrittenAt;
     /** The lowest round trip of a ping measured so far; inbound eviction keeps the fastest peers. */
     private volatile long minPingNanos = Long.MAX_VALUE;
+    /** The round trip of the latest measured ping, for operators; -1 before the first. */
+    private volatile long lastPingNanos = -1;
+    /** Frame bytes written so far; only the writer thread of the queue adds to it. */
+    private volatile long bytesSent;
     /** The random payload of the last ping: only a pong echoing it measures a round trip. */
     private volatile long pingToken;
 
@@ -187,12 +191,23 @@ final class WebSocketPeerConnection implements PeerConnection {
         long written = pingWrittenAt;
         if (written != 0 && payload.remaining() == Long.BYTES && payload.getLong(payload.position()) == pingToken) {
             pingWrittenAt = 0;
+            lastPingNanos = now - written;
             minPingNanos = Math.min(minPingNanos, now - written);
         }
     }
 
     long minPingNanos() {
         return minPingNanos;
+    }
+
+    @Override
+    public long pingNanos() {
+        return lastPingNanos;
+    }
+
+    @Override
+    public long bytesSent() {
+        return bytesSent;
     }
 
     long silentNanos() {
@@ -253,6 +268,7 @@ final class WebSocketPeerConnection implements PeerConnection {
             session.sendMessage(new TextMessage(frame));
             // counted once written: what a slow reader never got is not "sent"
             metrics.sent(method, frame.length);
+            bytesSent += frame.length; // one writer at a time per connection (the queue's order)
         } catch (IOException | IllegalStateException e) {
             failed(method.name(), e, System.nanoTime() - started);
         }

@@ -1,0 +1,159 @@
+package net.tallynet.node.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+import net.tallynet.node.TestBlocks;
+import net.tallynet.node.api.RunningNodeTest;
+import net.tallynet.node.chain.ChainStore;
+import net.tallynet.node.ledger.Ledger;
+import net.tallynet.p2p.http.EventStream;
+import net.tallynet.protocol.crypto.Ed25519Keys;
+import net.tallynet.protocol.ledger.Block;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The dashboard over real HTTP: the page and its headers, live events (a reorganisation too), their caps, block arrivals. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "tallynet.chain.preset=easy", "tallynet.api.token=test-token", "tallynet.dashboard.events.max-per-client=2",
+        "tallynet.dashboard.events.keep-alive=1s"})
+class DashboardApiTest extends RunningNodeTest {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Autowired
+    EventStream events;
+
+    @Autowired
+    Ledger ledger;
+
+    @Autowired
+    ChainStore store;
+
+    @Test
+    void thePageAndItsAssetsAreServedUnderAStrictPolicy() throws Exception {
+        for (String path : List.of("/", "/node.js", "/dashboard.css")) {
+            HttpResponse<String> page = get(path);
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
+            assertThat(policy).contains("default-src 'none'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'")
+                    .doesNotContain("unsafe-inline", "unsafe-eval");
+            assertThat(page.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        }
+        String html = get("/").body();
+        assertThat(html).contains("<title>Tallynet node</title>", "src=\"node.js\"")
+                .doesNotContain("<script>", "style=\"", "http://", "https://");
+    }
+
+    @Test
+    void eventsStreamEachNewBlockAndItsArrivalIsRecorded() throws Exception {
+        HttpResponse<Stream<String>> stream = HTTP.send(request("/api/events").header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = stream.body()) {
+            assertThat(stream.statusCode()).isEqualTo(200);
+            assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.subscribers() > 0);
+            String hash = generate();
+            Iterator<String> it = lines.iterator();
+            int read = 0;
+            JsonNode block = null;
+            while (block == null && it.hasNext() && read++ < 200) {
+                if (it.next().equals("event:block")) {
+                    JsonNode candidate = JSON.readTree(it.next().substring("data:".length()));
+                    if (candidate.get("hash").asString().equals(hash)) {
+                        block = candidate;
+                    }
+                }
+            }
+            assertThat(block).as("the block event of " + hash).isNotNull();
+            assertThat(block.get("from").asString()).isEqualTo("this node");
+        }
+        JsonNode arrivals = JSON.readTree(get("/api/propagation").body());
+        assertThat(arrivals.get(0).get("from").asString()).isEqualTo("this node");
+        assertThat(arrivals.get(0).get("number").asLong()).isEqualTo(JSON.readTree(get("/api/chain").body()).get("height").asLong());
+        JsonNode sync = JSON.readTree(get("/api/sync").body());
+        assertThat(sync.get("progress").asDouble()).isEqualTo(1.0);
+        assertThat(sync.get("syncing").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aReorganisationIsAnnouncedWithItsDepthAndBothBranches() throws Exception {
+        HttpResponse<Stream<String>> stream = HTTP.send(request("/api/events").build(), HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = stream.body()) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.subscribers() > 0);
+            // our branch: one block on the tip; theirs: two blocks on the same parent, so more work
+            var tip = ledger.chain().tip();
+            Block parent = store.block(tip.hash()).orElseThrow();
+            String ours = generate();
+            byte[] miner = Ed25519Keys.newSecretKey();
+            Block theirs1 = TestBlocks.block(parent, miner, List.of());
+            Block theirs2 = TestBlocks.block(theirs1, miner, List.of());
+            ledger.acceptBlock(theirs1);
+            ledger.acceptBlock(theirs2);
+
+            Iterator<String> it = lines.iterator();
+            JsonNode reorg = null;
+            for (int read = 0; reorg == null && it.hasNext() && read < 500; read++) {
+                if (it.next().equals("event:reorg")) {
+                    reorg = JSON.readTree(it.next().substring("data:".length()));
+                }
+            }
+            assertThat(reorg).as("a reorg event").isNotNull();
+            assertThat(reorg.get("depth").asInt()).isEqualTo(1);
+            assertThat(reorg.get("forkHash").asString()).isEqualTo(parent.hash());
+            assertThat(reorg.get("disconnected")).extracting(JsonNode::asString).containsExactly(ours);
+            assertThat(reorg.get("connected")).extracting(JsonNode::asString).containsExactly(theirs1.hash(), theirs2.hash());
+        }
+    }
+
+    @Test
+    void oneClientGetsAFewStreamsAndTheyAreReleasedWhenItGoes() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.subscribers() == 0);
+        List<Stream<String>> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<Stream<String>> ok = HTTP.send(request("/api/events").build(), HttpResponse.BodyHandlers.ofLines());
+                assertThat(ok.statusCode()).isEqualTo(200);
+                open.add(ok.body());
+            }
+            HttpResponse<String> refused = HTTP.send(request("/api/events").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(JSON.readTree(refused.body()).get("reason").asString()).isEqualTo("too_many_streams");
+        } finally {
+            open.forEach(Stream::close);
+        }
+        // the next keep-alive finds each closed connection and frees its place
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.subscribers() == 0);
+        HttpResponse<Stream<String>> again = HTTP.send(request("/api/events").build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(again.statusCode()).isEqualTo(200);
+        again.body().close();
+    }
+
+    private String generate() throws Exception {
+        HttpResponse<String> mined = HTTP.send(request("/api/blocks/generate").header("Authorization", "Bearer test-token")
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"count\":1}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(mined.statusCode()).as(mined.body()).isEqualTo(200);
+        return JSON.readTree(mined.body()).get("hashes").get(0).asString();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(request(path).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
+    }
+}
