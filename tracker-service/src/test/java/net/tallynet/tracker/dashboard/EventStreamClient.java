@@ -49,6 +49,11 @@ final class EventStreamClient implements AutoCloseable {
         return response;
     }
 
+    /** Whether the server ended the stream (the reader saw its end). */
+    boolean ended() {
+        return !reader.isAlive();
+    }
+
     /** The next event called {@code name} within {@code wait}, skipping others; null if none came. */
     Event next(String name, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();

@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import net.tallynet.p2p.StopHook;
 import net.tallynet.p2p.http.EventStream;
 import net.tallynet.tracker.RunningTrackerTest;
 import net.tallynet.tracker.TestPeer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,6 +27,9 @@ class EventsTest extends RunningTrackerTest {
     EventStream stream;
     @Autowired
     JsonMapper json;
+    @Autowired
+    @Qualifier("eventStreamShutdown")
+    StopHook eventStreamShutdown;
 
     @BeforeEach
     void noStreamsLeft() {
@@ -49,6 +54,17 @@ class EventsTest extends RunningTrackerTest {
                 summary = json.readValue(events.next("members", Duration.ofSeconds(5)).data(), MembersSummary.class);
             }
             assertThat(summary).isEqualTo(new MembersSummary(2, 0, 1L));
+        }
+    }
+
+    @Test
+    void stoppingEndsEveryStreamAtOnceSoShutdownDoesNotWaitForThem() {
+        try (EventStreamClient events = EventStreamClient.open(port)) {
+            assertThat(events.response().statusCode()).isEqualTo(200);
+            eventStreamShutdown.stop(); // what the context does first when the service stops
+
+            await().atMost(Duration.ofSeconds(2)).until(events::ended);
+            assertThat(stream.subscribers()).isZero();
         }
     }
 
