@@ -9,8 +9,13 @@
   const SIZE = 600;
   const el = (id) => document.getElementById(id);
 
+  const LIMIT = 1000;
+  // past this many members on the map, labels would cover each other: small dots, names on hover
+  const DENSE = 30;
+
   let members = [];
   let network = { nodes: [], links: [] };
+  let summary = null; // the last members event: exact counts even past the table's LIMIT
   let loading = false;
   let again = false;
 
@@ -22,7 +27,7 @@
     }
     loading = true;
     try {
-      const [m, n] = await Promise.all([getJson('api/members?limit=1000'), getJson('api/network')]);
+      const [m, n] = await Promise.all([getJson('api/members?limit=' + LIMIT), getJson('api/network')]);
       members = m;
       network = n;
       render();
@@ -48,8 +53,9 @@
   function render() {
     const heights = network.nodes.map((n) => n.height).filter((h) => h !== null && h !== undefined);
     const best = heights.length ? Math.max(...heights) : null;
-    el('count-active').textContent = members.filter((m) => m.status === 'active').length;
-    el('count-inactive').textContent = members.filter((m) => m.status === 'inactive').length;
+    const exact = members.length < LIMIT || !summary;
+    el('count-active').textContent = exact ? members.filter((m) => m.status === 'active').length : summary.active;
+    el('count-inactive').textContent = exact ? members.filter((m) => m.status === 'inactive').length : summary.inactive;
     el('best-height').textContent = best === null ? '–' : best;
     el('count-links').textContent = network.links.length;
     renderMembers(best);
@@ -114,6 +120,7 @@
     const nodes = network.nodes;
     const count = nodes.length;
     const center = SIZE / 2;
+    const dense = count > DENSE;
     const radius = count <= 1 ? 0 : Math.min(center - 80, 110 + count * 20);
     const places = new Map();
     nodes.forEach((n, i) => {
@@ -139,7 +146,11 @@
       const title = svgElement('title', {});
       title.textContent = n.nodeId + ' at ' + n.host + ':' + n.port + ', height ' + (n.height ?? 'unknown');
       g.appendChild(title);
-      g.appendChild(svgElement('circle', { r: 20 }));
+      g.appendChild(svgElement('circle', { r: dense ? 6 : 20 }));
+      if (dense) {
+        drawing.appendChild(g);
+        continue;
+      }
       const label = svgElement('text', { y: -28 });
       label.textContent = short(n.nodeId);
       g.appendChild(label);
@@ -204,7 +215,10 @@
       setLive('on', 'live');
       refresh(); // whatever happened while the stream was down
     });
-    source.addEventListener('members', refresh);
+    source.addEventListener('members', (event) => {
+      summary = JSON.parse(event.data);
+      refresh();
+    });
     source.addEventListener('network', refresh);
     source.addEventListener('error', () => {
       if (source.readyState !== EventSource.CLOSED) {
