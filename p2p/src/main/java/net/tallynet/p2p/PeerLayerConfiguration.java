@@ -12,7 +12,6 @@ import net.tallynet.protocol.codec.FrameLimits;
 import net.tallynet.protocol.message.Message;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -89,31 +88,8 @@ public class PeerLayerConfiguration {
      * its listeners have run; a writer stuck on a peer that does not read gives up after the send time limit.
      */
     @Bean
-    SmartLifecycle peerShutdown(P2pWebSocketHandler handler, P2pProperties properties) {
-        return new SmartLifecycle() {
-            private volatile boolean running;
-
-            @Override
-            public void start() {
-                running = true;
-            }
-
-            @Override
-            public void stop() {
-                running = false;
-                handler.closeAll(properties.sendTimeLimit().plusSeconds(2));
-            }
-
-            @Override
-            public boolean isRunning() {
-                return running;
-            }
-
-            @Override
-            public int getPhase() {
-                return Integer.MAX_VALUE - 200;
-            }
-        };
+    StopHook peerShutdown(P2pWebSocketHandler handler, P2pProperties properties) {
+        return new StopHook(Integer.MAX_VALUE - 200, () -> handler.closeAll(properties.sendTimeLimit().plusSeconds(2)));
     }
 
     @Bean

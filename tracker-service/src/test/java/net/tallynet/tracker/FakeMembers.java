@@ -14,13 +14,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.message.HelloMessage;
 
 /**
  * Many lightweight members in one process, for the tracker's checks: each listens on its own
- * 127.0.0.1 port and speaks just enough WebSocket (RFC 6455) to answer a HELLO with HEY. One
- * selector thread serves them all, so thousands cost a socket each and no thread.
+ * 127.0.0.1 port and speaks just enough WebSocket (RFC 6455) to answer a HELLO with HEY and its own
+ * HELLO (as a node does; its blockCount is {@link #height}). One selector thread serves them all,
+ * so thousands cost a socket each and no thread.
  */
 public final class FakeMembers implements AutoCloseable {
+    private static final FrameCodec CODEC = new FrameCodec();
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     /** What a member does when checked. */
@@ -30,6 +35,7 @@ public final class FakeMembers implements AutoCloseable {
     private final List<ServerSocketChannel> servers = new ArrayList<>();
     private final ConcurrentHashMap<Integer, Mode> modes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, ServerSocketChannel> byPort = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Long> heights = new ConcurrentHashMap<>();
     private final AtomicLong hellosAnswered = new AtomicLong();
     private final Thread loop;
     private volatile boolean running = true;
@@ -54,6 +60,11 @@ public final class FakeMembers implements AutoCloseable {
     public List<Integer> ports() {
         return servers.stream().filter(ServerSocketChannel::isOpen)
                 .map(s -> ((InetSocketAddress) s.socket().getLocalSocketAddress()).getPort()).toList();
+    }
+
+    /** The blockCount this member's HELLO shows from now on (1 until set). */
+    public void height(int port, long blockCount) {
+        heights.put(port, blockCount);
     }
 
     public void mode(int port, Mode mode) {
@@ -180,6 +191,10 @@ public final class FakeMembers implements AutoCloseable {
             if (opcode == 0x1 && new String(payload, StandardCharsets.UTF_8).startsWith("{\"HELLO\"")
                     && modes.get(connection.port) == Mode.ANSWER) {
                 write(channel, textFrame("{\"HEY\":{}}"));
+                String devnet = Genesis.networkId("devnet");
+                write(channel, textFrame(CODEC.encode(new HelloMessage(1, devnet, heights.getOrDefault(connection.port, 1L),
+                        devnet, System.currentTimeMillis(), connection.port, String.format("%016x", connection.port),
+                        "fake-member/1", "node"))));
                 hellosAnswered.incrementAndGet();
             }
         }
@@ -188,10 +203,17 @@ public final class FakeMembers implements AutoCloseable {
 
     private static byte[] textFrame(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        byte[] frame = new byte[2 + payload.length];
+        int header = payload.length < 126 ? 2 : 4; // nothing sent here reaches 64 KiB
+        byte[] frame = new byte[header + payload.length];
         frame[0] = (byte) 0x81;
-        frame[1] = (byte) payload.length;
-        System.arraycopy(payload, 0, frame, 2, payload.length);
+        if (header == 2) {
+            frame[1] = (byte) payload.length;
+        } else {
+            frame[1] = 126;
+            frame[2] = (byte) (payload.length >>> 8);
+            frame[3] = (byte) payload.length;
+        }
+        System.arraycopy(payload, 0, frame, header, payload.length);
         return frame;
     }
 

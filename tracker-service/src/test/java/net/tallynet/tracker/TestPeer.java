@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import net.tallynet.protocol.codec.DecodeResult;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.message.AddrMessage;
+import net.tallynet.protocol.message.GetAddrMessage;
 import net.tallynet.protocol.message.HelloMessage;
 import net.tallynet.protocol.message.HeyMessage;
 import net.tallynet.protocol.message.Message;
@@ -46,6 +48,16 @@ public final class TestPeer implements AutoCloseable {
         }
         peer.send(new HeyMessage(nodeId));
         return peer;
+    }
+
+    /** Registers a member listening on {@code listenPort} the way a node does: handshake, GETADDR, ADDR, close. */
+    public static void register(int trackerPort, String nodeId, int listenPort) {
+        try (TestPeer peer = handshaken(trackerPort, nodeId, listenPort)) {
+            peer.send(new GetAddrMessage(listenPort));
+            if (!(peer.next() instanceof AddrMessage)) {
+                throw new IllegalStateException("tracker did not answer GETADDR with ADDR");
+            }
+        }
     }
 
     public void send(Message message) {

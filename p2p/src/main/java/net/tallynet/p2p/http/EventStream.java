@@ -22,7 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * waits for a browser. A subscriber whose queue is full has stopped reading and is dropped; its
  * browser reconnects and reloads what it shows. Subscribers are capped in total and per client
  * address, and each stream ends after its lifetime (EventSource reconnects on its own), so nobody
- * can hold a connection or a thread for ever.
+ * can hold a connection or a thread for ever. At shutdown {@link HttpApiConfiguration} ends every
+ * stream first: an open stream is an active request, and the web server's graceful shutdown would
+ * wait its whole timeout (30 s) for it.
  */
 public final class EventStream {
     private static final Logger log = LoggerFactory.getLogger(EventStream.class);
@@ -95,6 +97,14 @@ public final class EventStream {
 
     public int subscribers() {
         return subscribers.size();
+    }
+
+    /** Ends every open stream; browsers reconnect (to this service once it is back, or to nothing). */
+    public void closeAll() {
+        for (Subscriber subscriber : subscribers) {
+            subscriber.emitter.complete();
+            subscriber.close();
+        }
     }
 
     private void release(String client) {

@@ -3,6 +3,7 @@ package net.tallynet.tracker.check;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
@@ -10,15 +11,28 @@ import java.util.concurrent.TimeUnit;
 import net.tallynet.p2p.LocalPeer;
 import net.tallynet.protocol.codec.DecodeResult;
 import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.message.HelloMessage;
 import net.tallynet.protocol.message.HeyMessage;
 import org.springframework.stereotype.Component;
 
 /**
- * One liveness check: open {@code ws://host:port/p2p}, send HELLO, wait for HEY, close (1000).
+ * One liveness check: open {@code ws://host:port/p2p}, send HELLO, wait for HEY, take the member's
+ * own HELLO if it follows at once (its blockCount is the height the dashboard shows), close (1000).
  * Uses the JDK's asynchronous WebSocket client: one selector thread serves every check in flight.
  */
 @Component
 public class HelloCheck implements AutoCloseable {
+    /**
+     * How long to wait for the member's HELLO after its HEY. A node sends it right behind the HEY
+     * (PROTOCOL.md 7.1), so this costs nothing with real members; one that never sends it still
+     * passes the check, only without a height, and holds a check slot no longer than this.
+     */
+    static final Duration HELLO_GRACE = Duration.ofSeconds(1);
+
+    /** How a check ended and, when the member's HELLO came, its blockCount (else null). */
+    public record Result(CheckOutcome outcome, Long blockCount) {
+    }
+
     private final HttpClient client;
     private final LocalPeer local;
     private final FrameCodec codec;
@@ -32,22 +46,23 @@ public class HelloCheck implements AutoCloseable {
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     }
 
-    public CompletableFuture<CheckOutcome> check(String host, int port) {
-        CompletableFuture<CheckOutcome> outcome = new CompletableFuture<>();
+    public CompletableFuture<Result> check(String host, int port) {
+        CompletableFuture<Result> outcome = new CompletableFuture<>();
         HeyListener listener = new HeyListener(outcome);
         String hello = codec.encode(local.hello());
         client.newWebSocketBuilder().connectTimeout(properties.timeout())
                 .buildAsync(URI.create("ws://" + uriHost(host) + ":" + port + "/p2p"), listener)
                 .whenComplete((socket, error) -> {
                     if (error != null) {
-                        outcome.complete(CheckOutcome.UNREACHABLE);
+                        outcome.complete(new Result(CheckOutcome.UNREACHABLE, null));
                     } else {
                         socket.sendText(hello, true);
                     }
                 });
-        return outcome.completeOnTimeout(CheckOutcome.TIMEOUT, properties.timeout().toMillis(),
-                        TimeUnit.MILLISECONDS)
-                .whenComplete((result, error) -> listener.closeQuietly());
+        // at the deadline a member that said HEY has passed, whether or not its HELLO came
+        CompletableFuture.delayedExecutor(properties.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .execute(listener::deadline);
+        return outcome.whenComplete((result, error) -> listener.closeQuietly());
     }
 
     private static String uriHost(String host) {
@@ -59,13 +74,14 @@ public class HelloCheck implements AutoCloseable {
         client.close();
     }
 
-    /** Collects one text message (which may arrive in parts) and completes on HEY. */
+    /** Collects text messages (which may arrive in parts): HEY passes the check, the HELLO after it gives the height. */
     private final class HeyListener implements WebSocket.Listener {
-        private final CompletableFuture<CheckOutcome> outcome;
+        private final CompletableFuture<Result> outcome;
         private final StringBuilder text = new StringBuilder();
         private volatile WebSocket socket;
+        private volatile boolean hey;
 
-        HeyListener(CompletableFuture<CheckOutcome> outcome) {
+        HeyListener(CompletableFuture<Result> outcome) {
             this.outcome = outcome;
         }
 
@@ -78,19 +94,23 @@ public class HelloCheck implements AutoCloseable {
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             if (text.length() + data.length() > codec.limits().maxFrameBytes()) {
-                outcome.complete(CheckOutcome.BAD_ANSWER);
+                finish(CheckOutcome.BAD_ANSWER, null);
                 return null;
             }
             text.append(data);
             if (last) {
                 DecodeResult result = codec.decode(text.toString());
                 text.setLength(0);
-                if (result instanceof DecodeResult.Decoded(HeyMessage _)) {
-                    outcome.complete(CheckOutcome.OK);
+                if (!hey && result instanceof DecodeResult.Decoded(HeyMessage _)) {
+                    hey = true;
+                    // passed; the HELLO that follows is a bonus, never a reason to fail
+                    CompletableFuture.delayedExecutor(HELLO_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+                            .execute(() -> outcome.complete(new Result(CheckOutcome.OK, null)));
+                } else if (hey && result instanceof DecodeResult.Decoded(HelloMessage hello)) {
+                    outcome.complete(new Result(CheckOutcome.OK, hello.blockCount()));
                     return null;
-                }
-                if (result instanceof DecodeResult.Rejected) {
-                    outcome.complete(CheckOutcome.BAD_ANSWER);
+                } else if (result instanceof DecodeResult.Rejected) {
+                    finish(CheckOutcome.BAD_ANSWER, null);
                     return null;
                 }
             }
@@ -98,15 +118,24 @@ public class HelloCheck implements AutoCloseable {
             return null;
         }
 
+        void deadline() {
+            finish(CheckOutcome.TIMEOUT, null);
+        }
+
+        /** A failure, unless HEY already passed the check. */
+        private void finish(CheckOutcome failure, Long blockCount) {
+            outcome.complete(hey ? new Result(CheckOutcome.OK, blockCount) : new Result(failure, null));
+        }
+
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            outcome.complete(CheckOutcome.BAD_ANSWER);
+            finish(CheckOutcome.BAD_ANSWER, null);
             return null;
         }
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            outcome.complete(CheckOutcome.UNREACHABLE);
+            finish(CheckOutcome.UNREACHABLE, null);
         }
 
         void closeQuietly() {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,12 +18,14 @@ import net.tallynet.p2p.LatencyBuckets;
 import net.tallynet.p2p.PeriodicTask;
 import net.tallynet.tracker.member.MemberAddress;
 import net.tallynet.tracker.member.MemberMetrics;
+import net.tallynet.tracker.member.MembersChanged;
 import net.tallynet.tracker.member.MemberRegistry;
 import net.tallynet.tracker.member.MemberRepository;
 import net.tallynet.tracker.member.MemberStatus;
 import net.tallynet.tracker.member.MembersProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -47,12 +50,14 @@ public class MemberChecker extends PeriodicTask {
     private final MemberRegistry registry;
     private final TransactionTemplate transaction;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     private final Map<CheckOutcome, Counter> outcomes = new EnumMap<>(CheckOutcome.class);
     private final Timer latency;
 
     public MemberChecker(MemberRepository members, HelloCheck check, ChecksProperties properties,
                          MembersProperties membersProperties, MemberMetrics memberMetrics, MemberRegistry memberRegistry,
-                         TransactionTemplate transaction, Clock clock, MeterRegistry registry) {
+                         TransactionTemplate transaction, Clock clock, MeterRegistry registry,
+                         ApplicationEventPublisher events) {
         super("member-checks");
         this.members = members;
         this.check = check;
@@ -62,6 +67,7 @@ public class MemberChecker extends PeriodicTask {
         this.registry = memberRegistry;
         this.transaction = transaction;
         this.clock = clock;
+        this.events = events;
         for (CheckOutcome outcome : CheckOutcome.values()) {
             outcomes.put(outcome, Counter.builder("tallynet.tracker.checks").tag("outcome", outcome.label())
                     .description("Member checks, by outcome").register(registry));
@@ -77,26 +83,35 @@ public class MemberChecker extends PeriodicTask {
         Semaphore inFlight = new Semaphore(properties.concurrency());
         List<Long> ok = new ArrayList<>();
         List<Long> failed = new ArrayList<>();
+        // member ids by the height their HELLO gave: most members share a few heights, so a few updates
+        Map<Long, List<Long>> heights = new HashMap<>();
         List<CompletableFuture<Void>> pending = new ArrayList<>(active.size());
         for (MemberAddress member : active) {
             inFlight.acquireUninterruptibly();
             long checkStart = System.nanoTime();
-            pending.add(check.check(member.host(), member.port()).handle((outcome, error) -> {
-                CheckOutcome result = error != null ? CheckOutcome.UNREACHABLE : outcome;
+            pending.add(check.check(member.host(), member.port()).handle((answer, error) -> {
+                CheckOutcome result = error != null ? CheckOutcome.UNREACHABLE : answer.outcome();
                 latency.record(System.nanoTime() - checkStart, TimeUnit.NANOSECONDS);
                 outcomes.get(result).increment();
                 synchronized (ok) {
                     (result == CheckOutcome.OK ? ok : failed).add(member.id());
+                    if (result == CheckOutcome.OK && answer.blockCount() != null) {
+                        heights.computeIfAbsent(answer.blockCount(), h -> new ArrayList<>()).add(member.id());
+                    }
                 }
                 inFlight.release();
                 return null;
             }));
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-        int deactivated = record(ok, failed);
+        int deactivated = record(ok, failed, heights);
         registry.reloadActive();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         refreshCounts();
+        if (!active.isEmpty()) {
+            // last checks (and maybe heights and statuses) changed: the dashboard shows them
+            events.publishEvent(new MembersChanged());
+        }
         RoundResult result = new RoundResult(active.size(), ok.size(), failed.size(), deactivated, took);
         if (!active.isEmpty()) {
             log.info("check round: {} members, {} ok, {} failed, {} now inactive, took {} ms", result.checked(),
@@ -105,9 +120,20 @@ public class MemberChecker extends PeriodicTask {
         return result;
     }
 
-    private int record(List<Long> ok, List<Long> failed) {
+    private int record(List<Long> ok, List<Long> failed, Map<Long, List<Long>> heights) {
         var now = clock.instant();
         Integer deactivated = transaction.execute(status -> {
+            for (var height : heights.entrySet()) {
+                List<Long> ids = height.getValue();
+                for (int i = 0; i < ids.size(); i += UPDATE_CHUNK) {
+                    members.recordHeight(ids.subList(i, Math.min(ids.size(), i + UPDATE_CHUNK)), height.getKey());
+                }
+            }
+            List<Long> checked = new ArrayList<>(ok);
+            checked.addAll(failed);
+            for (int i = 0; i < checked.size(); i += UPDATE_CHUNK) {
+                members.recordChecked(checked.subList(i, Math.min(checked.size(), i + UPDATE_CHUNK)), now);
+            }
             for (int i = 0; i < ok.size(); i += UPDATE_CHUNK) {
                 members.recordSuccess(ok.subList(i, Math.min(ok.size(), i + UPDATE_CHUNK)), now);
             }

@@ -37,7 +37,7 @@ public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
         if (!registry.allowRegistration(host)) {
             throw new PeerMisbehaviourException(REGISTRATION_FLOOD, "too many registrations from " + host);
         }
-        registry.register(host, message.port(), peer.remoteHello().nodeId());
+        registry.register(host, message.port(), peer.remoteHello().nodeId(), peer.remoteHello().blockCount());
         List<AddressEntry> sample = registry.sampleFor(host, message.port()).stream()
                 .map(m -> new AddressEntry(m.host(), m.port(), m.lastSeen()))
                 .toList();

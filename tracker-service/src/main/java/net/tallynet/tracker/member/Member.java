@@ -48,21 +48,32 @@ public class Member {
     @Column(name = "inactive_since")
     private Instant inactiveSince;
 
+    // both nullable, so ddl-auto: update adds them to a table that already has rows
+    /** The blockCount of the member's last HELLO (registration or check); null until one was seen. */
+    @Column(name = "height")
+    private Long height;
+
+    /** When the last check of this member ended, passed or failed; null until the first. */
+    @Column(name = "last_checked")
+    private Instant lastChecked;
+
     protected Member() {
     }
 
-    public Member(String host, int port, String nodeId, Instant now) {
+    public Member(String host, int port, String nodeId, Long height, Instant now) {
         this.host = host;
         this.port = port;
         this.nodeId = nodeId;
+        this.height = height;
         this.firstSeen = now;
         this.lastSeen = now;
         this.status = MemberStatus.ACTIVE;
     }
 
     /** A re-registration: the member is alive again whatever its checks said. */
-    void reactivate(String newNodeId, Instant now) {
+    void reactivate(String newNodeId, Long newHeight, Instant now) {
         this.nodeId = newNodeId;
+        this.height = newHeight;
         this.lastSeen = now;
         this.consecutiveFailures = 0;
         this.status = MemberStatus.ACTIVE;
@@ -103,5 +114,13 @@ public class Member {
 
     public Instant inactiveSince() {
         return inactiveSince;
+    }
+
+    public Long height() {
+        return height;
+    }
+
+    public Instant lastChecked() {
+        return lastChecked;
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import net.tallynet.p2p.BoundedMaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -21,14 +22,17 @@ public class MemberRegistry {
     private final MembersProperties properties;
     private final MemberMetrics metrics;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
     private final Map<String, Bucket> registrationRates;
     private final ActiveMembers active = new ActiveMembers();
 
-    public MemberRegistry(MemberRepository members, MembersProperties properties, MemberMetrics metrics, Clock clock) {
+    public MemberRegistry(MemberRepository members, MembersProperties properties, MemberMetrics metrics, Clock clock,
+                          ApplicationEventPublisher events) {
         this.members = members;
         this.properties = properties;
         this.metrics = metrics;
         this.clock = clock;
+        this.events = events;
         // least recently used hosts are forgotten first: the map cannot grow past trackedHosts
         this.registrationRates = BoundedMaps.evictingEldest(properties.trackedHosts(), true);
     }
@@ -48,17 +52,18 @@ public class MemberRegistry {
      * and the address is new: the member still gets its ADDR answer, it is just not handed out.
      */
     @Transactional
-    public boolean register(String host, int port, String nodeId) {
+    public boolean register(String host, int port, String nodeId, Long height) {
         var now = clock.instant();
         var existing = members.findByHostAndPort(host, port);
         if (existing.isPresent()) {
             boolean wasInactive = existing.get().status() == MemberStatus.INACTIVE;
-            existing.get().reactivate(nodeId, now);
+            existing.get().reactivate(nodeId, height, now);
             active.put(new ActiveMembers.ActiveMember(host, port, now.toEpochMilli()));
             metrics.registered(wasInactive ? "reactivated" : "renewed");
             if (wasInactive) {
                 log.info("member {}:{} ({}) registered again: active", host, port, nodeId);
             }
+            events.publishEvent(new MembersChanged());
             return true;
         }
         if (members.count() >= properties.max()) {
@@ -66,10 +71,11 @@ public class MemberRegistry {
             log.warn("member table full ({} members): not recording {}:{}", properties.max(), host, port);
             return false;
         }
-        members.save(new Member(host, port, nodeId, now));
+        members.save(new Member(host, port, nodeId, height, now));
         active.put(new ActiveMembers.ActiveMember(host, port, now.toEpochMilli()));
         metrics.registered("new");
         log.info("member {}:{} ({}) registered", host, port, nodeId);
+        events.publishEvent(new MembersChanged());
         return true;
     }
 

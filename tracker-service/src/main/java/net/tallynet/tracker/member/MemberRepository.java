@@ -17,6 +17,10 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
 
     long countByStatus(MemberStatus status);
 
+    /** The highest blockCount an active member showed; null when none has shown one. */
+    @Query("select max(m.height) from Member m where m.status = net.tallynet.tracker.member.MemberStatus.ACTIVE")
+    Long bestActiveHeight();
+
     List<Member> findByStatusOrderByIdAsc(MemberStatus status, Pageable page);
 
     List<Member> findAllByOrderByIdAsc(Pageable page);
@@ -35,6 +39,16 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
     @Transactional
     @Query("update Member m set m.consecutiveFailures = 0, m.lastSeen = :now where m.id in :ids")
     int recordSuccess(@Param("ids") Collection<Long> ids, @Param("now") Instant now);
+
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Transactional
+    @Query("update Member m set m.lastChecked = :now where m.id in :ids")
+    int recordChecked(@Param("ids") Collection<Long> ids, @Param("now") Instant now);
+
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Transactional
+    @Query("update Member m set m.height = :height where m.id in :ids")
+    int recordHeight(@Param("ids") Collection<Long> ids, @Param("height") long height);
 
     @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Transactional

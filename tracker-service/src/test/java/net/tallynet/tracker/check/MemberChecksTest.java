@@ -54,6 +54,7 @@ class MemberChecksTest extends RunningTrackerTest {
         }
         fake.mode(silent, FakeMembers.Mode.SILENT);
         fake.down(down);
+        fake.height(answering1, 42);
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             assertThat(status(silent)).isEqualTo(MemberStatus.INACTIVE);
@@ -64,6 +65,10 @@ class MemberChecksTest extends RunningTrackerTest {
         assertThat(status(answering2)).isEqualTo(MemberStatus.ACTIVE);
         assertThat(member(answering1).consecutiveFailures()).isZero();
         assertThat(member(answering1).lastSeen()).isAfter(member(answering1).firstSeen());
+        // the member's HELLO after its HEY gives its height; every check, passed or failed, its time
+        assertThat(member(answering1).height()).isEqualTo(42L);
+        assertThat(member(answering1).lastChecked()).isAfter(member(answering1).firstSeen());
+        assertThat(member(silent).lastChecked()).isAfter(member(silent).firstSeen());
         assertThat(fake.hellosAnswered()).isGreaterThanOrEqualTo(6);
         assertThat(count(meters, "tallynet.tracker.checks", "outcome", "ok")).isGreaterThanOrEqualTo(6);
         assertThat(count(meters, "tallynet.tracker.checks", "outcome", "timeout")).isGreaterThanOrEqualTo(3);

@@ -17,17 +17,18 @@ class MemberRegistryTest {
 
     private MemberRegistry registry(int max, int burst) {
         MembersProperties properties = new MembersProperties(max, 50, Duration.ofHours(24), 1, burst, 2);
-        return new MemberRegistry(members, properties, new MemberMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+        return new MemberRegistry(members, properties, new MemberMetrics(new SimpleMeterRegistry()), Clock.systemUTC(),
+                event -> { });
     }
 
     @Test
     void memberTableIsBoundedButKnownMembersMayStillRenew() {
         MemberRegistry registry = registry(2, 100);
-        assertThat(registry.register("127.0.0.1", 1, "0000000000000001")).isTrue();
-        assertThat(registry.register("127.0.0.1", 2, "0000000000000002")).isTrue();
-        assertThat(registry.register("127.0.0.1", 3, "0000000000000003")).isFalse();
+        assertThat(registry.register("127.0.0.1", 1, "0000000000000001", 1L)).isTrue();
+        assertThat(registry.register("127.0.0.1", 2, "0000000000000002", 1L)).isTrue();
+        assertThat(registry.register("127.0.0.1", 3, "0000000000000003", 1L)).isFalse();
         assertThat(members.count()).isEqualTo(2);
-        assertThat(registry.register("127.0.0.1", 2, "0000000000000022")).isTrue();
+        assertThat(registry.register("127.0.0.1", 2, "0000000000000022", 1L)).isTrue();
         assertThat(members.findByHostAndPort("127.0.0.1", 2).orElseThrow().nodeId()).isEqualTo("0000000000000022");
         assertThat(registry.sampleFor("127.0.0.9", 9)).hasSize(2);
     }

@@ -20,8 +20,8 @@ class MemberRepositoryTest {
     @Test
     void activeMembersLeaveOutInactiveOnes() {
         List<Member> saved = members.saveAll(List.of(
-                new Member("127.0.0.1", 1, "0000000000000001", now), new Member("127.0.0.1", 2, "0000000000000002", now),
-                new Member("127.0.0.1", 3, "0000000000000003", now), new Member("127.0.0.2", 1, "0000000000000004", now)));
+                new Member("127.0.0.1", 1, "0000000000000001", 1L, now), new Member("127.0.0.1", 2, "0000000000000002", 1L, now),
+                new Member("127.0.0.1", 3, "0000000000000003", 1L, now), new Member("127.0.0.2", 1, "0000000000000004", 1L, now)));
         markInactive(saved.get(2));
 
         assertThat(members.activeMembers()).extracting(ActiveMembers.ActiveMember::host, ActiveMembers.ActiveMember::port)
@@ -31,8 +31,8 @@ class MemberRepositoryTest {
 
     @Test
     void failuresAccumulateUntilDeactivationAndSuccessResetsThem() {
-        Member flaky = members.save(new Member("127.0.0.1", 10, "000000000000000a", now));
-        Member steady = members.save(new Member("127.0.0.1", 11, "000000000000000b", now));
+        Member flaky = members.save(new Member("127.0.0.1", 10, "000000000000000a", 1L, now));
+        Member steady = members.save(new Member("127.0.0.1", 11, "000000000000000b", 1L, now));
         members.recordFailure(List.of(flaky.id(), steady.id()));
         members.recordSuccess(List.of(steady.id()), now.plusSeconds(30));
         members.recordFailure(List.of(flaky.id()));
@@ -50,8 +50,8 @@ class MemberRepositoryTest {
 
     @Test
     void onlyMembersInactiveLongerThanTheCutoffAreDeleted() {
-        markInactive(members.save(new Member("127.0.0.1", 20, "0000000000000014", now)));
-        members.save(new Member("127.0.0.1", 21, "0000000000000015", now));
+        markInactive(members.save(new Member("127.0.0.1", 20, "0000000000000014", 1L, now)));
+        members.save(new Member("127.0.0.1", 21, "0000000000000015", 1L, now));
         assertThat(members.deleteInactiveSince(now.minus(Duration.ofHours(1)))).isZero();
         assertThat(members.deleteInactiveSince(now.plus(Duration.ofSeconds(1)))).isEqualTo(1);
         assertThat(members.count()).isEqualTo(1);

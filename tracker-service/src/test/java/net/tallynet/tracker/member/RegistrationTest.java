@@ -57,6 +57,8 @@ class RegistrationTest extends RunningTrackerTest {
         assertThat(member.nodeId()).isEqualTo("a1a1a1a1a1a1a1a1");
         assertThat(member.status()).isEqualTo(MemberStatus.ACTIVE);
         assertThat(member.consecutiveFailures()).isZero();
+        assertThat(member.height()).as("the blockCount of the HELLO it registered with").isEqualTo(1L);
+        assertThat(member.lastChecked()).isNull();
     }
 
     @Test
