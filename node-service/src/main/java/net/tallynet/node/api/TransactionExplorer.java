@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.Function;
 import net.tallynet.node.chain.ChainStore;
-import net.tallynet.node.chain.StoredBlock;
 import net.tallynet.node.chain.TxLocation;
 import net.tallynet.node.mempool.Mempool;
 import net.tallynet.protocol.codec.FrameCodec;
@@ -18,13 +18,16 @@ import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.TxInput;
 import net.tallynet.protocol.ledger.TxOutput;
+import net.tallynet.protocol.ledger.Utxo;
 import org.springframework.stereotype.Component;
 
 /**
  * {@code GET /api/transactions/{id}}: a transaction with what an explorer shows beside it: where it
- * is (mempool or a block), its confirmations, the outputs its inputs spend and so its fee. Each
- * input's output is looked up in the mempool or through the transaction index; a block read once
- * serves every input that spends from it, so a request costs at most one read per distinct block.
+ * is (mempool or a block), its confirmations, the outputs its inputs spend and so its fee. The spent
+ * outputs of a confirmed transaction come from its block's undo data (one query, however many
+ * inputs), or from the block itself for outputs created and spent within it; those of a pooled
+ * transaction from the unspent outputs and the pool. A block off the best chain has no undo data:
+ * its transactions' spent outputs and fee are then unknown.
  */
 @Component
 class TransactionExplorer {
@@ -55,43 +58,44 @@ class TransactionExplorer {
         Optional<Transaction> pooled = mempool.find(id);
         if (pooled.isPresent()) {
             Transaction tx = pooled.get();
-            List<TxOutput> spent = spentBy(tx);
+            List<TxOutput> spent = spent(tx, input -> store.find(input.txId(), input.index()).map(TransactionExplorer::output)
+                    .or(() -> mempool.find(input.txId()).flatMap(parent -> output(parent, input.index()))));
             return new TransactionView("mempool", null, null, 0L, fee(tx, spent), spent, codec.toJson(tx));
         }
         TxLocation location = store.locate(id).orElseThrow(() -> new NoSuchElementException("no transaction " + id));
         Block block = store.block(location.blockHash()).orElseThrow(() -> new NoSuchElementException("no transaction " + id));
         Transaction tx = block.transactions().get(location.position());
-        StoredBlock tip = store.tip();
         boolean onBestChain = store.mainChainAt(block.number()).map(b -> b.hash().equals(block.hash())).orElse(false);
-        List<TxOutput> spent = spentBy(tx);
+        Map<String, Transaction> inBlock = new HashMap<>();
+        block.transactions().forEach(t -> inBlock.put(t.id(), t));
+        Map<String, TxOutput> undone = new HashMap<>();
+        if (!tx.isCoinbase() && onBestChain) {
+            store.spentBy(block.hash()).forEach(u -> undone.put(u.txId() + ":" + u.index(), output(u)));
+        }
+        List<TxOutput> spent = spent(tx, input -> Optional.ofNullable(undone.get(input.txId() + ":" + input.index()))
+                .or(() -> Optional.ofNullable(inBlock.get(input.txId())).flatMap(parent -> output(parent, input.index()))));
         return new TransactionView("confirmed", block.hash(), block.number(),
-                onBestChain ? tip.number() - block.number() + 1 : 0L, fee(tx, spent), spent, codec.toJson(tx));
+                onBestChain ? store.tip().number() - block.number() + 1 : 0L, fee(tx, spent), spent, codec.toJson(tx));
     }
 
-    private List<TxOutput> spentBy(Transaction tx) {
+    /** The output each input spends, in input order; null where {@code lookup} does not know it. */
+    private static List<TxOutput> spent(Transaction tx, Function<TxInput, Optional<TxOutput>> lookup) {
         if (tx.isCoinbase()) {
             return List.of();
         }
-        Map<String, Optional<Block>> blocks = new HashMap<>();
         List<TxOutput> spent = new ArrayList<>(tx.inputs().size());
         for (TxInput input : tx.inputs()) {
-            spent.add(output(input, blocks));
+            spent.add(lookup.apply(input).orElse(null));
         }
         return spent;
     }
 
-    private TxOutput output(TxInput input, Map<String, Optional<Block>> blocks) {
-        Optional<Transaction> source = mempool.find(input.txId());
-        if (source.isEmpty()) {
-            Optional<TxLocation> location = store.locate(input.txId());
-            if (location.isEmpty()) {
-                return null;
-            }
-            source = blocks.computeIfAbsent(location.get().blockHash(), store::block)
-                    .map(block -> block.transactions().get(location.get().position()));
-        }
-        return source.filter(tx -> input.index() < tx.outputs().size())
-                .map(tx -> tx.outputs().get((int) input.index())).orElse(null);
+    private static TxOutput output(Utxo utxo) {
+        return new TxOutput(utxo.address(), utxo.amount());
+    }
+
+    private static Optional<TxOutput> output(Transaction tx, long index) {
+        return index < tx.outputs().size() ? Optional.of(tx.outputs().get((int) index)) : Optional.empty();
     }
 
     private static Long fee(Transaction tx, List<TxOutput> spent) {

@@ -169,6 +169,12 @@ public class ChainStore implements UtxoView {
                 .stream().map(StoredUtxo::toUtxo).toList();
     }
 
+    /** The outputs a best-chain block spent (its undo data), read in one query; none for a side-branch block. */
+    @Transactional(readOnly = true)
+    public List<Utxo> spentBy(String blockHash) {
+        return undo.findByBlockHash(blockHash).stream().map(SpentOutput::toUtxo).toList();
+    }
+
     @Transactional(readOnly = true)
     public Optional<TxLocation> locate(String txId) {
         return transactions.findById(txId);
