@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -58,8 +60,18 @@ final class Browser implements AutoCloseable {
         return driver.findElements(By.cssSelector(css));
     }
 
+    /** A wait that looks again when the page re-rendered what it was reading (live pages do, often). */
     WebDriverWait waiting(Duration limit) {
-        return new WebDriverWait(driver, limit, Duration.ofMillis(250));
+        WebDriverWait wait = new WebDriverWait(driver, limit, Duration.ofMillis(250));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
+    /** The attribute of every element matching {@code css}, read at one instant (no element can go stale between reads). */
+    @SuppressWarnings("unchecked")
+    List<String> attributes(String css, String attribute) {
+        return (List<String>) ((JavascriptExecutor) driver).executeScript(
+                "return Array.from(document.querySelectorAll(arguments[0]), e => e.getAttribute(arguments[1]));", css, attribute);
     }
 
     /** Saves what the browser shows under e2e/target/screenshots. */

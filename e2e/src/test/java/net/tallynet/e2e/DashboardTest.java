@@ -50,7 +50,7 @@ class DashboardTest {
             ((JavascriptExecutor) browser.driver).executeScript("window.sameDocument = true;");
             Http.post(node1, "/api/blocks/generate", "{\"count\":2}");
             browser.waiting(SHOWN).until(d -> browser.find("#height").getText().equals("5"));
-            browser.waiting(SHOWN).until(d -> browser.all("#blocks tbody tr").getFirst().getAttribute("data-number").equals("5"));
+            browser.waiting(SHOWN).until(d -> browser.attributes("#blocks tbody tr", "data-number").getFirst().equals("5"));
             assertThat(((JavascriptExecutor) browser.driver).executeScript("return window.sameDocument === true;"))
                     .as("the height grew without a reload").isEqualTo(true);
 
@@ -93,11 +93,11 @@ class DashboardTest {
 
             // the tracker's map: every node, and the link between them
             browser.go("http://127.0.0.1:" + tracker + "/");
-            browser.waiting(Duration.ofMinutes(1)).until(d -> browser.all("svg#network-map g.node[data-node-id]").stream()
-                    .map(node -> node.getAttribute("data-node-id")).toList().containsAll(nodeIds));
-            browser.waiting(Duration.ofMinutes(1)).until(d -> !browser.all("svg#network-map line.link").isEmpty());
-            assertThat(browser.all("table#members tbody tr[data-node-id]")).extracting(row -> row.getAttribute("data-node-id"))
-                    .containsAll(nodeIds);
+            browser.waiting(Duration.ofMinutes(1)).until(d -> browser.attributes("svg#network-map g.node", "data-node-id")
+                    .containsAll(nodeIds));
+            browser.waiting(Duration.ofMinutes(1)).until(d -> browser.attributes("svg#network-map line.link", "data-from")
+                    .stream().anyMatch(nodeIds::contains));
+            assertThat(browser.attributes("table#members tbody tr", "data-node-id")).containsAll(nodeIds);
             browser.screenshot("tracker");
 
             assertThat(browser.consoleErrors()).as("script errors and policy violations")
