@@ -79,11 +79,8 @@ async function getJson(path) {
 }
 
 // --- overview ----------------------------------------------------------------------------------------
-let tipHeight = -1;
-
 async function refreshChain() {
   const [chain, blocks] = await Promise.all([getJson('api/chain'), getJson('api/blocks?limit=12')]);
-  tipHeight = chain.height;
   $('height').textContent = chain.height;
   fillRows('blocks', blocks, (b, tr) => {
     tr.dataset.number = b.number;
@@ -187,8 +184,9 @@ async function showBlock(id) {
   previous.textContent = block.number === 0 ? 'none (genesis)' : block.previousHash;
   previous.href = block.number === 0 ? '#/' : '#/block/' + block.previousHash;
   $('block-time').textContent = new Date(block.time).toLocaleString();
-  const onBest = await getJson('api/blocks/' + block.number).then((b) => b.hash === block.hash).catch(() => false);
-  $('block-confirmations').textContent = onBest ? String(tipHeight - block.number + 1) : '0 (not on the best chain)';
+  const [best, chain] = await Promise.all([getJson('api/blocks/' + block.number).catch(() => null), getJson('api/chain')]);
+  const onBest = best !== null && best.hash === block.hash;
+  $('block-confirmations').textContent = onBest ? String(chain.height - block.number + 1) : '0 (not on the best chain)';
   $('block-target').textContent = block.target;
   $('block-nonce').textContent = block.nonce;
   $('block-merkle').textContent = block.merkleRoot;
@@ -311,8 +309,9 @@ const refresh = {
   peers: throttled(refreshPeers, 1000),
   wallet: throttled(refreshWallet, 1000),
   arrivals: throttled(refreshArrivals, 1000),
+  page: throttled(route, 1000), // a block or transaction page: confirmations change with each block
 };
-function refreshAll() { Object.values(refresh).forEach((r) => r()); }
+function refreshAll() { [refresh.chain, refresh.mempool, refresh.peers, refresh.wallet, refresh.arrivals].forEach((r) => r()); }
 
 function follow() {
   const events = new EventSource('api/events');
@@ -321,7 +320,7 @@ function follow() {
   events.onerror = () => { live.textContent = 'reconnecting'; live.className = 'live off'; };
   events.addEventListener('block', () => {
     refresh.chain(); refresh.arrivals(); refresh.mempool(); refresh.wallet();
-    if (location.hash.startsWith('#/tx/')) route(); // confirmations change
+    if (location.hash.length > 2) refresh.page();
   });
   events.addEventListener('reorg', (e) => {
     const reorg = JSON.parse(e.data);
@@ -330,7 +329,7 @@ function follow() {
       + ' block(s) replaced after ' + short(reorg.forkHash) + '; the view follows the new best chain.';
     notice.classList.remove('hidden');
     refreshAll();
-    if (location.hash) route();
+    if (location.hash.length > 2) refresh.page();
   });
   events.addEventListener('transaction', () => refresh.mempool());
   events.addEventListener('peer', () => refresh.peers());
