@@ -19,6 +19,7 @@ import net.tallynet.node.ledger.Ledger;
 import net.tallynet.p2p.http.EventStream;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -32,6 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 class DashboardApiTest extends RunningNodeTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Each stream on a connection of its own: a closed stream's connection is never offered to the next request. */
+    private final List<HttpClient> streamClients = new ArrayList<>();
 
     @Autowired
     EventStream events;
@@ -59,8 +62,7 @@ class DashboardApiTest extends RunningNodeTest {
 
     @Test
     void eventsStreamEachNewBlockAndItsArrivalIsRecorded() throws Exception {
-        HttpResponse<Stream<String>> stream = HTTP.send(request("/api/events").header("Accept", "text/event-stream").build(),
-                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> stream = stream(HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = stream.body()) {
             assertThat(stream.statusCode()).isEqualTo(200);
             assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
@@ -90,7 +92,7 @@ class DashboardApiTest extends RunningNodeTest {
 
     @Test
     void aReorganisationIsAnnouncedWithItsDepthAndBothBranches() throws Exception {
-        HttpResponse<Stream<String>> stream = HTTP.send(request("/api/events").build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> stream = stream(HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = stream.body()) {
             await().atMost(Duration.ofSeconds(10)).until(() -> events.subscribers() > 0);
             // our branch: one block on the tip; theirs: two blocks on the same parent, so more work
@@ -124,11 +126,11 @@ class DashboardApiTest extends RunningNodeTest {
         List<Stream<String>> open = new ArrayList<>();
         try {
             for (int i = 0; i < 2; i++) {
-                HttpResponse<Stream<String>> ok = HTTP.send(request("/api/events").build(), HttpResponse.BodyHandlers.ofLines());
+                HttpResponse<Stream<String>> ok = stream(HttpResponse.BodyHandlers.ofLines());
                 assertThat(ok.statusCode()).isEqualTo(200);
                 open.add(ok.body());
             }
-            HttpResponse<String> refused = HTTP.send(request("/api/events").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = stream(HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(429);
             assertThat(JSON.readTree(refused.body()).get("reason").asString()).isEqualTo("too_many_streams");
         } finally {
@@ -136,9 +138,20 @@ class DashboardApiTest extends RunningNodeTest {
         }
         // the next keep-alive finds each closed connection and frees its place
         await().atMost(Duration.ofSeconds(20)).until(() -> events.subscribers() == 0);
-        HttpResponse<Stream<String>> again = HTTP.send(request("/api/events").build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> again = stream(HttpResponse.BodyHandlers.ofLines());
         assertThat(again.statusCode()).isEqualTo(200);
         again.body().close();
+    }
+
+    @AfterEach
+    void closeStreams() {
+        streamClients.forEach(HttpClient::shutdownNow);
+    }
+
+    private <T> HttpResponse<T> stream(HttpResponse.BodyHandler<T> body) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        streamClients.add(client);
+        return client.send(request("/api/events").header("Accept", "text/event-stream").build(), body);
     }
 
     private String generate() throws Exception {

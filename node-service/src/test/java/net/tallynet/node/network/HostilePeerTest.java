@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.tallynet.node.TestBlocks;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.protocol.ledger.Difficulty;
@@ -63,11 +64,16 @@ class HostilePeerTest {
         network.close();
     }
 
+    private static final AtomicInteger HONEST_CHECKS = new AtomicInteger();
+
     @AfterEach
     void nodeIsUnharmed() throws Exception {
         assertThat(TestNetwork.chain(node).tip().hash()).isEqualTo(tipBefore);
         assertThat(node.getBean(Mempool.class).size()).isZero();
-        try (RawPeer honest = RawPeer.handshaken(port, "127.0.0.200", "00000000000000aa")) {
+        // a new id each time: the node may still be closing the previous check's connection, and the same
+        // id from the same host again would be refused as a duplicate connection
+        String id = String.format("%016x", 0xaa00 + HONEST_CHECKS.incrementAndGet());
+        try (RawPeer honest = RawPeer.handshaken(port, "127.0.0.200", id)) {
             honest.send(GetBlockMessage.byNumber(5));
             assertThat(honest.expect(BlockMessage.class).block().hash()).isEqualTo(tipBefore);
         }

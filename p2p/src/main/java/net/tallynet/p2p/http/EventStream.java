@@ -75,7 +75,7 @@ public final class EventStream {
         subscriber.emitter.onCompletion(subscriber::close);
         subscriber.emitter.onTimeout(subscriber::close);
         subscriber.emitter.onError(e -> subscriber.close());
-        subscriber.sender = Thread.ofVirtual().name("events-" + client).start(subscriber::send);
+        Thread.ofVirtual().name("events-" + client).start(subscriber::send);
         return subscriber.emitter;
     }
 
@@ -115,8 +115,7 @@ public final class EventStream {
         final String client;
         final SseEmitter emitter;
         final BlockingQueue<SseEmitter.SseEventBuilder> queue;
-        volatile Thread sender;
-        private boolean closed;
+        private volatile boolean closed;
 
         Subscriber(String client, SseEmitter emitter, BlockingQueue<SseEmitter.SseEventBuilder> queue) {
             this.client = client;
@@ -124,23 +123,34 @@ public final class EventStream {
             this.queue = queue;
         }
 
+        /**
+         * The one thread that writes to this stream. It is never interrupted (an interrupt during a socket
+         * write closes the socket under Tomcat); it looks at {@code closed} between writes instead, and
+         * however it stops, it completes the response, so a client is never left with a silent stream.
+         */
         void send() {
             try {
                 emitter.send(SseEmitter.event().reconnectTime(RETRY_MILLIS).comment("tallynet events"));
-                while (!Thread.currentThread().isInterrupted()) {
+                while (!closed) {
                     SseEmitter.SseEventBuilder next = queue.poll(settings.keepAlive().toMillis(), TimeUnit.MILLISECONDS);
-                    emitter.send(next != null ? next : SseEmitter.event().comment("keep-alive"));
+                    if (!closed) {
+                        emitter.send(next != null ? next : SseEmitter.event().comment("keep-alive"));
+                    }
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException | IllegalStateException e) {
-                // the client went away or the stream ended: nothing to tell anyone
-                emitter.completeWithError(e);
+            } catch (IOException | RuntimeException | InterruptedException e) {
+                // the client went away (Spring completes a stream whose write failed) or the stream ended
+                log.debug("event stream to {} ended: {}", client, e.toString());
             } finally {
                 close();
+                try {
+                    emitter.complete();
+                } catch (RuntimeException ignored) {
+                    // already completed by the container
+                }
             }
         }
 
+        /** Stops the stream: its place is free at once, and its sender completes it within one keep-alive. */
         void close() {
             synchronized (this) {
                 if (closed) {
@@ -151,10 +161,6 @@ public final class EventStream {
             subscribers.remove(this);
             release(client);
             queue.clear();
-            Thread thread = sender;
-            if (thread != null && thread != Thread.currentThread()) {
-                thread.interrupt();
-            }
         }
     }
 }

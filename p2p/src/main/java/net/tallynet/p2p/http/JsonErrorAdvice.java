@@ -11,6 +11,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 
 /**
  * The errors every REST API here shares, as JSON with a reason and the right status: refusals
@@ -52,6 +53,15 @@ public abstract class JsonErrorAdvice {
     ResponseEntity<ApiError> wrongParameter(TypeMismatchException e) {
         String name = e.getPropertyName();
         return error(400, "bad_request", (name == null ? "a parameter" : "parameter " + name) + " has the wrong type");
+    }
+
+    /**
+     * The client went away while a response was being written (a dashboard tab closed during its
+     * event stream): nothing to answer and nothing wrong here, so no warning and no stack trace.
+     */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientGone(AsyncRequestNotUsableException e, HttpServletRequest request) {
+        log.debug("{} {}: the client went away", request.getMethod(), request.getRequestURI());
     }
 
     @ExceptionHandler(Exception.class)
