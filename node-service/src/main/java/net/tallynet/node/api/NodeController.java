@@ -7,6 +7,7 @@ import java.math.BigInteger;
 import java.math.MathContext;
 import java.util.List;
 import java.util.NoSuchElementException;
+import net.tallynet.node.chain.BlockSummary;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.chain.StoredBlock;
 import net.tallynet.node.ledger.Ledger;
@@ -79,9 +80,6 @@ public class NodeController {
     /** Most headers one {@code GET /api/blocks} lists. */
     static final int MAX_LISTED_BLOCKS = 50;
 
-    public record BlockSummary(long number, String hash, String previousHash, long time, int transactions) {
-    }
-
     /** The newest best-chain blocks at or below {@code to} (default: the tip), newest first, headers only. */
     @GetMapping("/blocks")
     public List<BlockSummary> blocks(@RequestParam(required = false) Long to, @RequestParam(defaultValue = "10") int limit) {
@@ -92,9 +90,7 @@ public class NodeController {
         if (top < 0) {
             throw new IllegalArgumentException("to must not be negative");
         }
-        return store.mainChainRefs(Math.max(0, top - limit + 1), top).reversed().stream()
-                .map(ref -> store.header(ref.hash()).orElseThrow())
-                .map(b -> new BlockSummary(b.number(), b.hash(), b.previousHash(), b.time(), b.txCount())).toList();
+        return store.mainChainSummaries(Math.max(0, top - limit + 1), top);
     }
 
     /** A block of the best chain by number, or any stored block by hash; the body is the block's canonical JSON. */

@@ -65,7 +65,7 @@ class TransactionExplorer {
         TxLocation location = store.locate(id).orElseThrow(() -> new NoSuchElementException("no transaction " + id));
         Block block = store.block(location.blockHash()).orElseThrow(() -> new NoSuchElementException("no transaction " + id));
         Transaction tx = block.transactions().get(location.position());
-        boolean onBestChain = store.mainChainAt(block.number()).map(b -> b.hash().equals(block.hash())).orElse(false);
+        boolean onBestChain = store.mainChainNumberOf(block.hash()).isPresent();
         Map<String, Transaction> inBlock = new HashMap<>();
         block.transactions().forEach(t -> inBlock.put(t.id(), t));
         Map<String, TxOutput> undone = new HashMap<>();

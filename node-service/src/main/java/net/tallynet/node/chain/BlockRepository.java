@@ -23,6 +23,11 @@ public interface BlockRepository extends JpaRepository<StoredBlock, String> {
             + " where b.mainChain = true and b.number between :from and :to order by b.number")
     List<BlockRef> mainChainRefs(@Param("from") long from, @Param("to") long to);
 
+    /** Best-chain block summaries from {@code from} to {@code to}, newest first. */
+    @Query("select new net.tallynet.node.chain.BlockSummary(b.number, b.hash, b.previousHash, b.time, b.txCount)"
+            + " from StoredBlock b where b.mainChain = true and b.number between :from and :to order by b.number desc")
+    List<BlockSummary> mainChainSummaries(@Param("from") long from, @Param("to") long to);
+
     @Query("select b.hash from StoredBlock b where b.mainChain = true and b.number = :number")
     Optional<String> mainChainHashAt(@Param("number") long number);
 

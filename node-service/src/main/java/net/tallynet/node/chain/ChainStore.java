@@ -125,6 +125,12 @@ public class ChainStore implements UtxoView {
         return blocks.mainChainRefs(from, to);
     }
 
+    /** Best-chain blocks from {@code from} to {@code to}, newest first, without their bodies. */
+    @Transactional(readOnly = true)
+    public List<BlockSummary> mainChainSummaries(long from, long to) {
+        return blocks.mainChainSummaries(from, to);
+    }
+
     @Transactional(readOnly = true)
     public Optional<String> mainChainHashAt(long number) {
         return blocks.mainChainHashAt(number);
