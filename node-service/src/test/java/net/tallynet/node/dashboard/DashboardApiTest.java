@@ -3,10 +3,13 @@ package net.tallynet.node.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The dashboard over real HTTP: the page and its headers, live events (a reorganisation too), their caps, block arrivals. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "tallynet.chain.preset=easy", "tallynet.api.token=test-token", "tallynet.dashboard.events.max-per-client=2",
-        "tallynet.dashboard.events.keep-alive=1s"})
+        "tallynet.dashboard.events.keep-alive=1s", "tallynet.dashboard.events.queued-events=8"})
 class DashboardApiTest extends RunningNodeTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -138,6 +141,32 @@ class DashboardApiTest extends RunningNodeTest {
         }
         // the next keep-alive finds each closed connection and frees its place
         await().atMost(Duration.ofSeconds(20)).until(() -> events.subscribers() == 0);
+        HttpResponse<Stream<String>> again = stream(HttpResponse.BodyHandlers.ofLines());
+        assertThat(again.statusCode()).isEqualTo(200);
+        again.body().close();
+    }
+
+    @Test
+    void aStreamThatStopsReadingIsClosedNotBuffered() throws Exception {
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.subscribers() == 0);
+        try (Socket stalled = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            // asks for the stream, then never reads a byte of it
+            stalled.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Accept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.subscribers() == 1);
+            String big = "x".repeat(64 * 1024);
+            // the socket's buffers fill, the sender blocks, its 8 queued events fill: the stream is dropped, and
+            // publishing never waits for it (the ledger publishes under its locks)
+            long slowest = 0;
+            for (int published = 0; events.subscribers() > 0; published++) {
+                assertThat(published).as("events published before the stalled stream was dropped").isLessThan(5_000);
+                long started = System.nanoTime();
+                events.publish("test", big);
+                slowest = Math.max(slowest, System.nanoTime() - started);
+                Thread.sleep(1);
+            }
+            assertThat(Duration.ofNanos(slowest)).as("the longest publish").isLessThan(Duration.ofSeconds(2));
+        }
         HttpResponse<Stream<String>> again = stream(HttpResponse.BodyHandlers.ofLines());
         assertThat(again.statusCode()).isEqualTo(200);
         again.body().close();

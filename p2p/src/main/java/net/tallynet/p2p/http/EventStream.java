@@ -89,7 +89,8 @@ public final class EventStream {
         for (Subscriber subscriber : subscribers) {
             if (!subscriber.queue.offer(message)) {
                 log.debug("event stream to {} dropped: {} events unread", subscriber.client, settings.queuedEvents());
-                subscriber.emitter.complete();
+                // only marked: completing here would wait for the emitter, which its sender holds while it is
+                // stuck writing to this very client; the sender completes it once that write ends or fails
                 subscriber.close();
             }
         }
