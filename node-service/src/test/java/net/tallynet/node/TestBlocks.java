@@ -1,10 +1,13 @@
 package net.tallynet.node;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.crypto.Hashes;
 import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.CanonicalEncoding;
+import net.tallynet.protocol.ledger.Difficulty;
 import net.tallynet.protocol.ledger.ChainParams;
 import net.tallynet.protocol.ledger.NonceSearch;
 import net.tallynet.protocol.ledger.Genesis;
@@ -12,6 +15,7 @@ import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.TransactionSigner;
 import net.tallynet.protocol.ledger.TxInput;
 import net.tallynet.protocol.ledger.TxOutput;
+import net.tallynet.protocol.message.BlockRef;
 
 /** Mined test blocks and signed payments on the easy chain. */
 public final class TestBlocks {
@@ -35,13 +39,42 @@ public final class TestBlocks {
     /** A mined child of {@code parent} paying the reward to {@code miner}; the miner's key keeps branches distinct. */
     public static Block block(Block parent, byte[] miner, List<Transaction> txs) {
         long number = parent.number() + 1;
+        return block(parent, miner, txs, Genesis.TIME + number * 1000 + (Hashes.sha256(miner)[0] & 0x7f));
+    }
+
+    /** {@link #block(Block, byte[], List)} at a given time (a child of a block mined on the clock needs a later one). */
+    public static Block block(Block parent, byte[] miner, List<Transaction> txs, long time) {
+        long number = parent.number() + 1;
         List<Transaction> all = new ArrayList<>();
         all.add(Transaction.of(List.of(TxInput.coinbase(number)), List.of(new TxOutput(address(miner), PARAMS.rewardAt(number)))));
         all.addAll(txs);
-        long time = Genesis.TIME + number * 1000 + (Hashes.sha256(miner)[0] & 0x7f);
         Block candidate = Block.of(number, parent.hash(), time, PARAMS.initialTarget(), 0, all);
         candidate = NonceSearch.solve(candidate);
         return candidate;
+    }
+
+    /**
+     * {@code count} headers after {@code parent} with real proof of work on the easy target, and merkle
+     * roots of bodies that do not exist: what a peer listing blocks it never serves must now pay for
+     * (headers first). Times go up a millisecond a header, so a long chain stays within the clock's drift.
+     */
+    public static List<BlockRef> headers(BlockRef parent, int count) {
+        List<BlockRef> refs = new ArrayList<>(count);
+        BlockRef previous = parent;
+        for (int i = 0; i < count; i++) {
+            String merkleRoot = Hashes.hex(Hashes.sha256((previous.hash() + i).getBytes(StandardCharsets.UTF_8)));
+            long time = previous.time() + 1;
+            long nonce = 0;
+            String hash;
+            do {
+                hash = CanonicalEncoding.blockHash(previous.number() + 1, previous.hash(), merkleRoot, time,
+                        PARAMS.initialTarget(), ++nonce);
+            } while (!Difficulty.meetsTarget(hash, PARAMS.initialTarget()));
+            previous = new BlockRef(previous.number() + 1, hash, previous.hash(), merkleRoot, time,
+                    PARAMS.initialTarget(), nonce);
+            refs.add(previous);
+        }
+        return refs;
     }
 
     /**

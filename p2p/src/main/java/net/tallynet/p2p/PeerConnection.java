@@ -1,6 +1,7 @@
 package net.tallynet.p2p;
 
 import java.net.InetSocketAddress;
+import net.tallynet.p2p.memory.PeerMemory;
 import net.tallynet.protocol.message.Message;
 
 /**
@@ -35,6 +36,14 @@ public interface PeerConnection {
     /** Frame bytes written to the peer so far (for operators' views; 0 where the transport does not count). */
     default long bytesSent() {
         return 0;
+    }
+
+    /**
+     * This connection's share of the peer memory budget: what the node keeps for the peer (blocks held
+     * for a parent, queued headers) is taken from it. A transport without one gives an unbounded share.
+     */
+    default PeerMemory.Share memory() {
+        return PeerMemory.UNBOUNDED.open();
     }
 
     /** The round trip of the latest answered keep-alive ping, in nanoseconds; -1 before the first. */

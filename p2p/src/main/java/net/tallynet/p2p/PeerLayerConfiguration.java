@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import net.tallynet.p2p.memory.PeerMemory;
+import net.tallynet.p2p.memory.PeerMemoryProperties;
 import net.tallynet.p2p.websocket.P2pWebSocketHandler;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.codec.FrameLimits;
@@ -24,7 +26,7 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
-@EnableConfigurationProperties({P2pProperties.class, NetworkProperties.class})
+@EnableConfigurationProperties({P2pProperties.class, NetworkProperties.class, PeerMemoryProperties.class})
 public class PeerLayerConfiguration {
 
     @Bean
@@ -67,12 +69,20 @@ public class PeerLayerConfiguration {
         return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("peer-io-", 0).factory());
     }
 
+    /** The one budget of what peers can make this process keep, sized to the heap unless set (PROTOCOL.md 8). */
+    @Bean
+    PeerMemory peerMemory(PeerMemoryProperties properties, MeterRegistry registry) {
+        return new PeerMemory(properties.totalBytes(Runtime.getRuntime().maxMemory()), properties.perPeer().toBytes(),
+                registry);
+    }
+
     @Bean
     PeerContext peerContext(LocalPeer local, FrameCodec codec, List<MessageHandler<? extends Message>> handlers,
                             PeerRegistry registry, BanList bans, P2pMetrics metrics, P2pProperties properties,
-                            ScheduledExecutorService peerScheduler, ObjectProvider<PeerListener> listener) {
+                            ScheduledExecutorService peerScheduler, ObjectProvider<PeerListener> listener,
+                            PeerMemory memory) {
         return new PeerContext(local, codec, new MessageHandlers(handlers), registry, bans, metrics, properties,
-                peerScheduler, listener.getIfAvailable(() -> PeerListener.NONE));
+                peerScheduler, listener.getIfAvailable(() -> PeerListener.NONE), memory);
     }
 
     @Bean

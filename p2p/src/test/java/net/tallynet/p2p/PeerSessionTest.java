@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import net.tallynet.p2p.memory.PeerMemory;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.message.BroadcastBlockMessage;
@@ -272,7 +273,7 @@ class PeerSessionTest {
                 }
             };
             this.context = new PeerContext(this, new FrameCodec(), new MessageHandlers(List.of(getAddr)), registry,
-                    bans, new P2pMetrics(meters), properties, scheduler, PeerListener.NONE);
+                    bans, new P2pMetrics(meters), properties, scheduler, PeerListener.NONE, PeerMemory.UNBOUNDED);
         }
 
         @Override

@@ -19,9 +19,13 @@ public interface BlockRepository extends JpaRepository<StoredBlock, String> {
     // load would read each block's whole frame (2,000 of them per LISTOFBLOCKS).
 
     /** Best-chain references from {@code from} to {@code to}, in chain order. */
-    @Query("select new net.tallynet.protocol.message.BlockRef(b.number, b.hash, b.previousHash) from StoredBlock b"
+    @Query("select new net.tallynet.protocol.message.BlockRef(b.number, b.hash, b.previousHash, b.merkleRoot, b.time,"
+            + " b.target, b.nonce) from StoredBlock b"
             + " where b.mainChain = true and b.number between :from and :to order by b.number")
     List<BlockRef> mainChainRefs(@Param("from") long from, @Param("to") long to);
+
+    @Query("select b.hash from StoredBlock b where b.merkleRoot is null or b.nonce is null")
+    List<String> hashesWithoutFullHeader();
 
     /** Best-chain block summaries from {@code from} to {@code to}, newest first. */
     @Query("select new net.tallynet.node.chain.BlockSummary(b.number, b.hash, b.previousHash, b.time, b.txCount)"

@@ -157,6 +157,11 @@ public class Chain {
         return store.tip();
     }
 
+    /** Whether the block is remembered as invalid (or as the child of an invalid one). */
+    public synchronized boolean wasInvalid(String hash) {
+        return invalid.containsKey(hash);
+    }
+
     /** Whether the block was refused lately by the side-branch policy (or descends from one that was). */
     public synchronized boolean wasNotStored(String hash) {
         return notStored.containsKey(hash);
@@ -219,22 +224,13 @@ public class Chain {
 
     /** The parent context of a child of {@code parent}: expected target and median time past. */
     private BlockValidator.ParentContext contextAfter(StoredBlock parent) {
-        long number = parent.number() + 1;
-        int span = params.medianTimeSpan();
-        long interval = params.retargetInterval();
-        boolean retarget = interval > 0 && number > 1 && number % interval == 0;
-        int walk = (int) Math.max(span, retarget ? interval : 0);
-        List<Long> times = new ArrayList<>();
+        int depth = BlockValidator.contextDepth(parent.number() + 1, params);
+        List<Long> times = new ArrayList<>(depth);
         StoredBlock cursor = parent;
-        long intervalStartTime = parent.time();
-        for (int i = 0; i < walk && cursor != null; i++) {
-            if (i < span) {
-                times.add(cursor.time());
-            }
-            intervalStartTime = cursor.time();
+        for (int i = 0; i < depth && cursor != null; i++) {
+            times.add(cursor.time());
             cursor = cursor.number() == 0 ? null : store.header(cursor.previousHash()).orElse(null);
         }
-        String target = Difficulty.expectedTarget(number, parent.target(), parent.time() - intervalStartTime, params);
-        return new BlockValidator.ParentContext(parent.number(), parent.hash(), target, BlockValidator.medianTime(times));
+        return BlockValidator.contextAfter(parent.number(), parent.hash(), parent.target(), times, params);
     }
 }

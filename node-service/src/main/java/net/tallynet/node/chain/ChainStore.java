@@ -12,6 +12,8 @@ import net.tallynet.protocol.ledger.UtxoChanges;
 import net.tallynet.protocol.ledger.UtxoView;
 import net.tallynet.protocol.message.BlockMessage;
 import net.tallynet.protocol.message.BlockRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -23,6 +25,7 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Repository
 public class ChainStore implements UtxoView {
+    private static final Logger log = LoggerFactory.getLogger(ChainStore.class);
     private final BlockRepository blocks;
     private final UtxoRepository utxos;
     private final UndoRepository undo;
@@ -43,8 +46,7 @@ public class ChainStore implements UtxoView {
     /** Records a block that passed the arrival checks; it joins the best chain only through {@link #connect}. */
     @Transactional
     public StoredBlock store(Block block, String chainWork) {
-        return blocks.findById(block.hash()).orElseGet(() -> blocks.save(new StoredBlock(block.hash(), block.number(),
-                block.previousHash(), block.time(), block.target(), chainWork, block.transactions().size(),
+        return blocks.findById(block.hash()).orElseGet(() -> blocks.save(new StoredBlock(block, chainWork,
                 codec.encodeToBytes(new BlockMessage(block)))));
     }
 
@@ -93,10 +95,27 @@ public class ChainStore implements UtxoView {
     @Transactional
     public void initialise(Block genesis, String work) {
         if (tips.existsById(ChainTip.ID)) {
+            completeHeaders();
             return;
         }
         store(genesis, work).mainChain(true);
         tips.save(new ChainTip(genesis.hash()));
+    }
+
+    /**
+     * A store written before blocks kept their merkle root and nonce gains the columns empty: they are
+     * read back from each block's frame once, here, so every stored block can be listed as a header.
+     */
+    private void completeHeaders() {
+        List<String> incomplete = blocks.hashesWithoutFullHeader();
+        if (incomplete.isEmpty()) {
+            return;
+        }
+        log.info("filling the header columns of {} blocks stored by an older version", incomplete.size());
+        for (String hash : incomplete) {
+            StoredBlock stored = blocks.findById(hash).orElseThrow();
+            stored.completeHeader(decode(stored));
+        }
     }
 
     @Transactional(readOnly = true)

@@ -6,6 +6,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
+import java.math.BigInteger;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.KnownHeader;
+import net.tallynet.protocol.message.BlockRef;
 
 /**
  * A block the node has accepted as valid on arrival, on the best chain or not. The header is kept
@@ -33,6 +37,14 @@ public class StoredBlock extends NewEntity<String> {
     @Column(nullable = false, length = 64)
     private String target;
 
+    // merkle root and nonce complete the header that LISTOFBLOCKS carries (headers first, PROTOCOL.md 7.7).
+    // Nullable only because stores written before them gain the columns empty; ChainStore fills them at start.
+    @Column(name = "merkle_root", length = 64)
+    private String merkleRoot;
+
+    @Column
+    private Long nonce;
+
     /** Cumulative work up to and including this block, as 64 hex digits (so text order is numeric order). */
     @Column(name = "chain_work", nullable = false, length = 64)
     private String chainWork;
@@ -50,15 +62,16 @@ public class StoredBlock extends NewEntity<String> {
     protected StoredBlock() {
     }
 
-    StoredBlock(String hash, long number, String previousHash, long time, String target, String chainWork, int txCount,
-                byte[] frame) {
-        this.hash = hash;
-        this.number = number;
-        this.previousHash = previousHash;
-        this.time = time;
-        this.target = target;
+    StoredBlock(Block block, String chainWork, byte[] frame) {
+        this.hash = block.hash();
+        this.number = block.number();
+        this.previousHash = block.previousHash();
+        this.time = block.time();
+        this.target = block.target();
+        this.merkleRoot = block.merkleRoot();
+        this.nonce = block.nonce();
         this.chainWork = chainWork;
-        this.txCount = txCount;
+        this.txCount = block.transactions().size();
         this.frame = frame;
     }
 
@@ -80,6 +93,22 @@ public class StoredBlock extends NewEntity<String> {
 
     public String target() {
         return target;
+    }
+
+    /** The header as LISTOFBLOCKS lists it. */
+    public BlockRef ref() {
+        return new BlockRef(number, hash, previousHash, merkleRoot, time, target, nonce);
+    }
+
+    /** The header with the chain's work up to it, as the header checks of a list build on it. */
+    public KnownHeader checkedHeader() {
+        return new KnownHeader(ref(), new BigInteger(chainWork, 16));
+    }
+
+    /** Fills the header columns a store written before them lacks. */
+    void completeHeader(Block block) {
+        this.merkleRoot = block.merkleRoot();
+        this.nonce = block.nonce();
     }
 
     public String chainWork() {

@@ -9,8 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import net.tallynet.p2p.memory.PeerMemory;
 import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.KnownHeader;
 
 /**
  * Which blocks this node still has to fetch, who listed them, and what is in flight to whom
@@ -34,6 +37,43 @@ import net.tallynet.protocol.ledger.Block;
  */
 final class BlockDownload<P> {
 
+    /**
+     * What one queued header costs in memory: the want, its header (four hashes as strings, the chain
+     * work) and its map entries, about 700 bytes; counted against its lister's share.
+     */
+    static final long QUEUED_HEADER_BYTES = 768;
+
+    /**
+     * Where queued headers and held blocks count: each peer's share of the peer memory budget
+     * (PROTOCOL.md 8). {@link #NONE} counts nothing, for tests of the queue alone.
+     */
+    interface Accounts<P> {
+        /** Takes {@code bytes} of {@code peer}'s share for {@code part}; false if its share would be passed. */
+        boolean take(P peer, PeerMemory.Part part, long bytes);
+
+        void give(P peer, PeerMemory.Part part, long bytes);
+
+        /** Whether {@code bytes} more fit the whole budget now. */
+        boolean fits(long bytes);
+
+        @SuppressWarnings("rawtypes")
+        Accounts NONE = new Accounts() {
+            @Override
+            public boolean take(Object peer, PeerMemory.Part part, long bytes) {
+                return true;
+            }
+
+            @Override
+            public void give(Object peer, PeerMemory.Part part, long bytes) {
+            }
+
+            @Override
+            public boolean fits(long bytes) {
+                return true;
+            }
+        };
+    }
+
     /** One GETBLOCK to send. */
     record Request<P>(P peer, String hash) {
     }
@@ -55,6 +95,8 @@ final class BlockDownload<P> {
         P deliveredBy;
         /** Whose list created this want: its share of the queue. */
         P addedBy;
+        /** The checked header the block was listed with (headers first): the next list's entries may build on it. */
+        KnownHeader header;
 
         Want(String hash) {
             this.hash = hash;
@@ -76,6 +118,7 @@ final class BlockDownload<P> {
     private final int maxQueuedPerPeer;
     private final long maxHeldBytes;
     private final long maxHeldBytesPerPeer;
+    private final Accounts<P> accounts;
     private final LinkedHashMap<String, Want<P>> wanted = new LinkedHashMap<>();
     private final Map<String, List<Want<P>>> orphansByParent = new HashMap<>();
     private final Map<P, PeerLoad<P>> loads = new HashMap<>();
@@ -85,7 +128,13 @@ final class BlockDownload<P> {
     private long orphanBytes;
     private int orphans;
 
+    @SuppressWarnings("unchecked")
     BlockDownload(SyncProperties properties) {
+        this(properties, Accounts.NONE);
+    }
+
+    BlockDownload(SyncProperties properties, Accounts<P> accounts) {
+        this.accounts = accounts;
         this.maxWanted = properties.maxQueued();
         this.fetchWindow = properties.fetchWindow();
         this.downloadWindow = properties.downloadWindow();
@@ -101,7 +150,8 @@ final class BlockDownload<P> {
     boolean want(String hash, P source) {
         Want<P> want = wanted.get(hash);
         if (want == null) {
-            if (wanted.size() >= maxWanted || addedBy.getOrDefault(source, 0) >= maxQueuedPerPeer) {
+            if (wanted.size() >= maxWanted || addedBy.getOrDefault(source, 0) >= maxQueuedPerPeer
+                    || !accounts.take(source, PeerMemory.Part.QUEUED_HEADERS, QUEUED_HEADER_BYTES)) {
                 return false;
             }
             want = new Want<>(hash);
@@ -111,6 +161,24 @@ final class BlockDownload<P> {
         }
         want.sources.add(source);
         return true;
+    }
+
+    /** {@link #want(String, Object)} for a block whose header was checked; the header is kept while the block is wanted. */
+    boolean want(KnownHeader header, P source) {
+        if (!want(header.hash(), source)) {
+            return false;
+        }
+        Want<P> want = wanted.get(header.hash());
+        if (want.header == null) {
+            want.header = header;
+        }
+        return true;
+    }
+
+    /** The checked header of a wanted block, if it was listed with one. */
+    Optional<KnownHeader> header(String hash) {
+        Want<P> want = wanted.get(hash);
+        return want == null ? Optional.empty() : Optional.ofNullable(want.header);
     }
 
     /**
@@ -185,8 +253,9 @@ final class BlockDownload<P> {
         Want<P> want = wanted.get(block.hash());
         if (want == null || !want.received || want.deliveredBy != deliverer || want.orphan != null
                 || orphanTransactions + block.transactions().size() > maxOrphanTransactions
-                || orphanBytes + bytes > maxHeldBytes
-                || heldBytesBy.getOrDefault(deliverer, 0L) + bytes > maxHeldBytesPerPeer) {
+                || orphanBytes + bytes > maxHeldBytes || !accounts.fits(bytes)
+                || heldBytesBy.getOrDefault(deliverer, 0L) + bytes > maxHeldBytesPerPeer
+                || !accounts.take(deliverer, PeerMemory.Part.HELD_BLOCKS, bytes)) {
             return false;
         }
         want.orphan = block;
@@ -340,6 +409,7 @@ final class BlockDownload<P> {
     private void remove(Want<P> want) {
         wanted.remove(want.hash);
         addedBy.computeIfPresent(want.addedBy, (peer, count) -> count > 1 ? count - 1 : null);
+        accounts.give(want.addedBy, PeerMemory.Part.QUEUED_HEADERS, QUEUED_HEADER_BYTES);
         if (want.orphan != null) {
             List<Want<P>> siblings = orphansByParent.get(want.orphan.previousHash());
             if (siblings != null) {
@@ -369,6 +439,7 @@ final class BlockDownload<P> {
             orphanBytes -= want.orphanBytes;
             heldBytesBy.computeIfPresent(want.deliveredBy, (peer, bytes) -> bytes > want.orphanBytes
                     ? bytes - want.orphanBytes : null);
+            accounts.give(want.deliveredBy, PeerMemory.Part.HELD_BLOCKS, want.orphanBytes);
             want.orphan = null;
         }
     }

@@ -2,13 +2,18 @@ package net.tallynet.node.sync;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import java.math.BigInteger;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import net.tallynet.node.chain.Chain;
@@ -20,9 +25,13 @@ import net.tallynet.p2p.PeerMisbehaviourException;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.p2p.RollingBloomFilter;
+import net.tallynet.p2p.memory.PeerMemory;
 import net.tallynet.protocol.Limits;
 import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.ChainParams;
+import net.tallynet.protocol.ledger.HeaderCheck;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import net.tallynet.protocol.ledger.KnownHeader;
 import net.tallynet.protocol.ledger.ValidationReason;
 import net.tallynet.protocol.message.BlockRef;
 import net.tallynet.protocol.message.BroadcastBlockMessage;
@@ -73,6 +82,11 @@ public class BlockSync implements Ledger.Listener {
     /** An unanswered GETLISTOFBLOCKS blocks the next one to the same peer for this long. */
     static final long LIST_PENDING_NANOS = 30_000_000_000L;
     private static final int RECENT_STEPS = 10;
+    /**
+     * Full lists a pre-sync may count before its branch must have more work than our tip: 50 lists are
+     * 100,000 headers, ten times the default fork depth. A branch still behind after them is left.
+     */
+    static final int MAX_PRESYNC_LISTS = 50;
 
     private final ChainStore store;
     private final Chain chain;
@@ -81,7 +95,10 @@ public class BlockSync implements Ledger.Listener {
     private final RelayMetrics metrics;
     private final ServingLimits serving;
     private final BlockDownload<PeerSession> download;
+    private final HeaderCheck headers;
     private final Map<PeerSession, PeerState> states = new HashMap<>();
+    /** Peers whose blocks waiting for a parent would have passed their memory share: dropped once the lock is released. */
+    private final Set<PeerSession> overShare = new HashSet<>();
     private final ReentrantLock lock = new ReentrantLock(true);
     private final int maxStalls;
 
@@ -89,14 +106,52 @@ public class BlockSync implements Ledger.Listener {
         final RollingBloomFilter known = new RollingBloomFilter(KNOWN_PER_PEER, 1e-6);
         /** The newest block number the peer has shown us (HELLO, lists, announcements). */
         long bestNumber = -1;
-        /** The last entry of its last full list that we queued: the next list continues after it. */
-        BlockRef continueAfter;
+        /** The hash of the last entry of its last full list that we queued: the next list continues after it. */
+        String continueAfter;
         long listRequestedAt;
         boolean listPending;
         /** GETLISTOFBLOCKS sent to the peer and not yet answered, late answers included (we may ask again after 30 s). */
         int listsOutstanding;
+        /** The newest hash it announced that we had no header for: asked for once more if its list lacked it. */
+        String announced;
+        /** Its branch's headers being counted before any body is asked for (a branch behind us so far), or null. */
+        Presync presync;
         final Bucket requests = Bucket.builder().addLimit(Bandwidth.builder().capacity(REQUESTS_PER_SECOND)
                 .refillGreedy(REQUESTS_PER_SECOND, Duration.ofSeconds(1)).build()).build();
+    }
+
+    /**
+     * A branch whose first full list of headers had less work than our tip: its lists are checked and
+     * counted, and only the last hash of each is kept, until one ends with more work than our tip
+     * (after Bitcoin Core's headers pre-sync). Then the branch is listed again from the fork, and a
+     * list is queued if it ends at one of those hashes: a hash commits to every header before it, so
+     * the second pass is the branch the first pass counted. Memory: a few headers and one hash per list.
+     */
+    private static final class Presync {
+        /** The block the first list followed: the second pass lists from it again. */
+        final String start;
+        /** The last hash of each list counted, then the end of the list that had the work. */
+        final Set<String> checkpoints = new HashSet<>();
+        /** The newest headers counted (newest last), the ancestors the next list's checks need. */
+        final Deque<KnownHeader> tail = new ArrayDeque<>();
+        int lists;
+        /** The branch had more work than our tip: its lists are now queued from the fork. */
+        boolean proven;
+        /** The end of the proven part: once it is queued, the pre-sync is over. */
+        String provenEnd;
+
+        Presync(String start) {
+            this.start = start;
+        }
+
+        Optional<KnownHeader> find(String hash) {
+            for (KnownHeader header : tail) {
+                if (header.hash().equals(hash)) {
+                    return Optional.of(header);
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     /** The newest block connected while blocks were still queued: announced once the queue is empty. */
@@ -104,14 +159,15 @@ public class BlockSync implements Ledger.Listener {
     private Object unannouncedSource;
 
     public BlockSync(ChainStore store, Chain chain, Ledger ledger, PeerRegistry peers, RelayMetrics metrics,
-                     SyncProperties properties, ServingLimits serving) {
+                     SyncProperties properties, ServingLimits serving, ChainParams params, PeerMemory memory) {
+        this.headers = new HeaderCheck(params, Clock.systemUTC());
         this.serving = serving;
         this.store = store;
         this.chain = chain;
         this.ledger = ledger;
         this.peers = peers;
         this.metrics = metrics;
-        this.download = new BlockDownload<>(properties);
+        this.download = new BlockDownload<>(properties, new SharesOfPeers(memory));
         this.maxStalls = properties.maxStalls();
         ledger.addListener(this);
     }
@@ -134,6 +190,7 @@ public class BlockSync implements Ledger.Listener {
     public void closed(PeerSession peer) {
         locked(() -> {
             states.remove(peer);
+            overShare.remove(peer);
             serving.closed(peer);
             download.peerGone(peer);
             pump();
@@ -170,9 +227,11 @@ public class BlockSync implements Ledger.Listener {
     }
 
     /**
-     * LISTOFBLOCKS: queue what we lack and start fetching. Only the answer to our GETLISTOFBLOCKS is
-     * taken (an unasked list is ignored), and only a list that is one chain, starting at a block we
-     * have or have queued: made-up hashes cannot fill the queue without linking to our chain.
+     * LISTOFBLOCKS: check the entries as headers, then queue the bodies we lack (headers first,
+     * PROTOCOL.md 7.7). Only the answer to our GETLISTOFBLOCKS is taken (an unasked list is charged),
+     * only a list that is one chain from a header we know, and only entries that pass the header
+     * rules: made-up hashes cannot fill the queue. Bodies are asked for only when the listed chain has
+     * more work than our tip; a full list behind it starts or continues a {@link Presync}.
      */
     public void onList(PeerSession peer, ListOfBlocksMessage list) {
         locked(() -> {
@@ -188,30 +247,171 @@ public class BlockSync implements Ledger.Listener {
                 return;
             }
             state.listPending = false;
-            checkLinked(list.blocks());
-            BlockRef lastQueued = null;
-            boolean refusedBranch = false;
-            for (BlockRef ref : list.blocks()) {
-                state.known.add(ref.hash());
-                state.bestNumber = Math.max(state.bestNumber, ref.number());
-                if (chain.wasNotStored(ref.hash())) {
-                    refusedBranch = true; // a side branch we refused to store: nothing of it, or after it, again
-                    break;
+            List<BlockRef> refs = list.blocks();
+            checkLinked(state, refs);
+            List<KnownHeader> checked;
+            try {
+                checked = headers.check(refs, hash -> knownHeader(state, hash));
+            } catch (InvalidLedgerObjectException e) {
+                throw new PeerMisbehaviourException(e.reason().label(), "LISTOFBLOCKS entry: " + e.getMessage());
+            }
+            for (KnownHeader header : checked) {
+                if (chain.wasInvalid(header.hash())) {
+                    throw new PeerMisbehaviourException(ValidationReason.KNOWN_INVALID.label(), "LISTOFBLOCKS entry "
+                            + header.hash() + " #" + header.number() + " was found invalid before");
                 }
-                if (store.header(ref.hash()).isPresent()) {
-                    lastQueued = ref;
-                } else if (download.want(ref.hash(), peer)) {
-                    lastQueued = ref;
+                state.known.add(header.hash());
+                state.bestNumber = Math.max(state.bestNumber, header.number());
+            }
+            if (checked.size() < refs.size()) {
+                metrics.headers("future", refs.size() - checked.size());
+            }
+            boolean full = refs.size() == Limits.MAX_LIST_OF_BLOCKS && checked.size() == refs.size();
+            List<KnownHeader> take = checked;
+            if (!checked.isEmpty() && moreWorkThanTip(checked.getLast())) {
+                if (finishPresync(peer, state, refs, checked.getLast())) {
+                    metrics.headers("presync", checked.size());
+                    return;
+                }
+            } else if (!checked.isEmpty()) {
+                int proven = provenPrefix(state, checked);
+                if (proven > 0) {
+                    take = checked.subList(0, proven);
+                    full = true; // continue right after the counted hash, where the first pass's next list began
+                } else if (full) {
+                    presync(peer, state, checked);
+                    return;
                 } else {
-                    break; // queue full: continue after the last one queued, later
+                    metrics.headers("low_work", checked.size());
+                    state.presync = null;
+                    log.debug("peer {} {}: its branch to #{} has less work than our tip; no body asked for",
+                            peer.connection().id(), peer.remoteHost(), checked.getLast().number());
+                    return;
                 }
             }
-            boolean full = !refusedBranch && (list.blocks().size() == Limits.MAX_LIST_OF_BLOCKS
-                    || (lastQueued != null && lastQueued != list.blocks().getLast()));
-            state.continueAfter = full ? lastQueued : null;
+            queue(peer, state, take, full);
+            askAgainForAnnounced(peer, state);
             pump();
             refill();
         });
+    }
+
+    /** Queues the bodies of checked headers we lack; a full list (or a full queue) continues later. */
+    private void queue(PeerSession peer, PeerState state, List<KnownHeader> checked, boolean full) {
+        if (checked.isEmpty()) {
+            state.continueAfter = null;
+            return;
+        }
+        KnownHeader lastQueued = null;
+        boolean refusedBranch = false;
+        for (KnownHeader header : checked) {
+            if (chain.wasNotStored(header.hash())) {
+                refusedBranch = true; // a side branch we refused to store: nothing of it, or after it, again
+                break;
+            }
+            if (store.header(header.hash()).isPresent() || download.want(header, peer)) {
+                lastQueued = header;
+            } else {
+                break; // queue full: continue after the last one queued, later
+            }
+        }
+        metrics.headers("queued", checked.size());
+        if (state.presync != null && lastQueued != null && lastQueued.hash().equals(state.presync.provenEnd)) {
+            state.presync = null; // the whole counted branch is queued: from here lists carry their own work
+        }
+        boolean more = !refusedBranch && (full || (lastQueued != null && lastQueued != checked.getLast()));
+        state.continueAfter = more ? lastQueued.hash() : null;
+    }
+
+    private boolean moreWorkThanTip(KnownHeader last) {
+        return last.chainWork().compareTo(new BigInteger(chain.tip().chainWork(), 16)) > 0;
+    }
+
+    /**
+     * In a proven pre-sync's second pass, how many of these headers a counted hash commits to: up to
+     * and including the last entry that is one (0 if none). Those bodies may be asked for although
+     * the list alone has less work than our tip: the first pass saw the branch go on to more.
+     */
+    private int provenPrefix(PeerState state, List<KnownHeader> checked) {
+        if (state.presync == null || !state.presync.proven) {
+            return 0;
+        }
+        for (int i = checked.size() - 1; i >= 0; i--) {
+            if (state.presync.checkpoints.contains(checked.get(i).hash())) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * A full list whose chain has less work than our tip so far: count it, keep its last hash and the
+     * headers the next list's checks need, and ask for the list after it. No body is asked for.
+     */
+    private void presync(PeerSession peer, PeerState state, List<KnownHeader> checked) {
+        Presync presync = state.presync;
+        boolean continues = presync != null && !presync.proven
+                && presync.find(checked.getFirst().ref().previousHash()).isPresent();
+        if (!continues) {
+            presync = new Presync(checked.getFirst().ref().previousHash());
+            state.presync = presync;
+        }
+        if (++presync.lists > MAX_PRESYNC_LISTS) {
+            state.presync = null;
+            metrics.headers("low_work", checked.size());
+            log.info("peer {} {}: its branch still has less work than our tip after {} lists of headers; left",
+                    peer.connection().id(), peer.remoteHost(), MAX_PRESYNC_LISTS);
+            return;
+        }
+        metrics.headers("presync", checked.size());
+        presync.checkpoints.add(checked.getLast().hash());
+        presync.tail.clear();
+        presync.tail.addAll(checked.subList(Math.max(0, checked.size() - headers.window()), checked.size()));
+        requestList(peer, state, checked.getLast().hash());
+    }
+
+    /**
+     * The end of a pre-sync's first pass: a list that continues the counted headers and has more work
+     * than our tip. Its bodies are not asked for yet (the earlier lists' are needed first): the branch
+     * is listed again from the fork, and its lists are taken when they end at a counted hash.
+     */
+    private boolean finishPresync(PeerSession peer, PeerState state, List<BlockRef> refs, KnownHeader last) {
+        Presync presync = state.presync;
+        if (presync == null || presync.proven || presync.find(refs.getFirst().previousHash()).isEmpty()) {
+            return false;
+        }
+        presync.proven = true;
+        presync.provenEnd = last.hash();
+        presync.checkpoints.add(last.hash());
+        presync.tail.clear();
+        log.info("peer {} {}: pre-sync of {} lists of headers reached more work than our tip at #{}; fetching the branch",
+                peer.connection().id(), peer.remoteHost(), presync.lists + 1, last.number());
+        requestList(peer, state, presync.start); // the same lists again: they end at the counted hashes
+        return true;
+    }
+
+    /** A header this peer's lists may build on: a stored block, a queued one, or one its pre-sync counted. */
+    private Optional<KnownHeader> knownHeader(PeerState state, String hash) {
+        Optional<KnownHeader> queued = download.header(hash);
+        if (queued.isPresent()) {
+            return queued;
+        }
+        if (state.presync != null) {
+            Optional<KnownHeader> counted = state.presync.find(hash);
+            if (counted.isPresent()) {
+                return counted;
+            }
+        }
+        return store.header(hash).map(StoredBlock::checkedHeader);
+    }
+
+    /** An announced hash its answering list did not carry: ask once more (the peer may have mined since it listed). */
+    private void askAgainForAnnounced(PeerSession peer, PeerState state) {
+        String announced = state.announced;
+        state.announced = null;
+        if (announced != null && !download.isWanted(announced) && store.header(announced).isEmpty()) {
+            requestList(peer, state, null);
+        }
     }
 
     /**
@@ -222,6 +422,14 @@ public class BlockSync implements Ledger.Listener {
         locked(() -> {
             PeerState state = state(peer);
             state.known.add(block.hash());
+            if (!download.isWanted(block.hash())) {
+                // no checked header asked for it (headers first): unrequested, or the late answer to a
+                // request another peer has since answered; not charged, not validated, not kept
+                metrics.blockUnrequested();
+                log.debug("peer {} {}: BLOCK {} #{} nobody asked for, ignored", peer.connection().id(),
+                        peer.remoteHost(), block.hash(), block.number());
+                return;
+            }
             state.bestNumber = Math.max(state.bestNumber, block.number());
             BlockDownload.Delivery delivery = download.delivered(block.hash(), peer, System.nanoTime());
             if (delivery.nanos() >= 0) {
@@ -235,16 +443,66 @@ public class BlockSync implements Ledger.Listener {
             }
             refill();
         });
+        dropOverShare();
     }
 
-    /** BROADCASTBLOCK: the peer has this block; fetch it if we do not. */
+    /**
+     * Queued headers and held blocks count against each peer's share of the peer memory budget
+     * (PROTOCOL.md 8). A peer whose held blocks would pass its share is dropped, never buffered; one
+     * whose queued headers would is simply not queued further (we chose to queue them).
+     */
+    private final class SharesOfPeers implements BlockDownload.Accounts<PeerSession> {
+        private final PeerMemory memory;
+
+        SharesOfPeers(PeerMemory memory) {
+            this.memory = memory;
+        }
+
+        @Override
+        public boolean take(PeerSession peer, PeerMemory.Part part, long bytes) {
+            boolean taken = peer.connection().memory().take(part, bytes);
+            if (!taken && part == PeerMemory.Part.HELD_BLOCKS) {
+                overShare.add(peer);
+            }
+            return taken;
+        }
+
+        @Override
+        public void give(PeerSession peer, PeerMemory.Part part, long bytes) {
+            peer.connection().memory().give(part, bytes);
+        }
+
+        @Override
+        public boolean fits(long bytes) {
+            return memory.fits(bytes);
+        }
+    }
+
+    private void dropOverShare() {
+        List<PeerSession> over = locked(() -> {
+            List<PeerSession> peers = List.copyOf(overShare);
+            overShare.clear();
+            return peers;
+        });
+        for (PeerSession peer : over) {
+            log.info("peer {} {}: blocks it sent would pass its share of peer memory, disconnecting",
+                    peer.connection().id(), peer.remoteHost());
+            peer.disconnect(CloseReason.MEMORY_BUDGET);
+        }
+    }
+
+    /**
+     * BROADCASTBLOCK: the peer has this block. If we lack it, ask the peer for the headers up to it
+     * (headers first: an announcement names a hash, and no body is asked for on a hash alone).
+     */
     public void onAnnounce(PeerSession peer, BroadcastBlockMessage announcement) {
         locked(() -> {
             PeerState state = state(peer);
             state.known.add(announcement.hash());
             state.bestNumber = Math.max(state.bestNumber, announcement.number());
-            if (store.header(announcement.hash()).isEmpty() && download.want(announcement.hash(), peer)) {
-                pump();
+            if (store.header(announcement.hash()).isEmpty() && !download.isWanted(announcement.hash())) {
+                state.announced = announcement.hash();
+                requestList(peer, state, null);
             }
         });
     }
@@ -408,13 +666,16 @@ public class BlockSync implements Ledger.Listener {
         }
     }
 
-    /** A list must be one chain, each entry the child of the one before, the first a child of a block we have or want. */
-    private void checkLinked(List<BlockRef> refs) {
+    /**
+     * A list must be one chain, each entry the child of the one before, the first a child of a block
+     * we have, want, or counted in this peer's pre-sync.
+     */
+    private void checkLinked(PeerState state, List<BlockRef> refs) {
         if (refs.isEmpty()) {
             return;
         }
         BlockRef first = refs.getFirst();
-        if (!download.isWanted(first.previousHash()) && store.header(first.previousHash()).isEmpty()) {
+        if (knownHeader(state, first.previousHash()).isEmpty()) {
             throw new PeerMisbehaviourException(UNLINKED_LIST, "the list starts after " + first.previousHash()
                     + ", a block we neither have nor asked for");
         }
@@ -444,7 +705,7 @@ public class BlockSync implements Ledger.Listener {
         for (Map.Entry<PeerSession, PeerState> entry : states.entrySet()) {
             PeerState state = entry.getValue();
             if (state.continueAfter != null) {
-                BlockRef after = state.continueAfter;
+                String after = state.continueAfter;
                 state.continueAfter = null;
                 requestList(entry.getKey(), state, after);
             }
@@ -455,7 +716,7 @@ public class BlockSync implements Ledger.Listener {
      * GETLISTOFBLOCKS with a locator of our best chain; {@code after}, when given, goes first so the
      * peer continues after blocks already queued rather than after our (older) tip.
      */
-    private void requestList(PeerSession peer, PeerState state, BlockRef after) {
+    private void requestList(PeerSession peer, PeerState state, String after) {
         long now = System.nanoTime();
         if (state.listPending && now - state.listRequestedAt < LIST_PENDING_NANOS) {
             return;
@@ -465,8 +726,8 @@ public class BlockSync implements Ledger.Listener {
         state.listRequestedAt = now;
         StoredBlock tip = chain.tip();
         List<String> locator = locator(tip.number());
-        if (after != null && !after.hash().equals(locator.getFirst())) {
-            locator.addFirst(after.hash());
+        if (after != null && !after.equals(locator.getFirst())) {
+            locator.addFirst(after);
             if (locator.size() > Limits.MAX_LOCATOR_HASHES) {
                 locator.remove(locator.size() - 2); // keep genesis last
             }

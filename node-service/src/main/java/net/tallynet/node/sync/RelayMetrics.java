@@ -27,10 +27,16 @@ class RelayMetrics {
     private final Counter skipped;
     private final Counter stalled;
     private final Counter listsIgnored;
+    private final Counter blocksUnrequested;
+    private final MeterRegistry meters;
     private final Timer fetchLatency;
     private final Map<TransactionDrop, Counter> dropped = new EnumMap<>(TransactionDrop.class);
 
     RelayMetrics(MeterRegistry meters) {
+        this.meters = meters;
+        blocksUnrequested = Counter.builder("tallynet.blocks.unrequested")
+                .description("BLOCK frames no checked header of ours asked for: ignored unvalidated (headers first)")
+                .register(meters);
         blocksAnnounced = announcements(meters, "sent", "block");
         blocksSuppressed = announcements(meters, "suppressed", "block");
         transactionsAnnounced = announcements(meters, "sent", "transaction");
@@ -78,6 +84,21 @@ class RelayMetrics {
 
     void listIgnored() {
         listsIgnored.increment();
+    }
+
+    void blockUnrequested() {
+        blocksUnrequested.increment();
+    }
+
+    /**
+     * Listed headers by what became of them: queued (their bodies wanted), presync (counted toward a
+     * branch's work), low_work (a branch with less work than our tip: no body asked for), future
+     * (beyond the clock's drift: left for a later list).
+     */
+    void headers(String outcome, int count) {
+        Counter.builder("tallynet.headers").tag("outcome", outcome)
+                .description("LISTOFBLOCKS entries that passed the header checks, by what became of them")
+                .register(meters).increment(count);
     }
 
     void moved(int skippedCount, int stalledCount) {

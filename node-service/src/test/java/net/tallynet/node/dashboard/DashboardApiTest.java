@@ -74,12 +74,18 @@ class DashboardApiTest extends RunningNodeTest {
             Iterator<String> it = lines.iterator();
             int read = 0;
             JsonNode block = null;
+            boolean inBlockEvent = false;
             while (block == null && it.hasNext() && read++ < 200) {
-                if (it.next().equals("event:block")) {
-                    JsonNode candidate = JSON.readTree(it.next().substring("data:".length()));
-                    if (candidate.get("hash").asString().equals(hash)) {
+                String line = it.next();
+                if (line.startsWith("event:")) {
+                    inBlockEvent = line.equals("event:block");
+                } else if (inBlockEvent && line.startsWith("data:")) {
+                    JsonNode candidate = JSON.readTree(line.substring("data:".length()));
+                    if (hash.equals(candidate.path("hash").asString(""))) {
                         block = candidate;
                     }
+                } else if (line.isEmpty()) {
+                    inBlockEvent = false; // an event ends at a blank line
                 }
             }
             assertThat(block).as("the block event of " + hash).isNotNull();

@@ -46,7 +46,7 @@ class FullInboundSlotsTest {
                 RawPeer useful = RawPeer.handshaken(port, "127.9.0.1", "0000000000000901", 2, block.hash());
                 open.add(useful);
                 useful.expect(GetListOfBlocksMessage.class);
-                useful.send(new ListOfBlocksMessage(List.of(new BlockRef(1, block.hash(), genesis.hash()))));
+                useful.send(new ListOfBlocksMessage(List.of(BlockRef.of(block))));
                 useful.expect(GetBlockMessage.class);
                 useful.send(new BlockMessage(block));
                 await().atMost(Duration.ofSeconds(5)).until(() -> TestNetwork.chain(node).tip().number() == 1);

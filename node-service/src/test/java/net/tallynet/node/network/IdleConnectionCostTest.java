@@ -19,6 +19,10 @@ import net.tallynet.p2p.websocket.P2pWebSocketHandler;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.message.BlockMessage;
+import net.tallynet.protocol.message.BlockRef;
+import net.tallynet.protocol.message.GetBlockMessage;
+import net.tallynet.protocol.message.GetListOfBlocksMessage;
+import net.tallynet.protocol.message.ListOfBlocksMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,7 +96,12 @@ class IdleConnectionCostTest {
         String frame = new FrameCodec().encode(new BlockMessage(block))
                 .replaceFirst("^\\{\"BLOCK\":\\{", "{\"BLOCK\":{\"padding\":\"" + "x".repeat(1_000_000) + "\",");
         await().atMost(Duration.ofSeconds(10)).until(() -> node.getBean(P2pWebSocketHandler.class).openSessions() == 0);
-        try (RawPeer peer = RawPeer.handshaken(port(node), "127.0.0.72", "0000000000000072")) {
+        try (RawPeer peer = RawPeer.handshaken(port(node), "127.0.0.72", "0000000000000072", 10_000,
+                String.format("%064x", 72))) {
+            // headers first: the body goes as the answer to the node's GETBLOCK for a header it listed
+            peer.expect(GetListOfBlocksMessage.class);
+            peer.send(new ListOfBlocksMessage(List.of(BlockRef.of(block))));
+            peer.expect(GetBlockMessage.class);
             peer.sendText(frame);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(TestNetwork.chain(node).tip().hash()).isEqualTo(block.hash()));

@@ -3,8 +3,11 @@ package net.tallynet.node.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import net.tallynet.node.TestBlocks;
+import net.tallynet.p2p.memory.PeerMemory;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.Genesis;
@@ -140,6 +143,47 @@ class BlockDownloadTest {
         assertThat(budget.holdOrphan(chain.get(3), "c", 1000)).isTrue();
         assertThat(budget.holdOrphan(chain.get(4), "d", 600)).as("over 2500 in total").isFalse();
         assertThat(budget.orphanBytes()).isEqualTo(2000);
+    }
+
+    @Test
+    void queuedHeadersAndHeldBlocksDrawOnTheirPeersSharesOfTheOneMemoryBudget() {
+        PeerMemory memory = new PeerMemory(1 << 20, 3000);
+        Map<String, PeerMemory.Share> shares = new HashMap<>();
+        BlockDownload<String> accounted = new BlockDownload<>(props(10, 10, 2, 1000, 1000, 1 << 20, 1 << 20),
+                new BlockDownload.Accounts<>() {
+                    @Override
+                    public boolean take(String peer, PeerMemory.Part part, long bytes) {
+                        return shares.computeIfAbsent(peer, p -> memory.open()).take(part, bytes);
+                    }
+
+                    @Override
+                    public void give(String peer, PeerMemory.Part part, long bytes) {
+                        shares.get(peer).give(part, bytes);
+                    }
+
+                    @Override
+                    public boolean fits(long bytes) {
+                        return memory.fits(bytes);
+                    }
+                });
+        List<Block> chain = chain(4);
+        for (int i = 0; i < 3; i++) {
+            assertThat(accounted.want(chain.get(i).hash(), "a")).isTrue();
+        }
+        assertThat(accounted.want(chain.get(3).hash(), "b")).isTrue();
+        assertThat(memory.used(PeerMemory.Part.QUEUED_HEADERS)).isEqualTo(4 * BlockDownload.QUEUED_HEADER_BYTES);
+        accounted.next(0);
+        accounted.delivered(chain.get(3).hash(), "b", SECOND);
+        assertThat(accounted.holdOrphan(chain.get(3), "b", 2000)).as("768 queued + 2000 held fit b's 3000").isTrue();
+        // a answers in order: delivering block 1 shows it skipped block 0, which nobody else has: forgotten
+        accounted.delivered(chain.get(1).hash(), "a", SECOND);
+        assertThat(shares.get("a").held()).isEqualTo(2 * BlockDownload.QUEUED_HEADER_BYTES);
+        assertThat(accounted.holdOrphan(chain.get(1), "a", 1500)).as("2 x 768 queued + 1500 pass a's 3000").isFalse();
+        assertThat(accounted.holdOrphan(chain.get(1), "a", 1400)).isTrue();
+
+        accounted.done(chain.get(3).hash());
+        assertThat(shares.get("b").held()).as("done: b's header and held block went back").isZero();
+        assertThat(memory.used(PeerMemory.Part.HELD_BLOCKS)).as("a's block still waits").isEqualTo(1400);
     }
 
     @Test

@@ -9,12 +9,15 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import net.tallynet.node.RawPeer;
+import net.tallynet.node.TestBlocks;
 import net.tallynet.node.TestNetwork;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.mining.Miner;
 import net.tallynet.node.network.PeerConnector;
 import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.message.BlockRef;
 import net.tallynet.protocol.message.BroadcastBlockMessage;
 import net.tallynet.protocol.message.GetBlockMessage;
 import net.tallynet.protocol.message.GetListOfBlocksMessage;
@@ -60,13 +63,14 @@ class StalledPeerTest {
                         assertThat(chain(syncing).tip().hash()).isEqualTo(tip));
                 assertThat(count(syncing, "tallynet.fetch.rerequests", "cause", "stalled")).isPositive();
 
-                // it keeps announcing blocks it never serves; each time its request times out, a stall in a row
-                RawPeer.Frame close = null;
-                for (int round = 0; round < 3 && close == null; round++) {
-                    String fake = String.format("%063x%d", round, 1);
-                    staller.send(new BroadcastBlockMessage(301, fake));
-                    close = staller.awaitClose(Duration.ofSeconds(5));
-                }
+                // it announces blocks it never serves (real headers, no bodies); each time its requests time out, a stall in a row
+                List<BlockRef> fake = TestBlocks.headers(chain(syncing).tip().ref(), 50);
+                staller.send(new BroadcastBlockMessage(fake.getLast().number(), fake.getLast().hash()));
+                // headers first: the hash alone fetches nothing, it brings a request for headers (after any
+                // GETBLOCK the sync above still had queued for the staller)
+                assertThat(staller.next(GetListOfBlocksMessage.class, Duration.ofSeconds(10))).isNotNull();
+                staller.send(new ListOfBlocksMessage(fake));
+                RawPeer.Frame close = staller.awaitClose(Duration.ofSeconds(15));
                 assertThat(close).isNotNull();
                 assertThat(close.closeReason()).isEqualTo("stalled");
             }

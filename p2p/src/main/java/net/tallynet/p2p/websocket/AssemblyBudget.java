@@ -3,6 +3,7 @@ package net.tallynet.p2p.websocket;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import net.tallynet.p2p.memory.PeerMemory;
 
 /**
  * The bytes all peers' frames may take together while they are assembled from parts
@@ -12,13 +13,18 @@ import java.util.function.BooleanSupplier;
  * complete or their peers are dropped; a peer that waits past its frame time limit is dropped.
  */
 final class AssemblyBudget {
+    /** How often a waiting part looks again: room may come free in other parts of the peer memory budget, which do not signal here. */
+    private static final long RECHECK_NANOS = 50_000_000;
     private final long capacity;
+    private final PeerMemory memory;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
     private long used;
 
-    AssemblyBudget(long capacity) {
+    /** {@code capacity}: this part's own bound; {@code memory}: the one peer budget, whose total it must fit as well. */
+    AssemblyBudget(long capacity, PeerMemory memory) {
         this.capacity = capacity;
+        this.memory = memory;
     }
 
     /**
@@ -29,11 +35,12 @@ final class AssemblyBudget {
         lock.lock();
         try {
             long left = waitNanos;
-            while (used + bytes > capacity) {
+            while (used + bytes > capacity || !memory.fits(bytes)) {
                 if (left <= 0 || cancelled.getAsBoolean()) {
                     return false;
                 }
-                left = released.awaitNanos(left);
+                long slice = Math.min(left, RECHECK_NANOS);
+                left -= slice - released.awaitNanos(slice);
             }
             used += bytes;
             return true;

@@ -1,6 +1,7 @@
 package net.tallynet.p2p.websocket;
 
 import java.util.concurrent.atomic.AtomicLong;
+import net.tallynet.p2p.memory.PeerMemory;
 
 /**
  * Builds one text frame from the parts the container hands over. The container's buffer stays small
@@ -16,6 +17,7 @@ final class FrameAssembler {
     // thread when the connection closes, so what is reserved is atomic and a drop is seen by the reader
     private final int maxChars;
     private final AssemblyBudget budget;
+    private final PeerMemory.Share share;
     private final long frameTimeLimitNanos;
     private StringBuilder parts;
     /** Budget held: the capacity of {@link #parts}, or of the frame handed out and not yet done. */
@@ -27,9 +29,10 @@ final class FrameAssembler {
     private volatile long startedAt;
 
     /** {@code maxChars}: the frame limit; JSON text is ASCII, so characters are bytes. */
-    FrameAssembler(int maxChars, AssemblyBudget budget, long frameTimeLimitNanos) {
+    FrameAssembler(int maxChars, AssemblyBudget budget, PeerMemory.Share share, long frameTimeLimitNanos) {
         this.maxChars = maxChars;
         this.budget = budget;
+        this.share = share;
         this.frameTimeLimitNanos = frameTimeLimitNanos;
     }
 
@@ -63,13 +66,17 @@ final class FrameAssembler {
         long bytes = (long) grown * (wide ? 2 : 1);
         long more = bytes - reserved.get();
         if (more > 0) {
+            if (!share.take(PeerMemory.Part.ASSEMBLING, more)) {
+                throw refuse(Refusal.OVER_SHARE); // the peer holds its whole share of the peer memory budget
+            }
             long wait = frameTimeLimitNanos - (now - startedAt);
             if (!budget.acquire(more, wait, () -> dropped)) {
+                share.give(PeerMemory.Part.ASSEMBLING, more);
                 throw refuse(Refusal.NO_BUDGET);
             }
             reserved.addAndGet(more);
             if (dropped) { // dropped while we waited: give back what drop() could not see
-                budget.release(reserved.getAndSet(0));
+                release(reserved.getAndSet(0));
                 throw new RefusedException(Refusal.NO_BUDGET);
             }
         }
@@ -94,15 +101,20 @@ final class FrameAssembler {
     /** The frame handed out by {@link #add} has been handled: its budget goes back. */
     void done() {
         if (parts == null) {
-            budget.release(reserved.getAndSet(0));
+            release(reserved.getAndSet(0));
         }
+    }
+
+    private void release(long bytes) {
+        budget.release(bytes);
+        share.give(PeerMemory.Part.ASSEMBLING, bytes);
     }
 
     /** The connection is gone (or its frame refused): whatever it held goes back, and nothing more is taken. */
     void drop() {
         dropped = true;
         startedAt = 0;
-        budget.release(reserved.getAndSet(0));
+        release(reserved.getAndSet(0));
         budget.wake(); // a part of ours waiting for room stops waiting
     }
 
@@ -135,7 +147,9 @@ final class FrameAssembler {
         /** The frame took longer than the frame time limit to arrive. */
         TOO_SLOW,
         /** All peers' frames in parts took the whole budget for longer than this frame's time limit. */
-        NO_BUDGET
+        NO_BUDGET,
+        /** The frame would take the peer past its share of the peer memory budget. */
+        OVER_SHARE
     }
 
     static final class RefusedException extends Exception {

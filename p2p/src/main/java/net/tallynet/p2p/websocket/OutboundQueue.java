@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import net.tallynet.p2p.memory.PeerMemory;
 
 /**
  * One connection's outbound frames, in order, bounded in bytes (security review item 9). Whoever sends
@@ -30,6 +31,7 @@ final class OutboundQueue {
     private final Executor writers;
     private final Runnable onOverflow;
     private final AtomicLong allQueues;
+    private final PeerMemory.Share share;
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled whenever bytes leave the queue (written or dropped) and when it stops. */
     private final Condition drained = lock.newCondition();
@@ -39,12 +41,16 @@ final class OutboundQueue {
     private long progress;
     private boolean draining;
     private boolean closed;
+    /** It stopped because a frame would have taken the peer past its share of the peer memory budget. */
+    private volatile boolean overShare;
 
     /**
      * {@code allQueues}: the bytes queued on every connection of the process, for the gauge and for
      * {@code maxAllBytes}, what all queues together may take in large frames (see {@link #fitsTotal}).
      */
-    OutboundQueue(long maxBytes, long maxAllBytes, Executor writers, Runnable onOverflow, AtomicLong allQueues) {
+    OutboundQueue(long maxBytes, long maxAllBytes, Executor writers, Runnable onOverflow, AtomicLong allQueues,
+                  PeerMemory.Share share) {
+        this.share = share;
         this.maxBytes = maxBytes;
         this.maxAllBytes = maxAllBytes;
         this.writers = writers;
@@ -67,6 +73,12 @@ final class OutboundQueue {
                 runOnWriters(onOverflow);
                 return false;
             }
+            if (!share.take(PeerMemory.Part.SENDING, bytes)) {
+                overShare = true;
+                stop();
+                runOnWriters(onOverflow);
+                return false;
+            }
             add(new Entry(bytes, write));
             return true;
         } finally {
@@ -76,14 +88,22 @@ final class OutboundQueue {
 
     /**
      * Whether a frame of {@code bytes} may be queued as far as all connections together are concerned. A
-     * large frame is not, while all queues hold {@code maxAllBytes}: the sender drops it instead (the
-     * connection asks this only of answers, which then go unanswered), so many peers that ask for large
-     * answers and stop reading cannot hold their per-peer bound each (72 × 5 MiB). Small frames always
-     * fit; the per-peer bound still holds them. Checked before queueing, not atomically with it:
-     * concurrent senders may pass the total by a frame each.
+     * large frame is not, while all queues hold {@code maxAllBytes} or the peer memory budget has no room
+     * for it: the sender drops it instead (the connection asks this only of answers, which then go
+     * unanswered), so many peers that ask for large answers and stop reading cannot hold their per-peer
+     * bound each (72 × 5 MiB). Small frames always fit; the per-peer bound still holds them.
+     *
+     * <p>A peer whose queue is empty reads what it is sent: its answer passes the send total (not the
+     * peer memory budget). Flooders that stop reading fill the total, and without this an honest peer's
+     * lists (740 KB for 2,000 headers) went unsent for as long as the flood lasted. A queue holds at most
+     * one answer past the total so, since it is not empty after it. Checked before queueing, not
+     * atomically with it: concurrent senders may pass the total by a frame each.
      */
     boolean fitsTotal(int bytes) {
-        return bytes < LARGE_FRAME_BYTES || allQueues.get() + bytes <= maxAllBytes;
+        if (bytes < LARGE_FRAME_BYTES) {
+            return true;
+        }
+        return share.budget().fits(bytes) && (allQueues.get() + bytes <= maxAllBytes || bytes() == 0);
     }
 
     /**
@@ -110,6 +130,7 @@ final class OutboundQueue {
         try {
             closed = true;
             allQueues.addAndGet(-queuedBytes);
+            share.give(PeerMemory.Part.SENDING, queuedBytes);
             queuedBytes = 0;
             entries.clear();
             drained.signalAll();
@@ -151,6 +172,11 @@ final class OutboundQueue {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether it stopped because the peer's share of the peer memory budget was spent (else its own bound). */
+    boolean overShare() {
+        return overShare;
     }
 
     boolean isClosed() {
@@ -199,6 +225,7 @@ final class OutboundQueue {
                 writingBytes = 0;
                 progress++;
                 allQueues.addAndGet(-entry.bytes());
+                share.give(PeerMemory.Part.SENDING, entry.bytes());
                 drained.signalAll();
             } finally {
                 lock.unlock();

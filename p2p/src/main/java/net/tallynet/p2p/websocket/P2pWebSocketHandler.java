@@ -53,7 +53,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     public P2pWebSocketHandler(PeerContext context, ExecutorService peerTasks) {
         this.context = context;
         this.peerTasks = peerTasks;
-        this.assembling = new AssemblyBudget(context.properties().maxAssemblingBytes());
+        this.assembling = new AssemblyBudget(context.properties().maxAssemblingBytes(), context.memory());
         long interval = context.properties().pingInterval().toMillis();
         context.scheduler().scheduleWithFixedDelay(this::keepAlive, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -83,7 +83,8 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     public void afterConnectionEstablished(WebSocketSession socket) throws Exception {
         Direction direction = (Direction) socket.getAttributes().getOrDefault(DIRECTION, Direction.INBOUND);
         WebSocketPeerConnection connection = new WebSocketPeerConnection(socket, direction, context.codec(),
-                context.properties(), peerTasks, context.metrics(), context.metrics().sendQueueBytes(), assembling);
+                context.properties(), peerTasks, context.metrics(), context.metrics().sendQueueBytes(), assembling,
+                context.memory().open());
         PeerSession session = new PeerSession(connection, context, (String) socket.getAttributes().get(EXPECTED_ROLE));
         if (direction == Direction.INBOUND) {
             if (context.bans().isBanned(session.remoteHost())) {
@@ -98,6 +99,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
                 return;
             }
         }
+        connection.admitted();
         sessions.put(socket.getId(), session);
         context.scheduler().schedule(session::onHandshakeTimeout,
                 context.properties().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -159,6 +161,11 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
                 session.close(CloseReason.FRAME_TOO_LARGE, null);
             }
             case TOO_SLOW -> slowFrame(session, connection);
+            case OVER_SHARE -> {
+                log.info("peer {} {}: a frame would take it past its share of {} bytes of peer memory, disconnecting",
+                        connection.id(), session.remoteHost(), context.memory().perPeer());
+                session.close(CloseReason.MEMORY_BUDGET, null);
+            }
             case NO_BUDGET -> {
                 log.info("peer {} {}: no room among the {} bytes of frames being assembled for {}, disconnecting",
                         connection.id(), session.remoteHost(), context.properties().maxAssemblingBytes(),
@@ -212,6 +219,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         try {
             session.onClosed();
         } finally {
+            ((WebSocketPeerConnection) session.connection()).released();
             boolean wasEvicted = evicted.remove(session); // its slot was freed when it was picked
             if (sessions.remove(socketId, session) && session.connection().direction() == Direction.INBOUND
                     && !wasEvicted) {

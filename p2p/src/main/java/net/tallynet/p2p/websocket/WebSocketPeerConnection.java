@@ -16,6 +16,7 @@ import net.tallynet.p2p.Direction;
 import net.tallynet.p2p.P2pMetrics;
 import net.tallynet.p2p.P2pProperties;
 import net.tallynet.p2p.PeerConnection;
+import net.tallynet.p2p.memory.PeerMemory;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.message.Message;
 import net.tallynet.protocol.message.Method;
@@ -52,6 +53,10 @@ final class WebSocketPeerConnection implements PeerConnection {
     private final Direction direction;
     private final FrameCodec codec;
     private final FrameAssembler assembler;
+    /** This peer's share of the peer memory budget; closed when the connection ends. */
+    private final PeerMemory.Share memory;
+    /** What the connection holds whatever it does: the container's receive buffer and the known-inventory filters. */
+    private final long fixedBytes;
     private final P2pMetrics metrics;
     private final OutboundQueue queue;
     private final Executor writers;
@@ -78,19 +83,22 @@ final class WebSocketPeerConnection implements PeerConnection {
      * queued bytes of every connection for the gauge.
      */
     WebSocketPeerConnection(WebSocketSession session, Direction direction, FrameCodec codec, P2pProperties properties,
-                            Executor writers, P2pMetrics metrics, AtomicLong allQueues, AssemblyBudget assembling) {
+                            Executor writers, P2pMetrics metrics, AtomicLong allQueues, AssemblyBudget assembling,
+                            PeerMemory.Share memory) {
+        this.memory = memory;
+        this.fixedBytes = properties.receiveBufferBytes() + PeerMemory.KNOWN_INVENTORY_BYTES;
         this.session = session;
         this.remoteAddress = session.getRemoteAddress();
         this.direction = direction;
         this.codec = codec;
         this.metrics = metrics;
         this.writers = writers;
-        this.assembler = new FrameAssembler(codec.limits().maxFrameBytes(), assembling,
+        this.assembler = new FrameAssembler(codec.limits().maxFrameBytes(), assembling, memory,
                 properties.frameTimeLimit().toNanos());
         this.sendTimeLimitNanos = properties.sendTimeLimit().toNanos();
         this.answerLevel = properties.sendBufferBytes() - (long) codec.limits().maxFrameBytes();
         this.queue = new OutboundQueue(properties.sendBufferBytes(), properties.maxSendBytes(), writers, this::overflowed,
-                allQueues);
+                allQueues, memory);
         // a write to a peer that has stopped reading fails after the send time limit instead of Tomcat's 20 s
         if (session instanceof NativeWebSocketSession wrapper
                 && wrapper.getNativeSession() instanceof jakarta.websocket.Session container) {
@@ -117,6 +125,22 @@ final class WebSocketPeerConnection implements PeerConnection {
     /** The connection has closed: its frame in parts, if any, gives its budget back. */
     void dropAssembly() {
         assembler.drop();
+    }
+
+    /** Admitted (not banned, a slot free): its fixed state now counts against the peer memory budget. */
+    void admitted() {
+        memory.take(PeerMemory.Part.CONNECTION, fixedBytes);
+    }
+
+    /** The connection has ended: all it held in the peer memory budget goes back. */
+    void released() {
+        assembler.drop();
+        memory.close();
+    }
+
+    @Override
+    public PeerMemory.Share memory() {
+        return memory;
     }
 
     /** How long the frame now arriving in parts has been arriving; 0 if none is. */
@@ -292,7 +316,26 @@ final class WebSocketPeerConnection implements PeerConnection {
 
     /** The queue overflowed; runs on a writer thread, not the sender's (which may hold locks). */
     private void overflowed() {
+        if (queue.overShare()) {
+            overShare("sending");
+            return;
+        }
         slowReader("over " + (answerLevel + codec.limits().maxFrameBytes()) + " bytes queued");
+    }
+
+    /**
+     * The peer holds its whole share of the peer memory budget: dropped, not buffered further. Runs on a
+     * writer thread (closing may wait for a write in progress).
+     */
+    void overShare(String part) {
+        stopReading();
+        queue.stop();
+        if (slowReader.compareAndSet(false, true)) {
+            metrics.closed(CloseReason.MEMORY_BUDGET);
+            log.info("peer {} {}: over its share of {} bytes of peer memory ({} would pass it), disconnecting", id,
+                    remoteAddress, memory.budget().perPeer(), part);
+            closeNow(new CloseStatus(CloseReason.MEMORY_BUDGET.status(), CloseReason.MEMORY_BUDGET.label()));
+        }
     }
 
     private void slowReader(String why) {

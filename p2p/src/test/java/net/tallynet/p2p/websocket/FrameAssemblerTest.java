@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import net.tallynet.p2p.memory.PeerMemory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,16 +18,16 @@ class FrameAssemblerTest {
 
     @Test
     void aWholeFrameInOnePartTakesNothing() throws Exception {
-        AssemblyBudget budget = new AssemblyBudget(1000);
-        FrameAssembler assembler = new FrameAssembler(1000, budget, LIMIT);
+        AssemblyBudget budget = new AssemblyBudget(1000, PeerMemory.UNBOUNDED);
+        FrameAssembler assembler = new FrameAssembler(1000, budget, PeerMemory.UNBOUNDED.open(), LIMIT);
         assertThat(assembler.add("{\"HEY\":{}}", true)).isEqualTo("{\"HEY\":{}}");
         assertThat(budget.used()).isZero();
     }
 
     @Test
     void partsHoldTheirCapacityUntilTheFrameIsHandled() throws Exception {
-        AssemblyBudget budget = new AssemblyBudget(1000);
-        FrameAssembler assembler = new FrameAssembler(1000, budget, LIMIT);
+        AssemblyBudget budget = new AssemblyBudget(1000, PeerMemory.UNBOUNDED);
+        FrameAssembler assembler = new FrameAssembler(1000, budget, PeerMemory.UNBOUNDED.open(), LIMIT);
         assertThat(assembler.add("a".repeat(100), false)).isNull();
         assertThat(budget.used()).as("twice the first part, for the parts to come").isEqualTo(200);
         String frame = assembler.add("b".repeat(150), true);
@@ -38,9 +39,9 @@ class FrameAssemblerTest {
 
     @Test
     void aPartThatFindsNoRoomWaitsThenIsRefusedAndTheOtherFrameCompletes() throws Exception {
-        AssemblyBudget budget = new AssemblyBudget(1000);
-        FrameAssembler greedy = new FrameAssembler(1000, budget, Duration.ofSeconds(10).toNanos());
-        FrameAssembler other = new FrameAssembler(1000, budget, LIMIT);
+        AssemblyBudget budget = new AssemblyBudget(1000, PeerMemory.UNBOUNDED);
+        FrameAssembler greedy = new FrameAssembler(1000, budget, PeerMemory.UNBOUNDED.open(), Duration.ofSeconds(10).toNanos());
+        FrameAssembler other = new FrameAssembler(1000, budget, PeerMemory.UNBOUNDED.open(), LIMIT);
         greedy.add("g".repeat(450), false); // holds 900 of 1000
         long start = System.nanoTime();
         assertThatThrownBy(() -> other.add("o".repeat(100), false)).isInstanceOfSatisfying(
@@ -49,7 +50,7 @@ class FrameAssemblerTest {
         assertThat(budget.used()).isEqualTo(900);
 
         // room that comes free while a part waits lets it in
-        FrameAssembler patient = new FrameAssembler(1000, budget, Duration.ofSeconds(10).toNanos());
+        FrameAssembler patient = new FrameAssembler(1000, budget, PeerMemory.UNBOUNDED.open(), Duration.ofSeconds(10).toNanos());
         CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
             try {
                 return patient.add("p".repeat(100), false) == null ? "in" : "a whole frame";
@@ -65,8 +66,8 @@ class FrameAssemblerTest {
 
     @Test
     void aPartBeyondLatinOneCountsTwoBytesACharacter() throws Exception {
-        AssemblyBudget budget = new AssemblyBudget(1000);
-        FrameAssembler assembler = new FrameAssembler(1000, budget, LIMIT);
+        AssemblyBudget budget = new AssemblyBudget(1000, PeerMemory.UNBOUNDED);
+        FrameAssembler assembler = new FrameAssembler(1000, budget, PeerMemory.UNBOUNDED.open(), LIMIT);
         assembler.add("a".repeat(100), false);
         assertThat(budget.used()).isEqualTo(200);
         assembler.add("\u20ac", false); // the builder turns to two bytes a character: its capacity costs twice
@@ -77,9 +78,9 @@ class FrameAssemblerTest {
 
     @Test
     void aPartWaitingForRoomStopsWaitingWhenItsConnectionCloses() throws Exception {
-        AssemblyBudget budget = new AssemblyBudget(1000);
-        FrameAssembler greedy = new FrameAssembler(1000, budget, Duration.ofSeconds(30).toNanos());
-        FrameAssembler closing = new FrameAssembler(1000, budget, Duration.ofSeconds(30).toNanos());
+        AssemblyBudget budget = new AssemblyBudget(1000, PeerMemory.UNBOUNDED);
+        FrameAssembler greedy = new FrameAssembler(1000, budget, PeerMemory.UNBOUNDED.open(), Duration.ofSeconds(30).toNanos());
+        FrameAssembler closing = new FrameAssembler(1000, budget, PeerMemory.UNBOUNDED.open(), Duration.ofSeconds(30).toNanos());
         greedy.add("g".repeat(450), false);
         CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
             try {
@@ -100,8 +101,8 @@ class FrameAssemblerTest {
 
     @Test
     void aFrameSlowerThanItsTimeLimitIsRefused() throws Exception {
-        AssemblyBudget budget = new AssemblyBudget(1000);
-        FrameAssembler assembler = new FrameAssembler(1000, budget, LIMIT);
+        AssemblyBudget budget = new AssemblyBudget(1000, PeerMemory.UNBOUNDED);
+        FrameAssembler assembler = new FrameAssembler(1000, budget, PeerMemory.UNBOUNDED.open(), LIMIT);
         assembler.add("a".repeat(10), false);
         Thread.sleep(Duration.ofNanos(LIMIT).toMillis() + 50);
         assertThat(assembler.assemblingNanos()).isGreaterThan(LIMIT);
@@ -112,8 +113,8 @@ class FrameAssemblerTest {
 
     @Test
     void aFramePastTheFrameLimitIsRefusedAndGivesItsBudgetBack() throws Exception {
-        AssemblyBudget budget = new AssemblyBudget(1000);
-        FrameAssembler assembler = new FrameAssembler(300, budget, LIMIT);
+        AssemblyBudget budget = new AssemblyBudget(1000, PeerMemory.UNBOUNDED);
+        FrameAssembler assembler = new FrameAssembler(300, budget, PeerMemory.UNBOUNDED.open(), LIMIT);
         assembler.add("a".repeat(200), false);
         assertThatThrownBy(() -> assembler.add("b".repeat(200), false)).isInstanceOfSatisfying(
                 FrameAssembler.RefusedException.class, e -> assertThat(e.refusal()).isEqualTo(FrameAssembler.Refusal.TOO_LARGE));

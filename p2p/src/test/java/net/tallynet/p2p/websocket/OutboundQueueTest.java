@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import net.tallynet.p2p.memory.PeerMemory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -141,25 +142,38 @@ class OutboundQueueTest {
     void largeFramesWaitForRoomInWhatAllQueuesHoldTogetherSmallOnesDoNot() throws Exception {
         int large = OutboundQueue.LARGE_FRAME_BYTES;
         long total = 2L * large + large / 2;
-        OutboundQueue stuck = new OutboundQueue(4L * large, total, writers, overflows::incrementAndGet, allQueues);
-        OutboundQueue other = new OutboundQueue(4L * large, total, writers, overflows::incrementAndGet, allQueues);
+        OutboundQueue stuck = new OutboundQueue(4L * large, total, writers, overflows::incrementAndGet, allQueues, PeerMemory.UNBOUNDED.open());
+        OutboundQueue other = new OutboundQueue(4L * large, total, writers, overflows::incrementAndGet, allQueues, PeerMemory.UNBOUNDED.open());
         assertThat(stuck.fitsTotal(large)).isTrue();
         assertThat(stuck.offer(large, this::stuckWrite)).isTrue();
         inWrite.await();
         assertThat(stuck.offer(large, () -> written.add("queued behind"))).isTrue();
-        // two large frames held by a peer that does not read: a third anywhere would pass 2.5 x 64 KiB
-        assertThat(other.fitsTotal(large)).as("another peer's large answer").isFalse();
-        assertThat(other.fitsTotal(large - 1)).as("a small frame").isTrue();
+        // two large frames held by a peer that does not read: a third would pass 2.5 x 64 KiB
+        assertThat(stuck.fitsTotal(large)).as("a third large answer to the peer that does not read").isFalse();
+        assertThat(other.fitsTotal(large)).as("a peer whose queue is empty reads what it is sent").isTrue();
+        assertThat(other.offer(large, () -> written.add("other"))).isTrue();
+        assertThat(stuck.fitsTotal(large - 1)).as("a small frame").isTrue();
         assertThat(other.fitsTotal(large / 2)).isTrue();
         assertThat(other.isClosed()).as("only the frame is refused, not the peer").isFalse();
         peerReads.countDown();
         await().atMost(Duration.ofSeconds(5)).until(() -> allQueues.get() == 0);
-        assertThat(other.fitsTotal(large)).as("room again once written").isTrue();
+        assertThat(stuck.fitsTotal(large)).as("room again once written").isTrue();
         assertThat(overflows).hasValue(0);
     }
 
+    @Test
+    void theOnePeerMemoryBudgetBindsLargeFramesEvenForAPeerThatReads() {
+        int large = OutboundQueue.LARGE_FRAME_BYTES;
+        PeerMemory memory = new PeerMemory(3L * large, 8L * large);
+        memory.open().take(PeerMemory.Part.ASSEMBLING, 2L * large + 1); // other parts hold most of the budget
+        OutboundQueue reader = new OutboundQueue(4L * large, Long.MAX_VALUE, writers, overflows::incrementAndGet,
+                allQueues, memory.open());
+        assertThat(reader.fitsTotal(large)).as("no room in the budget, empty queue or not").isFalse();
+        assertThat(reader.fitsTotal(large - 1)).as("a small frame").isTrue();
+    }
+
     private OutboundQueue queue(long maxBytes) {
-        return new OutboundQueue(maxBytes, Long.MAX_VALUE, writers, overflows::incrementAndGet, allQueues);
+        return new OutboundQueue(maxBytes, Long.MAX_VALUE, writers, overflows::incrementAndGet, allQueues, PeerMemory.UNBOUNDED.open());
     }
 
     private void stuckWrite() {

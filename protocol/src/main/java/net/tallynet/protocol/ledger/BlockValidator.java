@@ -45,17 +45,53 @@ public final class BlockValidator {
     public record ParentContext(long number, String hash, String expectedTarget, long medianTimePast) {
     }
 
+    /**
+     * How many blocks, the parent first, a child at {@code childNumber} needs the times of: the median
+     * time span, or the retarget interval at a retarget height.
+     */
+    public static int contextDepth(long childNumber, ChainParams params) {
+        long interval = params.retargetInterval();
+        boolean retarget = interval > 0 && childNumber > 1 && childNumber % interval == 0;
+        return (int) Math.max(params.medianTimeSpan(), retarget ? interval : 0);
+    }
+
+    /**
+     * The context of a child of the given parent, from the times of the parent and its ancestors,
+     * newest first: {@link #contextDepth} of them, fewer only when genesis comes first. The chain
+     * (stored blocks) and the header check (listed headers) both use this, so they cannot disagree.
+     */
+    public static ParentContext contextAfter(long parentNumber, String parentHash, String parentTarget,
+                                             List<Long> timesNewestFirst, ChainParams params) {
+        long number = parentNumber + 1;
+        int span = params.medianTimeSpan();
+        List<Long> times = timesNewestFirst.subList(0, Math.min(span, timesNewestFirst.size()));
+        long intervalStartTime = timesNewestFirst.getLast();
+        String target = Difficulty.expectedTarget(number, parentTarget, timesNewestFirst.getFirst() - intervalStartTime,
+                params);
+        return new ParentContext(parentNumber, parentHash, target, medianTime(times));
+    }
+
+    /** Proof of work of a header: its fields hash to its hash, and the hash meets its target. */
+    public static void checkProofOfWork(String hash, String computedHash, String target)
+            throws InvalidLedgerObjectException {
+        if (!hash.equals(computedHash)) {
+            throw new InvalidLedgerObjectException(BAD_BLOCK_HASH, "block " + hash + " hashes to something else");
+        }
+        if (!Difficulty.meetsTarget(hash, target)) {
+            throw new InvalidLedgerObjectException(BAD_PROOF_OF_WORK, "hash " + hash + " above target " + target);
+        }
+    }
+
+    /** Whether a block (or header) time is beyond what the clock allows now. */
+    public boolean tooFarInFuture(long time) {
+        return time > clock.millis() + params.maxFutureDrift().toMillis();
+    }
+
     public void checkStateless(Block block) throws InvalidLedgerObjectException {
-        if (!block.hash().equals(CanonicalEncoding.blockHash(block))) {
-            throw new InvalidLedgerObjectException(BAD_BLOCK_HASH, "block " + block.hash() + " hashes to something else");
-        }
-        if (!Difficulty.meetsTarget(block.hash(), block.target())) {
-            throw new InvalidLedgerObjectException(BAD_PROOF_OF_WORK, "hash " + block.hash() + " above target " + block.target());
-        }
-        long latest = clock.millis() + params.maxFutureDrift().toMillis();
-        if (block.time() > latest) {
+        checkProofOfWork(block.hash(), CanonicalEncoding.blockHash(block), block.target());
+        if (tooFarInFuture(block.time())) {
             throw new InvalidLedgerObjectException(TIME_TOO_FAR_IN_FUTURE, "block time " + block.time() + " is after "
-                    + latest);
+                    + (clock.millis() + params.maxFutureDrift().toMillis()));
         }
         List<Transaction> transactions = block.transactions();
         Transaction coinbase = transactions.getFirst();
@@ -95,18 +131,24 @@ public final class BlockValidator {
     }
 
     public void checkContext(Block block, ParentContext parent) throws InvalidLedgerObjectException {
-        if (!block.previousHash().equals(parent.hash())) {
-            throw new InvalidLedgerObjectException(WRONG_PREVIOUS, "block's parent is " + block.previousHash());
+        checkContext(block.number(), block.previousHash(), block.target(), block.time(), parent);
+    }
+
+    /** The contextual header rules: parent, number, target and time against what the parent says. */
+    public static void checkContext(long number, String previousHash, String target, long time, ParentContext parent)
+            throws InvalidLedgerObjectException {
+        if (!previousHash.equals(parent.hash())) {
+            throw new InvalidLedgerObjectException(WRONG_PREVIOUS, "block's parent is " + previousHash);
         }
-        if (block.number() != parent.number() + 1) {
-            throw new InvalidLedgerObjectException(WRONG_NUMBER, "block " + block.number() + " after block " + parent.number());
+        if (number != parent.number() + 1) {
+            throw new InvalidLedgerObjectException(WRONG_NUMBER, "block " + number + " after block " + parent.number());
         }
-        if (!block.target().equals(parent.expectedTarget())) {
-            throw new InvalidLedgerObjectException(WRONG_TARGET, "target " + block.target() + ", expected "
+        if (!target.equals(parent.expectedTarget())) {
+            throw new InvalidLedgerObjectException(WRONG_TARGET, "target " + target + ", expected "
                     + parent.expectedTarget());
         }
-        if (block.time() <= parent.medianTimePast()) {
-            throw new InvalidLedgerObjectException(TIME_NOT_AFTER_MEDIAN, "block time " + block.time()
+        if (time <= parent.medianTimePast()) {
+            throw new InvalidLedgerObjectException(TIME_NOT_AFTER_MEDIAN, "block time " + time
                     + " is not after the median " + parent.medianTimePast());
         }
     }

@@ -49,7 +49,7 @@ class FrameCodecTest {
                 new BroadcastBlockMessage(0, HASH),
                 GetBlockMessage.byHash(HASH), GetBlockMessage.byNumber(7), GetBlockMessage.transactions(List.of(HASH)),
                 new GetListOfBlocksMessage(0, List.of(HASH)),
-                new ListOfBlocksMessage(List.of(new BlockRef(1, HASH, HASH))),
+                new ListOfBlocksMessage(List.of(new BlockRef(1, HASH, HASH, HASH, 1, HASH, 0))),
                 new BlockMessage(Genesis.of("devnet")),
                 new PushTransactionMessage(Genesis.of("devnet").transactions()),
                 new BroadcastTransactionMessage(List.of(HASH)));
@@ -71,7 +71,7 @@ class FrameCodecTest {
         List<Message> messages = List.of(
                 new AddrMessage(Collections.nCopies(Limits.MAX_ADDR_ENTRIES, new AddressEntry("127.0.0.1", 1, 0))),
                 new GetListOfBlocksMessage(1, Collections.nCopies(Limits.MAX_LOCATOR_HASHES, HASH)),
-                new ListOfBlocksMessage(Collections.nCopies(Limits.MAX_LIST_OF_BLOCKS, new BlockRef(1, HASH, HASH))),
+                new ListOfBlocksMessage(Collections.nCopies(Limits.MAX_LIST_OF_BLOCKS, new BlockRef(1, HASH, HASH, HASH, 1, HASH, 0))),
                 GetBlockMessage.transactions(Collections.nCopies(Limits.MAX_REQUESTED_TRANSACTIONS, HASH)),
                 new BroadcastTransactionMessage(Collections.nCopies(Limits.MAX_ANNOUNCED_TRANSACTIONS, HASH)),
                 new PushTransactionMessage(blockOf(Limits.MAX_PUSHED_TRANSACTIONS).transactions()));

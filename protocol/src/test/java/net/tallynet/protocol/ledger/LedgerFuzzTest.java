@@ -3,6 +3,7 @@ package net.tallynet.protocol.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,6 +14,8 @@ import net.tallynet.protocol.codec.DecodeResult.Decoded;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.codec.FrameLimits;
 import net.tallynet.protocol.message.BlockMessage;
+import net.tallynet.protocol.message.BlockRef;
+import net.tallynet.protocol.message.ListOfBlocksMessage;
 import net.tallynet.protocol.message.PushTransactionMessage;
 
 /**
@@ -29,6 +32,7 @@ class LedgerFuzzTest {
     private static final ChainParams PARAMS = ChainParams.easy();
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(Genesis.TIME + 3_600_000), ZoneOffset.UTC);
     private static final BlockValidator BLOCKS = new BlockValidator(PARAMS, NETWORK, CLOCK);
+    private static final HeaderCheck HEADERS = new HeaderCheck(PARAMS, CLOCK);
     private static final TransactionValidator MEMPOOL = new TransactionValidator(PARAMS, NETWORK);
     // every outpoint is unspent and locked to an address nobody has the key of: the spend rules run up
     // to the key check without an Ed25519 verification per input, which would slow the fuzzer tenfold
@@ -47,6 +51,11 @@ class LedgerFuzzTest {
                 // a fuzzer never finds a header that hashes to its claimed hash: repaired, the
                 // block reaches the rules behind the hash check
                 checkBlock(Repair.block(block));
+            }
+            case ListOfBlocksMessage(List<BlockRef> headers) -> {
+                checkHeaders(headers);
+                // made one linked chain of honest hashes, the headers reach the rules behind the hash check
+                checkHeaders(Repair.headers(headers));
             }
             case PushTransactionMessage(List<Transaction> transactions) -> {
                 for (Transaction tx : transactions) {
@@ -84,6 +93,34 @@ class LedgerFuzzTest {
         }
     }
 
+    /**
+     * Headers first: the header rules refuse a list only with a reason, return the headers that pass
+     * in order (stopping at one from the future), and sum their work strictly upwards.
+     */
+    private static void checkHeaders(List<BlockRef> refs) {
+        if (refs.isEmpty()) {
+            return;
+        }
+        BlockRef first = refs.getFirst();
+        // whatever the first entry claims to follow is known here, as a block of the right height
+        KnownHeader parent = new KnownHeader(new BlockRef(Math.max(0, first.number() - 1), first.previousHash(),
+                "00".repeat(32), "00".repeat(32), Genesis.TIME, PARAMS.initialTarget(), 0), BigInteger.ONE);
+        List<KnownHeader> checked;
+        try {
+            checked = HEADERS.check(refs, hash -> hash.equals(parent.hash()) ? Optional.of(parent) : Optional.empty());
+        } catch (InvalidLedgerObjectException refused) {
+            assertThat(refused.reason()).isNotNull();
+            return;
+        }
+        assertThat(checked.size()).isLessThanOrEqualTo(refs.size());
+        BigInteger work = parent.chainWork();
+        for (int i = 0; i < checked.size(); i++) {
+            assertThat(checked.get(i).ref()).isEqualTo(refs.get(i));
+            assertThat(checked.get(i).chainWork()).isGreaterThan(work);
+            work = checked.get(i).chainWork();
+        }
+    }
+
     private static void checkTransaction(Transaction tx) {
         String id = CanonicalEncoding.transactionId(tx);
         assertThat(CanonicalEncoding.transactionId(tx)).isEqualTo(id);
@@ -105,6 +142,24 @@ class LedgerFuzzTest {
     private static final class Repair {
         static Transaction transaction(Transaction tx) {
             return Transaction.of(tx.inputs(), tx.outputs());
+        }
+
+        /** Each entry's hash from its fields, each linked to the one before and numbered after it. */
+        static List<BlockRef> headers(List<BlockRef> refs) {
+            List<BlockRef> repaired = new java.util.ArrayList<>(refs.size());
+            BlockRef previous = null;
+            for (BlockRef ref : refs) {
+                long number = previous == null ? ref.number() : previous.number() + 1;
+                String parent = previous == null ? ref.previousHash() : previous.hash();
+                if (number > net.tallynet.protocol.Limits.MAX_SAFE_INTEGER) {
+                    break;
+                }
+                String hash = CanonicalEncoding.blockHash(number, parent, ref.merkleRoot(), ref.time(), ref.target(),
+                        ref.nonce());
+                previous = new BlockRef(number, hash, parent, ref.merkleRoot(), ref.time(), ref.target(), ref.nonce());
+                repaired.add(previous);
+            }
+            return repaired;
         }
 
         static Block block(Block block) {

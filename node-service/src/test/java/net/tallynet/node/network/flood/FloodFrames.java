@@ -71,7 +71,7 @@ final class FloodFrames {
         String previous = genesisHash;
         for (int number = 1; number <= LIST_ENTRIES; number++) {
             String hash = hex(random, 32);
-            refs.add(new BlockRef(number, hash, previous));
+            refs.add(new BlockRef(number, hash, previous, hex(random, 32), number, hex(random, 32), number));
             previous = hash;
         }
         return refs;

@@ -1,0 +1,62 @@
+package net.tallynet.node.sync;
+
+import static net.tallynet.node.TestNetwork.chain;
+import static net.tallynet.node.TestNetwork.count;
+import static net.tallynet.node.TestNetwork.port;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import net.tallynet.node.TestNetwork;
+import net.tallynet.node.chain.ChainStore;
+import net.tallynet.node.mining.Miner;
+import net.tallynet.node.network.PeerConnector;
+import net.tallynet.protocol.Limits;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Headers pre-sync (PROTOCOL.md 7.7), between two real nodes on separate branches from genesis, both
+ * longer than one list. The heavier branch's first list has less work than the lighter node's tip:
+ * the lighter node counts the heavier branch's headers without asking for a body, sees it reach more
+ * work than its tip, then fetches it from the fork, once, and reorganises. The heavier node asks for
+ * none of the lighter branch.
+ */
+class HeadersPresyncTest {
+    private static final int LIGHT = Limits.MAX_LIST_OF_BLOCKS + 30;
+    private static final int HEAVY = Limits.MAX_LIST_OF_BLOCKS + 40;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aHeavierBranchIsFetchedOnlyAfterItsHeadersOutweighTheTip() throws Exception {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext light = network.node("light", "--tallynet.peers.max-outbound=0");
+            ConfigurableApplicationContext heavy = network.node("heavy", "--tallynet.peers.max-outbound=0");
+            light.getBean(Miner.class).generate(LIGHT, null);
+            heavy.getBean(Miner.class).generate(HEAVY, null);
+            String heavyTip = chain(heavy).tip().hash();
+            String lightTip = chain(light).tip().hash();
+
+            light.getBean(PeerConnector.class).connect(URI.create("ws://127.0.0.1:" + port(heavy) + "/p2p")).get();
+            await().atMost(Duration.ofSeconds(240)).untilAsserted(() ->
+                    assertThat(chain(light).tip().hash()).isEqualTo(heavyTip));
+
+            // the first full list was counted, not fetched; then the branch was fetched once, from the fork
+            assertThat(count(light, "tallynet.headers", "outcome", "presync"))
+                    .isGreaterThanOrEqualTo(Limits.MAX_LIST_OF_BLOCKS);
+            assertThat(count(light, "tallynet.frames.received", "method", "BLOCK")).isEqualTo(HEAVY);
+            assertThat(count(light, "tallynet.reorgs")).isEqualTo(1);
+            assertThat(TestNetwork.utxoSet(light)).isEqualTo(TestNetwork.utxoSet(heavy));
+
+            // the heavy node fetched none of the light branch
+            assertThat(count(heavy, "tallynet.frames.received", "method", "BLOCK")).isZero();
+            assertThat(heavy.getBean(ChainStore.class).header(lightTip)).isEmpty();
+            assertThat(chain(heavy).tip().hash()).isEqualTo(heavyTip);
+        }
+    }
+}
