@@ -21,7 +21,7 @@ record FloodFigures(FloodHarness.Settings settings, double floodSeconds, Latenci
     String table() {
         StringBuilder out = new StringBuilder();
         out.append(String.format("Flood benchmark: one node (%s), %d blocks, %d flooding peers for %.0f s;"
-                        + " %d cores, load %s%n", String.join(" ", FloodHarness.SERVICE_JVM), settings.blocks(),
+                        + " %d cores, load %s%n", FloodHarness.jvmDescription(), settings.blocks(),
                 settings.flooders(), floodSeconds, Runtime.getRuntime().availableProcessors(), load()));
         out.append(String.format("  %-40s %12s %12s %8s%n", "", "before flood", "during flood", "ratio"));
         row(out, "REST p50 (ms)", restBefore.p50(), restDuring.p50());
