@@ -24,10 +24,12 @@ import net.tallynet.p2p.P2pProperties;
  */
 final class FloodHarness {
     /**
-     * The service JVM of scripts/service-jvm.sh (serial GC, a heap that starts small, native memory
-     * trimmed, two malloc arenas) with the heap bound the issue states, 384 MB instead of 256.
+     * The service JVM of scripts/service-jvm.sh (serial GC, a heap that starts small and gives back what
+     * it does not need, native memory trimmed, two malloc arenas) with the heap bound the issue states,
+     * 384 MB instead of 256.
      */
     static final List<String> SERVICE_JVM = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx384m",
+            "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40", "-XX:-ShrinkHeapInSteps",
             "-XX:TrimNativeHeapInterval=5000");
     /**
      * Further options for the flooded node, given last so that they win, e.g. to look inside it during a
