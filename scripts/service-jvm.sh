@@ -7,7 +7,7 @@
 # shrinks at once (Serial's defaults, 40% to 70% and shrinking a step per collection, let it stay at
 # three times what is live): in ./tallynet bench-flood, with about 100 MB live, the heap left committed
 # after each full collection went from about 370 MB (all of -Xmx384m) to 220-300 MB (the peak between
-# full collections, which promotion reaches, much less: README "Flood").
+# full collections, which promotion drives, moved much less: README "Flood").
 JVM_OPTIONS=(-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:-ShrinkHeapInSteps
   -XX:TrimNativeHeapInterval=5000)
 export MALLOC_ARENA_MAX=2
