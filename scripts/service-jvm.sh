@@ -3,7 +3,13 @@
 # Sized for a laptop running many of them: a heap that starts small (the default initial heap is 1/64
 # of the machine's memory, 384 MB here, and was most of an idle node's 380 MB RSS) and grows to 256 MB,
 # freed native memory handed back every 5 s, and glibc kept to two malloc arenas.
-JVM_OPTIONS=(-XX:+UseSerialGC -Xms16m -Xmx256m -XX:TrimNativeHeapInterval=5000)
+# The heap's free share after a full collection is kept between 20% and 40% and a heap larger than that
+# shrinks at once (Serial's defaults, 40% to 70% and shrinking a step per collection, let it stay at
+# three times what is live): in ./tallynet bench-flood, with about 100 MB live, the heap left committed
+# after each full collection went from about 370 MB (all of -Xmx384m) to 220-300 MB (the peak between
+# full collections, which promotion drives, moved much less: README "Flood").
+JVM_OPTIONS=(-XX:+UseSerialGC -Xms16m -Xmx256m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:-ShrinkHeapInSteps
+  -XX:TrimNativeHeapInterval=5000)
 export MALLOC_ARENA_MAX=2
 
 # The devnet's JIT for the tracker and the nodes that do not mine: C1 only (TieredStopAtLevel=1). On two

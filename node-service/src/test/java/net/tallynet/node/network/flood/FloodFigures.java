@@ -21,7 +21,7 @@ record FloodFigures(FloodHarness.Settings settings, double floodSeconds, Latenci
     String table() {
         StringBuilder out = new StringBuilder();
         out.append(String.format("Flood benchmark: one node (%s), %d blocks, %d flooding peers for %.0f s;"
-                        + " %d cores, load %s%n", String.join(" ", FloodHarness.SERVICE_JVM), settings.blocks(),
+                        + " %d cores, load %s%n", FloodHarness.jvmDescription(), settings.blocks(),
                 settings.flooders(), floodSeconds, Runtime.getRuntime().availableProcessors(), load()));
         out.append(String.format("  %-40s %12s %12s %8s%n", "", "before flood", "during flood", "ratio"));
         row(out, "REST p50 (ms)", restBefore.p50(), restDuring.p50());
@@ -44,6 +44,12 @@ record FloodFigures(FloodHarness.Settings settings, double floodSeconds, Latenci
                 gcAfter.totalMillis() - gcBefore.totalMillis()));
         out.append(String.format("  %-40s %12.0f %12.0f%n", "node GC pause, longest so far (ms)", gcBefore.maxMillis(),
                 gcAfter.maxMillis()));
+        out.append(String.format("  %-40s %12s %12.1f%n", "node GC pause share of the flood (%)", "",
+                100 * (gcAfter.totalMillis() - gcBefore.totalMillis()) / 1000 / floodSeconds));
+        out.append(String.format("  %-40s %12d %12d%n", "node heap committed, most so far (MiB)", gcBefore.maxCommittedMib(),
+                gcAfter.maxCommittedMib()));
+        out.append(String.format("  %-40s %12d %12d%n", "node heap in use after last full GC (MiB)",
+                gcBefore.liveAfterFullMib(), gcAfter.liveAfterFullMib()));
         out.append(String.format("  CPU during the flood: node %.0f s, flooders and probes (this JVM) %.0f s, of %.0f s"
                         + " x %d cores%n", cpuSecondsDuring[0], cpuSecondsDuring[1], floodSeconds,
                 Runtime.getRuntime().availableProcessors()));

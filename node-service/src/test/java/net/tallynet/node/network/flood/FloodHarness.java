@@ -24,11 +24,20 @@ import net.tallynet.p2p.P2pProperties;
  */
 final class FloodHarness {
     /**
-     * The service JVM of scripts/service-jvm.sh (serial GC, a heap that starts small, native memory
-     * trimmed, two malloc arenas) with the heap bound the issue states, 384 MB instead of 256.
+     * The service JVM of scripts/service-jvm.sh (serial GC, a heap that starts small and gives back what
+     * it does not need, native memory trimmed, two malloc arenas) with the heap bound the issue states,
+     * 384 MB instead of 256.
      */
     static final List<String> SERVICE_JVM = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx384m",
+            "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40", "-XX:-ShrinkHeapInSteps",
             "-XX:TrimNativeHeapInterval=5000");
+    /**
+     * Further options for the flooded node, given last so that they win, e.g. to look inside it during a
+     * run: {@code -Dtallynet.bench.jvm="-XX:NativeMemoryTracking=summary"} (then {@code jcmd <pid>
+     * VM.native_memory summary}).
+     */
+    private static final List<String> EXTRA_JVM = List.of(System.getProperty("tallynet.bench.jvm", "").trim().split("\\s+"))
+            .stream().filter(option -> !option.isEmpty()).toList();
     private static final Map<String, String> SERVICE_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
     private static final String TOKEN = "flood-harness";
     private static final Duration BASELINE = Duration.ofSeconds(5);
@@ -51,11 +60,17 @@ final class FloodHarness {
     private FloodHarness() {
     }
 
+    /** The flooded node's JVM options, as the figures print them. */
+    static String jvmDescription() {
+        return String.join(" ", SERVICE_JVM) + (EXTRA_JVM.isEmpty() ? "" : " " + String.join(" ", EXTRA_JVM));
+    }
+
     static FloodFigures run(Path dir, Settings settings) throws Exception {
         int port = NodeProcess.freePort();
         Path gcLog = Files.createDirectories(dir).resolve("flooded-gc.log");
         List<String> jvm = new ArrayList<>(SERVICE_JVM);
         jvm.add(GcPauses.logOption(gcLog));
+        jvm.addAll(EXTRA_JVM);
         Process node = NodeProcess.start(dir.resolve("flooded"), port, jvm, SERVICE_ENVIRONMENT,
                 "--tallynet.api.token=" + TOKEN, "--tallynet.peers.max-inbound=" + settings.maxInbound());
         try (RssSampler rss = new RssSampler(node.pid())) {
