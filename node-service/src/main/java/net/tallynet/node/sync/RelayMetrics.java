@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import net.tallynet.p2p.LatencyBuckets;
 import org.springframework.stereotype.Component;
@@ -34,6 +35,9 @@ class RelayMetrics {
 
     RelayMetrics(MeterRegistry meters) {
         this.meters = meters;
+        for (String outcome : List.of("queued", "presync", "low_work", "future")) {
+            headers(meters, outcome); // registered at start, so a scrape shows each at 0 before it happens
+        }
         blocksUnrequested = Counter.builder("tallynet.blocks.unrequested")
                 .description("BLOCK frames no checked header of ours asked for: ignored unvalidated (headers first)")
                 .register(meters);
@@ -96,9 +100,13 @@ class RelayMetrics {
      * (beyond the clock's drift: left for a later list).
      */
     void headers(String outcome, int count) {
-        Counter.builder("tallynet.headers").tag("outcome", outcome)
+        headers(meters, outcome).increment(count);
+    }
+
+    private static Counter headers(MeterRegistry meters, String outcome) {
+        return Counter.builder("tallynet.headers").tag("outcome", outcome)
                 .description("LISTOFBLOCKS entries that passed the header checks, by what became of them")
-                .register(meters).increment(count);
+                .register(meters);
     }
 
     void moved(int skippedCount, int stalledCount) {
