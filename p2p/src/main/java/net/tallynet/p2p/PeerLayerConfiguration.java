@@ -94,7 +94,7 @@ public class PeerLayerConfiguration {
 
     @Bean
     WebSocketConfigurer p2pEndpoint(P2pWebSocketHandler handler) {
-        return registry -> registry.addHandler(handler, "/p2p").addInterceptors(handler.admission());
+        return registry -> registry.addHandler(handler, net.tallynet.p2p.http.HttpApiConfiguration.P2P_PATH).addInterceptors(handler.admission());
     }
 
     /**
