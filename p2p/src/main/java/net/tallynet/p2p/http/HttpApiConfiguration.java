@@ -96,7 +96,7 @@ public class HttpApiConfiguration {
 
     /**
      * Peers' frames on the P2P port run on Tomcat's own pool of platform threads (at most
-     * {@code server.tomcat.threads.max}, 128 in both services), not on the virtual threads that
+     * {@code server.tomcat.threads.max}, 96 in both services), not on the virtual threads that
      * {@code spring.threads.virtual.enabled} gives the rest of the service. In the flood harness
      * ({@code ./tallynet bench-flood}) a REST request on virtual threads waited 7 s at p99 while the
      * node used half its CPU and each request took under 100 ms once it ran: the two carriers were
