@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import net.tallynet.p2p.http.HttpApiConfiguration;
 import net.tallynet.p2p.websocket.P2pWebSocketHandler;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.codec.FrameLimits;
@@ -94,7 +95,7 @@ public class PeerLayerConfiguration {
 
     @Bean
     WebSocketConfigurer p2pEndpoint(P2pWebSocketHandler handler) {
-        return registry -> registry.addHandler(handler, net.tallynet.p2p.http.HttpApiConfiguration.P2P_PATH).addInterceptors(handler.admission());
+        return registry -> registry.addHandler(handler, HttpApiConfiguration.P2P_PATH).addInterceptors(handler.admission());
     }
 
     /**

@@ -102,8 +102,9 @@ public class HttpApiConfiguration {
      * node used half its CPU and each request took under 100 ms once it ran: the two carriers were
      * busy with peers' frames (their scheduler favours what carriers wake over tasks submitted from
      * outside, such as a new request). On platform threads, scheduled by the kernel, the same flood
-     * left it at about 0.25 s; with REST on its own connector and pool ({@link ApiServer}, also
-     * platform threads) a request no longer queues behind frames at all. Nothing here waits long on a request thread:
+     * left it at about 0.25 s. REST now has a connector and pool of its own ({@link ApiServer}, also
+     * platform threads): a request never waits for a thread behind peers' frames, though it still
+     * shares the CPU with them. Nothing here waits long on a request thread:
      * bodies are refused before they are read or bounded by timeouts (README "REST API"), and a peer
      * holds at most one thread, bounded by the inbound and outbound peer limits.
      */
