@@ -31,11 +31,12 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() { # a port with the next $1 ports free too
+free_port() { # a port with the next $1 ports free too, and as many 1000 above (API ports, as the devnet uses)
   local port i
   for port in $(shuf -i 20000-60000 -n 50); do
     for i in $(seq 0 "${1:-0}"); do
       (exec 3<>"/dev/tcp/127.0.0.1/$((port + i))") 2>/dev/null && continue 2
+      (exec 3<>"/dev/tcp/127.0.0.1/$((port + 1000 + i))") 2>/dev/null && continue 2
     done
     echo "$port"; return
   done
@@ -55,9 +56,9 @@ run_once() { # jar mode(plain|aot|devnet) -> "ms rss_kib pss_kib"
   esac
   start=$(date +%s%N)
   java "${JVM_OPTIONS[@]}" ${options[@]+"${options[@]}"} -jar "$jar" --server.port="$port" \
-    --server.address=127.0.0.1 --tallynet.data-dir="$data" >"$WORK/log" 2>&1 &
+    --server.address=127.0.0.1 --tallynet.api.port=$((port + 1000)) --tallynet.data-dir="$data" >"$WORK/log" 2>&1 &
   PID=$!
-  until http_get "$port" /actuator/health >/dev/null; do
+  until http_get $((port + 1000)) /actuator/health >/dev/null; do
     kill -0 "$PID" 2>/dev/null || { echo "bench-startup: $jar exited; see below" >&2; tail -20 "$WORK/log" >&2; exit 1; }
     sleep 0.05
   done
@@ -82,12 +83,12 @@ devnet_once() { # nodes -> one line of figures
   ready=$(( ($(date +%s%N) - started) / 1000000 ))
   # on one chain: every node's best block is node1's, at height 1 or more
   until [ -n "$chain" ]; do
-    chain=$(http_get $((base + 1)) /api/chain || true)
+    chain=$(http_get $((base + 1000 + 1)) /api/chain || true)
     first=$(grep -o '"bestHash":"[0-9a-f]*"' <<<"$chain" || true)
     grep -q '"height":0,' <<<"$chain" && chain=""
     [ -n "$first" ] || chain=""
     for i in $(seq 2 "$nodes"); do
-      [ "$(http_get $((base + i)) /api/chain | grep -o '"bestHash":"[0-9a-f]*"' || true)" = "$first" ] || chain=""
+      [ "$(http_get $((base + 1000 + i)) /api/chain | grep -o '"bestHash":"[0-9a-f]*"' || true)" = "$first" ] || chain=""
     done
     [ -n "$chain" ] || sleep 0.5
   done

@@ -8,5 +8,5 @@
 # metaspace cap allows (the node's is about 140 MB); running with it does not.
 java -XX:MaxMetaspaceSize=256m -Dspring.aot.enabled=true -XX:AOTCacheOutput=/app/app.aot \
   -Dspring.context.exit=onRefresh -jar /app/app.jar \
-  --server.port=0 --server.address=127.0.0.1 --tallynet.data-dir=/dev/shm/aot-training \
+  --server.port=0 --server.address=127.0.0.1 --tallynet.api.port=0 --tallynet.data-dir=/dev/shm/aot-training \
   >/dev/shm/aot-training.log 2>&1 || { echo "$(</dev/shm/aot-training.log)"; exit 1; }

@@ -14,7 +14,8 @@ usage() {
 usage: ./tallynet devnet [--nodes N] [--fresh] [--base-port P] [--dir D]
   --nodes N       number of nodes (default 3); node 1 mines
   --fresh         delete the devnet's data first (a new chain)
-  --base-port P   tracker on P, nodes on P+1..P+N (default 8080)
+  --base-port P   P2P ports: tracker on P, nodes on P+1..P+N (default 8080); their API ports
+                  (REST, dashboards, actuator) are 1000 above: P+1000, P+1001..P+1000+N
   --dir D         where data and logs go (default ./devnet)
 USAGE
 }
@@ -29,10 +30,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$NODES" =~ ^[1-9][0-9]?$ ]] || { echo "devnet: --nodes takes 1 to 99" >&2; exit 2; }
-[[ "$BASE_PORT" =~ ^[0-9]+$ ]] && [ "$BASE_PORT" -ge 1024 ] && [ $((BASE_PORT + NODES)) -le 65535 ] \
-  || { echo "devnet: --base-port must leave room for $NODES nodes between 1024 and 65535" >&2; exit 2; }
+# each process has a P2P port (server.port: only /p2p, what peers and the tracker dial) and, 1000 above
+# it, an API port on loopback (REST, the dashboard, actuator); the tracker's network map expects that
+# offset (tallynet.dashboard.member-api-port-offset)
+API_OFFSET=1000
+[[ "$BASE_PORT" =~ ^[0-9]+$ ]] && [ "$BASE_PORT" -ge 1024 ] && [ $((BASE_PORT + API_OFFSET + NODES)) -le 65535 ] \
+  || { echo "devnet: --base-port must leave room for $NODES nodes and their API ports (+$API_OFFSET) between 1024 and 65535" >&2; exit 2; }
+api_port() { echo $(($1 + API_OFFSET)); }
 
-for port in $(seq "$BASE_PORT" $((BASE_PORT + NODES))); do
+for port in $(seq "$BASE_PORT" $((BASE_PORT + NODES))) $(seq $((BASE_PORT + API_OFFSET)) $((BASE_PORT + API_OFFSET + NODES))); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "devnet: port $port on 127.0.0.1 is already in use (another devnet?); try --base-port" >&2
     exit 1
@@ -96,17 +102,18 @@ start() { # name port jar jit(quick|full) [spring args...]
   mapfile -t fast < <(fast_start_options "$jar")
   java "${JVM_OPTIONS[@]}" "${fast[@]}" ${jit[@]+"${jit[@]}"} ${USER_JAVA_OPTIONS[@]+"${USER_JAVA_OPTIONS[@]}"} -jar "$jar" \
     --server.port="$port" --server.address=127.0.0.1 \
+    --tallynet.api.port="$(api_port "$port")" --tallynet.api.address=127.0.0.1 \
     --tallynet.data-dir="$DIR/$name" "$@" >"$DIR/$name.log" 2>&1 &
   PID_OF[$name]=$!
-  echo "devnet: started $name (pid $!) on 127.0.0.1:$port, log $DIR/$name.log"
+  echo "devnet: started $name (pid $!), P2P on 127.0.0.1:$port, API on 127.0.0.1:$(api_port "$port"), log $DIR/$name.log"
 }
 
 # Four JVMs starting at once take well over a minute on a busy 2-core machine; the deadline is only for a
 # process that hangs, since one that dies is noticed at once
 READY_TIMEOUT=300
-wait_healthy() { # name port
+wait_healthy() { # name P2P-port
   local deadline=$((SECONDS + READY_TIMEOUT)) pid=${PID_OF[$1]}
-  until http_get "$2" /actuator/health/readiness >/dev/null; do
+  until http_get "$(api_port "$2")" /actuator/health/readiness >/dev/null; do
     # a process that died will not become ready: say so now, not after the deadline
     if ! kill -0 "$pid" 2>/dev/null || [ $SECONDS -ge $deadline ]; then
       if kill -0 "$pid" 2>/dev/null; then
@@ -137,8 +144,8 @@ start_node() { # i
 # The tracker starts with the first wave: a node that finds it not yet listening retries in 1 s, 2 s...
 # The miner, node1, starts in the last wave: its mining thread takes a whole core from then on.
 echo "devnet: dashboards (live once their process is ready; the send form takes the API token in $DIR/api-token):"
-echo "  tracker  http://127.0.0.1:$BASE_PORT/"
-echo "  node1    http://127.0.0.1:$((BASE_PORT + 1))/   (the miner; node2.. at the next ports)"
+echo "  tracker  http://127.0.0.1:$(api_port "$BASE_PORT")/"
+echo "  node1    http://127.0.0.1:$(api_port $((BASE_PORT + 1)))/   (the miner; node2.. at the next ports)"
 WAVE=4
 ORDER=($(seq 2 "$NODES") 1)
 start tracker "$BASE_PORT" "$TRACKER_JAR" quick
@@ -151,8 +158,8 @@ for ((first = 0; first < NODES; first += WAVE)); do
 done
 
 # connected: every node has every other node as a peer (at most 8 outbound, so only for small devnets)
-node_peers() { # port -> number of established node peers
-  { http_get "$1" /api/peers || true; } | grep -o '"role":"node"' | wc -l
+node_peers() { # P2P port -> number of established node peers
+  { http_get "$(api_port "$1")" /api/peers || true; } | grep -o '"role":"node"' | wc -l
 }
 want=$((NODES - 1)); [ "$want" -gt 8 ] && want=8
 deadline=$((SECONDS + 60))
@@ -169,16 +176,19 @@ done
 echo
 echo "devnet: all $((NODES + 1)) processes are ready and the nodes are connected to each other, $((SECONDS - STARTED_AT)) s after the command."
 printf '  %-8s %-26s %-28s %s\n' "" dashboard "P2P (peers dial this)" metrics
-printf '  %-8s %-26s %-28s %s\n' tracker "http://127.0.0.1:$BASE_PORT/" "ws://127.0.0.1:$BASE_PORT/p2p" "http://127.0.0.1:$BASE_PORT/actuator/prometheus"
+printf '  %-8s %-26s %-28s %s\n' tracker "http://127.0.0.1:$(api_port "$BASE_PORT")/" "ws://127.0.0.1:$BASE_PORT/p2p" \
+  "http://127.0.0.1:$(api_port "$BASE_PORT")/actuator/prometheus"
 for i in $(seq 1 "$NODES"); do
   port=$((BASE_PORT + i))
-  printf '  %-8s %-26s %-28s %s\n' "node$i" "http://127.0.0.1:$port/" "ws://127.0.0.1:$port/p2p" "http://127.0.0.1:$port/actuator/prometheus"
+  printf '  %-8s %-26s %-28s %s\n' "node$i" "http://127.0.0.1:$(api_port "$port")/" "ws://127.0.0.1:$port/p2p" \
+    "http://127.0.0.1:$(api_port "$port")/actuator/prometheus"
 done
 echo "  token:   $TOKEN (the dashboards' send form and the spending endpoints take it)"
-echo "  REST:    http://127.0.0.1:<node port>/api/chain, /api/wallet, /api/mempool, /api/blocks/<n>; live: /api/events"
+echo "  REST:    http://127.0.0.1:<API port>/api/chain, /api/wallet, /api/mempool, /api/blocks/<n>; live: /api/events"
+echo "           (API ports are the P2P ports + $API_OFFSET, on loopback; the P2P ports serve only /p2p)"
 echo "  spend:   curl -H 'Authorization: Bearer $TOKEN' -H 'Content-Type: application/json' \\"
-echo "             -d '{\"to\":\"<address>\",\"amount\":1000,\"fee\":10}' http://127.0.0.1:$((BASE_PORT + 1))/api/payments"
-echo "  health:  http://127.0.0.1:<port>/actuator/health"
+echo "             -d '{\"to\":\"<address>\",\"amount\":1000,\"fee\":10}' http://127.0.0.1:$(api_port $((BASE_PORT + 1)))/api/payments"
+echo "  health:  http://127.0.0.1:<API port>/actuator/health"
 echo "Ctrl-C stops the devnet."
 wait -n "${PID_OF[@]}" || true
 echo "devnet: a process exited unexpectedly; see the logs in $DIR" >&2

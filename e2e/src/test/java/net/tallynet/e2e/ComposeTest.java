@@ -46,12 +46,16 @@ class ComposeTest {
         env.put("TALLYNET_API_TOKEN", Http.TOKEN);
         env.put("TALLYNET_TRACKER_REGISTER_INTERVAL", "2s");
         env.put("TALLYNET_PEERS_CONNECT_INTERVAL", "1s");
+        // the P2P ports are published too, but the test reaches only the API ports (REST, actuator)
+        env.put("TALLYNET_TRACKER_PORT", Integer.toString(freePort()));
+        env.put("TALLYNET_NODE1_PORT", Integer.toString(freePort()));
+        env.put("TALLYNET_NODE2_PORT", Integer.toString(freePort()));
         int trackerPort = freePort();
         int node1 = freePort();
         int node2 = freePort();
-        env.put("TALLYNET_TRACKER_PORT", Integer.toString(trackerPort));
-        env.put("TALLYNET_NODE1_PORT", Integer.toString(node1));
-        env.put("TALLYNET_NODE2_PORT", Integer.toString(node2));
+        env.put("TALLYNET_TRACKER_API_PORT", Integer.toString(trackerPort));
+        env.put("TALLYNET_NODE1_API_PORT", Integer.toString(node1));
+        env.put("TALLYNET_NODE2_API_PORT", Integer.toString(node2));
         List<ContainerMemory> memory = List.of();
         try {
             // the images compose names, built from the same Dockerfiles; compose then finds them and builds

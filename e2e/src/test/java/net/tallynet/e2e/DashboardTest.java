@@ -41,21 +41,21 @@ class DashboardTest {
             await("tracker and nodes healthy").atMost(START).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
                     .failFast(() -> services.forEach(LocalService::assertAlive))
                     .until(() -> services.stream().allMatch(LocalService::healthy));
-            Http.post(node1, "/api/blocks/generate", "{\"count\":3}");
+            Http.post(LocalService.api(node1), "/api/blocks/generate", "{\"count\":3}");
 
             // live chain: the height grows while the page stays loaded
-            browser.go("http://127.0.0.1:" + node1 + "/");
+            browser.go("http://127.0.0.1:" + LocalService.api(node1) + "/");
             browser.waiting(SHOWN).until(ExpectedConditions.textToBe(By.id("live"), "live"));
             browser.waiting(SHOWN).until(d -> Long.parseLong(browser.find("#height").getText()) >= 3);
             ((JavascriptExecutor) browser.driver).executeScript("window.sameDocument = true;");
-            Http.post(node1, "/api/blocks/generate", "{\"count\":2}");
+            Http.post(LocalService.api(node1), "/api/blocks/generate", "{\"count\":2}");
             browser.waiting(SHOWN).until(d -> browser.find("#height").getText().equals("5"));
             browser.waiting(SHOWN).until(d -> browser.attributes("#blocks tbody tr", "data-number").getFirst().equals("5"));
             assertThat(((JavascriptExecutor) browser.driver).executeScript("return window.sameDocument === true;"))
                     .as("the height grew without a reload").isEqualTo(true);
 
             // a block looked up by number shows its hash
-            String hashOfTwo = Http.get(node1, "/api/blocks/2").get("hash").asString();
+            String hashOfTwo = Http.get(LocalService.api(node1), "/api/blocks/2").get("hash").asString();
             search(browser, "2");
             browser.waiting(SHOWN).until(ExpectedConditions.textToBe(By.id("block-hash"), hashOfTwo));
             assertThat(browser.find("#block-number").getText()).isEqualTo("2");
@@ -63,8 +63,8 @@ class DashboardTest {
             browser.screenshot("node-block");
 
             // a payment through the form: refused with a wrong token (the reason shown), then sent
-            String to = Http.get(node2, "/api/wallet").get("address").asString();
-            browser.go("http://127.0.0.1:" + node1 + "/#/");
+            String to = Http.get(LocalService.api(node2), "/api/wallet").get("address").asString();
+            browser.go("http://127.0.0.1:" + LocalService.api(node1) + "/#/");
             browser.waiting(SHOWN).until(ExpectedConditions.textToBe(By.id("live"), "live"));
             pay(browser, to, "1.5", "wrong-token");
             browser.waiting(SHOWN).until(d -> browser.find("#send-result").getText().contains("unauthorized"));
@@ -76,7 +76,7 @@ class DashboardTest {
             assertThat(browser.find("#mempool-size").getText()).isEqualTo("1");
             browser.screenshot("node-overview-mempool");
 
-            Http.post(node1, "/api/blocks/generate", "{\"count\":1}");
+            Http.post(LocalService.api(node1), "/api/blocks/generate", "{\"count\":1}");
             browser.waiting(SHOWN).until(d -> browser.all("#mempool tbody tr[data-id='" + txId + "']").isEmpty());
             search(browser, txId);
             browser.waiting(SHOWN).until(d -> "confirmed".equals(browser.find("#tx-status").getAttribute("data-status")));
@@ -87,12 +87,12 @@ class DashboardTest {
 
             // the peers view shows the other node (the tracker knows which id is whose)
             List<String> nodeIds = List.of(nodeId(tracker, node1), nodeId(tracker, node2));
-            browser.go("http://127.0.0.1:" + node1 + "/");
+            browser.go("http://127.0.0.1:" + LocalService.api(node1) + "/");
             browser.waiting(SHOWN).until(d -> !browser.all("#peers tbody tr[data-node-id='" + nodeIds.get(1) + "']").isEmpty());
             browser.screenshot("node-overview");
 
             // the tracker's map: every node, and the link between them
-            browser.go("http://127.0.0.1:" + tracker + "/");
+            browser.go("http://127.0.0.1:" + LocalService.api(tracker) + "/");
             browser.waiting(Duration.ofMinutes(1)).until(d -> browser.attributes("svg#network-map g.node", "data-node-id")
                     .containsAll(nodeIds));
             browser.waiting(Duration.ofMinutes(1)).until(d -> browser.attributes("svg#network-map line.link", "data-from")
@@ -112,7 +112,7 @@ class DashboardTest {
 
     /** The id of the node listening on {@code port}, as the tracker registered it. */
     private static String nodeId(int tracker, int port) {
-        for (var member : Http.get(tracker, "/api/members")) {
+        for (var member : Http.get(LocalService.api(tracker), "/api/members")) {
             if (member.get("port").asInt() == port) {
                 return member.get("nodeId").asString();
             }

@@ -50,10 +50,10 @@ class DevnetTest {
             await("three active members, node3 on node1's chain of 2+ blocks").atMost(START)
                     .pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
                     .failFast(() -> stillRunning(first, work, clone))
-                    .until(() -> Http.get(tracker, "/api/members?status=active").size() == 3
+                    .until(() -> Http.get(LocalService.api(tracker), "/api/members?status=active").size() == 3
                             && node3IsOnNode1sChain(node1, node3));
-            long height = Http.get(node1, "/api/chain").get("height").asLong();
-            String block = Http.text(node1, "/api/blocks/" + height);
+            long height = Http.get(LocalService.api(node1), "/api/chain").get("height").asLong();
+            String block = Http.text(LocalService.api(node1), "/api/blocks/" + height);
             System.out.printf("devnet formed in %d s, node1 at height %d%n", seconds(started), height);
 
             stop(devnet, work, clone);
@@ -65,10 +65,10 @@ class DevnetTest {
             JsonNode resumed = await("node1 answers again").atMost(START).pollInterval(Duration.ofSeconds(1))
                     .ignoreExceptions()
                     .failFast(() -> stillRunning(second, work, clone))
-                    .until(() -> Http.get(node1, "/api/chain"), chain -> chain != null);
+                    .until(() -> Http.get(LocalService.api(node1), "/api/chain"), chain -> chain != null);
             System.out.printf("devnet restarted in %d s, node1 at height %d%n", seconds(started), resumed.get("height").asLong());
             assertThat(resumed.get("height").asLong()).as("height after restart").isGreaterThanOrEqualTo(height);
-            assertThat(Http.text(node1, "/api/blocks/" + height)).as("block %d after restart", height).isEqualTo(block);
+            assertThat(Http.text(LocalService.api(node1), "/api/blocks/" + height)).as("block %d after restart", height).isEqualTo(block);
 
             stop(devnet, work, clone);
             assertThat(processesIn(clone)).as("processes left running from " + clone).isEmpty();
@@ -101,9 +101,9 @@ class DevnetTest {
             await("all ten nodes on node1's chain").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2))
                     .ignoreExceptions()
                     .until(() -> {
-                        JsonNode first = Http.get(base + 1, "/api/chain");
+                        JsonNode first = Http.get(LocalService.api(base + 1), "/api/chain");
                         for (int i = 2; i <= nodes; i++) {
-                            if (!Http.get(base + i, "/api/chain").get("bestHash").equals(first.get("bestHash"))) {
+                            if (!Http.get(LocalService.api(base + i), "/api/chain").get("bestHash").equals(first.get("bestHash"))) {
                                 return false;
                             }
                         }
@@ -148,8 +148,8 @@ class DevnetTest {
     }
 
     private static boolean node3IsOnNode1sChain(int node1, int node3) {
-        JsonNode one = Http.get(node1, "/api/chain");
-        JsonNode three = Http.get(node3, "/api/chain");
+        JsonNode one = Http.get(LocalService.api(node1), "/api/chain");
+        JsonNode three = Http.get(LocalService.api(node3), "/api/chain");
         return one.get("height").asLong() >= 2 && one.get("bestHash").equals(three.get("bestHash"));
     }
 
@@ -221,7 +221,8 @@ class DevnetTest {
     private static int freePorts(int count) throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
             int base = ThreadLocalRandom.current().nextInt(18000, 30000 - count);
-            if (allFree(base, count)) {
+            // P2P ports base..base+count-1, API ports 1000 above (scripts/devnet.sh)
+            if (allFree(base, count) && allFree(LocalService.api(base), count)) {
                 return base;
             }
         }

@@ -38,17 +38,21 @@ class DockerNetworkTest {
         Requirements.docker();
         network = Network.newNetwork();
         tracker = new GenericContainer<>(Project.image("tracker-service"))
-                .withNetwork(network).withNetworkAliases("tracker").withExposedPorts(8080)
+                .withNetwork(network).withNetworkAliases("tracker").withExposedPorts(9080)
+                // the tests reach only the API port (REST, actuator), bound to the container's addresses;
+                // the services talk P2P on the Docker network
+                .withEnv("TALLYNET_API_ADDRESS", "0.0.0.0")
                 .withEnv("TALLYNET_CHECKS_INTERVAL", "2s").withEnv("TALLYNET_CHECKS_TIMEOUT", "1s")
                 .withEnv("TALLYNET_CHECKS_MAX_FAILURES", "2").withEnv("TALLYNET_CHECKS_INITIAL_DELAY", "1s")
                 .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("tracker")))
-                .waitingFor(Wait.forHttp("/actuator/health/readiness").forPort(8080)
+                .waitingFor(Wait.forHttp("/actuator/health/readiness").forPort(9080)
                         .withStartupTimeout(Duration.ofMinutes(3)));
         tracker.start();
         var nodeImage = Project.image("node-service");
         for (int i = 1; i <= NODES; i++) {
             GenericContainer<?> node = new GenericContainer<>(nodeImage)
-                    .withNetwork(network).withNetworkAliases("node" + i).withExposedPorts(8081)
+                    .withNetwork(network).withNetworkAliases("node" + i).withExposedPorts(9081)
+                    .withEnv("TALLYNET_API_ADDRESS", "0.0.0.0")
                     .withEnv("TALLYNET_TRACKER_URLS", "ws://tracker:8080/p2p")
                     .withEnv("TALLYNET_TRACKER_REGISTER_INTERVAL", "2s")
                     .withEnv("TALLYNET_PEERS_CONNECT_INTERVAL", "1s")
@@ -56,7 +60,7 @@ class DockerNetworkTest {
                     .withEnv("TALLYNET_CHAIN_PRESET", "easy")
                     .withEnv("TALLYNET_API_TOKEN", Http.TOKEN)
                     .withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("node" + i)))
-                    .waitingFor(Wait.forHttp("/actuator/health/readiness").forPort(8081)
+                    .waitingFor(Wait.forHttp("/actuator/health/readiness").forPort(9081)
                             .withStartupTimeout(Duration.ofMinutes(3)));
             nodes.add(node);
         }
@@ -167,6 +171,7 @@ class DockerNetworkTest {
         return status == null ? "absent" : status.asString();
     }
 
+    /** The host port the container's API port is published on. */
     private static int port(GenericContainer<?> container) {
         return container.getMappedPort(container.getExposedPorts().getFirst());
     }

@@ -13,11 +13,13 @@ record JvmMemory(Long maxHeap, double maxRamPercentage, long metaspace, long cod
                  long threadStack) {
     /**
      * Platform threads a service runs: measured 35 to 45 besides Tomcat's request pool (its acceptor and
-     * poller, the JVM's own, H2, the schedulers, the miner), rounded up to 48, plus that pool at its
-     * most, {@code server.tomcat.threads.max} 128 (requests and peers' frames run there, not on virtual
-     * threads). Background work runs on virtual threads, whose stacks live in the heap.
+     * poller, the JVM's own, H2, the schedulers, the miner), rounded up to 48, plus Tomcat's two pools at
+     * their most: the P2P port's, {@code server.tomcat.threads.max} 96 (peers' frames), and the API port's,
+     * {@code tallynet.api.threads.max} 32 (requests), neither on virtual threads (the API connector's
+     * acceptor and poller fit in the 48). Background work runs on virtual threads, whose stacks live in
+     * the heap.
      */
-    static final int PLATFORM_THREADS = 48 + 128;
+    static final int PLATFORM_THREADS = 48 + 96 + 32;
     /**
      * What the JVM takes besides those regions: GC structures, symbols, class-data sharing, compiler
      * arenas, malloc (MALLOC_ARENA_MAX=2 in the image). Native Memory Tracking showed about 40 MB.

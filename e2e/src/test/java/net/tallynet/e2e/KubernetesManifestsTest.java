@@ -73,16 +73,18 @@ class KubernetesManifestsTest {
     void portsAndProbesMatchTheServices() throws Exception {
         int trackerPort = serverPort("tracker-service");
         int nodePort = serverPort("node-service");
-        checkWorkload(one(Deployment.class).getSpec().getTemplate(), trackerPort);
+        int trackerApiPort = apiPort("tracker-service");
+        int nodeApiPort = apiPort("node-service");
+        checkWorkload(one(Deployment.class).getSpec().getTemplate(), trackerPort, trackerApiPort);
         StatefulSet nodes = one(StatefulSet.class);
-        checkWorkload(nodes.getSpec().getTemplate(), nodePort);
+        checkWorkload(nodes.getSpec().getTemplate(), nodePort, nodeApiPort);
         assertThat(nodes.getSpec().getVolumeClaimTemplates()).extracting(c -> c.getMetadata().getName()).containsExactly("data");
 
         Service tracker = service("tallynet-tracker");
-        assertThat(tracker.getSpec().getPorts().getFirst().getPort()).isEqualTo(trackerPort);
+        assertThat(tracker.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(trackerPort, trackerApiPort);
         Service headless = service(nodes.getSpec().getServiceName());
         assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
-        assertThat(headless.getSpec().getPorts().getFirst().getPort()).isEqualTo(nodePort);
+        assertThat(headless.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(nodePort, nodeApiPort);
         // nodes reach the tracker by its Service name, on its port, at the /p2p endpoint
         assertThat(one(ConfigMap.class).getData().get("TALLYNET_TRACKER_URLS"))
                 .isEqualTo("ws://tallynet-tracker:" + trackerPort + "/p2p");
@@ -97,7 +99,7 @@ class KubernetesManifestsTest {
             assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
                     .containsEntry("prometheus.io/path", "/actuator/prometheus")
                     .containsEntry("prometheus.io/port", Integer.toString(
-                            template.getSpec().getContainers().getFirst().getPorts().getFirst().getContainerPort()));
+                            apiPort(template.getSpec().getContainers().getFirst()).getContainerPort()));
             assertThat(resources).filteredOn(r -> r instanceof Service)
                     .anySatisfy(s -> assertThat(labels).containsAllEntriesOf(((Service) s).getSpec().getSelector()));
         }
@@ -178,20 +180,30 @@ class KubernetesManifestsTest {
         return fromPod != null ? fromPod : one(ConfigMap.class).getData().getOrDefault(name, "");
     }
 
-    private static void checkWorkload(PodTemplateSpec template, int serverPort) {
+    /** The P2P port (server.port, only /p2p) first, then the API port, bound to all the pod's addresses; probes on the API port. */
+    private static void checkWorkload(PodTemplateSpec template, int serverPort, int apiPort) {
         Container container = template.getSpec().getContainers().getFirst();
         assertThat(container.getPorts().getFirst().getContainerPort()).isEqualTo(serverPort);
+        assertThat(apiPort(container).getContainerPort()).isEqualTo(apiPort);
         assertThat(container.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("SERVER_PORT");
             assertThat(e.getValue()).isEqualTo(Integer.toString(serverPort));
         });
+        assertThat(envValue(container, "TALLYNET_API_PORT")).isEqualTo(Integer.toString(apiPort));
+        assertThat(envValue(container, "TALLYNET_API_ADDRESS")).isEqualTo("0.0.0.0");
         assertThat(probePath(container.getLivenessProbe())).isEqualTo("/actuator/health/liveness");
         assertThat(probePath(container.getReadinessProbe())).isEqualTo("/actuator/health/readiness");
-        assertThat(container.getLivenessProbe().getHttpGet().getPort().getStrVal())
-                .isEqualTo(container.getPorts().getFirst().getName());
+        for (Probe probe : List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())) {
+            assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("api");
+        }
         assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
         assertThat(template.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ContainerPort apiPort(Container container) {
+        return container.getPorts().stream().filter(p -> "api".equals(p.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no port named api in " + container.getName()));
     }
 
     private static String probePath(Probe probe) {
@@ -216,6 +228,10 @@ class KubernetesManifestsTest {
 
     private static int serverPort(String service) throws Exception {
         return applicationYml(service).get("server").get("port").asInt();
+    }
+
+    private static int apiPort(String service) throws Exception {
+        return applicationYml(service).get("tallynet").get("api").get("port").asInt();
     }
 
     /** Every leaf key of the service's application.yml, in the environment form Spring's relaxed binding reads. */

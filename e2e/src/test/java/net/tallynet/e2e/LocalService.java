@@ -15,14 +15,21 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** A service run from its packaged jar with this JDK, on 127.0.0.1, with its own data directory and log. */
+/**
+ * A service run from its packaged jar with this JDK, on 127.0.0.1, with its own data directory and log.
+ * {@code port} is its P2P port (only {@code /p2p}); REST, pages and actuator are on its API port,
+ * {@code port + 1000} ({@link #api(int)}), the layout the tracker's network map assumes.
+ */
 record LocalService(String name, int port, Process process, Path log) {
+    /** API port = P2P port + this, as in every shipped setup (tallynet.dashboard.member-api-port-offset). */
+    static final int API_PORT_OFFSET = 1000;
 
     static LocalService start(Path dir, String name, int port, String... options) throws IOException {
         String module = name.startsWith("node") ? "node-service" : "tracker-service";
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar(module).toString(), "--server.port=" + port,
-                "--server.address=127.0.0.1", "--tallynet.data-dir=" + dir.resolve(name)));
+                "--server.address=127.0.0.1", "--tallynet.api.port=" + api(port), "--tallynet.api.address=127.0.0.1",
+                "--tallynet.data-dir=" + dir.resolve(name)));
         command.addAll(List.of(options));
         Path log = dir.resolve(name + ".log");
         return new LocalService(name, port, new ProcessBuilder(command).redirectErrorStream(true)
@@ -40,7 +47,17 @@ record LocalService(String name, int port, Process process, Path log) {
     }
 
     boolean healthy() {
-        return "UP".equals(Http.get(port, "/actuator/health").get("status").asString());
+        return "UP".equals(Http.get(apiPort(), "/actuator/health").get("status").asString());
+    }
+
+    /** Where REST, pages and actuator answer. */
+    int apiPort() {
+        return api(port);
+    }
+
+    /** The API port of the service whose P2P port is {@code port}. */
+    static int api(int port) {
+        return port + API_PORT_OFFSET;
     }
 
     void assertAlive() {
@@ -76,9 +93,26 @@ record LocalService(String name, int port, Process process, Path log) {
         }
     }
 
+    /** A free port whose API port ({@link #api(int)}) is free too. */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        for (int attempt = 0; ; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int port = socket.getLocalPort();
+                if (api(port) <= 65535 && free(api(port))) {
+                    return port;
+                }
+                if (attempt == 100) {
+                    throw new IOException("no free port p with p + " + API_PORT_OFFSET + " free as well");
+                }
+            }
+        }
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

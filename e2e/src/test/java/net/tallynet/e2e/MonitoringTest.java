@@ -91,8 +91,8 @@ class MonitoringTest {
                     .until(() -> services.stream().allMatch(LocalService::healthy));
             System.out.printf("tracker and two nodes up in %d s%n", seconds(started));
 
-            prometheus = Prometheus.start(dir, LocalService.freePort(), Map.of("tallynet-tracker", List.of(tracker),
-                    "tallynet-node", List.of(node1, node2)));
+            prometheus = Prometheus.start(dir, LocalService.freePort(), Map.of("tallynet-tracker",
+                    List.of(LocalService.api(tracker)), "tallynet-node", List.of(LocalService.api(node1), LocalService.api(node2))));
             Prometheus server = prometheus;
             await("every target up").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
                     .failFast(() -> assertThat(server.alive()).as("prometheus exited:%n%s", server.logTail()).isTrue())
@@ -104,12 +104,12 @@ class MonitoringTest {
             await("data for every dashboard expression and alert selector").atMost(DATA).pollInterval(Duration.ofSeconds(5))
                     .failFast(() -> services.forEach(LocalService::assertAlive))
                     .untilAsserted(() -> {
-                        Http.post(node1, "/api/blocks/generate", "{\"count\":2}");
+                        Http.post(LocalService.api(node1), "/api/blocks/generate", "{\"count\":2}");
                         List<String> missing = Stream.concat(panels.stream(), selectors.stream()).distinct()
                                 .filter(expr -> !server.hasData(expr)).toList();
                         assertThat(missing).as("expressions without data").isEmpty();
                     });
-            assertThat(Http.get(node2, "/api/chain").get("height").asLong()).as("node2 height").isPositive();
+            assertThat(Http.get(LocalService.api(node2), "/api/chain").get("height").asLong()).as("node2 height").isPositive();
 
             JsonNode groups = server.api("/api/v1/rules").get("groups");
             List<String> loaded = new ArrayList<>();
@@ -122,7 +122,7 @@ class MonitoringTest {
 
             for (LocalService service : services) {
                 String role = service.name().startsWith("node") ? "node" : "tracker";
-                assertExposesExactlyTheListedNames(role, Http.text(service.port(), "/actuator/prometheus"));
+                assertExposesExactlyTheListedNames(role, Http.text(service.apiPort(), "/actuator/prometheus"));
             }
             System.out.printf("%d dashboard expressions and %d alert selectors had data; %d s in all%n",
                     panels.size(), selectors.size(), seconds(started));

@@ -14,6 +14,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import net.tallynet.p2p.NetworkProperties;
+import net.tallynet.p2p.http.ApiServer;
 
 /** The node starts as a process would: its H2 file lands in the data directory and it reports healthy. */
 class NodeApplicationTest {
@@ -24,11 +25,18 @@ class NodeApplicationTest {
     void startsWithItsDatabaseInTheDataDirectoryAndReportsHealthy() throws Exception {
         try (ConfigurableApplicationContext node = new SpringApplicationBuilder(NodeApplication.class)
                 .run("--server.port=0", "--tallynet.data-dir=" + dataDir)) {
-            int port = ((WebServerApplicationContext) node).getWebServer().getPort();
+            int p2pPort = ((WebServerApplicationContext) node).getWebServer().getPort();
+            int apiPort = ApiServer.port(node);
             HttpResponse<String> health = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/actuator/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
+            // the P2P port serves only /p2p: no actuator, no REST, no pages there
+            for (String path : new String[] {"/actuator/health", "/api/chain", "/", "/api/openapi.json"}) {
+                assertThat(HttpClient.newHttpClient().send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p2pPort + path)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).as(path).isEqualTo(404);
+            }
             assertThat(health.body()).contains("\"status\":\"UP\"");
             assertThat(Files.exists(dataDir.resolve("node.mv.db"))).isTrue();
         }

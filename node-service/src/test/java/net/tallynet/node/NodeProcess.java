@@ -20,8 +20,13 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A node in its own JVM on the easy chain, for tests that kill it (SIGKILL is only real for a
  * process), with the HTTP helpers they read it through. Its log goes into its data directory.
+ * A node is known by its P2P port ({@code server.port}, what peers dial); its REST and actuator
+ * answer on an API port of their own, picked at start: the helpers below take the P2P port and
+ * send to that node's API port ({@link #apiPort(int)}).
  */
 public final class NodeProcess {
+    /** P2P port to the API port of every node started here. */
+    private static final Map<Integer, Integer> API_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -38,10 +43,13 @@ public final class NodeProcess {
             String... extra) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         File log = Files.createDirectories(dataDir).resolve("node-" + System.nanoTime() + ".log").toFile();
+        int apiPort = API_PORTS.containsKey(port) ? API_PORTS.get(port) : freePort();
+        API_PORTS.put(port, apiPort);
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 NodeApplication.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
+                "--tallynet.api.port=" + apiPort,
                 "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy"));
         command.addAll(List.of(extra));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
@@ -59,12 +67,23 @@ public final class NodeProcess {
         return false;
     }
 
-    public static HttpResponse<String> get(int port, String path) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build());
+    /** The API port (REST, actuator) of the node started here on P2P port {@code port}. */
+    public static int apiPort(int port) {
+        Integer api = API_PORTS.get(port);
+        if (api == null) {
+            throw new IllegalArgumentException("no node was started on P2P port " + port);
+        }
+        return api;
     }
 
+    /** {@code GET path} on the API port of the node whose P2P port is {@code port}. */
+    public static HttpResponse<String> get(int port, String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort(port) + path)).build());
+    }
+
+    /** {@code POST path} on the API port of the node whose P2P port is {@code port}. */
     public static HttpResponse<String> post(int port, String path, String token, String body) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort(port) + path))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }

@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.StoredUtxo;
 import net.tallynet.node.chain.UtxoRepository;
+import net.tallynet.p2p.http.ApiServer;
 import net.tallynet.tracker.TrackerApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -50,8 +51,14 @@ public final class TestNetwork implements AutoCloseable {
         return "--tallynet.peers.seeds=127.0.0.1:" + port(node);
     }
 
+    /** The P2P port ({@code server.port}): what peers and the tracker dial; it serves only {@code /p2p}. */
     public static int port(ConfigurableApplicationContext context) {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** The API port ({@code tallynet.api.port}): REST, the dashboard and actuator. */
+    public static int apiPort(ConfigurableApplicationContext context) {
+        return ApiServer.port(context);
     }
 
     public static Chain chain(ConfigurableApplicationContext node) {

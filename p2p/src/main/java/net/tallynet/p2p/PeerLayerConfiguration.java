@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import net.tallynet.p2p.http.HttpApiConfiguration;
 import net.tallynet.p2p.memory.PeerMemory;
 import net.tallynet.p2p.memory.PeerMemoryProperties;
 import net.tallynet.p2p.websocket.P2pWebSocketHandler;
@@ -104,7 +105,7 @@ public class PeerLayerConfiguration {
 
     @Bean
     WebSocketConfigurer p2pEndpoint(P2pWebSocketHandler handler) {
-        return registry -> registry.addHandler(handler, "/p2p").addInterceptors(handler.admission());
+        return registry -> registry.addHandler(handler, HttpApiConfiguration.P2P_PATH).addInterceptors(handler.admission());
     }
 
     /**

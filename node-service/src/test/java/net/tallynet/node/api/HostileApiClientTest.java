@@ -377,7 +377,7 @@ class HostileApiClientTest extends RunningNodeTest {
     void webSocketConnectionsOutliveTheHttpReadTimeout() throws Exception {
         CompletableFuture<ByteBuffer> pong = new CompletableFuture<>();
         AtomicBoolean closed = new AtomicBoolean();
-        WebSocket socket = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port + "/p2p"),
+        WebSocket socket = HTTP.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + p2pPort + "/p2p"),
                 new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {

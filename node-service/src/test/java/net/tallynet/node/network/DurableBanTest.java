@@ -106,6 +106,6 @@ class DurableBanTest {
     }
 
     private static URI url(ConfigurableApplicationContext context, String path) {
-        return URI.create("http://127.0.0.1:" + port(context) + path);
+        return URI.create("http://127.0.0.1:" + TestNetwork.apiPort(context) + path);
     }
 }

@@ -9,7 +9,9 @@ import org.apache.catalina.valves.ErrorReportValve;
 import net.tallynet.p2p.StopHook;
 import org.apache.coyote.AbstractProtocol;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.tomcat.TomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.SmartLifecycle;
@@ -22,12 +24,34 @@ import org.springframework.core.Ordered;
  * The HTTP hardening the node and the tracker share: the {@link ApiGuardFilter} on {@code /api/*},
  * the dashboards' {@link SecurityHeadersFilter} on every response, JSON errors from the container
  * ({@link JsonErrorReportValve}) and from the error dispatch ({@link JsonErrorController}), refused
- * bodies left undrained ({@link UnreadBodyValve}) and Tomcat's read timeout. A service imports it
- * and provides {@link ApiGuardSettings}.
+ * bodies left undrained ({@link UnreadBodyValve}) and Tomcat's read timeout; and the two ports: REST,
+ * pages and actuator on the {@link ApiServer}'s connector ({@code tallynet.api.*}), only the P2P
+ * WebSocket endpoint on {@code server.port} ({@link PortSplitValve}). A service imports it and
+ * provides {@link ApiGuardSettings}.
  */
 @Configuration(proxyBeanMethods = false)
 @Import(JsonErrorController.class)
+@EnableConfigurationProperties(ApiServerProperties.class)
 public class HttpApiConfiguration {
+    /** The P2P WebSocket endpoint, the only path the P2P port serves. */
+    public static final String P2P_PATH = "/p2p";
+
+    @Bean
+    ApiServer apiServer(ApiServerProperties properties, ApiGuardSettings settings) {
+        return new ApiServer(properties, settings);
+    }
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatWebServerFactory> apiPort(ApiServer api, ApiServerProperties properties) {
+        return factory -> {
+            if (factory.getPort() != 0 && factory.getPort() == properties.port()) {
+                throw new IllegalStateException("tallynet.api.port (" + properties.port()
+                        + ") must differ from server.port, the P2P port");
+            }
+            factory.addAdditionalConnectors(api.connector());
+            factory.addContextCustomizers(context -> context.getPipeline().addValve(new PortSplitValve(api, P2P_PATH)));
+        };
+    }
 
     @Bean
     FilterRegistrationBean<ApiGuardFilter> apiGuardFilter(ApiGuardSettings settings) {
@@ -71,14 +95,16 @@ public class HttpApiConfiguration {
     }
 
     /**
-     * Requests and peers' frames run on Tomcat's own pool of platform threads (at most
-     * {@code server.tomcat.threads.max}, 128 in both services), not on the virtual threads that
+     * Peers' frames on the P2P port run on Tomcat's own pool of platform threads (at most
+     * {@code server.tomcat.threads.max}, 96 in both services), not on the virtual threads that
      * {@code spring.threads.virtual.enabled} gives the rest of the service. In the flood harness
      * ({@code ./tallynet bench-flood}) a REST request on virtual threads waited 7 s at p99 while the
      * node used half its CPU and each request took under 100 ms once it ran: the two carriers were
      * busy with peers' frames (their scheduler favours what carriers wake over tasks submitted from
      * outside, such as a new request). On platform threads, scheduled by the kernel, the same flood
-     * left it at about 0.25 s. Nothing here waits long on a request thread:
+     * left it at about 0.25 s. REST now has a connector and pool of its own ({@link ApiServer}, also
+     * platform threads): a request never waits for a thread behind peers' frames, though it still
+     * shares the CPU with them. Nothing here waits long on a request thread:
      * bodies are refused before they are read or bounded by timeouts (README "REST API"), and a peer
      * holds at most one thread, bounded by the inbound and outbound peer limits.
      */

@@ -11,6 +11,11 @@ import org.springframework.util.unit.DataSize;
  * @param pollInterval    how often the network map asks each active member for its peers, while someone looks
  * @param pollConcurrency peer lists asked for at once: a round over many members opens few sockets
  * @param pollTimeout     a member must answer {@code GET /api/peers} within this (connect included), else it has no links
+ * @param memberApiPortOffset where members serve {@code GET /api/peers}: their registered (P2P) port plus this. A
+ *                        member registers only its P2P address (HELLO carries no API port, and the protocol stays as
+ *                        it is), so the map assumes the layout every shipped setup uses: a node's API port is its
+ *                        P2P port + 1000 (defaults 8081 and 9081, the devnet, compose and k8s). A member whose
+ *                        API port is elsewhere, or bound to loopback on another host, just shows no links
  * @param maxPeersBytes   the largest peer list read; a longer answer is ignored (a member cannot make us buffer much)
  * @param idleAfter       the polling stops this long after the last {@code /api/network} request or event stream
  * @param maxNodes        active members on the map (the first registered): beyond a few hundred no one reads a map
@@ -21,6 +26,7 @@ public record DashboardProperties(
         @DefaultValue("10s") Duration pollInterval,
         @DefaultValue("8") int pollConcurrency,
         @DefaultValue("2s") Duration pollTimeout,
+        @DefaultValue("1000") int memberApiPortOffset,
         @DefaultValue("256KB") DataSize maxPeersBytes,
         @DefaultValue("1m") Duration idleAfter,
         @DefaultValue("500") int maxNodes,
@@ -29,7 +35,7 @@ public record DashboardProperties(
     public DashboardProperties {
         if (!pollInterval.isPositive() || pollConcurrency < 1 || !pollTimeout.isPositive()
                 || maxPeersBytes.toBytes() < 1 || maxPeersBytes.toBytes() > Integer.MAX_VALUE
-                || !idleAfter.isPositive() || maxNodes < 1) {
+                || !idleAfter.isPositive() || maxNodes < 1 || Math.abs(memberApiPortOffset) > 65535) {
             throw new IllegalArgumentException("invalid tallynet.dashboard settings");
         }
     }

@@ -20,8 +20,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Asks a member who it is connected to: {@code GET http://host:port/api/peers} (a node serves REST
- * where its P2P endpoint listens). Members are strangers: the answer must come within the timeout,
+ * Asks a member who it is connected to: {@code GET http://host:apiPort/api/peers}, where apiPort is
+ * the member's registered P2P port plus {@code tallynet.dashboard.member-api-port-offset} (a node
+ * serves REST on a port of its own, which registration does not carry). Members are strangers: the answer must come within the timeout,
  * all of it, and be no larger than the cap, else it is ignored; nothing here ever fails.
  */
 @Component
@@ -43,10 +44,17 @@ class PeerLists implements AutoCloseable {
     record PeerEntry(String nodeId) {
     }
 
-    /** The node ids the member at host:port lists as its peers; empty when it did not answer well in time. */
+    /**
+     * The node ids the member registered at host:port (its P2P address) lists as its peers, asked on
+     * its API port; empty when it did not answer well in time.
+     */
     CompletableFuture<Set<String>> peersOf(String host, int port) {
+        int apiPort = port + properties.memberApiPortOffset();
+        if (apiPort < 1 || apiPort > 65535) {
+            return CompletableFuture.completedFuture(Set.of());
+        }
         String uriHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + uriHost + ":" + port + "/api/peers"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + uriHost + ":" + apiPort + "/api/peers"))
                 .timeout(properties.pollTimeout()).header("Accept", "application/json").GET().build();
         int cap = (int) properties.maxPeersBytes().toBytes();
         CompletableFuture<HttpResponse<byte[]>> sent;

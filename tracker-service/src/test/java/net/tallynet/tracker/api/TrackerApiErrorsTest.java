@@ -38,7 +38,7 @@ class TrackerApiErrorsTest extends RunningTrackerTest {
 
     @Test
     void errorsTomcatRaisesItselfAreJsonToo() throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = new Socket("127.0.0.1", apiPort)) {
             socket.getOutputStream().write("GET /api/%zz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
@@ -49,7 +49,7 @@ class TrackerApiErrorsTest extends RunningTrackerTest {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

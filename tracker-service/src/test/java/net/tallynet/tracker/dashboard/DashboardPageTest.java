@@ -14,7 +14,7 @@ class DashboardPageTest extends RunningTrackerTest {
 
     @Test
     void pageIsServedAtRootWithTheStrictPolicy() {
-        HttpResponse<String> page = get(port, "/");
+        HttpResponse<String> page = get(apiPort, "/");
 
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
@@ -29,8 +29,8 @@ class DashboardPageTest extends RunningTrackerTest {
 
     @Test
     void scriptAndStylesAreServedLocallyUnderThePolicy() {
-        HttpResponse<String> script = get(port, "/tracker.js");
-        HttpResponse<String> css = get(port, "/dashboard.css");
+        HttpResponse<String> script = get(apiPort, "/tracker.js");
+        HttpResponse<String> css = get(apiPort, "/dashboard.css");
 
         assertThat(script.statusCode()).isEqualTo(200);
         assertThat(script.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("javascript"));

@@ -39,7 +39,7 @@ class EventsTest extends RunningTrackerTest {
 
     @Test
     void aRegistrationIsFollowedByAMembersEventWithTheCounts() throws Exception {
-        try (EventStreamClient events = EventStreamClient.open(port)) {
+        try (EventStreamClient events = EventStreamClient.open(apiPort)) {
             assertThat(events.response().statusCode()).isEqualTo(200);
             assertThat(events.response().headers().firstValue("Content-Type"))
                     .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
@@ -59,7 +59,7 @@ class EventsTest extends RunningTrackerTest {
 
     @Test
     void stoppingEndsEveryStreamAtOnceSoShutdownDoesNotWaitForThem() {
-        try (EventStreamClient events = EventStreamClient.open(port)) {
+        try (EventStreamClient events = EventStreamClient.open(apiPort)) {
             assertThat(events.response().statusCode()).isEqualTo(200);
             eventStreamShutdown.stop(); // what the context does first when the service stops
 
@@ -70,12 +70,12 @@ class EventsTest extends RunningTrackerTest {
 
     @Test
     void aClientOverItsStreamCapIsRefusedWith429AndAJsonReason() {
-        try (EventStreamClient first = EventStreamClient.open(port);
-             EventStreamClient second = EventStreamClient.open(port)) {
+        try (EventStreamClient first = EventStreamClient.open(apiPort);
+             EventStreamClient second = EventStreamClient.open(apiPort)) {
             assertThat(first.response().statusCode()).isEqualTo(200);
             assertThat(second.response().statusCode()).isEqualTo(200);
 
-            HttpResponse<String> third = EventStreamClient.refusal(port);
+            HttpResponse<String> third = EventStreamClient.refusal(apiPort);
 
             assertThat(third.statusCode()).isEqualTo(429);
             assertThat(third.headers().firstValue("Content-Type"))

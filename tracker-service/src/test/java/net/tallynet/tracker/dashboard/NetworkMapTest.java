@@ -30,9 +30,12 @@ import tools.jackson.databind.json.JsonMapper;
         "tallynet.checks.enabled=false",
         "tallynet.dashboard.poll-interval=200ms",
         "tallynet.dashboard.poll-timeout=500ms",
-        "tallynet.dashboard.max-peers-bytes=4KB"})
+        "tallynet.dashboard.max-peers-bytes=4KB",
+        "tallynet.dashboard.member-api-port-offset=" + NetworkMapTest.API_PORT_OFFSET})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetworkMapTest extends RunningTrackerTest {
+    /** as shipped: a member's API port is its P2P port + 1000 */
+    static final int API_PORT_OFFSET = 1000;
     static final String A = "aaaaaaaaaaaaaaa1";
     static final String B = "bbbbbbbbbbbbbbb2";
     static final String C = "ccccccccccccccc3";
@@ -55,9 +58,9 @@ class NetworkMapTest extends RunningTrackerTest {
         a = PeerListServer.listing(B, STRANGER, "0123456789abcdef");
         b = PeerListServer.listing(A);
         c = PeerListServer.answering(exchange -> exchange.sendResponseHeaders(500, -1));
-        TestPeer.register(port, A, a.port());
-        TestPeer.register(port, B, b.port());
-        TestPeer.register(port, C, c.port());
+        TestPeer.register(port, A, p2pPort(a));
+        TestPeer.register(port, B, p2pPort(b));
+        TestPeer.register(port, C, p2pPort(c));
     }
 
     @AfterEach
@@ -79,7 +82,7 @@ class NetworkMapTest extends RunningTrackerTest {
             assertThat(node.status()).isEqualTo("active");
             assertThat(node.height()).isEqualTo(1L); // TestPeer's HELLO says blockCount 1
         });
-        assertThat(first.nodes()).extracting(NetworkView.Node::port).containsExactly(a.port(), b.port(), c.port());
+        assertThat(first.nodes()).extracting(NetworkView.Node::port).containsExactly(p2pPort(a), p2pPort(b), p2pPort(c));
 
         // A-B is seen from both ends and counted once; the stranger and the tracker are not members
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -109,9 +112,9 @@ class NetworkMapTest extends RunningTrackerTest {
                  Thread.sleep(5_000); // far past the 500 ms allowed
                  out.write(PeerListServer.peersJson(A).substring(1).getBytes(StandardCharsets.UTF_8));
              })) {
-            TestPeer.register(port, "dddddddddddddd04", huge.port());
-            TestPeer.register(port, "dddddddddddddd05", chunkedHuge.port());
-            TestPeer.register(port, "dddddddddddddd06", slow.port());
+            TestPeer.register(port, "dddddddddddddd04", p2pPort(huge));
+            TestPeer.register(port, "dddddddddddddd05", p2pPort(chunkedHuge));
+            TestPeer.register(port, "dddddddddddddd06", p2pPort(slow));
             network();
 
             // every one was asked, and a poll finished after that, the slow one cut off at the timeout
@@ -128,8 +131,16 @@ class NetworkMapTest extends RunningTrackerTest {
         }
     }
 
+    /**
+     * The P2P port a member registers with, so that the tracker, adding its offset, asks the
+     * member's peer list where {@code server} listens.
+     */
+    private static int p2pPort(PeerListServer server) {
+        return server.port() - API_PORT_OFFSET;
+    }
+
     private NetworkView network() {
-        HttpResponse<String> response = get(port, "/api/network");
+        HttpResponse<String> response = get(apiPort, "/api/network");
         assertThat(response.statusCode()).isEqualTo(200);
         return json.readValue(response.body(), NetworkView.class);
     }

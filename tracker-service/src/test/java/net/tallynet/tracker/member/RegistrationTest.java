@@ -159,26 +159,26 @@ class RegistrationTest extends RunningTrackerTest {
     @Test
     void restViewListsMembersAndRefusesBadParameters() {
         register("a00000000000000e", 9801);
-        var all = get(port, "/api/members");
+        var all = get(apiPort, "/api/members");
         assertThat(all.statusCode()).isEqualTo(200);
         assertThat(all.body()).contains("\"port\":9801", "\"status\":\"active\"", "\"nodeId\":\"a00000000000000e\"");
-        assertThat(get(port, "/api/members?status=inactive").body()).isEqualTo("[]");
-        var bad = get(port, "/api/members?limit=0");
+        assertThat(get(apiPort, "/api/members?status=inactive").body()).isEqualTo("[]");
+        var bad = get(apiPort, "/api/members?limit=0");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("\"reason\"");
-        assertThat(get(port, "/api/members?status=asleep").statusCode()).isEqualTo(400);
+        assertThat(get(apiPort, "/api/members?status=asleep").statusCode()).isEqualTo(400);
     }
 
     @Test
     void actuatorExposesHealthInfoAndPrometheusOnly() {
-        assertThat(get(port, "/actuator/health/liveness").statusCode()).isEqualTo(200);
-        assertThat(get(port, "/actuator/health/readiness").statusCode()).isEqualTo(200);
-        assertThat(get(port, "/actuator/info").statusCode()).isEqualTo(200);
-        var prometheus = get(port, "/actuator/prometheus");
+        assertThat(get(apiPort, "/actuator/health/liveness").statusCode()).isEqualTo(200);
+        assertThat(get(apiPort, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+        assertThat(get(apiPort, "/actuator/info").statusCode()).isEqualTo(200);
+        var prometheus = get(apiPort, "/actuator/prometheus");
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body()).contains("tallynet_tracker_members", "tallynet_peers", "tallynet_frames_received_total");
-        assertThat(get(port, "/actuator/env").statusCode()).isEqualTo(404);
-        assertThat(get(port, "/actuator/beans").statusCode()).isEqualTo(404);
+        assertThat(get(apiPort, "/actuator/env").statusCode()).isEqualTo(404);
+        assertThat(get(apiPort, "/actuator/beans").statusCode()).isEqualTo(404);
     }
 
     private void register(String nodeId, int listenPort) {

@@ -9,7 +9,9 @@ import net.tallynet.node.NodeProcess;
  * A REST client that asks the node {@code GET /api/chain} and {@code GET /actuator/health} in turn
  * every 20 ms for as long as it runs, recording every latency, so one process's latency before and
  * during a flood can be compared. It runs on a platform thread of its own, not among the flooders'
- * virtual threads, so that they delay its own scheduling as little as possible.
+ * virtual threads, so that they delay its own scheduling as little as possible. It asks on the
+ * node's API port ({@link NodeProcess#get}), where an operator's REST calls go, not on the P2P port
+ * the flooders hit (which serves only {@code /p2p}).
  */
 final class LatencyProbe implements AutoCloseable {
     private static final long INTERVAL_NANOS = 20_000_000L;
