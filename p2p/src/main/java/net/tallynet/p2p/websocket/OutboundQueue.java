@@ -94,10 +94,11 @@ final class OutboundQueue {
      * bound each (72 × 5 MiB). Small frames always fit; the per-peer bound still holds them.
      *
      * <p>A peer whose queue is empty reads what it is sent: its answer passes the send total (not the
-     * peer memory budget). Flooders that stop reading fill the total, and without this an honest peer's
-     * lists (740 KB for 2,000 headers) went unsent for as long as the flood lasted. A queue holds at most
-     * one answer past the total so, since it is not empty after it. Checked before queueing, not
-     * atomically with it: concurrent senders may pass the total by a frame each.
+     * peer memory budget). Flooders that stop reading can fill the total, and an honest peer's lists
+     * (up to 740 KB for 2,000 headers) are large answers: without this they would go unsent for as long
+     * as such a flood lasted. A queue holds at most one answer past the total so, since it is not empty
+     * after it. Checked before queueing, not atomically with it: concurrent senders may pass the total
+     * by a frame each.
      */
     boolean fitsTotal(int bytes) {
         if (bytes < LARGE_FRAME_BYTES) {
