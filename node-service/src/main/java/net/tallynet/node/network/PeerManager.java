@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.p2p.PeriodicTask;
+import net.tallynet.p2p.http.HttpApiConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -73,7 +74,7 @@ class PeerManager extends PeriodicTask {
     private void dial(String address) {
         CompletableFuture<WebSocketSession> attempt;
         try {
-            attempt = connector.connect(URI.create("ws://" + uriHost(address) + "/p2p"));
+            attempt = connector.connect(URI.create("ws://" + uriHost(address) + HttpApiConfiguration.P2P_PATH));
         } catch (RuntimeException e) {
             failed(address, e);
             return;

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.tallynet.p2p.LatencyBuckets;
@@ -29,14 +30,16 @@ class RelayMetrics {
     private final Counter stalled;
     private final Counter listsIgnored;
     private final Counter blocksUnrequested;
-    private final MeterRegistry meters;
+    private final Map<String, Counter> headers = new HashMap<>();
     private final Timer fetchLatency;
     private final Map<TransactionDrop, Counter> dropped = new EnumMap<>(TransactionDrop.class);
 
     RelayMetrics(MeterRegistry meters) {
-        this.meters = meters;
         for (String outcome : List.of("queued", "presync", "low_work", "future")) {
-            headers(meters, outcome); // registered at start, so a scrape shows each at 0 before it happens
+            // registered at start, so a scrape shows each at 0 before it happens
+            headers.put(outcome, Counter.builder("tallynet.headers").tag("outcome", outcome)
+                    .description("LISTOFBLOCKS entries that passed the header checks, by what became of them")
+                    .register(meters));
         }
         blocksUnrequested = Counter.builder("tallynet.blocks.unrequested")
                 .description("BLOCK frames no checked header of ours asked for: ignored unvalidated (headers first)")
@@ -100,13 +103,7 @@ class RelayMetrics {
      * (beyond the clock's drift: left for a later list).
      */
     void headers(String outcome, int count) {
-        headers(meters, outcome).increment(count);
-    }
-
-    private static Counter headers(MeterRegistry meters, String outcome) {
-        return Counter.builder("tallynet.headers").tag("outcome", outcome)
-                .description("LISTOFBLOCKS entries that passed the header checks, by what became of them")
-                .register(meters);
+        headers.get(outcome).increment(count);
     }
 
     void moved(int skippedCount, int stalledCount) {

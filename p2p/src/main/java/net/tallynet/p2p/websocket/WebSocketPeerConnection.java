@@ -63,6 +63,7 @@ final class WebSocketPeerConnection implements PeerConnection {
     private final long sendTimeLimitNanos;
     /** Reading pauses above this many queued bytes, so an answer of the largest size still fits the queue. */
     private final long answerLevel;
+    /** Set by the first close for a slow reader or an over-share peer: it closes once. */
     private final AtomicBoolean slowReader = new AtomicBoolean();
     private final AtomicBoolean readingStopped = new AtomicBoolean();
     /** When anything (a frame or a pong) last arrived, for the keep-alive. */
@@ -317,35 +318,27 @@ final class WebSocketPeerConnection implements PeerConnection {
     /** The queue overflowed; runs on a writer thread, not the sender's (which may hold locks). */
     private void overflowed() {
         if (queue.overShare()) {
-            overShare("sending");
+            // the peer holds its whole share of the peer memory budget: dropped, not buffered further
+            drop(CloseReason.MEMORY_BUDGET, "over its share of " + memory.budget().perPeer()
+                    + " bytes of peer memory (sending would pass it)");
             return;
         }
         slowReader("over " + (answerLevel + codec.limits().maxFrameBytes()) + " bytes queued");
     }
 
-    /**
-     * The peer holds its whole share of the peer memory budget: dropped, not buffered further. Runs on a
-     * writer thread (closing may wait for a write in progress).
-     */
-    void overShare(String part) {
-        stopReading();
-        queue.stop();
-        if (slowReader.compareAndSet(false, true)) {
-            metrics.closed(CloseReason.MEMORY_BUDGET);
-            log.info("peer {} {}: over its share of {} bytes of peer memory ({} would pass it), disconnecting", id,
-                    remoteAddress, memory.budget().perPeer(), part);
-            closeNow(new CloseStatus(CloseReason.MEMORY_BUDGET.status(), CloseReason.MEMORY_BUDGET.label()));
-        }
+    private void slowReader(String why) {
+        drop(CloseReason.SLOW_READER, "slow reader (" + why + ")");
     }
 
-    private void slowReader(String why) {
+    /** Stops reading and sending, and closes once (the first reason wins); runs on a writer thread. */
+    private void drop(CloseReason reason, String why) {
         stopReading();
         queue.stop();
         if (slowReader.compareAndSet(false, true)) {
-            metrics.closed(CloseReason.SLOW_READER);
-            log.info("peer {} {}: slow reader ({}), disconnecting", id, remoteAddress, why);
+            metrics.closed(reason);
+            log.info("peer {} {}: {}, disconnecting", id, remoteAddress, why);
             // may wait for the write in progress (at most the send time limit), then the socket is closed
-            closeNow(new CloseStatus(CloseReason.SLOW_READER.status(), CloseReason.SLOW_READER.label()));
+            closeNow(new CloseStatus(reason.status(), reason.label()));
         }
     }
 

@@ -82,16 +82,17 @@ public final class BlockValidator {
         }
     }
 
-    /** Whether a block (or header) time is beyond what the clock allows now. */
-    public boolean tooFarInFuture(long time) {
-        return time > clock.millis() + params.maxFutureDrift().toMillis();
+    /** The latest block (or header) time the clock allows now: its time plus the allowed drift. */
+    public static long latestTime(Clock clock, ChainParams params) {
+        return clock.millis() + params.maxFutureDrift().toMillis();
     }
 
     public void checkStateless(Block block) throws InvalidLedgerObjectException {
         checkProofOfWork(block.hash(), CanonicalEncoding.blockHash(block), block.target());
-        if (tooFarInFuture(block.time())) {
+        long latest = latestTime(clock, params);
+        if (block.time() > latest) {
             throw new InvalidLedgerObjectException(TIME_TOO_FAR_IN_FUTURE, "block time " + block.time() + " is after "
-                    + (clock.millis() + params.maxFutureDrift().toMillis()));
+                    + latest);
         }
         List<Transaction> transactions = block.transactions();
         Transaction coinbase = transactions.getFirst();

@@ -59,7 +59,7 @@ public final class HeaderCheck {
         }
         for (BlockRef ref : refs) {
             BlockValidator.checkProofOfWork(ref.hash(), ref.computedHash(), ref.target());
-            if (ref.time() > clock.millis() + params.maxFutureDrift().toMillis()) {
+            if (ref.time() > BlockValidator.latestTime(clock, params)) {
                 break;
             }
             KnownHeader parent = ancestors.getFirst();

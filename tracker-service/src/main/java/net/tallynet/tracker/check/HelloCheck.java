@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import net.tallynet.p2p.LocalPeer;
+import net.tallynet.p2p.http.HttpApiConfiguration;
 import net.tallynet.protocol.codec.DecodeResult;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.message.HelloMessage;
@@ -51,7 +52,7 @@ public class HelloCheck implements AutoCloseable {
         HeyListener listener = new HeyListener(outcome);
         String hello = codec.encode(local.hello());
         client.newWebSocketBuilder().connectTimeout(properties.timeout())
-                .buildAsync(URI.create("ws://" + uriHost(host) + ":" + port + "/p2p"), listener)
+                .buildAsync(URI.create("ws://" + uriHost(host) + ":" + port + HttpApiConfiguration.P2P_PATH), listener)
                 .whenComplete((socket, error) -> {
                     if (error != null) {
                         outcome.complete(new Result(CheckOutcome.UNREACHABLE, null));
