@@ -82,11 +82,6 @@ public class BlockSync implements Ledger.Listener {
     /** An unanswered GETLISTOFBLOCKS blocks the next one to the same peer for this long. */
     static final long LIST_PENDING_NANOS = 30_000_000_000L;
     private static final int RECENT_STEPS = 10;
-    /**
-     * Full lists a pre-sync may count before its branch must have more work than our tip: 50 lists are
-     * 100,000 headers, ten times the default fork depth. A branch still behind after them is left.
-     */
-    static final int MAX_PRESYNC_LISTS = 50;
 
     private final ChainStore store;
     private final Chain chain;
@@ -101,6 +96,7 @@ public class BlockSync implements Ledger.Listener {
     private final Set<PeerSession> overShare = new HashSet<>();
     private final ReentrantLock lock = new ReentrantLock(true);
     private final int maxStalls;
+    private final int maxPresyncLists;
 
     private static final class PeerState {
         final RollingBloomFilter known = new RollingBloomFilter(KNOWN_PER_PEER, 1e-6);
@@ -169,6 +165,7 @@ public class BlockSync implements Ledger.Listener {
         this.metrics = metrics;
         this.download = new BlockDownload<>(properties, new SharesOfPeers(memory));
         this.maxStalls = properties.maxStalls();
+        this.maxPresyncLists = properties.maxPresyncLists();
         ledger.addListener(this);
     }
 
@@ -356,11 +353,11 @@ public class BlockSync implements Ledger.Listener {
             presync = new Presync(checked.getFirst().ref().previousHash());
             state.presync = presync;
         }
-        if (++presync.lists > MAX_PRESYNC_LISTS) {
+        if (++presync.lists > maxPresyncLists) {
             state.presync = null;
             metrics.headers("low_work", checked.size());
             log.info("peer {} {}: its branch still has less work than our tip after {} lists of headers; left",
-                    peer.connection().id(), peer.remoteHost(), MAX_PRESYNC_LISTS);
+                    peer.connection().id(), peer.remoteHost(), maxPresyncLists);
             return;
         }
         metrics.headers("presync", checked.size());

@@ -30,6 +30,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param recentRejects         transaction ids remembered as refused until the next block (not fetched or checked again)
  * @param transactionRequestTimeout a transaction asked for and not delivered within this is asked from the next
  *                              peer that announced it; until then no other peer is asked for it
+ * @param maxPresyncLists       full lists of headers a pre-sync may count before its branch must have more work than
+ *                              our tip (PROTOCOL.md 7.7): 50 lists are 100,000 headers, ten times the default fork
+ *                              depth. A branch still behind after them is left, and nothing more is asked for it
  */
 @ConfigurationProperties("tallynet.sync")
 public record SyncProperties(@DefaultValue("32") int fetchWindow, @DefaultValue("512") int downloadWindow,
@@ -43,7 +46,8 @@ public record SyncProperties(@DefaultValue("32") int fetchWindow, @DefaultValue(
                              @DefaultValue("1000") int transactionSignaturesPerSecond,
                              @DefaultValue("10000") int transactionSignatureBurst,
                              @DefaultValue("20000") int recentRejects,
-                             @DefaultValue("10s") Duration transactionRequestTimeout) {
+                             @DefaultValue("10s") Duration transactionRequestTimeout,
+                             @DefaultValue("50") int maxPresyncLists) {
 
     public SyncProperties {
         if (fetchWindow < 1 || fetchWindow > 1000 || downloadWindow < fetchWindow || maxStalls < 1
@@ -52,13 +56,13 @@ public record SyncProperties(@DefaultValue("32") int fetchWindow, @DefaultValue(
                 || maxHeldBytesPerPeer < 1 || maxHeldBytes < maxHeldBytesPerPeer
                 || transactionSignaturesPerSecond < 1
                 || transactionSignatureBurst < Limits.MAX_TX_INPUTS || recentRejects < 1
-                || transactionRequestTimeout.toMillis() < 100) {
+                || transactionRequestTimeout.toMillis() < 100 || maxPresyncLists < 1) {
             throw new IllegalArgumentException("invalid tallynet.sync settings");
         }
     }
 
     public static SyncProperties defaults() {
         return new SyncProperties(32, 512, Duration.ofSeconds(20), 3, 20_000, 200_000, Duration.ofSeconds(5),
-                5_000, 33_554_432L, 8_388_608L, 1000, 10_000, 20_000, Duration.ofSeconds(10));
+                5_000, 33_554_432L, 8_388_608L, 1000, 10_000, 20_000, Duration.ofSeconds(10), 50);
     }
 }

@@ -9,11 +9,19 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import net.tallynet.node.RawPeer;
+import net.tallynet.node.TestBlocks;
 import net.tallynet.node.TestNetwork;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.mining.Miner;
 import net.tallynet.node.network.PeerConnector;
 import net.tallynet.protocol.Limits;
+import net.tallynet.protocol.message.BlockMessage;
+import net.tallynet.protocol.message.BlockRef;
+import net.tallynet.protocol.message.GetBlockMessage;
+import net.tallynet.protocol.message.GetListOfBlocksMessage;
+import net.tallynet.protocol.message.ListOfBlocksMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -57,6 +65,45 @@ class HeadersPresyncTest {
             assertThat(count(heavy, "tallynet.frames.received", "method", "BLOCK")).isZero();
             assertThat(heavy.getBean(ChainStore.class).header(lightTip)).isEmpty();
             assertThat(chain(heavy).tip().hash()).isEqualTo(heavyTip);
+        }
+    }
+
+    @Test
+    void aPeerFeedingAnEndlessLighterBranchIsLeftAfterTheBoundNotFollowedForEver() throws Exception {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            // the bound at one list, so a branch lighter than the tip over two full lists reaches it
+            ConfigurableApplicationContext node = network.node("node", "--tallynet.peers.max-outbound=0",
+                    "--tallynet.sync.max-presync-lists=1", "--tallynet.peers.ping-timeout=60s");
+            node.getBean(Miner.class).generate(2 * Limits.MAX_LIST_OF_BLOCKS + 10, null);
+            String tip = chain(node).tip().hash();
+            BlockRef genesis = node.getBean(ChainStore.class).mainChainAt(0).orElseThrow().ref();
+            List<BlockRef> branch = TestBlocks.headers(genesis, 2 * Limits.MAX_LIST_OF_BLOCKS); // real work, less of it
+            double presync = count(node, "tallynet.headers", "outcome", "presync");
+            double lowWork = count(node, "tallynet.headers", "outcome", "low_work");
+            double bans = count(node, "tallynet.bans");
+
+            try (RawPeer peer = RawPeer.handshaken(port(node), "127.0.4.1", "0000000000000401", 100_000,
+                    String.format("%064x", 401))) {
+                peer.expect(GetListOfBlocksMessage.class);
+                peer.send(new ListOfBlocksMessage(branch.subList(0, Limits.MAX_LIST_OF_BLOCKS)));
+                GetListOfBlocksMessage next = peer.expect(GetListOfBlocksMessage.class); // counted: the next list
+                assertThat(next.locator().getFirst()).isEqualTo(branch.get(Limits.MAX_LIST_OF_BLOCKS - 1).hash());
+                peer.send(new ListOfBlocksMessage(branch.subList(Limits.MAX_LIST_OF_BLOCKS, branch.size())));
+
+                await().atMost(Duration.ofSeconds(10)).until(() ->
+                        count(node, "tallynet.headers", "outcome", "low_work") - lowWork == Limits.MAX_LIST_OF_BLOCKS);
+                assertThat(peer.next(GetListOfBlocksMessage.class, Duration.ofSeconds(2)))
+                        .as("past the bound, nothing more is asked for the branch").isNull();
+                assertThat(count(node, "tallynet.headers", "outcome", "presync") - presync)
+                        .isEqualTo(Limits.MAX_LIST_OF_BLOCKS);
+                peer.send(GetBlockMessage.byNumber(0));
+                assertThat(peer.next(BlockMessage.class, Duration.ofSeconds(5)))
+                        .as("a lighter branch is not misbehaviour: still connected").isNotNull();
+            }
+            assertThat(count(node, "tallynet.bans")).isEqualTo(bans);
+            assertThat(count(node, "tallynet.frames.sent", "method", "GETBLOCK")).as("no body asked for").isZero();
+            assertThat(node.getBean(ChainStore.class).header(branch.getFirst().hash())).isEmpty();
+            assertThat(chain(node).tip().hash()).isEqualTo(tip);
         }
     }
 }
