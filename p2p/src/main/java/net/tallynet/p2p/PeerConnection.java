@@ -3,6 +3,7 @@ package net.tallynet.p2p;
 import java.net.InetSocketAddress;
 import net.tallynet.p2p.memory.PeerMemory;
 import net.tallynet.protocol.message.Message;
+import net.tallynet.protocol.message.Method;
 
 /**
  * The seam between protocol logic and the transport: a {@link PeerSession} only ever talks to
@@ -24,6 +25,12 @@ public interface PeerConnection {
      * if the message was not queued (the connection is closing or its queue is full).
      */
     boolean send(Message message);
+
+    /**
+     * As {@link #send}, for a frame the codec encoded earlier, such as a stored block: sent as it is,
+     * not decoded and encoded again.
+     */
+    boolean sendEncoded(Method method, byte[] frame);
 
     /**
      * Closes with the reason's status once the messages queued before have gone; {@code detail} (may be

@@ -9,6 +9,7 @@ import net.tallynet.protocol.codec.DecodeResult.Rejected;
 import net.tallynet.protocol.message.HeyMessage;
 import net.tallynet.protocol.message.HelloMessage;
 import net.tallynet.protocol.message.Message;
+import net.tallynet.protocol.message.Method;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -186,6 +187,16 @@ public final class PeerSession {
     public void send(Message message) {
         if (connection.isOpen()) {
             connection.send(message);
+        }
+    }
+
+    /**
+     * Queues a frame the codec encoded earlier (a stored block), as it is: serving it costs no decoding
+     * and encoding again, which under a flood of GETBLOCKs was most of what answering them cost.
+     */
+    public void sendEncoded(Method method, byte[] frame) {
+        if (connection.isOpen()) {
+            connection.sendEncoded(method, frame);
         }
     }
 

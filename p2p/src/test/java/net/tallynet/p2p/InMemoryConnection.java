@@ -4,7 +4,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.codec.DecodeResult;
 import net.tallynet.protocol.message.Message;
+import net.tallynet.protocol.message.Method;
 
 /** A PeerConnection that hands frames to another session in memory, or just records them. */
 final class InMemoryConnection implements PeerConnection {
@@ -45,6 +47,14 @@ final class InMemoryConnection implements PeerConnection {
             other.onFrame(frame);
         }
         return true;
+    }
+
+    @Override
+    public boolean sendEncoded(Method method, byte[] frame) {
+        if (CODEC.decode(frame) instanceof DecodeResult.Decoded(Message message) && message.method() == method) {
+            return send(message);
+        }
+        throw new IllegalArgumentException("not an encoded " + method + " frame");
     }
 
     @Override

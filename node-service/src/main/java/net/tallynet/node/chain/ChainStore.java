@@ -172,13 +172,13 @@ public class ChainStore implements UtxoView {
         return blocks.mainChainWorkAt(number);
     }
 
-    /** A stored block as sent, with the size of its frame: what serving it costs. */
-    public record Frame(Block block, int bytes) {
-    }
-
+    /**
+     * A stored block's BLOCK frame, exactly as it is sent (blocks are stored as their canonical frame),
+     * read without loading the rest of the row.
+     */
     @Transactional(readOnly = true)
-    public Optional<Frame> frame(String hash) {
-        return blocks.findById(hash).map(stored -> new Frame(decode(stored), stored.frame().length));
+    public Optional<byte[]> frame(String hash) {
+        return blocks.frameOf(hash).map(EncodedBlock::frame);
     }
 
     @Override

@@ -12,7 +12,6 @@ import net.tallynet.p2p.MessageHandler;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Transaction;
-import net.tallynet.protocol.message.BlockMessage;
 import net.tallynet.protocol.message.GetBlockMessage;
 import net.tallynet.protocol.message.Method;
 import net.tallynet.protocol.message.PushTransactionMessage;
@@ -49,8 +48,9 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
         }
         String hash = request.hash() != null ? request.hash() : store.mainChainHashAt(request.number()).orElse(null);
         if (hash != null) {
-            store.frame(hash).filter(frame -> serving.maySend(peer, frame.bytes()))
-                    .ifPresent(frame -> peer.send(new BlockMessage(frame.block())));
+            // the stored frame as it is: a GETBLOCK flood then costs a read, not a decode and an encode
+            store.frame(hash).filter(frame -> serving.maySend(peer, frame.length))
+                    .ifPresent(frame -> peer.sendEncoded(Method.BLOCK, frame));
         }
     }
 

@@ -171,14 +171,18 @@ final class WebSocketPeerConnection implements PeerConnection {
      */
     @Override
     public boolean send(Message message) {
-        byte[] frame = codec.encodeToBytes(message);
-        if (ANSWERS.contains(message.method()) && !queue.fitsTotal(frame.length)) {
-            metrics.unsent(message.method());
+        return sendEncoded(message.method(), codec.encodeToBytes(message));
+    }
+
+    @Override
+    public boolean sendEncoded(Method method, byte[] frame) {
+        if (ANSWERS.contains(method) && !queue.fitsTotal(frame.length)) {
+            metrics.unsent(method);
             log.debug("peer {} {}: {} of {} bytes not sent: all peers' queues are full", id, remoteAddress,
-                    message.method(), frame.length);
+                    method, frame.length);
             return false;
         }
-        return queue.offer(frame.length, () -> write(message.method(), frame));
+        return queue.offer(frame.length, () -> write(method, frame));
     }
 
     /** Closes once the frames queued before have been written; nothing queued after is sent. */
