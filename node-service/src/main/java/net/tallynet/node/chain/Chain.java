@@ -50,6 +50,7 @@ public class Chain {
         this.validator = validator;
         this.params = params;
         Block genesis = Genesis.of(network);
+        store.upgradeFrameColumn();
         store.initialise(genesis, Difficulty.toHex(Difficulty.work(genesis.target())));
     }
 
@@ -90,7 +91,7 @@ public class Chain {
             throw new InvalidLedgerObjectException(ValidationReason.KNOWN_INVALID, "block " + block.hash()
                     + " was found invalid before");
         }
-        if (store.header(block.hash()).isPresent()) {
+        if (store.has(block.hash())) {
             return Result.of(Outcome.ALREADY_KNOWN);
         }
         validator.checkStateless(block);

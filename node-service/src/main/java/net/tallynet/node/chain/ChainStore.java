@@ -3,6 +3,7 @@ package net.tallynet.node.chain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import net.tallynet.protocol.codec.DecodeResult;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Block;
@@ -14,8 +15,11 @@ import net.tallynet.protocol.message.BlockMessage;
 import net.tallynet.protocol.message.BlockRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The chain on disk. Blocks are kept as their canonical BLOCK frames and read back through the
@@ -32,15 +36,28 @@ public class ChainStore implements UtxoView {
     private final TxLocationRepository transactions;
     private final ChainTipRepository tips;
     private final FrameCodec codec;
+    private final JdbcTemplate jdbc;
+    /**
+     * Bumped once a transaction that moved the tip has ended (committed or not): a cached tip read at an
+     * older count is read again. The tip is asked for on every list served, every REST {@code /api/chain}
+     * and every block checked, and reading it loads its whole stored frame.
+     */
+    private final AtomicLong tipMoves = new AtomicLong();
+    private volatile CachedTip cachedTip;
+
+    /** The tip as read when {@link #tipMoves} was {@code moves}. */
+    private record CachedTip(long moves, StoredBlock block) {
+    }
 
     public ChainStore(BlockRepository blocks, UtxoRepository utxos, UndoRepository undo,
-                      TxLocationRepository transactions, ChainTipRepository tips, FrameCodec codec) {
+                      TxLocationRepository transactions, ChainTipRepository tips, FrameCodec codec, JdbcTemplate jdbc) {
         this.blocks = blocks;
         this.utxos = utxos;
         this.undo = undo;
         this.transactions = transactions;
         this.tips = tips;
         this.codec = codec;
+        this.jdbc = jdbc;
     }
 
     /** Records a block that passed the arrival checks; it joins the best chain only through {@link #connect}. */
@@ -67,6 +84,7 @@ public class ChainStore implements UtxoView {
         transactions.saveAll(locations);
         blocks.findById(block.hash()).orElseThrow().mainChain(true);
         tip.bestHash(block.hash());
+        tipMovesOnceEnded();
     }
 
     /** Takes the tip off the best chain: deletes its outputs, restores what it spent, moves the tip to its parent. */
@@ -89,11 +107,28 @@ public class ChainStore implements UtxoView {
         transactions.deleteAllByIdInBatch(block.transactions().stream().map(Transaction::id).toList());
         blocks.findById(block.hash()).orElseThrow().mainChain(false);
         tip.bestHash(block.previousHash());
+        tipMovesOnceEnded();
+    }
+
+    /**
+     * An H2 store written before block frames were a varying binary column has them as a BLOB: converted
+     * once, here, before anything reads them (ddl-auto adds columns but never changes a column's type).
+     */
+    public void upgradeFrameColumn() {
+        List<String> types = jdbc.queryForList("select DATA_TYPE from INFORMATION_SCHEMA.COLUMNS"
+                + " where TABLE_NAME = 'BLOCKS' and COLUMN_NAME = 'FRAME'", String.class);
+        if (types.contains("BINARY LARGE OBJECT")) {
+            log.info("converting the stored block frames from BLOB to VARBINARY (once, for a store written by an older version)");
+            long started = System.nanoTime();
+            jdbc.execute("alter table BLOCKS alter column FRAME set data type varbinary(" + StoredBlock.MAX_FRAME_COLUMN_BYTES + ")");
+            log.info("block frames converted in {} ms", (System.nanoTime() - started) / 1_000_000);
+        }
     }
 
     /** Starts an empty store at the genesis block (whose coinbase, paying 0 to nobody, creates nothing spendable). */
     @Transactional
     public void initialise(Block genesis, String work) {
+        tipMovesOnceEnded(); // a tip read before this has no header columns filled, or is not there at all
         if (tips.existsById(ChainTip.ID)) {
             completeHeaders();
             return;
@@ -118,14 +153,40 @@ public class ChainStore implements UtxoView {
         }
     }
 
-    @Transactional(readOnly = true)
+    /**
+     * The best chain's tip. Read from the store only after the tip has moved: the block returned is
+     * shared (detached), to be read, not changed. A tip read while a move commits is tagged with the count
+     * before the move, so it is read again next time.
+     */
     public StoredBlock tip() {
-        return blocks.findById(tips.findById(ChainTip.ID).orElseThrow().bestHash()).orElseThrow();
+        long moves = tipMoves.get();
+        CachedTip cached = cachedTip;
+        if (cached != null && cached.moves() == moves) {
+            return cached.block();
+        }
+        StoredBlock tip = blocks.findById(tips.findById(ChainTip.ID).orElseThrow().bestHash()).orElseThrow();
+        cachedTip = new CachedTip(moves, tip);
+        return tip;
+    }
+
+    private void tipMovesOnceEnded() {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                tipMoves.incrementAndGet();
+            }
+        });
     }
 
     @Transactional(readOnly = true)
     public Optional<StoredBlock> header(String hash) {
         return blocks.findById(hash);
+    }
+
+    /** Whether the block is stored, asked without loading it. */
+    @Transactional(readOnly = true)
+    public boolean has(String hash) {
+        return blocks.existsById(hash);
     }
 
     @Transactional(readOnly = true)

@@ -4,7 +4,6 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 import java.math.BigInteger;
 import net.tallynet.protocol.ledger.Block;
@@ -55,9 +54,16 @@ public class StoredBlock extends NewEntity<String> {
     @Column(name = "tx_count", nullable = false)
     private int txCount;
 
-    @Lob
-    @Column(nullable = false)
+    /**
+     * A varying binary column, not a LOB: H2 copies a LOB into a temporary one for every query that returns
+     * it and keeps a reference to it for LOB_TIMEOUT, so under a flood of GETBLOCKs each answer cost
+     * writes to the store and garbage that lived long enough to fill the old generation. The length is
+     * H2's largest (PostgreSQL makes it {@code bytea}); frames are bounded by the frame limit anyway.
+     */
+    @Column(nullable = false, length = MAX_FRAME_COLUMN_BYTES)
     private byte[] frame;
+
+    static final int MAX_FRAME_COLUMN_BYTES = 1_000_000_000;
 
     protected StoredBlock() {
     }

@@ -306,7 +306,7 @@ public class BlockSync implements Ledger.Listener {
                 refusedBranch = true; // a side branch we refused to store: nothing of it, or after it, again
                 break;
             }
-            if (store.header(header.hash()).isPresent() || download.want(header, peer)) {
+            if (store.has(header.hash()) || download.want(header, peer)) {
                 lastQueued = header;
             } else {
                 break; // queue full: continue after the last one queued, later
@@ -406,7 +406,7 @@ public class BlockSync implements Ledger.Listener {
     private void askAgainForAnnounced(PeerSession peer, PeerState state) {
         String announced = state.announced;
         state.announced = null;
-        if (announced != null && !download.isWanted(announced) && store.header(announced).isEmpty()) {
+        if (announced != null && !download.isWanted(announced) && !store.has(announced)) {
             requestList(peer, state, null);
         }
     }
@@ -497,7 +497,7 @@ public class BlockSync implements Ledger.Listener {
             PeerState state = state(peer);
             state.known.add(announcement.hash());
             state.bestNumber = Math.max(state.bestNumber, announcement.number());
-            if (store.header(announcement.hash()).isEmpty() && !download.isWanted(announcement.hash())) {
+            if (!store.has(announcement.hash()) && !download.isWanted(announcement.hash())) {
                 state.announced = announcement.hash();
                 requestList(peer, state, null);
             }
