@@ -23,6 +23,15 @@ public final class RollingBloomFilter {
     private final int bits;
     private final int hashes;
     private final long seed = SEEDS.nextLong();
+    /**
+     * The first few hashes are kept as they are, and the bit arrays allocated only when one more comes:
+     * a peer dropped soon after its handshake (a flooder, banned within a second, reconnecting from the
+     * next address) has given one or two, and its tens of kilobytes of filter, allocated at every
+     * handshake, outlived enough young collections to be promoted and fill the old generation.
+     */
+    static final int EXACT = 8;
+    private String[] first = new String[EXACT];
+    private int inFirst;
     private long[] current;
     private long[] previous;
     private int inCurrent;
@@ -41,8 +50,6 @@ public final class RollingBloomFilter {
         double ln2 = Math.log(2);
         this.bits = (int) Math.ceil(-generationSize * Math.log(perGeneration) / (ln2 * ln2));
         this.hashes = Math.max(1, (int) Math.round((double) bits / generationSize * ln2));
-        this.current = new long[(bits + 63) / 64];
-        this.previous = new long[current.length];
     }
 
     /** Adds a hash; true if it was not known before (so it is news to the peer). */
@@ -50,6 +57,24 @@ public final class RollingBloomFilter {
         if (contains(hash)) {
             return false;
         }
+        if (current == null) {
+            if (inFirst < EXACT) {
+                first[inFirst++] = hash;
+                return true;
+            }
+            current = new long[(bits + 63) / 64];
+            previous = new long[current.length];
+            String[] kept = first;
+            first = null;
+            for (String earlier : kept) {
+                set(earlier);
+            }
+        }
+        set(hash);
+        return true;
+    }
+
+    private void set(String hash) {
         if (inCurrent >= generationSize) {
             long[] recycled = previous;
             Arrays.fill(recycled, 0L);
@@ -64,18 +89,25 @@ public final class RollingBloomFilter {
             current[bit >>> 6] |= 1L << bit;
         }
         inCurrent++;
-        return true;
     }
 
     public boolean contains(String hash) {
+        if (current == null) {
+            for (int i = 0; i < inFirst; i++) {
+                if (first[i].equals(hash)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         long h1 = mix(hash, seed);
         long h2 = mix(hash, ~seed) | 1;
         return in(current, h1, h2) || in(previous, h1, h2);
     }
 
-    /** Heap taken by the two bit arrays. */
+    /** Heap taken by the two bit arrays: none until more than {@link #EXACT} hashes were added. */
     public long bytes() {
-        return 16L * current.length;
+        return current == null ? 0 : 16L * current.length;
     }
 
     private boolean in(long[] filter, long h1, long h2) {

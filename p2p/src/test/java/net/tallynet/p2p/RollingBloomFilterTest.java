@@ -2,7 +2,9 @@ package net.tallynet.p2p;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +46,39 @@ class RollingBloomFilterTest {
     @Test
     void tenThousandBlockHashesTakeTensOfKilobytesNotMegabytes() {
         // a LinkedHashMap of 10,000 hex hashes, as before, held about 1.7 MB per peer and kind
-        assertThat(new RollingBloomFilter(10_000, 1e-6).bytes()).isLessThan(48 * 1024);
-        assertThat(new RollingBloomFilter(20_000, 1e-6).bytes()).isLessThan(96 * 1024);
+        assertThat(filled(10_000).bytes()).isBetween(16L * 1024, 48L * 1024);
+        assertThat(filled(20_000).bytes()).isBetween(32L * 1024, 96L * 1024);
+    }
+
+    @Test
+    void theFirstFewHashesAreKeptExactlyWithoutTheBitArrays() {
+        RollingBloomFilter known = new RollingBloomFilter(10_000, 1e-6);
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < RollingBloomFilter.EXACT; i++) {
+            hashes.add(randomHash());
+            assertThat(known.add(hashes.getLast())).isTrue();
+            assertThat(known.add(hashes.getLast())).isFalse();
+        }
+        assertThat(known.bytes()).isZero();
+        assertThat(hashes).allMatch(known::contains);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(known.contains(randomHash())).isFalse();
+        }
+
+        String next = randomHash();
+        assertThat(known.add(next)).isTrue(); // one more: the bit arrays, holding the earlier ones too
+        assertThat(known.bytes()).isPositive();
+        assertThat(hashes).allMatch(known::contains);
+        assertThat(known.contains(next)).isTrue();
+        assertThat(known.add(hashes.getFirst())).isFalse();
+    }
+
+    private static RollingBloomFilter filled(int capacity) {
+        RollingBloomFilter known = new RollingBloomFilter(capacity, 1e-6);
+        for (int i = 0; i <= RollingBloomFilter.EXACT; i++) {
+            known.add(randomHash());
+        }
+        return known;
     }
 
     @Test
