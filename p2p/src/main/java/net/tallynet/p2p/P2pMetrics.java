@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import net.tallynet.protocol.RejectReason;
 import net.tallynet.protocol.message.Method;
 
@@ -83,6 +84,13 @@ public final class P2pMetrics {
             closedCounter(reason.label());
         }
         REFUSALS.forEach(reason -> refusedCounter(reason.label()));
+    }
+
+    /** The gauge of peers' frames waiting for one of the work threads ({@code tallynet.peers.work-threads}). */
+    public void workWaiting(IntSupplier waiting) {
+        Gauge.builder("tallynet.peers.work.waiting", waiting, IntSupplier::getAsInt).strongReference(true)
+                .description("Peers' frames read and waiting for a work thread (tallynet.peers.work-threads)")
+                .register(registry);
     }
 
     public void received(Method method) {

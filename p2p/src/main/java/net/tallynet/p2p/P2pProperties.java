@@ -45,6 +45,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param closeGrace            how long after our close frame the socket is closed; nothing more is read from a peer
  *                              we close (the container's own wait for the peer's close frame, 30 s checked every 10 s,
  *                              read and discarded all a dropped flooder sent meanwhile: 40 of them filled both cores)
+ * @param workThreads           peers' frames handled at once, whatever the number of peers (the others wait, unread,
+ *                              so TCP slows their senders); 0, the default, means one fewer than the processors, at
+ *                              least one: peers' work never takes every core, and REST, health checks, the miner and
+ *                              the collector keep one however hard peers press (README "Flood")
  */
 @ConfigurationProperties("tallynet.peers")
 public record P2pProperties(
@@ -68,7 +72,8 @@ public record P2pProperties(
         @DefaultValue("1s") Duration closeGrace,
         @DefaultValue("33554432") long maxAssemblingBytes,
         @DefaultValue("60s") Duration frameTimeLimit,
-        @DefaultValue("67108864") long maxSendBytes) {
+        @DefaultValue("67108864") long maxSendBytes,
+        @DefaultValue("0") int workThreads) {
 
     public P2pProperties {
         if (rejectionPenalty < 1 || misbehaviourThreshold < rejectionPenalty || messagesPerSecond < 1
@@ -76,7 +81,7 @@ public record P2pProperties(
                 || pingInterval.toMillis() < 10 || pingTimeout.compareTo(pingInterval) <= 0
                 || bytesPerSecond < 1 || byteBurst < maxFrameBytes || receiveBufferBytes < 1024
                 || closeGrace.toMillis() < 1 || maxAssemblingBytes < maxFrameBytes || frameTimeLimit.toMillis() < 100
-                || maxSendBytes < sendBufferBytes) {
+                || maxSendBytes < sendBufferBytes || workThreads < 0) {
             throw new IllegalArgumentException("invalid tallynet.peers settings");
         }
     }
@@ -86,6 +91,11 @@ public record P2pProperties(
         return new P2pProperties(Duration.ofSeconds(10), 10, 100, Duration.ofHours(1), 10_000, 200, 400,
                 5 * 1024 * 1024, Duration.ofSeconds(10), 64, 4 * 1024 * 1024, Duration.ofSeconds(15),
                 Duration.ofSeconds(45), 16 * 1024 * 1024, 32 * 1024 * 1024, 16 * 1024, Duration.ofHours(1),
-                Duration.ofSeconds(1), 32L * 1024 * 1024, Duration.ofSeconds(60), 64L * 1024 * 1024);
+                Duration.ofSeconds(1), 32L * 1024 * 1024, Duration.ofSeconds(60), 64L * 1024 * 1024, 0);
+    }
+
+    /** {@link #workThreads()} with 0 worked out for this machine. */
+    public int effectiveWorkThreads() {
+        return workThreads > 0 ? workThreads : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 }

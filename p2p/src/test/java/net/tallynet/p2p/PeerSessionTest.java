@@ -157,7 +157,7 @@ class PeerSessionTest {
                 d.banDuration(), d.maxBannedAddresses(), 1, 5, d.sendBufferBytes(), d.sendTimeLimit(), d.maxInbound(),
                 d.maxFrameBytes(), d.pingInterval(), d.pingTimeout(), d.bytesPerSecond(), d.byteBurst(),
                 d.receiveBufferBytes(), d.misbehaviourMemory(), d.closeGrace(), d.maxAssemblingBytes(), d.frameTimeLimit(),
-                d.maxSendBytes());
+                d.maxSendBytes(), d.workThreads());
         Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET, strict);
         InMemoryConnection toPeer = new InMemoryConnection(Direction.INBOUND, "127.0.0.3");
         PeerSession session = new PeerSession(toPeer, b.context);
