@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.tallynet.p2p.CloseReason;
@@ -50,19 +49,14 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     private final long evictionKey = new SecureRandom().nextLong();
     /** What all peers' frames in parts may hold together. */
     private final AssemblyBudget assembling;
-    /**
-     * Frames handled at once ({@code tallynet.peers.work-threads}). Each peer has a thread of the
-     * container's pool; without this bound 80 flooding peers kept 80 threads runnable, and a REST
-     * request, a health check or the collector got a share of the cores as one thread among them.
-     */
-    private final Semaphore work;
+    private final PeerWork work;
 
     public P2pWebSocketHandler(PeerContext context, ExecutorService peerTasks) {
         this.context = context;
         this.peerTasks = peerTasks;
         this.assembling = new AssemblyBudget(context.properties().maxAssemblingBytes(), context.memory());
-        this.work = new Semaphore(context.properties().effectiveWorkThreads(), true);
-        context.metrics().workWaiting(work::getQueueLength);
+        this.work = new PeerWork(context.properties().effectiveWorkThreads());
+        context.metrics().workWaiting(work::waiting);
         long interval = context.properties().pingInterval().toMillis();
         context.scheduler().scheduleWithFixedDelay(this::keepAlive, interval, interval, TimeUnit.MILLISECONDS);
     }
@@ -148,12 +142,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
             // the peer's next request waits until its answers so far have gone (TCP then slows the peer down):
             // a peer's requests must not fill its queue, and this thread holds no lock while it waits
             if (connection.awaitRoomForAnswer()) {
-                work.acquire();
-                try {
-                    session.onFrame(frame);
-                } finally {
-                    work.release();
-                }
+                work.handle(() -> session.onFrame(frame));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the service is stopping: this frame is not handled
