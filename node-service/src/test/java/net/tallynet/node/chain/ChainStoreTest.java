@@ -1,12 +1,18 @@
 package net.tallynet.node.chain;
 
+import java.util.List;
+import net.tallynet.node.TestBlocks;
 import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.Difficulty;
+import net.tallynet.protocol.ledger.Genesis;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -18,6 +24,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Import({ChainStore.class, ChainStoreTest.Codec.class})
 @Transactional(propagation = Propagation.NOT_SUPPORTED)
 public abstract class ChainStoreTest {
+    protected static final Block GENESIS = Genesis.of("devnet");
+    protected static final String GENESIS_WORK = Difficulty.toHex(Difficulty.work(GENESIS.target()));
 
     @TestConfiguration
     static class Codec {
@@ -39,6 +47,9 @@ public abstract class ChainStoreTest {
     protected TxLocationRepository transactions;
     @Autowired
     protected ChainTipRepository tips;
+    /** For tests that make the tables look as an older version left them. */
+    @Autowired
+    protected JdbcTemplate jdbc;
 
     @BeforeEach
     void emptyTables() {
@@ -47,5 +58,13 @@ public abstract class ChainStoreTest {
         utxos.deleteAll();
         tips.deleteAll();
         blocks.deleteAll();
+    }
+
+    /** Starts the store at genesis and stores one child of it (not connected); returns the child. */
+    protected Block storeChildOfGenesis() {
+        store.initialise(GENESIS, GENESIS_WORK);
+        Block child = TestBlocks.block(GENESIS, new byte[32], List.of());
+        store.store(child, GENESIS_WORK);
+        return child;
     }
 }

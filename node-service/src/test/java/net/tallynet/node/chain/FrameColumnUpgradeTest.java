@@ -2,14 +2,8 @@ package net.tallynet.node.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-import net.tallynet.node.TestBlocks;
 import net.tallynet.protocol.ledger.Block;
-import net.tallynet.protocol.ledger.Difficulty;
-import net.tallynet.protocol.ledger.Genesis;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Block frames are a varying binary column, not a LOB (StoredBlock says why); a store written when they
@@ -19,16 +13,9 @@ class FrameColumnUpgradeTest extends ChainStoreTest {
     private static final String FRAME_TYPE = "select DATA_TYPE from INFORMATION_SCHEMA.COLUMNS"
             + " where TABLE_NAME = 'BLOCKS' and COLUMN_NAME = 'FRAME'";
 
-    @Autowired
-    JdbcTemplate jdbc;
-
     @Test
     void framesStoredAsBlobsAreConvertedAtStartAndReadBackUnchanged() {
-        Block genesis = Genesis.of("devnet");
-        String work = Difficulty.toHex(Difficulty.work(genesis.target()));
-        store.initialise(genesis, work);
-        Block child = TestBlocks.block(genesis, new byte[32], List.of());
-        store.store(child, work);
+        Block child = storeChildOfGenesis();
         byte[] frame = store.frame(child.hash()).orElseThrow();
         assertThat(jdbc.queryForObject(FRAME_TYPE, String.class)).isEqualTo("BINARY VARYING");
         jdbc.execute("alter table blocks alter column frame set data type blob"); // as an older version made it
