@@ -65,18 +65,21 @@ class DashboardApiTest extends RunningNodeTest {
 
     @Test
     void eventsStreamEachNewBlockAndItsArrivalIsRecorded() throws Exception {
+        // streams earlier tests closed are let go first (at their next keep-alive): this stream is then the only one
+        await().atMost(Duration.ofSeconds(20)).until(() -> events.subscribers() == 0);
         HttpResponse<Stream<String>> stream = stream(HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = stream.body()) {
             assertThat(stream.statusCode()).isEqualTo(200);
             assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.subscribers() > 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.subscribers() == 1);
             String hash = generate();
             Iterator<String> it = lines.iterator();
-            int read = 0;
+            List<String> seen = new ArrayList<>();
             JsonNode block = null;
             boolean inBlockEvent = false;
-            while (block == null && it.hasNext() && read++ < 200) {
+            while (block == null && it.hasNext() && seen.size() < 200) {
                 String line = it.next();
+                seen.add(line);
                 if (line.startsWith("event:")) {
                     inBlockEvent = line.equals("event:block");
                 } else if (inBlockEvent && line.startsWith("data:")) {
@@ -88,7 +91,8 @@ class DashboardApiTest extends RunningNodeTest {
                     inBlockEvent = false; // an event ends at a blank line
                 }
             }
-            assertThat(block).as("the block event of " + hash).isNotNull();
+            assertThat(block).as("the block event of %s in the lines read: %s (the stream %s)", hash, seen,
+                    it.hasNext() ? "goes on" : "ended").isNotNull();
             assertThat(block.get("from").asString()).isEqualTo("this node");
         }
         JsonNode arrivals = JSON.readTree(get("/api/propagation").body());
