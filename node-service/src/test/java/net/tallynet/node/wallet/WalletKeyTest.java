@@ -22,6 +22,17 @@ class WalletKeyTest {
     }
 
     @Test
+    void aKeyCutShortBeforeItsRenameIsNeverUsedAndNothingIsLeftBehind() throws Exception {
+        // what a power cut during the first write leaves: the partial file, no key
+        Files.writeString(dataDir.resolve(WalletKey.PARTIAL), "");
+        byte[] created = WalletKey.loadOrCreate(dataDir);
+        assertThat(created).hasSize(32);
+        assertThat(Files.exists(dataDir.resolve(WalletKey.PARTIAL))).isFalse();
+        assertThat(Files.readString(dataDir.resolve(WalletKey.FILE)).strip()).hasSize(64);
+        assertThat(WalletKey.loadOrCreate(dataDir)).isEqualTo(created);
+    }
+
+    @Test
     void damagedKeyFileIsReportedNotReplaced() throws Exception {
         Files.writeString(dataDir.resolve(WalletKey.FILE), "abcd\n");
         assertThatThrownBy(() -> WalletKey.loadOrCreate(dataDir)).isInstanceOf(IllegalStateException.class)
