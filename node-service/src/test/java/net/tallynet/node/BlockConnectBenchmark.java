@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -61,10 +62,7 @@ public class BlockConnectBenchmark {
     public void freshNodeAndBlocks() throws Exception {
         dataDir = Files.createTempDirectory("tallynet-bench");
         blocks = TestBlocks.fanOutChain(BLOCKS, PAYMENTS);
-        // a servlet web server (on any free port): the peer layer's WebSocket container needs one
-        node = new SpringApplicationBuilder(NodeApplication.class).run("--server.port=0",
-                "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy", "--logging.level.root=WARN",
-                "--tallynet.mempool.max-transactions=100000", "--tallynet.mempool.max-bytes=100000000");
+        node = startNode(dataDir);
         ledger = node.getBean(Ledger.class);
         jdbc = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("baseline") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
         try (Statement ddl = jdbc.createStatement()) {
@@ -79,6 +77,14 @@ public class BlockConnectBenchmark {
         jdbc.setAutoCommit(false);
     }
 
+    private static ConfigurableApplicationContext startNode(Path dataDir) {
+        // a servlet web server (on any free port): the peer layer's WebSocket container needs one
+        return new SpringApplicationBuilder(NodeApplication.class).run("--server.port=0", "--tallynet.api.port=0",
+                "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy", "--logging.level.root=WARN",
+                "--tallynet.mempool.max-transactions=100000", "--tallynet.mempool.max-bytes=100000000",
+                "--tallynet.chain.verified-cache=100000");
+    }
+
     @TearDown(Level.Iteration)
     public void close() throws Exception {
         jdbc.close();
@@ -91,6 +97,53 @@ public class BlockConnectBenchmark {
             ledger.acceptBlock(block);
         }
         return ledger.chain().tip().number();
+    }
+
+    /**
+     * The 10 payment blocks alone (the 3 blocks funding them connected in setup), arriving cold or after
+     * every payment was admitted to the mempool (as a block relayed after its transactions is): admitted
+     * transactions are not verified again ({@code SignatureChecker}).
+     */
+    @State(Scope.Thread)
+    public static class PaymentBlocks {
+        @Param({"cold", "admitted"})
+        public String transactions;
+        private Path dataDir;
+        private ConfigurableApplicationContext node;
+        private Ledger ledger;
+        private List<Block> payments;
+
+        @Setup(Level.Iteration)
+        public void fundedNode() throws Exception {
+            dataDir = Files.createTempDirectory("tallynet-bench");
+            List<Block> chain = TestBlocks.fanOutChain(BLOCKS, PAYMENTS);
+            node = startNode(dataDir);
+            ledger = node.getBean(Ledger.class);
+            for (Block block : chain.subList(0, 3)) {
+                ledger.acceptBlock(block);
+            }
+            payments = chain.subList(3, chain.size());
+            if (transactions.equals("admitted")) {
+                for (Block block : payments) {
+                    for (Transaction tx : block.transactions().subList(1, block.transactions().size())) {
+                        ledger.acceptTransaction(tx);
+                    }
+                }
+            }
+        }
+
+        @TearDown(Level.Iteration)
+        public void close() {
+            node.close();
+        }
+    }
+
+    @Benchmark
+    public long connectPaymentBlocks(PaymentBlocks state) throws InvalidLedgerObjectException {
+        for (Block block : state.payments) {
+            state.ledger.acceptBlock(block);
+        }
+        return state.ledger.chain().tip().number();
     }
 
     @Benchmark

@@ -15,6 +15,7 @@ import net.tallynet.protocol.message.BlockMessage;
 import net.tallynet.protocol.message.BlockRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -44,6 +45,8 @@ public class ChainStore implements UtxoView {
      */
     private final AtomicLong tipMoves = new AtomicLong();
     private volatile CachedTip cachedTip;
+    /** Whether the store is H2 ({@link #flush}); asked once. */
+    private volatile Boolean h2;
 
     /** The tip as read when {@link #tipMoves} was {@code moves}. */
     private record CachedTip(long moves, StoredBlock block) {
@@ -63,8 +66,47 @@ public class ChainStore implements UtxoView {
     /** Records a block that passed the arrival checks; it joins the best chain only through {@link #connect}. */
     @Transactional
     public StoredBlock store(Block block, String chainWork) {
-        return blocks.findById(block.hash()).orElseGet(() -> blocks.save(new StoredBlock(block, chainWork,
-                codec.encodeToBytes(new BlockMessage(block)))));
+        return store(block, chainWork, encode(block));
+    }
+
+    /** As {@link #store(Block, String)}, with the block's frame already encoded ({@link #encode}). */
+    @Transactional
+    public StoredBlock store(Block block, String chainWork, byte[] frame) {
+        return blocks.findById(block.hash()).orElseGet(() -> blocks.save(new StoredBlock(block, chainWork, frame)));
+    }
+
+    /** The frame a block is stored as (and journaled as, {@link BlockJournal}). */
+    public byte[] encode(Block block) {
+        return codec.encodeToBytes(new BlockMessage(block));
+    }
+
+    /** A block from a frame written by {@link #encode}. */
+    public Block decodeFrame(byte[] frame) {
+        if (codec.decode(frame) instanceof DecodeResult.Decoded(BlockMessage message)) {
+            return message.block();
+        }
+        throw new IllegalStateException("a journaled block frame does not decode");
+    }
+
+    /**
+     * Writes everything committed to the database's file. H2 does so in the background within its write
+     * delay; CHECKPOINT does it now. Other databases make each commit durable themselves (and PostgreSQL's
+     * CHECKPOINT is for superusers), so this is H2's alone. With {@code toDevice}, the file is also forced to
+     * the device (against a power cut, not only a killed process).
+     */
+    public void flush(boolean toDevice) {
+        if (isH2()) {
+            jdbc.execute(toDevice ? "CHECKPOINT SYNC" : "CHECKPOINT");
+        }
+    }
+
+    private boolean isH2() {
+        Boolean known = h2;
+        if (known == null) {
+            known = "H2".equals(jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName()));
+            h2 = known;
+        }
+        return known;
     }
 
     /** Makes {@code block} (a child of the tip) the new tip: spends, creates, keeps undo data. */

@@ -86,6 +86,8 @@ public class Ledger {
     }
 
     private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Held from a block's acceptance by the chain until the mempool has followed it. */
+    private final Object chainMoves = new Object();
 
     public void addListener(Listener listener) {
         listeners.add(listener);
@@ -98,21 +100,25 @@ public class Ledger {
     public Chain.Result acceptBlock(Block block, Object source) throws InvalidLedgerObjectException {
         Timer.Sample sample = Timer.start(meters);
         Chain.Result result;
-        try {
-            result = chain.accept(block);
-        } catch (InvalidLedgerObjectException e) {
-            failed(e);
-            throw e;
-        } finally {
-            sample.stop(acceptTime);
+        synchronized (chainMoves) {
+            try {
+                result = chain.accept(block);
+            } catch (InvalidLedgerObjectException e) {
+                failed(e);
+                throw e;
+            } finally {
+                sample.stop(acceptTime);
+            }
+            result.connected().forEach(mempool::blockConnected);
+            if (!result.disconnected().isEmpty()) {
+                mempool.blocksDisconnected(result.disconnected().reversed());
+            }
         }
         if (result.outcome().refused()) {
             refusedBranches.get(result.outcome()).increment();
             return result;
         }
-        result.connected().forEach(mempool::blockConnected);
         if (!result.disconnected().isEmpty()) {
-            mempool.blocksDisconnected(result.disconnected().reversed());
             reorgs.increment();
             reorgDepth.record(result.disconnected().size());
             disconnected.increment(result.disconnected().size());
@@ -155,6 +161,17 @@ public class Ledger {
             listeners.forEach(listener -> listener.transactionAdded(tx, source));
         }
         return added;
+    }
+
+    /**
+     * Removes the pooled transactions that no longer fit the chain ({@link Mempool#revalidate}); returns how
+     * many. Never between a chain move and the mempool's update for it, which would find a block's own
+     * transactions spent and throw out their descendants with them.
+     */
+    public int revalidateMempool() {
+        synchronized (chainMoves) {
+            return mempool.revalidate();
+        }
     }
 
     public Chain chain() {

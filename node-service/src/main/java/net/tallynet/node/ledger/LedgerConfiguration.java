@@ -12,6 +12,7 @@ import net.tallynet.node.mining.MiningProperties;
 import net.tallynet.node.wallet.Wallet;
 import net.tallynet.p2p.NetworkProperties;
 import net.tallynet.protocol.ledger.ChainParams;
+import net.tallynet.protocol.ledger.SignatureChecker;
 import net.tallynet.protocol.ledger.TransactionValidator;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -23,8 +24,8 @@ import org.springframework.context.annotation.Configuration;
 public class LedgerConfiguration {
 
     @Bean
-    Mempool mempool(ChainStore store, ChainParams params, NetworkProperties network, MempoolProperties properties) {
-        return new Mempool(store, new TransactionValidator(params, network.networkId()), properties);
+    Mempool mempool(ChainStore store, ChainParams params, SignatureChecker signatures, MempoolProperties properties) {
+        return new Mempool(store, new TransactionValidator(params, signatures), properties);
     }
 
     @Bean

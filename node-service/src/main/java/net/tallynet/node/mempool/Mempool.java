@@ -21,6 +21,8 @@ import net.tallynet.protocol.ledger.TxOutput;
 import net.tallynet.protocol.ledger.Utxo;
 import net.tallynet.protocol.ledger.UtxoView;
 import net.tallynet.protocol.ledger.ValidationReason;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Valid transactions waiting for a block. Bounded in count and bytes; when full, a better-paying
@@ -32,6 +34,7 @@ import net.tallynet.protocol.ledger.ValidationReason;
  * connecting (which needs this lock) never waits for a peer's signature checks (review item 8).
  */
 public class Mempool {
+    private static final Logger log = LoggerFactory.getLogger(Mempool.class);
     private final ChainStore chain;
     private final TransactionValidator validator;
     private final MempoolProperties properties;
@@ -152,7 +155,10 @@ public class Mempool {
         }
     }
 
-    /** Blocks left the best chain: their transactions come back where still valid. Oldest block first. */
+    /**
+     * Blocks left the best chain (oldest first, after the new branch's blocks were connected): their
+     * transactions come back where still valid, then every pooled transaction is checked again.
+     */
     public synchronized void blocksDisconnected(List<Block> oldestFirst) {
         version++;
         for (Block block : oldestFirst) {
@@ -164,6 +170,37 @@ public class Mempool {
                 }
             }
         }
+        revalidate();
+    }
+
+    /**
+     * Checks every pooled transaction again against the chain as it is now, and removes those that no
+     * longer fit, with everything built on them; returns how many left. After a switch of branches a
+     * pooled transaction may spend an output only a disconnected block created, or a coinbase not yet
+     * mature at the new height, and a block template carrying it would be refused (Bitcoin Core's
+     * removeForReorg). Signatures are not checked again: they depend on nothing that changed.
+     */
+    public synchronized int revalidate() {
+        version++;
+        long height = chain.tip().number() + 1;
+        int before = byId.size();
+        for (Entry entry : List.copyOf(byId.values())) { // parents were pooled before their children
+            String id = entry.tx().id();
+            if (byId.containsKey(id)) {
+                try {
+                    validator.checkWithoutSignatures(entry.tx(), view(id), height);
+                } catch (InvalidLedgerObjectException e) {
+                    if (chain.locate(id).isPresent()) {
+                        removeOnly(id); // a block carries it: what spends its outputs is still good
+                    } else {
+                        log.info("pooled transaction {} no longer fits the chain ({}); removed with its descendants", id,
+                                e.getMessage());
+                        removeWithDescendants(id);
+                    }
+                }
+            }
+        }
+        return before - byId.size();
     }
 
     /** Transactions for a block of at most {@code maxBytes}: best fee rate first, parents before children. */
@@ -211,10 +248,16 @@ public class Mempool {
 
     /** The chain's unspent outputs, plus outputs of pooled transactions, minus what the pool already spends. */
     public UtxoView view() {
+        return view(null);
+    }
+
+    /** As {@link #view()}, except that what {@code spender} (a pooled transaction) spends still counts as unspent. */
+    private UtxoView view(String spender) {
         long height = chain.tip().number() + 1;
         return (txId, index) -> {
             synchronized (this) {
-                if (spentBy.containsKey(outpoint(txId, index))) {
+                String spentByPooled = spentBy.get(outpoint(txId, index));
+                if (spentByPooled != null && !spentByPooled.equals(spender)) {
                     return Optional.empty();
                 }
                 Entry pooled = byId.get(txId);

@@ -81,7 +81,15 @@ public class Miner implements SmartLifecycle {
                     ledger.acceptBlock(block);
                 }
             } catch (InvalidLedgerObjectException e) {
+                // a template is built from the mempool: one that no longer fits the chain is removed, so the
+                // next template differs instead of being mined and refused again, round after round
                 log.warn("mined block refused: {}", e.getMessage());
+                try {
+                    int removed = ledger.revalidateMempool();
+                    log.warn("{} pooled transactions no longer fit the chain and were removed", removed);
+                } catch (RuntimeException again) {
+                    log.warn("miner error; retrying", again);
+                }
             } catch (RuntimeException e) {
                 log.warn("miner error; retrying", e);
             }

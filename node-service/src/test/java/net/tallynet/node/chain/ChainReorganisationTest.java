@@ -128,6 +128,27 @@ class ChainReorganisationTest extends ChainStoreTest {
     }
 
     @Test
+    void aRestartKeepsTheTipWhenASideBranchHasAsMuchWork() throws Exception {
+        Block genesis = Genesis.of("devnet");
+        Block a1 = block(genesis, alice, List.of());
+        Block a2 = block(a1, alice, List.of());
+        Block b1 = block(genesis, bob, List.of());
+        Block b2 = block(b1, bob, List.of());
+        chain.accept(a1);
+        chain.accept(a2);
+        chain.accept(b1);
+        assertThat(chain.accept(b2).outcome()).isEqualTo(Chain.Outcome.SIDE_BRANCH);
+        Block c1 = block(genesis, carol, List.of());
+        Block c2 = block(c1, carol, List.of());
+        chain.accept(c1);
+        chain.accept(c2);
+        for (int restart = 0; restart < 3; restart++) {
+            chain.resume();
+            assertThat(chain.tip().hash()).as("tip after restart %d", restart).isEqualTo(a2.hash());
+        }
+    }
+
+    @Test
     void orphansAndDuplicatesAreRecognised() throws Exception {
         Block a1 = block(Genesis.of("devnet"), alice, List.of());
         Block a2 = block(a1, alice, List.of());

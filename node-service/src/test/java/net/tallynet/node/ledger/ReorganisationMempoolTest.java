@@ -91,6 +91,37 @@ class ReorganisationMempoolTest extends ChainStoreTest {
     }
 
     @Test
+    void aPooledPaymentWhoseCoinsOnlyTheOldBranchCreatedLeavesWithItsChildrenAtTheSwitch() throws Exception {
+        Block a3 = block(c2, alice, List.of());
+        Block a4 = block(a3, alice, List.of());
+        Block a5 = block(a4, alice, List.of());
+        for (Block block : List.of(a3, a4, a5)) {
+            ledger.acceptBlock(block);
+        }
+        // spends a3's coinbase (mature at #6), and a payment built on it; plus one from c1, on both branches
+        Transaction fromA3 = pay(a3.transactions().getFirst(), alice, carol, 1_000);
+        Transaction child = pay(fromA3, carol, bob, 400);
+        Transaction fromC1 = pay(c1.transactions().getFirst(), alice, bob, 2_000);
+        for (Transaction tx : List.of(fromA3, child, fromC1)) {
+            ledger.acceptTransaction(tx);
+        }
+
+        Block b3 = block(c2, bob, List.of());
+        Block b4 = block(b3, bob, List.of());
+        Block b5 = block(b4, bob, List.of());
+        Block b6 = block(b5, bob, List.of());
+        for (Block block : List.of(b3, b4, b5, b6)) {
+            ledger.acceptBlock(block);
+        }
+
+        assertThat(ledger.chain().tip().hash()).isEqualTo(b6.hash());
+        assertThat(ledger.mempool().entries()).extracting(e -> e.tx().id()).containsExactly(fromC1.id());
+        // a template from the pool now connects: the miner's next block is valid
+        Block next = block(b6, bob, ledger.mempool().select(1_000_000).stream().map(Mempool.Entry::tx).toList());
+        assertThat(ledger.acceptBlock(next).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
+    }
+
+    @Test
     void mempoolRefusesConflictsAcceptsChainedSpendsAndCleansOnConnect() throws Exception {
         Transaction first = pay(c1.transactions().getFirst(), alice, carol, 1_000);
         Transaction conflicting = pay(c1.transactions().getFirst(), alice, bob, 2_000);

@@ -27,13 +27,18 @@ import java.util.Set;
  */
 public final class BlockValidator {
     private final ChainParams params;
-    private final String networkId;
     private final Clock clock;
+    private final SignatureChecker signatures;
 
     public BlockValidator(ChainParams params, String networkId, Clock clock) {
+        this(params, clock, SignatureChecker.sequential(networkId));
+    }
+
+    /** With {@code signatures} shared with the mempool's {@link TransactionValidator}: what it verified is not verified again. */
+    public BlockValidator(ChainParams params, Clock clock, SignatureChecker signatures) {
         this.params = params;
-        this.networkId = networkId;
         this.clock = clock;
+        this.signatures = signatures;
     }
 
     /**
@@ -171,9 +176,7 @@ public final class BlockValidator {
             throw new InvalidLedgerObjectException(WRONG_COINBASE_AMOUNT, "coinbase claims " + claimed + ", at most "
                     + allowed + " (reward and fees)");
         }
-        for (int i = 1; i < transactions.size(); i++) {
-            SpendRules.verifySignatures(transactions.get(i), networkId);
-        }
+        signatures.verifyAll(transactions.subList(1, transactions.size()));
         SpendRules.createOutputs(coinbase, view, block.number(), true);
         return view.changes(fees);
     }

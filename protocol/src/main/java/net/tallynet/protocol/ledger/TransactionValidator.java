@@ -3,11 +3,16 @@ package net.tallynet.protocol.ledger;
 /** Mempool admission: the rules an ordinary transaction must meet to be mined in the next block. */
 public final class TransactionValidator {
     private final ChainParams params;
-    private final String networkId;
+    private final SignatureChecker signatures;
 
     public TransactionValidator(ChainParams params, String networkId) {
+        this(params, SignatureChecker.sequential(networkId));
+    }
+
+    /** With {@code signatures} shared with the {@link BlockValidator}: a block does not verify again what was admitted here. */
+    public TransactionValidator(ChainParams params, SignatureChecker signatures) {
         this.params = params;
-        this.networkId = networkId;
+        this.signatures = signatures;
     }
 
     /**
@@ -38,6 +43,6 @@ public final class TransactionValidator {
      * so it can run outside any lock, and a result once true stays true.
      */
     public void verifySignatures(Transaction tx) throws InvalidLedgerObjectException {
-        SpendRules.verifySignatures(tx, networkId);
+        signatures.verify(tx);
     }
 }

@@ -1,0 +1,246 @@
+package net.tallynet.node.chain;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The redo log of blocks the database may not have written to its file yet. H2 writes committed
+ * transactions in the background (its WRITE_DELAY, half a second): a node killed in that window came
+ * back without blocks it had already reported on {@code /api/chain} or announced to peers. Writing
+ * every commit through (WRITE_DELAY=0) halved the connect rate and grew the file tenfold, a chunk per
+ * commit; so each block's frame is appended here, where the operating system holds it once
+ * {@code write} returns, before the block is stored. A checkpoint forces the database's file up to
+ * date and deletes the segments written before it; at start, the blocks of the segments left that the
+ * store lacks are accepted again (Bitcoin Core replays its block files from the chainstate's last flush
+ * the same way).
+ *
+ * <p>Segments are {@code NNNNNNNN.log} files of records: length (4 bytes), CRC32C of the frame (4
+ * bytes), the frame. A record cut short by the kill, or damaged, ends the reading of its segment.
+ * Each process writes a new segment from its start. With {@code sync}, every append is also forced
+ * to the device (a power cut then loses nothing reported either, at a cost per block).
+ */
+public final class BlockJournal implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BlockJournal.class);
+    private static final int HEADER_BYTES = 8;
+
+    private final Path dir;
+    private final boolean sync;
+    /** Appends (each with the commit that follows it) share it; a checkpoint's rotation takes it alone. */
+    private final ReentrantReadWriteLock rotation = new ReentrantReadWriteLock();
+    private final AtomicLong segmentBytes = new AtomicLong();
+    /** This process's first segment: those before it are what earlier processes left. */
+    private final long firstSegment;
+    private long segment;
+    /**
+     * A stream, not a FileChannel: an interrupt during a channel's write closes the channel, and appends come
+     * from request threads that a shutdown may interrupt; a stream's write is not interruptible.
+     */
+    private FileOutputStream current;
+
+    private BlockJournal(Path dir, boolean sync, long firstSegment) throws IOException {
+        this.dir = dir;
+        this.sync = sync;
+        this.firstSegment = firstSegment;
+        this.segment = firstSegment;
+        this.current = openSegment(firstSegment);
+    }
+
+    /** Opens the journal in {@code dir}; what earlier processes wrote is read with {@link #replayEarlier}. */
+    public static BlockJournal open(Path dir, boolean sync) {
+        try {
+            Files.createDirectories(dir);
+            long last = segments(dir).stream().mapToLong(BlockJournal::number).max().orElse(0);
+            return new BlockJournal(dir, sync, last + 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the block journal in " + dir, e);
+        }
+    }
+
+    /**
+     * Appends {@code frame}, then runs {@code store} (which commits the block to the database): no
+     * checkpoint comes between the two, so a checkpoint never drops a record whose block is not yet committed.
+     */
+    public <T> T append(byte[] frame, Supplier<T> store) {
+        rotation.readLock().lock();
+        try {
+            write(frame);
+            return store.get();
+        } finally {
+            rotation.readLock().unlock();
+        }
+    }
+
+    private synchronized void write(byte[] frame) {
+        CRC32C crc = new CRC32C();
+        crc.update(frame);
+        ByteBuffer record = ByteBuffer.allocate(HEADER_BYTES + frame.length);
+        record.putInt(frame.length).putInt((int) crc.getValue()).put(frame);
+        try {
+            current.write(record.array());
+            if (sync) {
+                current.getFD().sync();
+            }
+        } catch (IOException e) {
+            // part of the record may be in the file: later records go to a new segment, or reading would stop
+            // at this torn one and miss them
+            try {
+                FileOutputStream next = openSegment(segment + 1);
+                closeQuietly(current);
+                current = next;
+                segment++;
+            } catch (IOException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            // not durable, so not stored: the caller refuses the block rather than report what it may lose
+            throw new UncheckedIOException("cannot append to the block journal in " + dir, e);
+        }
+        segmentBytes.addAndGet(HEADER_BYTES + frame.length);
+    }
+
+    /** Bytes appended to the segment being written, since the last checkpoint. */
+    public long pendingBytes() {
+        return segmentBytes.get();
+    }
+
+    /**
+     * Starts a new segment, runs {@code flushStore} (which must write everything the database has
+     * committed to its file), then deletes the segments before the new one. Returns how many were deleted.
+     */
+    public int checkpoint(Runnable flushStore) {
+        long kept;
+        rotation.writeLock().lock();
+        try {
+            synchronized (this) {
+                FileOutputStream next = openSegment(segment + 1);
+                closeQuietly(current);
+                current = next;
+                segment++;
+                segmentBytes.set(0);
+                kept = segment;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a new block journal segment in " + dir, e);
+        } finally {
+            rotation.writeLock().unlock();
+        }
+        flushStore.run();
+        int deleted = 0;
+        for (Path old : segments(dir)) {
+            if (number(old) < kept) {
+                try {
+                    Files.deleteIfExists(old);
+                    deleted++;
+                } catch (IOException e) {
+                    log.warn("cannot delete the block journal segment {}: {}", old, e.toString());
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * Hands each frame of the segments earlier processes left (before this one's first) to {@code frames},
+     * oldest first, one segment in memory at a time at most. Returns how many frames there were.
+     */
+    public int replayEarlier(Consumer<byte[]> frames) {
+        int count = 0;
+        for (Path file : segments(dir)) {
+            if (number(file) < firstSegment) {
+                List<byte[]> read = new ArrayList<>();
+                read(file, read);
+                read.forEach(frames);
+                count += read.size();
+            }
+        }
+        return count;
+    }
+
+    private static void read(Path file, List<byte[]> frames) {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = in.size();
+            long position = 0;
+            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+            while (position + HEADER_BYTES <= size) {
+                header.clear();
+                in.read(header, position);
+                header.flip();
+                int length = header.getInt();
+                int expected = header.getInt();
+                // a zero length is a tail of zeros (what a power cut can leave), never a record: frames are never empty
+                if (length <= 0 || position + HEADER_BYTES + length > size) {
+                    log.info("block journal {}: last record cut short at byte {} (written as the process died); ignored",
+                            file.getFileName(), position);
+                    return;
+                }
+                ByteBuffer frame = ByteBuffer.allocate(length);
+                while (frame.hasRemaining() && in.read(frame, position + HEADER_BYTES + frame.position()) > 0) {
+                    // reads until full
+                }
+                CRC32C crc = new CRC32C();
+                crc.update(frame.array());
+                if ((int) crc.getValue() != expected) {
+                    log.warn("block journal {}: damaged record at byte {}; the rest of the segment is ignored",
+                            file.getFileName(), position);
+                    return;
+                }
+                frames.add(frame.array());
+                position += HEADER_BYTES + length;
+            }
+        } catch (IOException e) {
+            log.warn("cannot read the block journal segment {}: {}", file, e.toString());
+        }
+    }
+
+    private FileOutputStream openSegment(long number) throws IOException {
+        FileOutputStream segment = new FileOutputStream(dir.resolve("%08d.log".formatted(number)).toFile(), true);
+        if (sync) {
+            // the new file's name too: without it a power cut can lose the whole segment, synced records and all
+            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+                directory.force(true);
+            }
+        }
+        return segment;
+    }
+
+    private static List<Path> segments(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches("\\d{8}\\.log")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the block journal in " + dir, e);
+        }
+    }
+
+    private static long number(Path segment) {
+        String name = segment.getFileName().toString();
+        return Long.parseLong(name.substring(0, name.length() - ".log".length()));
+    }
+
+    private static void closeQuietly(FileOutputStream segment) {
+        try {
+            segment.close();
+        } catch (IOException ignored) {
+            // the data written is in the file already; a failed close loses nothing
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeQuietly(current);
+    }
+}

@@ -1,0 +1,59 @@
+package net.tallynet.node.chain;
+
+import java.time.Duration;
+import net.tallynet.p2p.PeriodicTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Brings the database's file up to date and empties the block journal every checkpoint interval
+ * (when blocks came since the last one), and once soon after start (the segments a killed process
+ * left, replayed by then) and at shutdown.
+ */
+@Component
+class JournalCheckpoint extends PeriodicTask {
+    private static final Logger log = LoggerFactory.getLogger(JournalCheckpoint.class);
+
+    private final BlockJournal journal;
+    private final ChainStore store;
+    private final JournalProperties properties;
+    private boolean first = true;
+
+    JournalCheckpoint(BlockJournal journal, ChainStore store, JournalProperties properties) {
+        super("journal-checkpoint");
+        this.journal = journal;
+        this.store = store;
+        this.properties = properties;
+    }
+
+    @Override
+    protected synchronized void tick() {
+        if (first || journal.pendingBytes() > 0) {
+            first = false;
+            int deleted = journal.checkpoint(() -> store.flush(properties.sync()));
+            log.debug("journal checkpoint: {} segments deleted", deleted);
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        super.stop();
+        tick();
+    }
+
+    @Override
+    protected boolean enabled() {
+        return true;
+    }
+
+    @Override
+    protected Duration firstDelay() {
+        return Duration.ofSeconds(1);
+    }
+
+    @Override
+    protected Duration period() {
+        return properties.checkpointInterval();
+    }
+}

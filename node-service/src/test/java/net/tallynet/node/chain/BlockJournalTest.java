@@ -1,0 +1,153 @@
+package net.tallynet.node.chain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The block journal on real files: what a later process reads back, torn and damaged records, checkpoints. */
+class BlockJournalTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aLaterProcessReadsBackWhatEarlierOnesAppendedInOrder() {
+        try (BlockJournal first = BlockJournal.open(dir, false)) {
+            first.append(bytes("one"), () -> null);
+            first.append(bytes("two"), () -> null);
+        }
+        try (BlockJournal second = BlockJournal.open(dir, true)) {
+            second.append(bytes("three"), () -> null);
+        }
+        try (BlockJournal third = BlockJournal.open(dir, false)) {
+            assertThat(replayed(third)).containsExactly("one", "two", "three");
+            third.append(bytes("four"), () -> null);
+            // its own segment is not "earlier"
+            assertThat(replayed(third)).containsExactly("one", "two", "three");
+        }
+    }
+
+    @Test
+    void aRecordCutShortOrDamagedEndsItsSegmentAndNothingBeforeItIsLost() throws Exception {
+        try (BlockJournal journal = BlockJournal.open(dir, false)) {
+            journal.append(bytes("kept"), () -> null);
+            journal.append(bytes("cut short by the kill"), () -> null);
+        }
+        Path segment = onlySegment();
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            file.setLength(file.length() - 5);
+        }
+        try (BlockJournal journal = BlockJournal.open(dir, false)) {
+            assertThat(replayed(journal)).containsExactly("kept");
+        }
+
+        // a tail of zeros (what a power cut can leave) reads as the end, not as an empty record
+        Path zeros = Files.createDirectories(dir.resolve("zeros"));
+        try (BlockJournal journal = BlockJournal.open(zeros, false)) {
+            journal.append(bytes("kept"), () -> null);
+        }
+        Files.write(zeros.resolve("00000001.log"), new byte[64], java.nio.file.StandardOpenOption.APPEND);
+        try (BlockJournal journal = BlockJournal.open(zeros, false)) {
+            assertThat(replayed(journal)).containsExactly("kept");
+        }
+
+        Path other = Files.createDirectories(dir.resolve("damaged"));
+        try (BlockJournal journal = BlockJournal.open(other, false)) {
+            journal.append(bytes("kept"), () -> null);
+            journal.append(bytes("damaged"), () -> null);
+        }
+        byte[] content = Files.readAllBytes(other.resolve("00000001.log"));
+        content[content.length - 1] ^= 1;
+        Files.write(other.resolve("00000001.log"), content);
+        try (BlockJournal journal = BlockJournal.open(other, false)) {
+            assertThat(replayed(journal)).containsExactly("kept");
+        }
+    }
+
+    @Test
+    void aCheckpointDeletesEarlierSegmentsOnlyAfterTheStoreIsFlushed() throws Exception {
+        try (BlockJournal earlier = BlockJournal.open(dir, false)) {
+            earlier.append(bytes("left by a killed process"), () -> null);
+        }
+        try (BlockJournal journal = BlockJournal.open(dir, false)) {
+            journal.append(bytes("this process"), () -> null);
+            assertThat(journal.pendingBytes()).isPositive();
+            List<Integer> segmentsSeenByTheFlush = new ArrayList<>();
+            int deleted = journal.checkpoint(() -> segmentsSeenByTheFlush.add(count(segments())));
+            // the flush ran with the old segments still there, and the new one begun
+            assertThat(segmentsSeenByTheFlush).containsExactly(3);
+            assertThat(deleted).isEqualTo(2);
+            assertThat(segments()).hasSize(1);
+            assertThat(journal.pendingBytes()).isZero();
+        }
+    }
+
+    @Test
+    void aCheckpointWaitsForAnAppendWhoseStoreHasNotCommitted() throws Exception {
+        try (BlockJournal journal = BlockJournal.open(dir, false)) {
+            CountDownLatch storing = new CountDownLatch(1);
+            CountDownLatch commit = new CountDownLatch(1);
+            CompletableFuture<Object> append = CompletableFuture.supplyAsync(() -> journal.append(bytes("block"), () -> {
+                storing.countDown();
+                await(commit);
+                return null;
+            }));
+            assertThat(storing.await(10, TimeUnit.SECONDS)).isTrue();
+            List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CompletableFuture<Integer> checkpoint = CompletableFuture.supplyAsync(() -> journal.checkpoint(() -> order.add("flush")));
+            Thread.sleep(200);
+            assertThat(checkpoint).as("no flush while a journaled block is not yet committed").isNotDone();
+            order.add("commit");
+            commit.countDown();
+            append.get(10, TimeUnit.SECONDS);
+            assertThat(checkpoint.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(order).containsExactly("commit", "flush");
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> replayed(BlockJournal journal) {
+        List<String> frames = new ArrayList<>();
+        journal.replayEarlier(frame -> frames.add(new String(frame, StandardCharsets.UTF_8)));
+        return frames;
+    }
+
+    private Path onlySegment() throws Exception {
+        List<Path> segments = segments();
+        assertThat(segments).hasSize(1);
+        return segments.getFirst();
+    }
+
+    private List<Path> segments() {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.toString().endsWith(".log")).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static int count(List<Path> segments) {
+        return segments.size();
+    }
+}

@@ -1,0 +1,271 @@
+package net.tallynet.node.crash;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import net.tallynet.node.NodeProcess;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Kills a node process with SIGKILL at random moments and restarts it on the same data, round after
+ * round, alternating two kinds of work at the moment of the kill:
+ * <ul>
+ * <li><b>mining</b>: the node alone, generating blocks back to back and accepting payments from its wallet;</li>
+ * <li><b>sync and reorganisation</b>: a source node, stopped since the last such round, has mined a
+ * branch with more work than the victim's chain from where they last agreed; the victim dials it,
+ * disconnects its own newer blocks and downloads the source's.</li>
+ * </ul>
+ * While the work runs, the campaign reads {@code /api/chain} and the payments the API accepted, as a
+ * user would. After each restart it checks that the last block reported before the kill is still
+ * stored (and, when mining alone, still on the best chain at its height), that every payment the API
+ * had accepted is still known (in the mempool or in a block); then it stops the victim and checks its
+ * files: the unspent outputs are exactly those the stored best chain implies ({@link StoredChainCheck}).
+ * Any violation fails at once, naming the round.
+ */
+final class CrashCampaign {
+    private static final String TOKEN = "crash-campaign";
+    private static final Pattern REPLAYED = Pattern.compile("block journal: (\\d+) blocks read, (\\d+) of them");
+
+    enum Work { MINING, SYNC_AND_REORG }
+
+    /** What the campaign saw, for the figures. */
+    record Tally(int kills, int miningKills, int syncKills, int syncKillsMidway, int reportedBlocksChecked, int paymentsChecked,
+                 int restartsThatReplayedBlocks, long blocksReplayed, long finalHeight, Duration elapsed) {
+        @Override
+        public String toString() {
+            return """
+                    Crash campaign
+                    kills (SIGKILL)                         %d (%d while mining, %d during sync and reorganisation, %d of them mid-download)
+                    after each restart                      chain consistent, unspent outputs = recomputed from the stored chain: %d of %d
+                    reported blocks still there             %d of %d
+                    accepted payments still known           %d of %d
+                    restarts that replayed journaled blocks %d (%d blocks the database had not written yet)
+                    final height                            %d
+                    time                                    %d s
+                    """.formatted(kills, miningKills, syncKills, syncKillsMidway, kills, kills, reportedBlocksChecked, reportedBlocksChecked,
+                    paymentsChecked, paymentsChecked, restartsThatReplayedBlocks, blocksReplayed, finalHeight,
+                    elapsed.toSeconds());
+        }
+    }
+
+    private final Path victimDir;
+    private final Path sourceDir;
+    private final Random random;
+    private final int victimPort;
+    private final int sourcePort;
+    private int miningKills;
+    private int syncKills;
+    /** Sync kills that came while the victim was neither on its own tip nor yet on the source's. */
+    private int syncKillsMidway;
+    private int reportedBlocksChecked;
+    private int paymentsChecked;
+    private int restartsThatReplayed;
+    private long blocksReplayed;
+
+    CrashCampaign(Path dir, long seed) throws IOException {
+        this.victimDir = dir.resolve("victim");
+        this.sourceDir = dir.resolve("source");
+        this.random = new Random(seed);
+        this.victimPort = NodeProcess.freePort();
+        this.sourcePort = NodeProcess.freePort();
+    }
+
+    Tally run(int kills) throws Exception {
+        long started = System.nanoTime();
+        long height = 0;
+        for (int round = 1; round <= kills; round++) {
+            Work work = round % 2 == 1 ? Work.MINING : Work.SYNC_AND_REORG;
+            try {
+                height = work == Work.MINING ? miningRound() : syncRound(height);
+            } catch (AssertionError e) {
+                throw new AssertionError("round " + round + " (" + work + "): " + e.getMessage(), e);
+            }
+            System.out.printf("round %d (%s): killed, restarted, consistent at #%d%n", round, work, height);
+        }
+        return new Tally(kills, miningKills, syncKills, syncKillsMidway, reportedBlocksChecked, paymentsChecked, restartsThatReplayed,
+                blocksReplayed, height, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private long miningRound() throws Exception {
+        Process victim = startVictim();
+        Reported reported = new Reported();
+        AtomicBoolean mining = new AtomicBoolean(true);
+        Thread miner = Thread.ofPlatform().daemon().start(() -> {
+            while (mining.get()) {
+                post(victimPort, "/api/blocks/generate", "{\"count\":200}");
+            }
+        });
+        Thread payer = Thread.ofPlatform().daemon().start(() -> {
+            while (mining.get()) {
+                String to = HexFormat.of().formatHex(randomBytes(20));
+                HttpResponse<String> paid = post(victimPort, "/api/payments", "{\"to\":\"" + to + "\",\"amount\":1000,\"fee\":100}");
+                if (paid != null && paid.statusCode() == 200) {
+                    reported.payments.add(NodeProcess.json(paid).get("id").asString());
+                }
+                pause(100);
+            }
+        });
+        watchAndKill(victim, reported, 500 + random.nextInt(2500));
+        mining.set(false);
+        miner.join(10_000);
+        payer.join(10_000);
+        miningKills++;
+
+        Process restarted = restart();
+        JsonNode atReportedHeight = NodeProcess.json(NodeProcess.get(victimPort, "/api/blocks/" + reported.height));
+        check(reported.hash.equals(atReportedHeight.path("hash").asString("")),
+                "block " + reported.hash + " #" + reported.height + " was reported before the kill and is not on the best chain");
+        reportedBlocksChecked++;
+        for (String id : reported.payments) {
+            check(NodeProcess.get(victimPort, "/api/transactions/" + id).statusCode() == 200,
+                    "payment " + id + " was accepted before the kill and is unknown after it");
+            paymentsChecked++;
+        }
+        return stopAndVerify(restarted);
+    }
+
+    private long syncRound(long victimHeight) throws Exception {
+        Process source = NodeProcess.start(sourceDir, sourcePort, jvm(), java.util.Map.of(),
+                "--tallynet.api.token=" + TOKEN);
+        try {
+            awaitReady(sourcePort);
+            // a branch with more work than the victim's chain, so the victim reorganises and then downloads
+            long sourceHeight = NodeProcess.chain(sourcePort).get("height").asLong();
+            long missing = victimHeight + 300 + random.nextInt(300) - sourceHeight;
+            while (missing > 0) {
+                long count = Math.min(missing, 1000);
+                check(post(sourcePort, "/api/blocks/generate", "{\"count\":" + count + "}").statusCode() == 200,
+                        "the source could not mine");
+                missing -= count;
+            }
+            String sourceTip = NodeProcess.chain(sourcePort).get("bestHash").asString();
+            Process victim = startVictim("--tallynet.peers.seeds=127.0.0.1:" + sourcePort);
+            String own = NodeProcess.chain(victimPort).get("bestHash").asString();
+            // the kill lands after the download has begun: somewhere in it, in the switch of branches, or after
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                JsonNode sync = NodeProcess.json(NodeProcess.get(victimPort, "/api/sync"));
+                return sync.path("syncing").asBoolean() || !own.equals(NodeProcess.chain(victimPort).get("bestHash").asString());
+            });
+            Reported reported = new Reported();
+            watchAndKill(victim, reported, random.nextInt(4000));
+            if (!reported.hash.equals(own) && !reported.hash.equals(sourceTip)) {
+                syncKillsMidway++;
+            }
+            syncKills++;
+
+            Process restarted = restart("--tallynet.peers.seeds=127.0.0.1:" + sourcePort);
+            check(NodeProcess.get(victimPort, "/api/blocks/" + reported.hash).statusCode() == 200,
+                    "block " + reported.hash + " #" + reported.height + " was reported before the kill and is not stored");
+            reportedBlocksChecked++;
+            // the download resumes and ends on the source's tip: the next mining round builds on it
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> sourceTip.equals(NodeProcess.chain(victimPort).get("bestHash").asString()));
+            return stopAndVerify(restarted);
+        } finally {
+            NodeProcess.stop(source, Duration.ofSeconds(20));
+        }
+    }
+
+    /** The tip as {@code /api/chain} last showed it, and the payments the API accepted. */
+    private static final class Reported {
+        volatile long height;
+        volatile String hash = "";
+        final List<String> payments = new java.util.concurrent.CopyOnWriteArrayList<>();
+    }
+
+    /** Reads the chain as a user would until {@code millis} have passed, then kills the victim. */
+    private void watchAndKill(Process victim, Reported reported, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        do {
+            JsonNode chain = NodeProcess.chain(victimPort);
+            reported.height = chain.get("height").asLong();
+            reported.hash = chain.get("bestHash").asString();
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        victim.destroyForcibly().waitFor();
+    }
+
+    private Process startVictim(String... extra) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of("--tallynet.api.token=" + TOKEN));
+        arguments.addAll(List.of(extra));
+        Process victim = NodeProcess.start(victimDir, victimPort, jvm(), java.util.Map.of(), arguments.toArray(String[]::new));
+        awaitReady(victimPort);
+        return victim;
+    }
+
+    /** Starts the victim again on its data, as it was left, and reads from its log what the journal gave back. */
+    private Process restart(String... extra) throws Exception {
+        Process restarted = startVictim(extra);
+        Matcher replay = REPLAYED.matcher(Files.readString(newestLog()));
+        if (replay.find() && Long.parseLong(replay.group(2)) > 0) {
+            restartsThatReplayed++;
+            blocksReplayed += Long.parseLong(replay.group(2));
+        }
+        return restarted;
+    }
+
+    private long stopAndVerify(Process victim) throws Exception {
+        check(NodeProcess.stop(victim, Duration.ofSeconds(30)), "the victim did not stop on SIGTERM");
+        return StoredChainCheck.verify(victimDir).height();
+    }
+
+    private Path newestLog() throws IOException {
+        try (Stream<Path> files = Files.list(victimDir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("node-")).max(java.util.Comparator.naturalOrder())
+                    .orElseThrow();
+        }
+    }
+
+    private static List<String> jvm() {
+        // C1 only: these nodes mine the easy chain, and start twice a round
+        return List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
+    }
+
+    private static void awaitReady(int port) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> NodeProcess.get(port, "/actuator/health/readiness").statusCode() == 200);
+    }
+
+    /** Null when the node is gone (killed mid-request). */
+    private static HttpResponse<String> post(int port, String path, String body) {
+        try {
+            return NodeProcess.post(port, path, TOKEN, body);
+        } catch (IllegalStateException killed) {
+            return null;
+        }
+    }
+
+    private byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        synchronized (random) {
+            random.nextBytes(bytes);
+        }
+        return bytes;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void check(boolean condition, String failure) {
+        if (!condition) {
+            throw new AssertionError(failure);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package net.tallynet.node.crash;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import net.tallynet.protocol.codec.DecodeResult;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.ledger.TxInput;
+import net.tallynet.protocol.message.BlockMessage;
+
+/**
+ * Reads a stopped node's H2 files directly and checks that the unspent outputs it keeps are exactly
+ * those its stored best chain implies: every best-chain block decoded from its stored frame, in
+ * order, spending and creating outputs from genesis on. Also checks the best chain is numbered
+ * 0..tip without gaps and ends at the recorded tip.
+ */
+final class StoredChainCheck {
+    private static final FrameCodec CODEC = new FrameCodec();
+
+    /** What one stored output holds. */
+    private record Output(String address, long amount, long height, boolean coinbase) {
+    }
+
+    /** The best chain's height and unspent output count, after the check passed. */
+    record Summary(long height, int utxos) {
+    }
+
+    private StoredChainCheck() {
+    }
+
+    static Summary verify(Path dataDir) throws SQLException {
+        try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("node") + ";ACCESS_MODE_DATA=r", "sa", "");
+             Statement sql = db.createStatement()) {
+            Map<String, Output> implied = new HashMap<>();
+            long expected = 0;
+            String last = null;
+            try (ResultSet rows = sql.executeQuery("select number, hash, frame from blocks where main_chain order by number")) {
+                while (rows.next()) {
+                    long number = rows.getLong(1);
+                    if (number != expected) {
+                        throw new AssertionError("best chain has block #" + number + " where #" + expected + " was due");
+                    }
+                    Block block = decode(rows.getBytes(3));
+                    if (!block.hash().equals(rows.getString(2)) || (last != null && !block.previousHash().equals(last))) {
+                        throw new AssertionError("best chain broken at #" + number);
+                    }
+                    apply(block, implied);
+                    last = block.hash();
+                    expected++;
+                }
+            }
+            try (ResultSet tip = sql.executeQuery("select best_hash from chain_tip")) {
+                if (!tip.next() || !Objects.equals(tip.getString(1), last)) {
+                    throw new AssertionError("recorded tip is not the last best-chain block " + last);
+                }
+            }
+            Map<String, Output> stored = new HashMap<>();
+            try (ResultSet rows = sql.executeQuery("select tx_id, output_index, address, amount, height, coinbase from utxos")) {
+                while (rows.next()) {
+                    stored.put(rows.getString(1) + ":" + rows.getLong(2),
+                            new Output(rows.getString(3), rows.getLong(4), rows.getLong(5), rows.getBoolean(6)));
+                }
+            }
+            if (!stored.equals(implied)) {
+                Map<String, Output> missing = new HashMap<>(implied);
+                stored.keySet().forEach(missing::remove);
+                Map<String, Output> extra = new HashMap<>(stored);
+                implied.keySet().forEach(extra::remove);
+                throw new AssertionError("stored unspent outputs differ from those the best chain implies (up to #"
+                        + (expected - 1) + "): missing " + missing.size() + " " + first(missing) + ", extra " + extra.size()
+                        + " " + first(extra) + ", " + (implied.size() - missing.size()) + " agree");
+            }
+            return new Summary(expected - 1, stored.size());
+        }
+    }
+
+    private static void apply(Block block, Map<String, Output> utxos) {
+        if (block.number() == 0) {
+            return; // the genesis block is never connected: its coinbase creates nothing spendable
+        }
+        for (int t = 0; t < block.transactions().size(); t++) {
+            Transaction tx = block.transactions().get(t);
+            for (TxInput input : t == 0 ? List.<TxInput>of() : tx.inputs()) { // a coinbase's input spends nothing
+                if (utxos.remove(input.txId() + ":" + input.index()) == null) {
+                    throw new AssertionError("block #" + block.number() + " spends " + input.txId() + ":" + input.index()
+                            + ", which the chain before it never left unspent");
+                }
+            }
+            for (int i = 0; i < tx.outputs().size(); i++) {
+                utxos.put(tx.id() + ":" + i, new Output(tx.outputs().get(i).address(), tx.outputs().get(i).amount(),
+                        block.number(), t == 0));
+            }
+        }
+    }
+
+    private static Block decode(byte[] frame) {
+        if (CODEC.decode(frame) instanceof DecodeResult.Decoded(BlockMessage message)) {
+            return message.block();
+        }
+        throw new AssertionError("a stored block frame does not decode");
+    }
+
+    private static String first(Map<String, Output> outputs) {
+        return outputs.entrySet().stream().findFirst().map(Object::toString).orElse("");
+    }
+}
