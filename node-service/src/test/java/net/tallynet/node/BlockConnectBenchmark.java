@@ -106,6 +106,7 @@ public class BlockConnectBenchmark {
      */
     @State(Scope.Thread)
     public static class PaymentBlocks {
+        private static final Object RELAYED = "a peer";
         @Param({"cold", "admitted"})
         public String transactions;
         private Path dataDir;
@@ -126,7 +127,7 @@ public class BlockConnectBenchmark {
             if (transactions.equals("admitted")) {
                 for (Block block : payments) {
                     for (Transaction tx : block.transactions().subList(1, block.transactions().size())) {
-                        ledger.acceptTransaction(tx);
+                        ledger.acceptTransaction(tx, RELAYED); // as from a peer: the node's own API would also store it
                     }
                 }
             }

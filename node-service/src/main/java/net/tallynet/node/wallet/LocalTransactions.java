@@ -1,5 +1,6 @@
 package net.tallynet.node.wallet;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,12 +71,16 @@ public class LocalTransactions implements Ledger.Listener {
         if (stored.isEmpty()) {
             return;
         }
+        List<String> carried = new ArrayList<>();
         for (Block block : connected) {
             for (Transaction tx : block.transactions()) {
                 if (stored.remove(tx.id())) {
-                    repository.deleteById(tx.id());
+                    carried.add(tx.id());
                 }
             }
+        }
+        if (!carried.isEmpty()) {
+            repository.deleteAllByIdInBatch(carried); // one statement, however many payments a block carries
         }
     }
 

@@ -104,6 +104,11 @@ public final class BlockValidator {
         if (!coinbase.isCoinbase()) {
             throw new InvalidLedgerObjectException(MISSING_COINBASE, "the first transaction is not a coinbase");
         }
+        TxInput coinbaseInput = coinbase.inputs().getFirst();
+        if (!coinbaseInput.publicKey().isEmpty() || !coinbaseInput.signature().isEmpty()) {
+            // 5.2: a coinbase signs nothing; bytes there would be room a miner fills for free (review item 28)
+            throw new InvalidLedgerObjectException(MISSING_COINBASE, "the coinbase input carries a key or a signature");
+        }
         if (coinbase.inputs().getFirst().index() != block.number()) {
             throw new InvalidLedgerObjectException(BAD_COINBASE_INDEX, "coinbase index "
                     + coinbase.inputs().getFirst().index() + " in block " + block.number());

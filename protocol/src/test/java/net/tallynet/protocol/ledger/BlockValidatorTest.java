@@ -143,6 +143,10 @@ class BlockValidatorTest {
         List<Transaction> noCoinbase = good.transactions().subList(1, 2);
         assertThat(connectReason(mine(Block.of(n, good.previousHash(), good.time(), good.target(), 0, noCoinbase))))
                 .isEqualTo(ValidationReason.MISSING_COINBASE);
+        Transaction signedCoinbase = Transaction.of(List.of(new TxInput(TxInput.NULL_TX_ID, n, "ab".repeat(32), "cd".repeat(64))),
+                good.transactions().getFirst().outputs());
+        assertThat(connectReason(mine(Block.of(n, good.previousHash(), good.time(), good.target(), 0,
+                List.of(signedCoinbase))))).as("a coinbase with a key and a signature").isEqualTo(ValidationReason.MISSING_COINBASE);
         List<Transaction> twoCoinbases = List.of(good.transactions().getFirst(), f.coinbase(n + 7, address(f.bob), 1));
         assertThat(connectReason(mine(Block.of(n, good.previousHash(), good.time(), good.target(), 0, twoCoinbases))))
                 .isEqualTo(ValidationReason.MISPLACED_COINBASE);

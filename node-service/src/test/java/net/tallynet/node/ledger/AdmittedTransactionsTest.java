@@ -1,0 +1,57 @@
+package net.tallynet.node.ledger;
+
+import static net.tallynet.node.TestBlocks.NETWORK;
+import static net.tallynet.node.TestBlocks.PARAMS;
+import static net.tallynet.node.TestBlocks.block;
+import static net.tallynet.node.TestBlocks.pay;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import net.tallynet.node.chain.Chain;
+import net.tallynet.node.chain.ChainStoreTest;
+import net.tallynet.node.mempool.Mempool;
+import net.tallynet.node.mempool.MempoolProperties;
+import net.tallynet.protocol.crypto.Ed25519Keys;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.BlockValidator;
+import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.ledger.SignatureChecker;
+import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.ledger.TransactionValidator;
+import org.junit.jupiter.api.Test;
+
+/** The block validator and the mempool share one signature checker, as the node wires them: nothing is verified twice. */
+class AdmittedTransactionsTest extends ChainStoreTest {
+    private final byte[] alice = Ed25519Keys.newSecretKey();
+    private final byte[] bob = Ed25519Keys.newSecretKey();
+    private final byte[] carol = Ed25519Keys.newSecretKey();
+
+    @Test
+    void aBlockOfAdmittedPaymentsVerifiesNoSignatureAndAColdOneVerifiesItsOwn() throws Exception {
+        try (SignatureChecker signatures = new SignatureChecker(NETWORK, 2, 1000)) {
+            Ledger ledger = new Ledger(new Chain(store, new BlockValidator(PARAMS, Clock.systemUTC(), signatures), PARAMS,
+                    "devnet", 1000), new Mempool(store, new TransactionValidator(PARAMS, signatures),
+                    new MempoolProperties(5000, 5_000_000)), new SimpleMeterRegistry());
+            Block c1 = block(Genesis.of("devnet"), alice, List.of());
+            Block c2 = block(c1, alice, List.of());
+            ledger.acceptBlock(c1);
+            ledger.acceptBlock(c2);
+            Transaction paid = pay(c1.transactions().getFirst(), alice, carol, 1_000);
+            Transaction passedOn = pay(paid, carol, bob, 400);
+            ledger.acceptTransaction(paid, "a peer");
+            ledger.acceptTransaction(passedOn, "a peer");
+            assertThat(signatures.verifications()).isEqualTo(2);
+
+            Block c3 = block(c2, bob, List.of(paid, passedOn));
+            assertThat(ledger.acceptBlock(c3).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
+            assertThat(signatures.verifications()).as("none again for the block").isEqualTo(2);
+            assertThat(ledger.mempool().size()).isZero();
+
+            Transaction cold = pay(c2.transactions().getFirst(), alice, bob, 7);
+            assertThat(ledger.acceptBlock(block(c3, bob, List.of(cold))).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
+            assertThat(signatures.verifications()).as("the one never admitted").isEqualTo(3);
+        }
+    }
+}
