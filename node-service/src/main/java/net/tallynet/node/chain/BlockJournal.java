@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -156,22 +155,21 @@ public final class BlockJournal implements AutoCloseable {
 
     /**
      * Hands each frame of the segments earlier processes left (before this one's first) to {@code frames},
-     * oldest first, one segment in memory at a time at most. Returns how many frames there were.
+     * oldest first, as it is read: one frame in memory at a time. Returns how many frames there were.
      */
     public int replayEarlier(Consumer<byte[]> frames) {
         int count = 0;
         for (Path file : segments(dir)) {
             if (number(file) < firstSegment) {
-                List<byte[]> read = new ArrayList<>();
-                read(file, read);
-                read.forEach(frames);
-                count += read.size();
+                count += read(file, frames);
             }
         }
         return count;
     }
 
-    private static void read(Path file, List<byte[]> frames) {
+    /** Hands each whole record's frame of {@code file} to {@code frames}; returns how many. */
+    private static int read(Path file, Consumer<byte[]> frames) {
+        int count = 0;
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = in.size();
             long position = 0;
@@ -186,7 +184,7 @@ public final class BlockJournal implements AutoCloseable {
                 if (length <= 0 || position + HEADER_BYTES + length > size) {
                     log.info("block journal {}: last record cut short at byte {} (written as the process died); ignored",
                             file.getFileName(), position);
-                    return;
+                    return count;
                 }
                 ByteBuffer frame = ByteBuffer.allocate(length);
                 while (frame.hasRemaining() && in.read(frame, position + HEADER_BYTES + frame.position()) > 0) {
@@ -197,14 +195,16 @@ public final class BlockJournal implements AutoCloseable {
                 if ((int) crc.getValue() != expected) {
                     log.warn("block journal {}: damaged record at byte {}; the rest of the segment is ignored",
                             file.getFileName(), position);
-                    return;
+                    return count;
                 }
-                frames.add(frame.array());
+                frames.accept(frame.array());
+                count++;
                 position += HEADER_BYTES + length;
             }
         } catch (IOException e) {
             log.warn("cannot read the block journal segment {}: {}", file, e.toString());
         }
+        return count;
     }
 
     private FileOutputStream openSegment(long number) throws IOException {

@@ -61,6 +61,11 @@ public class Chain {
         store.initialise(genesis, Difficulty.toHex(Difficulty.work(genesis.target())));
     }
 
+    /** Without a journal: chain-rule tests. */
+    public Chain(ChainStore store, BlockValidator validator, ChainParams params, String network, int maxForkDepth) {
+        this(store, validator, params, network, maxForkDepth, null);
+    }
+
     public enum Outcome {
         /** The block extended the best chain. */
         CONNECTED,
@@ -142,11 +147,6 @@ public class Chain {
             return Result.of(Outcome.SIDE_BRANCH);
         }
         return switchTo(block);
-    }
-
-    /** Without a journal: chain-rule tests. */
-    public Chain(ChainStore store, BlockValidator validator, ChainParams params, String network, int maxForkDepth) {
-        this(store, validator, params, network, maxForkDepth, null);
     }
 
     /** The journal record comes first: once the block is in the store it can be reported, and so must survive a kill. */

@@ -86,10 +86,7 @@ public class ChainStore implements UtxoView {
 
     /** A block from a frame written by {@link #encode}. */
     public Block decodeFrame(byte[] frame) {
-        if (codec.decode(frame) instanceof DecodeResult.Decoded(BlockMessage message)) {
-            return message.block();
-        }
-        throw new IllegalStateException("a journaled block frame does not decode");
+        return decode(frame, "a journaled block frame");
     }
 
     /**
@@ -382,9 +379,13 @@ public class ChainStore implements UtxoView {
     }
 
     private Block decode(StoredBlock stored) {
-        if (codec.decode(stored.frame()) instanceof DecodeResult.Decoded(BlockMessage message)) {
+        return decode(stored.frame(), "stored block " + stored.hash());
+    }
+
+    private Block decode(byte[] frame, String what) {
+        if (codec.decode(frame) instanceof DecodeResult.Decoded(BlockMessage message)) {
             return message.block();
         }
-        throw new IllegalStateException("stored block " + stored.hash() + " does not decode");
+        throw new IllegalStateException(what + " does not decode");
     }
 }
