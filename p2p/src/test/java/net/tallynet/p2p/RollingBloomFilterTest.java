@@ -14,10 +14,14 @@ class RollingBloomFilterTest {
     void remembersAtLeastTheNewestHalfOfItsCapacity() {
         RollingBloomFilter known = new RollingBloomFilter(10_000, 1e-6);
         String[] hashes = new String[30_000];
+        int notNews = 0;
         for (int i = 0; i < hashes.length; i++) {
             hashes[i] = randomHash();
-            assertThat(known.add(hashes[i])).as("news the first time").isTrue();
+            notNews += known.add(hashes[i]) ? 0 : 1;
         }
+        // news the first time, but for false positives: about 2.5e-6 each (measured), so 0.075 expected in
+        // 30,000; asserting none failed about one run in 13
+        assertThat(notNews).as("new hashes taken for known ones").isLessThan(3);
         for (int i = hashes.length - 5_000; i < hashes.length; i++) {
             assertThat(known.contains(hashes[i])).isTrue();
             assertThat(known.add(hashes[i])).as("not news again").isFalse();
