@@ -187,7 +187,7 @@ echo "  token:   $TOKEN (the dashboards' send form and the spending endpoints ta
 echo "  REST:    http://127.0.0.1:<API port>/api/chain, /api/wallet, /api/mempool, /api/blocks/<n>; live: /api/events"
 echo "           (API ports are the P2P ports + $API_OFFSET, on loopback; the P2P ports serve only /p2p)"
 echo "  spend:   curl -H 'Authorization: Bearer $TOKEN' -H 'Content-Type: application/json' \\"
-echo "             -d '{\"to\":\"<address>\",\"amount\":1000,\"fee\":10}' http://127.0.0.1:$(api_port $((BASE_PORT + 1)))/api/payments"
+echo "             -d '{\"to\":\"<address>\",\"amount\":1000,\"fee\":100}' http://127.0.0.1:$(api_port $((BASE_PORT + 1)))/api/payments"
 echo "  health:  http://127.0.0.1:<API port>/actuator/health"
 echo "Ctrl-C stops the devnet."
 wait -n "${PID_OF[@]}" || true

@@ -127,7 +127,7 @@ class ComposeTest {
      */
     private static Soak soak(int node1, int node2) throws InterruptedException {
         String payee = Http.get(node2, "/api/wallet").get("address").asString();
-        String payment = "{\"to\":\"" + payee + "\",\"amount\":1000,\"fee\":10}";
+        String payment = "{\"to\":\"" + payee + "\",\"amount\":1000,\"fee\":100}";
         List<Integer> generated = new ArrayList<>();
         List<Duration> generateAt = new ArrayList<>(List.of(SOAK.dividedBy(10), SOAK.dividedBy(2)));
         int payments = 0;

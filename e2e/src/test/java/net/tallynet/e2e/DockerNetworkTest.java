@@ -113,7 +113,7 @@ class DockerNetworkTest {
         int payer = port(nodes.getFirst());
         Http.post(payer, "/api/blocks/generate", "{\"count\":3}"); // coinbases mature after 2 blocks
         String to = Http.get(port(nodes.getLast()), "/api/wallet").get("address").asString();
-        String id = Http.post(payer, "/api/payments", "{\"to\":\"" + to + "\",\"amount\":12345,\"fee\":10}")
+        String id = Http.post(payer, "/api/payments", "{\"to\":\"" + to + "\",\"amount\":12345,\"fee\":100}")
                 .get("id").asString();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             for (GenericContainer<?> node : nodes) {

@@ -21,6 +21,8 @@ import net.tallynet.protocol.message.BlockRef;
 public final class TestBlocks {
     public static final String NETWORK = Genesis.networkId("devnet");
     public static final ChainParams PARAMS = ChainParams.easy();
+    /** What {@link #pay} and the payments of {@link #fanOutChain} leave as fee: over the mempool's minimum relay fee. */
+    public static final long FEE = 1_000;
 
     private TestBlocks() {
     }
@@ -33,7 +35,7 @@ public final class TestBlocks {
     public static Transaction pay(Transaction funding, byte[] from, byte[] to, long amount) {
         return TransactionSigner.sign(NETWORK, List.of(new TransactionSigner.Spend(funding.id(), 0, from)),
                 List.of(new TxOutput(address(to), amount),
-                        new TxOutput(address(from), funding.outputs().getFirst().amount() - amount)));
+                        new TxOutput(address(from), funding.outputs().getFirst().amount() - amount - FEE)));
     }
 
     /** A mined child of {@code parent} paying the reward to {@code miner}; the miner's key keeps branches distinct. */
@@ -106,7 +108,7 @@ public final class TestBlocks {
         }
         for (int n = 1; n <= paymentBlocks; n++) {
             List<Transaction> txs = new ArrayList<>(payments);
-            long amount = each - n; // a fee of 1 per block
+            long amount = each - FEE * n; // each payment pays FEE
             for (int i = 0; i < payments; i++) {
                 Transaction payment = TransactionSigner.sign(NETWORK,
                         List.of(new TransactionSigner.Spend(spendable[i], indexes[i], key)),

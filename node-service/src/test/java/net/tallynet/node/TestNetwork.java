@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import net.tallynet.node.chain.Chain;
+import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.chain.StoredUtxo;
 import net.tallynet.node.chain.UtxoRepository;
 import net.tallynet.p2p.http.ApiServer;
@@ -74,6 +75,7 @@ public final class TestNetwork implements AutoCloseable {
     /** The node's whole unspent-output set as sorted text, to compare nodes. */
     public static TreeSet<String> utxoSet(ConfigurableApplicationContext node) {
         TreeSet<String> set = new TreeSet<>();
+        node.getBean(ChainStore.class).flushCoins(); // the table lags the cache until a batch is written
         for (StoredUtxo stored : node.getBean(UtxoRepository.class).findAll()) {
             var utxo = stored.toUtxo();
             set.add(stored.getId() + " " + utxo);

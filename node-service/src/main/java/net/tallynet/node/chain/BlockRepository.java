@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import net.tallynet.protocol.message.BlockRef;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.query.Param;
 
@@ -46,6 +47,17 @@ public interface BlockRepository extends JpaRepository<StoredBlock, String> {
     @Query("select new net.tallynet.node.chain.BranchLink(b.previousHash, b.number, b.chainWork, b.mainChain)"
             + " from StoredBlock b where b.hash = :hash")
     Optional<BranchLink> link(@Param("hash") String hash);
+
+    /** A block's header and work without its body (an entity load would read the whole frame). */
+    @Query("select new net.tallynet.node.chain.StoredHeader(b.hash, b.previousHash, b.number, b.time, b.target, b.merkleRoot,"
+            + " b.nonce, b.chainWork)"
+            + " from StoredBlock b where b.hash = :hash")
+    Optional<StoredHeader> headerOf(@Param("hash") String hash);
+
+    /** Moves a block onto or off the best chain without loading it. */
+    @Modifying
+    @Query("update StoredBlock b set b.mainChain = :mainChain where b.hash = :hash")
+    int markMainChain(@Param("hash") String hash, @Param("mainChain") boolean mainChain);
 
     /** The cumulative work of the best chain at {@code number}. */
     @Query("select b.chainWork from StoredBlock b where b.mainChain = true and b.number = :number")

@@ -37,7 +37,7 @@ final class BranchPolicy {
      * only for a block whose work does not pass the tip's, before its context is checked: it reads
      * block links and best-chain work, never a block body.
      */
-    Chain.Outcome refusal(StoredBlock parent, long number, BigInteger work, StoredBlock tip) {
+    Chain.Outcome refusal(StoredHeader parent, long number, BigInteger work, StoredBlock tip) {
         long fork = forkPoint(parent, tip.number());
         if (fork < 0 || tip.number() - fork > maxForkDepth) {
             return Chain.Outcome.FORK_TOO_DEEP;
@@ -53,7 +53,7 @@ final class BranchPolicy {
     }
 
     /** A block of a side branch was stored: its fork point is its parent's. */
-    void stored(String hash, StoredBlock parent, long tipNumber) {
+    void stored(String hash, StoredHeader parent, long tipNumber) {
         long fork = forkPoint(parent, tipNumber);
         if (fork >= 0) {
             forkOf.put(hash, fork);
@@ -69,8 +69,8 @@ final class BranchPolicy {
      * The number of the best-chain block from which {@code parent}'s branch leaves, or -1 if it is
      * not found within the depth allowed (walked back through block links, at most that far).
      */
-    private long forkPoint(StoredBlock parent, long tipNumber) {
-        if (parent.mainChain()) {
+    private long forkPoint(StoredHeader parent, long tipNumber) {
+        if (store.mainChainHashAt(parent.number()).filter(parent.hash()::equals).isPresent()) {
             return parent.number();
         }
         Long known = forkOf.get(parent.hash());

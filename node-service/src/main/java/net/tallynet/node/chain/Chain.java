@@ -38,6 +38,8 @@ public class Chain {
     private final ChainParams params;
     private final Map<String, Boolean> invalid = BoundedMaps.evictingEldest(REMEMBERED_INVALID, false);
     private final BranchPolicy branches;
+    /** A switch of branches failed in the store ({@link #goBack}): finish it before the next block. */
+    private boolean resumeAtNextBlock;
     /**
      * Blocks the side-branch policy refused lately, and so their descendants: not downloaded again from
      * every list or announcement that names them (a peer on a deep fork would else send them round after round).
@@ -59,6 +61,7 @@ public class Chain {
         Block genesis = Genesis.of(network);
         store.upgradeFrameColumn();
         store.initialise(genesis, Difficulty.toHex(Difficulty.work(genesis.target())));
+        store.recoverCoins();
     }
 
     /** Without a journal: chain-rule tests. */
@@ -96,9 +99,34 @@ public class Chain {
         static Result of(Outcome outcome) {
             return new Result(outcome, List.of(), List.of());
         }
+
+        /** This switch followed by {@code next}: blocks in the order they left and joined the best chain. */
+        Result then(Result next) {
+            List<Block> joined = new ArrayList<>(connected);
+            List<Block> left = new ArrayList<>(disconnected);
+            // a block that joined here and left in next did both: report neither
+            for (Block block : next.disconnected()) {
+                if (!joined.remove(block)) {
+                    left.add(block);
+                }
+            }
+            joined.addAll(next.connected());
+            Outcome outcome = !left.isEmpty() && next.outcome() == Outcome.CONNECTED ? Outcome.REORGANISED : next.outcome();
+            return new Result(outcome, joined, left);
+        }
     }
 
     public synchronized Result accept(Block block) throws InvalidLedgerObjectException {
+        if (resumeAtNextBlock) {
+            resumeAtNextBlock = false;
+            // a switch the store failed: finish it first (or fail again, and come back here next time)
+            Result resumed = resume();
+            return resumed.then(acceptOne(block));
+        }
+        return acceptOne(block);
+    }
+
+    private Result acceptOne(Block block) throws InvalidLedgerObjectException {
         if (invalid.containsKey(block.hash())) {
             throw new InvalidLedgerObjectException(ValidationReason.KNOWN_INVALID, "block " + block.hash()
                     + " was found invalid before");
@@ -117,7 +145,7 @@ public class Chain {
             notStored.put(block.hash(), refusedBefore);
             return Result.of(refusedBefore);
         }
-        StoredBlock parent = store.header(block.previousHash()).orElse(null);
+        StoredHeader parent = store.storedHeader(block.previousHash()).orElse(null);
         if (parent == null) {
             return Result.of(Outcome.ORPHAN);
         }
@@ -195,20 +223,23 @@ public class Chain {
     /**
      * At start-up: if a stored branch has more work than the tip (a crash in the middle of a
      * reorganisation), finish the switch; a branch that proves invalid is forgotten and the next best tried.
+     * Also after a switch the store failed part way ({@link #goBack}). Returns what moved.
      */
-    public synchronized void resume() {
+    public synchronized Result resume() {
+        Result done = Result.of(Outcome.ALREADY_KNOWN);
         StoredBlock best = store.mostWork();
         // strictly more work: a branch only as good as the tip stays a side branch, as it was when it arrived
         // (with ties in the query's order a restart could otherwise switch, and the next one switch back)
         while (best.chainWork().compareTo(store.tip().chainWork()) > 0) {
             log.info("resuming: switching to stored block {} #{} with more work", best.hash(), best.number());
             try {
-                switchTo(store.block(best.hash()).orElseThrow());
+                done = done.then(switchTo(store.block(best.hash()).orElseThrow()));
             } catch (InvalidLedgerObjectException e) {
                 // switchTo has forgotten the invalid part; look again
             }
             best = store.mostWork();
         }
+        return done;
     }
 
     public StoredBlock tip() {
@@ -227,37 +258,52 @@ public class Chain {
 
     /** The context a child of the current tip is checked against: what a miner must build on. */
     public synchronized BlockValidator.ParentContext nextContext() {
-        return contextAfter(store.tip());
+        return contextAfter(store.storedHeader(store.tip().hash()).orElseThrow());
     }
 
     private Result switchTo(Block newTip) throws InvalidLedgerObjectException {
         Deque<Block> branch = new ArrayDeque<>();
-        Block cursor = newTip;
-        while (!store.header(cursor.hash()).orElseThrow().mainChain()) {
-            branch.addFirst(cursor);
-            cursor = store.block(cursor.previousHash()).orElseThrow();
-        }
-        String fork = cursor.hash();
-        List<Block> disconnected = new ArrayList<>();
-        while (!store.tip().hash().equals(fork)) {
-            Block old = store.block(store.tip().hash()).orElseThrow();
-            store.disconnect(old);
-            disconnected.add(old);
-        }
-        List<Block> connected = new ArrayList<>();
-        for (Block block : branch) {
-            try {
-                store.connect(block, validator.connect(block, store.viewFor(block)));
-                connected.add(block);
-            } catch (InvalidLedgerObjectException e) {
-                log.warn("block {} #{} is invalid ({}); staying on the previous chain", block.hash(), block.number(),
-                        e.getMessage());
-                invalid.put(block.hash(), true);
-                int forgotten = store.forget(block.hash());
-                log.warn("forgot {} stored blocks on that branch", forgotten);
-                restore(connected, disconnected);
-                throw e;
+        branch.add(newTip);
+        String fork = newTip.previousHash();
+        // the usual case, a child of the tip, reads nothing more; a branch is walked back through block links
+        if (!fork.equals(store.tip().hash())) {
+            BranchLink link = store.link(fork).orElseThrow();
+            while (!link.mainChain()) {
+                branch.addFirst(store.block(fork).orElseThrow());
+                fork = link.previousHash();
+                link = store.link(fork).orElseThrow();
             }
+        }
+        List<Block> disconnected = new ArrayList<>();
+        List<Block> connected = new ArrayList<>();
+        try {
+            while (!store.tip().hash().equals(fork)) {
+                Block old = store.block(store.tip().hash()).orElseThrow();
+                store.disconnect(old);
+                disconnected.add(old);
+            }
+            for (Block block : branch) {
+                try {
+                    store.connect(block, validator.connect(block, store.viewFor(block)));
+                    connected.add(block);
+                } catch (InvalidLedgerObjectException e) {
+                    log.warn("block {} #{} is invalid ({}); staying on the previous chain", block.hash(), block.number(),
+                            e.getMessage());
+                    invalid.put(block.hash(), true);
+                    int forgotten = store.forget(block.hash());
+                    log.warn("forgot {} stored blocks on that branch", forgotten);
+                    goBack(connected, disconnected, e);
+                    throw e;
+                }
+            }
+        } catch (RuntimeException e) {
+            // the store failed (a full disk, a lost connection), not the branch: every block so far was one
+            // transaction of its own, so go back block by block, and try the branch again later
+            log.error("switching to block {} #{} failed in the store ({}); going back to the previous chain", newTip.hash(),
+                    newTip.number(), e.toString());
+            goBack(connected, disconnected, e);
+            resumeAtNextBlock = true;
+            throw e;
         }
         Outcome outcome = disconnected.isEmpty() ? Outcome.CONNECTED : Outcome.REORGANISED;
         if (outcome == Outcome.REORGANISED) {
@@ -269,25 +315,36 @@ public class Chain {
         return new Result(outcome, connected, disconnected);
     }
 
-    /** Undoes a failed switch: the new branch off, the old blocks (valid before) back on. */
-    private void restore(List<Block> connected, List<Block> disconnected) throws InvalidLedgerObjectException {
-        for (int i = connected.size() - 1; i >= 0; i--) {
-            store.disconnect(connected.get(i));
-        }
-        for (int i = disconnected.size() - 1; i >= 0; i--) {
-            Block old = disconnected.get(i);
-            store.connect(old, validator.connect(old, store.viewFor(old)));
+    /**
+     * Undoes a failed switch: the new branch off, the old blocks (valid before) back on. If the store fails
+     * here too, the chain is left part way (each block connected or not, never half): the next block to
+     * arrive first finishes the switch to the stored block with the most work ({@link #resume}), as a restart
+     * would; the failure is added to {@code cause}.
+     */
+    private void goBack(List<Block> connected, List<Block> disconnected, Exception cause) {
+        try {
+            for (int i = connected.size() - 1; i >= 0; i--) {
+                store.disconnect(connected.get(i));
+            }
+            for (int i = disconnected.size() - 1; i >= 0; i--) {
+                Block old = disconnected.get(i);
+                store.connect(old, validator.connect(old, store.viewFor(old)));
+            }
+        } catch (RuntimeException | InvalidLedgerObjectException again) {
+            log.error("going back to the previous chain failed too ({}); resuming at the next block", again.toString());
+            resumeAtNextBlock = true;
+            cause.addSuppressed(again);
         }
     }
 
     /** The parent context of a child of {@code parent}: expected target and median time past. */
-    private BlockValidator.ParentContext contextAfter(StoredBlock parent) {
+    private BlockValidator.ParentContext contextAfter(StoredHeader parent) {
         int depth = BlockValidator.contextDepth(parent.number() + 1, params);
         List<Long> times = new ArrayList<>(depth);
-        StoredBlock cursor = parent;
+        StoredHeader cursor = parent;
         for (int i = 0; i < depth && cursor != null; i++) {
             times.add(cursor.time());
-            cursor = cursor.number() == 0 ? null : store.header(cursor.previousHash()).orElse(null);
+            cursor = cursor.number() == 0 ? null : store.storedHeader(cursor.previousHash()).orElse(null);
         }
         return BlockValidator.contextAfter(parent.number(), parent.hash(), parent.target(), times, params);
     }

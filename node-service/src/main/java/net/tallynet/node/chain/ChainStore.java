@@ -1,6 +1,7 @@
 package net.tallynet.node.chain;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,18 +20,29 @@ import net.tallynet.protocol.message.BlockMessage;
 import net.tallynet.protocol.message.BlockRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.domain.PageRequest;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import net.tallynet.p2p.BoundedMaps;
 
 /**
  * The chain on disk. Blocks are kept as their canonical BLOCK frames and read back through the
- * peer layer's strict codec (a block this node can receive, it can store). Connecting or disconnecting a block is one database transaction covering the
- * unspent outputs, the undo data, the transaction index and the tip, so a crash at any moment
- * leaves a consistent chain to resume from.
+ * peer layer's strict codec (a block this node can receive, it can store). Connecting a block is one
+ * database transaction covering the undo data, the transaction index and the tip; the unspent outputs
+ * it changes go to the {@link CoinsCache} and reach the {@code utxos} table in batches ({@link #flushCoins}),
+ * each batch recording the block it brings the table to. A crash at any moment leaves a consistent chain
+ * to resume from: {@link #recoverCoins} applies the stored blocks after that point again. Disconnecting a
+ * block (a reorganisation, rare) flushes first and then writes the table directly, so the recorded block is
+ * always the tip or one of its ancestors.
+ *
+ * <p>Block headers (without bodies) are cached too ({@link #storedHeader}): checking a block reads its
+ * parent and up to a retarget window of ancestors, which would otherwise be a query each.
  */
 @Repository
 public class ChainStore implements UtxoView {
@@ -49,15 +61,32 @@ public class ChainStore implements UtxoView {
      */
     private final AtomicLong tipMoves = new AtomicLong();
     private volatile CachedTip cachedTip;
+    /** Outpoints per delete statement. */
+    private static final int DELETE_BATCH = 500;
+    /** The block the last flush recorded (null: unknown, flush even with no changes). */
+    private String flushedCoinsAt;
     /** Whether the store is H2 ({@link #flush}); asked once. */
     private volatile Boolean h2;
+    /**
+     * Guarded by its own monitor, which is taken before any database connection is (never the other way
+     * round: a thread waiting for it holds no connection, so waiting readers cannot starve the pool).
+     */
+    private final CoinsCache coins;
+    private final Map<String, StoredHeader> headers;
+    /** Bumped whenever blocks are forgotten (guarded by {@link #headers}): a header read before is not cached. */
+    private long headersForgotten;
+    private final TransactionTemplate transaction;
 
     /** The tip as read when {@link #tipMoves} was {@code moves}. */
     private record CachedTip(long moves, StoredBlock block) {
     }
 
     public ChainStore(BlockRepository blocks, UtxoRepository utxos, UndoRepository undo,
-                      TxLocationRepository transactions, ChainTipRepository tips, FrameCodec codec, JdbcTemplate jdbc) {
+                      TxLocationRepository transactions, ChainTipRepository tips, FrameCodec codec, JdbcTemplate jdbc,
+                      PlatformTransactionManager transactionManager, ChainProperties properties) {
+        this.coins = new CoinsCache(properties.cachedCoins());
+        this.headers = BoundedMaps.evictingEldest(properties.cachedHeaders(), true);
+        this.transaction = new TransactionTemplate(transactionManager);
         this.blocks = blocks;
         this.utxos = utxos;
         this.undo = undo;
@@ -110,47 +139,182 @@ public class ChainStore implements UtxoView {
         return known;
     }
 
-    /** Makes {@code block} (a child of the tip) the new tip: spends, creates, keeps undo data. */
-    @Transactional
+    /**
+     * Makes {@code block} (a child of the tip) the new tip: keeps its undo data and transaction index and
+     * moves the tip in one transaction, then applies its spends and outputs to the cache (flushed when full).
+     */
     public void connect(Block block, UtxoChanges changes) {
-        ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
-        if (!block.previousHash().equals(tip.bestHash())) {
-            throw new IllegalStateException("block " + block.hash() + " does not extend the tip " + tip.bestHash());
+        synchronized (coins) {
+            if (coins.full()) {
+                flushCoinsHoldingCache(); // before, not after: a failed flush must leave the block unconnected
+            }
+            transaction.executeWithoutResult(status -> {
+                ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
+                if (!block.previousHash().equals(tip.bestHash())) {
+                    throw new IllegalStateException("block " + block.hash() + " does not extend the tip " + tip.bestHash());
+                }
+                undo.saveAll(changes.spent().stream().map(u -> new SpentOutput(block.hash(), u)).toList());
+                List<TxLocation> locations = new ArrayList<>();
+                for (int i = 0; i < block.transactions().size(); i++) {
+                    locations.add(new TxLocation(block.transactions().get(i).id(), block.hash(), i));
+                }
+                transactions.saveAll(locations);
+                blocks.markMainChain(block.hash(), true);
+                tip.bestHash(block.hash());
+                tipMovesOnceEnded();
+            });
+            coins.connect(block.hash(), changes.spent(), changes.created());
         }
-        utxos.deleteAllByIdInBatch(changes.spent().stream().map(u -> new Outpoint(u.txId(), u.index())).toList());
-        utxos.saveAll(changes.created().stream().map(StoredUtxo::new).toList());
-        undo.saveAll(changes.spent().stream().map(u -> new SpentOutput(block.hash(), u)).toList());
-        List<TxLocation> locations = new ArrayList<>();
-        for (int i = 0; i < block.transactions().size(); i++) {
-            locations.add(new TxLocation(block.transactions().get(i).id(), block.hash(), i));
-        }
-        transactions.saveAll(locations);
-        blocks.findById(block.hash()).orElseThrow().mainChain(true);
-        tip.bestHash(block.hash());
-        tipMovesOnceEnded();
     }
 
-    /** Takes the tip off the best chain: deletes its outputs, restores what it spent, moves the tip to its parent. */
-    @Transactional
+    /**
+     * Takes the tip off the best chain: deletes its outputs, restores what it spent, moves the tip to its
+     * parent. The cache is flushed first and the table written directly, in the same transaction as the tip.
+     */
     public void disconnect(Block block) {
-        ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
-        if (!block.hash().equals(tip.bestHash())) {
-            throw new IllegalStateException("only the tip can be disconnected, not " + block.hash());
+        synchronized (coins) {
+            flushCoinsHoldingCache();
+            List<Outpoint> touched = new ArrayList<>();
+            transaction.executeWithoutResult(status -> {
+                ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
+                if (!block.hash().equals(tip.bestHash())) {
+                    throw new IllegalStateException("only the tip can be disconnected, not " + block.hash());
+                }
+                List<Outpoint> created = new ArrayList<>();
+                for (Transaction tx : block.transactions()) {
+                    for (int i = 0; i < tx.outputs().size(); i++) {
+                        created.add(new Outpoint(tx.id(), i));
+                    }
+                }
+                deleteUtxos(created);
+                List<SpentOutput> spent = undo.findByBlockHash(block.hash());
+                List<StoredUtxo> restored = spent.stream().map(s -> new StoredUtxo(s.toUtxo())).toList();
+                utxos.saveAll(restored);
+                undo.deleteByBlock(block.hash());
+                transactions.deleteAllByIdInBatch(block.transactions().stream().map(Transaction::id).toList());
+                blocks.markMainChain(block.hash(), false);
+                tip.bestHash(block.previousHash());
+                tip.coinsHash(block.previousHash());
+                tipMovesOnceEnded();
+                touched.addAll(created);
+                restored.forEach(r -> touched.add(r.getId()));
+            });
+            coins.forget(touched);
+            coins.appliedTip(block.previousHash());
         }
-        List<Outpoint> created = new ArrayList<>();
-        for (Transaction tx : block.transactions()) {
-            for (int i = 0; i < tx.outputs().size(); i++) {
-                created.add(new Outpoint(tx.id(), i));
+    }
+
+    /**
+     * Writes the cache's changes to the {@code utxos} table in one transaction with the block they bring it
+     * to; the cache keeps what is still unspent, clean. Called when the cache is full, at every journal
+     * checkpoint, at shutdown, before a block is disconnected and before the table is queried by address.
+     */
+    public void flushCoins() {
+        synchronized (coins) {
+            flushCoinsHoldingCache();
+        }
+    }
+
+    /** Whether the cache holds changes the table lacks. */
+    public boolean coinsToFlush() {
+        synchronized (coins) {
+            return coins.dirtyCount() > 0;
+        }
+    }
+
+    private void flushCoinsHoldingCache() {
+        String appliedTip = coins.appliedTip();
+        if (appliedTip == null || (coins.dirtyCount() == 0 && appliedTip.equals(flushedCoinsAt))) {
+            return;
+        }
+        long started = System.nanoTime();
+        var changes = coins.changes();
+        transaction.executeWithoutResult(status -> {
+            List<Outpoint> stale = new ArrayList<>();
+            List<StoredUtxo> unspent = new ArrayList<>();
+            for (var change : changes) {
+                if (!change.getValue().fresh()) {
+                    stale.add(change.getKey()); // spent, or (rarely) created over a row still there
+                }
+                if (!change.getValue().spent()) {
+                    unspent.add(new StoredUtxo(change.getValue().utxo()));
+                }
+            }
+            deleteUtxos(stale);
+            utxos.saveAll(unspent);
+            tips.findById(ChainTip.ID).orElseThrow().coinsHash(appliedTip);
+        });
+        coins.flushed();
+        flushedCoinsAt = appliedTip;
+        log.debug("coins flushed: {} changes in {} ms", changes.size(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /**
+     * The outputs {@code block} leaves unspent, as connecting it recorded them: an output a later transaction of
+     * the same block spends is in neither its undo data nor what it created.
+     */
+    private static List<Utxo> createdAndUnspent(Block block) {
+        Set<Outpoint> spentInBlock = new HashSet<>();
+        block.transactions().forEach(tx -> tx.inputs().stream().filter(input -> !input.isCoinbase())
+                .forEach(input -> spentInBlock.add(new Outpoint(input.txId(), input.index()))));
+        List<Utxo> created = new ArrayList<>();
+        for (int i = 0; i < block.transactions().size(); i++) {
+            for (Utxo utxo : Utxo.createdBy(block.transactions().get(i), block.number(), i == 0)) {
+                if (!spentInBlock.contains(CoinsCache.outpointOf(utxo))) {
+                    created.add(utxo);
+                }
             }
         }
-        utxos.deleteAllByIdInBatch(created);
-        List<SpentOutput> spent = undo.findByBlockHash(block.hash());
-        utxos.saveAll(spent.stream().map(s -> new StoredUtxo(s.toUtxo())).toList());
-        undo.deleteByBlock(block.hash());
-        transactions.deleteAllByIdInBatch(block.transactions().stream().map(Transaction::id).toList());
-        blocks.findById(block.hash()).orElseThrow().mainChain(false);
-        tip.bestHash(block.previousHash());
-        tipMovesOnceEnded();
+        return created;
+    }
+
+    /** Deletes rows by outpoint, a bounded number per statement (one statement per row would be slower still). */
+    private void deleteUtxos(List<Outpoint> outpoints) {
+        for (int from = 0; from < outpoints.size(); from += DELETE_BATCH) {
+            utxos.deleteAllByIdInBatch(outpoints.subList(from, Math.min(outpoints.size(), from + DELETE_BATCH)));
+        }
+    }
+
+    /**
+     * At start-up: brings the {@code utxos} table from the block its last flush recorded up to the tip, from
+     * the stored blocks and their undo data (a kill lost the cache's changes since that flush). The recorded
+     * block is always the tip or one of its ancestors ({@link #disconnect} flushes first); a store where it is
+     * not (none written by this version) is rebuilt from genesis.
+     */
+    public void recoverCoins() {
+        synchronized (coins) {
+            coins.clear();
+            ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
+            String from = tip.coinsHash();
+            StoredHeader best = storedHeader(tip.bestHash()).orElseThrow();
+            Optional<Long> start = blocks.mainChainNumberOf(from);
+            if (start.isEmpty()) {
+                log.warn("the unspent outputs were last written at block {}, not on the best chain: rebuilding them from genesis", from);
+                transaction.executeWithoutResult(status -> utxos.deleteAllInBatch());
+            }
+            long first = start.map(n -> n + 1).orElse(1L);
+            // genesis creates nothing spendable: a rebuilt table starts empty, at genesis
+            coins.appliedTip(start.isPresent() ? from : blocks.mainChainHashAt(0).orElseThrow());
+            if (first <= best.number()) {
+                log.info("unspent outputs: applying blocks #{} to #{} again (written to the database only in batches)",
+                        first, best.number());
+            }
+            long lastLine = System.nanoTime();
+            for (long number = first; number <= best.number(); number++) {
+                StoredBlock stored = blocks.findByNumberAndMainChainTrue(number).orElseThrow();
+                Block block = decode(stored);
+                coins.connect(block.hash(), spentBy(block.hash()), createdAndUnspent(block));
+                if (coins.full()) {
+                    flushCoinsHoldingCache();
+                }
+                if (System.nanoTime() - lastLine > 5_000_000_000L) {
+                    log.info("unspent outputs: block #{} of {}", number, best.number());
+                    lastLine = System.nanoTime();
+                }
+            }
+            flushedCoinsAt = null;
+            flushCoinsHoldingCache();
+        }
     }
 
     /**
@@ -285,17 +449,35 @@ public class ChainStore implements UtxoView {
         return blocks.frameOf(hash).map(EncodedBlock::frame);
     }
 
+    /** An unspent output of the best chain, from the cache or else the table (and then cached). */
     @Override
-    @Transactional(readOnly = true)
     public Optional<Utxo> find(String txId, long index) {
-        return utxos.findById(new Outpoint(txId, index)).map(StoredUtxo::toUtxo);
+        Outpoint outpoint = new Outpoint(txId, index);
+        synchronized (coins) {
+            CoinsCache.Known known = coins.get(outpoint);
+            if (known != null) {
+                return known.utxo();
+            }
+            Optional<Utxo> read = utxos.findById(outpoint).map(StoredUtxo::toUtxo);
+            read.ifPresent(coins::read);
+            return read;
+        }
     }
 
-    /** Up to {@code limit} unspent outputs of {@code address}, largest first. */
-    @Transactional(readOnly = true)
+    /** Up to {@code limit} unspent outputs of {@code address}, largest first: the table's, with the cache's changes laid over. */
     public List<Utxo> unspentOf(String address, int limit) {
-        return utxos.findByAddressLargestFirst(address, org.springframework.data.domain.PageRequest.of(0, limit))
-                .stream().map(StoredUtxo::toUtxo).toList();
+        synchronized (coins) {
+            CoinsCache.AddressChanges changes = coins.changesOf(address);
+            Set<Outpoint> spent = new HashSet<>();
+            changes.spentFromTable().forEach(utxo -> spent.add(CoinsCache.outpointOf(utxo)));
+            Map<Outpoint, Utxo> found = new HashMap<>();
+            // as many more rows as the cache may strike out, so that {@code limit} are left
+            utxos.findByAddressLargestFirst(address, PageRequest.of(0, limit + spent.size())).stream()
+                    .map(StoredUtxo::toUtxo).forEach(utxo -> found.put(CoinsCache.outpointOf(utxo), utxo));
+            spent.forEach(found::remove);
+            changes.unspentNotInTable().forEach(utxo -> found.put(CoinsCache.outpointOf(utxo), utxo));
+            return found.values().stream().sorted(Comparator.comparingLong(Utxo::amount).reversed()).limit(limit).toList();
+        }
     }
 
     /** The outputs a best-chain block spent (its undo data), read in one query; none for a side-branch block. */
@@ -313,47 +495,60 @@ public class ChainStore implements UtxoView {
      * The outputs {@code block} spends that are unspent now, read in one query (not one per input):
      * the view its validation runs against. Outputs the block creates itself come from the validator.
      */
-    @Transactional(readOnly = true)
     public UtxoView viewFor(Block block) {
-        Map<String, Utxo> found = spentOutputs(block);
-        return (txId, index) -> Optional.ofNullable(found.get(txId + ":" + index));
+        Map<Outpoint, Utxo> found = spentOutputs(block);
+        return (txId, index) -> Optional.ofNullable(found.get(new Outpoint(txId, index)));
     }
 
     /**
-     * The unspent outputs among those {@code block}'s inputs name, by outpoint. The query asks for the spent
-     * indexes of the spent transactions, not for every output of each: a transaction with 10,000 outputs,
-     * one of them spent, is one row, not 10,000 (review item 25); a row of the cross product that no input
-     * names is dropped here.
+     * The unspent outputs among those {@code block}'s inputs name, by outpoint: from the cache, and those it
+     * does not know from the table in one query (not one per input). The query asks for the spent indexes of
+     * the spent transactions, not for every output of each: a transaction with 10,000 outputs, one of them
+     * spent, is one row, not 10,000 (review item 25); a row of the cross product that no input names is
+     * dropped here.
      */
-    Map<String, Utxo> spentOutputs(Block block) {
-        Set<String> outpoints = new HashSet<>();
+    Map<Outpoint, Utxo> spentOutputs(Block block) {
+        Map<Outpoint, Utxo> found = new HashMap<>();
+        Set<Outpoint> missing = new HashSet<>();
         Set<String> txIds = new HashSet<>();
         Set<Long> indexes = new HashSet<>();
-        for (Transaction tx : block.transactions()) {
-            for (var input : tx.inputs()) {
-                if (!input.isCoinbase()) {
-                    outpoints.add(input.txId() + ":" + input.index());
-                    txIds.add(input.txId());
-                    indexes.add(input.index());
+        synchronized (coins) {
+            for (Transaction tx : block.transactions()) {
+                for (var input : tx.inputs()) {
+                    if (input.isCoinbase()) {
+                        continue;
+                    }
+                    Outpoint outpoint = new Outpoint(input.txId(), input.index());
+                    CoinsCache.Known known = coins.get(outpoint);
+                    if (known != null) {
+                        known.utxo().ifPresent(utxo -> found.put(outpoint, utxo));
+                    } else if (missing.add(outpoint)) {
+                        txIds.add(input.txId());
+                        indexes.add(input.index());
+                    }
                 }
             }
-        }
-        Map<String, Utxo> found = new HashMap<>();
-        if (!outpoints.isEmpty()) {
-            for (StoredUtxo stored : utxos.findByTxIdsAndIndexes(txIds, indexes)) {
-                Utxo utxo = stored.toUtxo();
-                String outpoint = utxo.txId() + ":" + utxo.index();
-                if (outpoints.contains(outpoint)) {
-                    found.put(outpoint, utxo);
+            if (!missing.isEmpty()) {
+                for (StoredUtxo stored : utxos.findByTxIdsAndIndexes(txIds, indexes)) {
+                    Utxo utxo = stored.toUtxo();
+                    Outpoint outpoint = CoinsCache.outpointOf(utxo);
+                    if (missing.contains(outpoint)) {
+                        found.put(outpoint, utxo);
+                        coins.read(utxo);
+                    }
                 }
             }
         }
         return found;
     }
 
-    @Transactional(readOnly = true)
+    /** The sum of {@code address}'s unspent outputs: the table's, with the cache's changes laid over. */
     public long balanceOf(String address) {
-        return utxos.balanceOf(address);
+        synchronized (coins) {
+            CoinsCache.AddressChanges changes = coins.changesOf(address);
+            return utxos.balanceOf(address) - changes.spentFromTable().stream().mapToLong(Utxo::amount).sum()
+                    + changes.unspentNotInTable().stream().mapToLong(Utxo::amount).sum();
+        }
     }
 
     /** The stored block with the most cumulative work (the tip, unless a better branch is waiting to be connected). */
@@ -370,12 +565,68 @@ public class ChainStore implements UtxoView {
             blocks.findByPreviousHash(doomed.get(i)).forEach(child -> doomed.add(child.hash()));
         }
         blocks.deleteAllByIdInBatch(doomed);
+        forgetHeaders(doomed);
         return doomed.size();
     }
 
-    @Transactional(readOnly = true)
     public long utxoCount() {
+        flushCoins();
         return utxos.count();
+    }
+
+    /**
+     * A stored block's header, from the header cache or else the store (without its body; then cached).
+     * Headers never change once stored; a block forgotten ({@link #forget}) leaves the cache with it.
+     */
+    public Optional<StoredHeader> storedHeader(String hash) {
+        long generation;
+        synchronized (headers) {
+            StoredHeader cached = headers.get(hash);
+            if (cached != null) {
+                return Optional.of(cached);
+            }
+            generation = headersForgotten;
+        }
+        Optional<StoredHeader> read = blocks.headerOf(hash);
+        read.ifPresent(header -> {
+            synchronized (headers) {
+                // a block forgotten since the read began may be what was read: not cached then
+                if (generation == headersForgotten) {
+                    headers.put(hash, header);
+                }
+            }
+        });
+        return read;
+    }
+
+    /** Drops forgotten blocks' headers, now and once their deletion has ended, and refuses reads begun before. */
+    private void forgetHeaders(List<String> hashes) {
+        Runnable drop = () -> {
+            synchronized (headers) {
+                headersForgotten++;
+                hashes.forEach(headers::remove);
+            }
+        };
+        drop.run();
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    drop.run();
+                }
+            });
+        }
+    }
+
+    /** Empties both caches, for tests that empty the tables under the store. */
+    void forgetCaches() {
+        synchronized (coins) {
+            coins.clear();
+            flushedCoinsAt = null;
+        }
+        synchronized (headers) {
+            headers.clear();
+        }
     }
 
     private Block decode(StoredBlock stored) {

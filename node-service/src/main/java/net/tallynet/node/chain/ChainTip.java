@@ -17,11 +17,20 @@ public class ChainTip {
     @Column(name = "best_hash", nullable = false, length = 64)
     private String bestHash;
 
+    /**
+     * The best block whose unspent outputs the {@code utxos} table holds ({@link CoinsCache}): the table is
+     * written in batches, so it may lag the tip; always this block or an ancestor of the tip. Null in a
+     * store written before the cache: the table was written with every block, so it is the tip.
+     */
+    @Column(name = "coins_hash", length = 64)
+    private String coinsHash;
+
     protected ChainTip() {
     }
 
     ChainTip(String bestHash) {
         this.bestHash = bestHash;
+        this.coinsHash = bestHash;
     }
 
     public String bestHash() {
@@ -30,5 +39,13 @@ public class ChainTip {
 
     void bestHash(String hash) {
         this.bestHash = hash;
+    }
+
+    String coinsHash() {
+        return coinsHash != null ? coinsHash : bestHash;
+    }
+
+    void coinsHash(String hash) {
+        this.coinsHash = hash;
     }
 }

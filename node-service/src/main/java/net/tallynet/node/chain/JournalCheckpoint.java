@@ -29,8 +29,9 @@ class JournalCheckpoint extends PeriodicTask {
 
     @Override
     protected synchronized void tick() {
-        if (first || journal.pendingBytes() > 0) {
+        if (first || journal.pendingBytes() > 0 || store.coinsToFlush()) {
             first = false;
+            store.flushCoins(); // before the checkpoint: the outputs' batch then reaches the file with it
             int deleted = journal.checkpoint(() -> store.flush(properties.sync()));
             log.debug("journal checkpoint: {} segments deleted", deleted);
         }

@@ -5,9 +5,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Index;
 import jakarta.persistence.Table;
-import java.math.BigInteger;
 import net.tallynet.protocol.ledger.Block;
-import net.tallynet.protocol.ledger.KnownHeader;
 import net.tallynet.protocol.message.BlockRef;
 
 /**
@@ -101,14 +99,14 @@ public class StoredBlock extends NewEntity<String> {
         return target;
     }
 
-    /** The header as LISTOFBLOCKS lists it. */
-    public BlockRef ref() {
-        return new BlockRef(number, hash, previousHash, merkleRoot, time, target, nonce);
+    /** The header and work, without the body. */
+    public StoredHeader header() {
+        return new StoredHeader(hash, previousHash, number, time, target, merkleRoot, nonce, chainWork);
     }
 
-    /** The header with the chain's work up to it, as the header checks of a list build on it. */
-    public KnownHeader checkedHeader() {
-        return new KnownHeader(ref(), new BigInteger(chainWork, 16));
+    /** The header as LISTOFBLOCKS lists it. */
+    public BlockRef ref() {
+        return header().ref();
     }
 
     /** Fills the header columns a store written before them lacks. */

@@ -101,10 +101,18 @@ public class Ledger {
         Timer.Sample sample = Timer.start(meters);
         Chain.Result result;
         synchronized (chainMoves) {
+            String tipBefore = chain.tip().hash();
             try {
                 result = chain.accept(block);
-            } catch (InvalidLedgerObjectException e) {
-                failed(e);
+            } catch (InvalidLedgerObjectException | RuntimeException e) {
+                if (e instanceof InvalidLedgerObjectException invalid) {
+                    failed(invalid);
+                }
+                // the tip moved all the same (review item 20: a switch the store failed part way, or one finished
+                // before this block was refused): the pool is checked against the tip there is now
+                if (!chain.tip().hash().equals(tipBefore)) {
+                    mempool.revalidate();
+                }
                 throw e;
             } finally {
                 sample.stop(acceptTime);

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.chain.StoredBlock;
+import net.tallynet.node.chain.StoredHeader;
 import net.tallynet.node.ledger.Ledger;
 import net.tallynet.p2p.CloseReason;
 import net.tallynet.p2p.PeerMisbehaviourException;
@@ -74,11 +75,6 @@ public class BlockSync implements Ledger.Listener {
     static final int KNOWN_PER_PEER = 10_000;
     /** Ask a peer for the next list once fewer than this many blocks are still queued. */
     static final int REFILL_BELOW = 1_000;
-    /**
-     * GETBLOCK requests sent to one peer per second, at most: a receiver drops a peer that sends over
-     * 200 messages a second (PROTOCOL.md 6), and a fast sync must not look like a flood.
-     */
-    static final int REQUESTS_PER_SECOND = 150;
     /** An unanswered GETLISTOFBLOCKS blocks the next one to the same peer for this long. */
     static final long LIST_PENDING_NANOS = 30_000_000_000L;
     private static final int RECENT_STEPS = 10;
@@ -97,6 +93,7 @@ public class BlockSync implements Ledger.Listener {
     private final ReentrantLock lock = new ReentrantLock(true);
     private final int maxStalls;
     private final int maxPresyncLists;
+    private final int requestsPerSecond;
 
     private static final class PeerState {
         final RollingBloomFilter known = new RollingBloomFilter(KNOWN_PER_PEER, 1e-6);
@@ -112,8 +109,13 @@ public class BlockSync implements Ledger.Listener {
         String announced;
         /** Its branch's headers being counted before any body is asked for (a branch behind us so far), or null. */
         Presync presync;
-        final Bucket requests = Bucket.builder().addLimit(Bandwidth.builder().capacity(REQUESTS_PER_SECOND)
-                .refillGreedy(REQUESTS_PER_SECOND, Duration.ofSeconds(1)).build()).build();
+        /** GETBLOCK requests to this peer, paced (tallynet.sync.requests-per-second). */
+        final Bucket requests;
+
+        PeerState(int requestsPerSecond) {
+            requests = Bucket.builder().addLimit(Bandwidth.builder().capacity(requestsPerSecond)
+                    .refillGreedy(requestsPerSecond, Duration.ofSeconds(1)).build()).build();
+        }
     }
 
     /**
@@ -166,6 +168,7 @@ public class BlockSync implements Ledger.Listener {
         this.download = new BlockDownload<>(properties, new SharesOfPeers(memory));
         this.maxStalls = properties.maxStalls();
         this.maxPresyncLists = properties.maxPresyncLists();
+        this.requestsPerSecond = properties.requestsPerSecond();
         ledger.addListener(this);
     }
 
@@ -399,7 +402,7 @@ public class BlockSync implements Ledger.Listener {
                 return counted;
             }
         }
-        return store.header(hash).map(StoredBlock::checkedHeader);
+        return store.storedHeader(hash).map(StoredHeader::checkedHeader);
     }
 
     /** An announced hash its answering list did not carry: ask once more (the peer may have mined since it listed). */
@@ -749,7 +752,7 @@ public class BlockSync implements Ledger.Listener {
     }
 
     private PeerState state(PeerSession peer) {
-        return states.computeIfAbsent(peer, p -> new PeerState());
+        return states.computeIfAbsent(peer, p -> new PeerState(requestsPerSecond));
     }
 
     private void locked(Runnable work) {

@@ -294,7 +294,7 @@ class HostileApiClientTest extends RunningNodeTest {
 
         // and the exact spelling works: both endpoints agree on what a payment's JSON may be
         assertThat(post("/api/blocks/generate", "{\"count\":3}", TOKEN).statusCode()).isEqualTo(200);
-        HttpResponse<String> paid = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":10}", TOKEN);
+        HttpResponse<String> paid = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":100}", TOKEN);
         assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
         String id = JSON.readTree(paid.body()).get("id").asString();
         JsonNode raw = JSON.readTree(get("/api/transactions/" + id).body()).get("transaction");

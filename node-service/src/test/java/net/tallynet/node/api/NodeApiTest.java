@@ -53,7 +53,7 @@ class NodeApiTest extends RunningNodeTest {
         assertThat(read(mined).get("hashes")).hasSize(1);
         assertThat(get("/api/wallet").get("balance").asLong()).isEqualTo(REWARD);
 
-        HttpResponse<String> tooEarly = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":10}", "test-token");
+        HttpResponse<String> tooEarly = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":100}", "test-token");
         assertThat(tooEarly.statusCode()).isEqualTo(400);
         assertThat(read(tooEarly).get("reason").asString()).isEqualTo("insufficient_funds");
     }
@@ -62,20 +62,24 @@ class NodeApiTest extends RunningNodeTest {
     @Order(4)
     void paymentGoesThroughTheMempoolIntoABlock() {
         post("/api/blocks/generate", "{\"count\":2}", "test-token");
-        HttpResponse<String> paid = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":10}", "test-token");
+        // under the minimum relay fee (100 per 1000 bytes, about 25 here): refused, with its reason
+        HttpResponse<String> free = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":1}", "test-token");
+        assertThat(free.statusCode()).as(free.body()).isEqualTo(400);
+        assertThat(read(free).get("reason").asString()).isEqualTo("fee_too_low");
+        HttpResponse<String> paid = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":100}", "test-token");
         assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
         String id = read(paid).get("id").asString();
 
         JsonNode mempool = get("/api/mempool");
         assertThat(mempool.get("count").asInt()).isEqualTo(1);
         assertThat(mempool.get("transactions").get(0).get("id").asString()).isEqualTo(id);
-        assertThat(mempool.get("transactions").get(0).get("fee").asLong()).isEqualTo(10);
+        assertThat(mempool.get("transactions").get(0).get("fee").asLong()).isEqualTo(100);
         assertThat(mempool.get("nextBlock").get("ids")).extracting(JsonNode::asString).containsExactly(id);
-        assertThat(mempool.get("nextBlock").get("fees").asLong()).isEqualTo(10);
+        assertThat(mempool.get("nextBlock").get("fees").asLong()).isEqualTo(100);
         JsonNode waiting = get("/api/transactions/" + id);
         assertThat(waiting.get("status").asString()).isEqualTo("mempool");
         assertThat(waiting.get("confirmations").asLong()).isZero();
-        assertThat(waiting.get("fee").asLong()).isEqualTo(10);
+        assertThat(waiting.get("fee").asLong()).isEqualTo(100);
         assertThat(waiting.get("spent").get(0).get("amount").asLong()).isEqualTo(REWARD);
         assertThat(waiting.has("blockHash")).isFalse();
 
@@ -85,13 +89,13 @@ class NodeApiTest extends RunningNodeTest {
         assertThat(confirmed.get("status").asString()).isEqualTo("confirmed");
         assertThat(confirmed.get("blockNumber").asLong()).isEqualTo(4);
         assertThat(confirmed.get("confirmations").asLong()).isEqualTo(1);
-        assertThat(confirmed.get("fee").asLong()).isEqualTo(10);
+        assertThat(confirmed.get("fee").asLong()).isEqualTo(100);
         assertThat(confirmed.get("spent").get(0).get("address").asString()).isEqualTo(get("/api/wallet").get("address").asString());
         // 4 rewards, the fee came back to this node as miner, 1000 went to bob
         assertThat(get("/api/wallet").get("balance").asLong()).isEqualTo(4 * REWARD - 1000);
         JsonNode block = get("/api/blocks/4");
         assertThat(block.get("transactions")).hasSize(2);
-        assertThat(block.get("transactions").get(0).get("outputs").get(0).get("amount").asLong()).isEqualTo(REWARD + 10);
+        assertThat(block.get("transactions").get(0).get("outputs").get(0).get("amount").asLong()).isEqualTo(REWARD + 100);
         assertThat(get("/api/blocks/" + block.get("hash").asString()).get("number").asLong()).isEqualTo(4);
     }
 
@@ -117,7 +121,7 @@ class NodeApiTest extends RunningNodeTest {
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(read(garbage).get("reason").asString()).isEqualTo("missing_field");
 
-        String id = read(post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":5,\"fee\":1}", "test-token")).get("id").asString();
+        String id = read(post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":5,\"fee\":100}", "test-token")).get("id").asString();
         String raw = get("/api/transactions/" + id).get("transaction").toString();
         HttpResponse<String> again = post("/api/transactions", raw, "test-token");
         assertThat(read(again).get("status").asString()).isEqualTo("already_known");

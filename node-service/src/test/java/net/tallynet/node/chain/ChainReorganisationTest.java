@@ -11,6 +11,7 @@ import static net.tallynet.node.TestBlocks.PARAMS;
 import static net.tallynet.node.TestBlocks.address;
 import static net.tallynet.node.TestBlocks.block;
 import static net.tallynet.node.TestBlocks.pay;
+import net.tallynet.node.TestBlocks;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.BlockValidator;
@@ -41,28 +42,11 @@ class ChainReorganisationTest extends ChainStoreTest {
 
     @Test
     void branchWithMoreWorkReplacesTheChainAndTheOldChainComesBack() throws Exception {
-        Block genesis = Genesis.of("devnet");
-        List<Block> a = new ArrayList<>();
-        a.add(block(genesis, alice, List.of()));
-        a.add(block(a.get(0), alice, List.of()));
-        Transaction alicePaysCarol = pay(a.get(0).transactions().getFirst(), alice, carol, 1_000);
-        a.add(block(a.get(1), alice, List.of(alicePaysCarol)));
-        for (Block block : a) {
-            assertThat(chain.accept(block).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
-        }
-        assertThat(balance(alice)).isEqualTo(3 * PARAMS.blockReward() - 1_000);
-        assertThat(balance(carol)).isEqualTo(1_000);
-        assertThat(store.utxoCount()).isEqualTo(4);
-
-        List<Block> b = new ArrayList<>();
-        b.add(block(genesis, bob, List.of()));
-        for (int i = 1; i < 4; i++) {
-            b.add(block(b.get(i - 1), bob, List.of()));
-        }
-        for (int i = 0; i < 3; i++) {
-            assertThat(chain.accept(b.get(i)).outcome()).isEqualTo(Chain.Outcome.SIDE_BRANCH);
-        }
-        assertThat(chain.tip().hash()).isEqualTo(a.get(2).hash());
+        Switch s = aChainAndALongerBranch();
+        List<Block> a = s.a();
+        List<Block> b = s.b();
+        Transaction alicePaysCarol = s.alicePaysCarol();
+        assertOnChainA(s);
 
         Chain.Result switched = chain.accept(b.get(3));
         assertThat(switched.outcome()).isEqualTo(Chain.Outcome.REORGANISED);
@@ -84,7 +68,7 @@ class ChainReorganisationTest extends ChainStoreTest {
         a.add(block(a.get(3), alice, List.of()));
         assertThat(chain.accept(a.get(4)).outcome()).isEqualTo(Chain.Outcome.REORGANISED);
         assertThat(balance(bob)).isZero();
-        assertThat(balance(alice)).isEqualTo(5 * PARAMS.blockReward() - 1_000);
+        assertThat(balance(alice)).isEqualTo(5 * PARAMS.blockReward() - 1_000 - TestBlocks.FEE);
         assertThat(balance(carol)).isEqualTo(1_000);
         assertThat(transactions.existsById(alicePaysCarol.id())).isTrue();
         assertThat(undo.count()).isEqualTo(1);
@@ -125,6 +109,107 @@ class ChainReorganisationTest extends ChainStoreTest {
         assertThat(chain.accept(block(b4, bob, List.of())).outcome()).isEqualTo(Chain.Outcome.ORPHAN);
         chain.resume();
         assertThat(chain.tip().hash()).isEqualTo(a3.hash());
+    }
+
+    /**
+     * Review item 20: a real database failure (H2 refusing the transaction index row of the branch's third
+     * block, by a check constraint) in the middle of a switch. The node goes back to the chain it had, keeps
+     * the branch (nothing is wrong with it), and takes it when the next block comes.
+     */
+    @Test
+    void aStoreFailureMidwayThroughASwitchGoesBackAndTheBranchIsTakenAtTheNextBlock() throws Exception {
+        Switch s = aChainAndALongerBranch();
+        try {
+            refuseTransactionRow("FAIL_B3", s.b.get(2).transactions().getFirst().id(), false);
+            assertThatThrownBy(() -> chain.accept(s.b.get(3))).isInstanceOf(RuntimeException.class);
+            assertOnChainA(s);
+            assertThat(blocks.existsById(s.b.get(3).hash())).as("the branch is kept").isTrue();
+        } finally {
+            jdbc.execute("alter table TRANSACTIONS drop constraint if exists FAIL_B3");
+        }
+        Block b5 = block(s.b.get(3), bob, List.of());
+        Chain.Result next = chain.accept(b5);
+        assertOnChainB(s, b5);
+        assertThat(next.outcome()).isEqualTo(Chain.Outcome.REORGANISED);
+        assertThat(next.disconnected()).extracting(Block::hash).containsExactly(s.a.get(2).hash(), s.a.get(1).hash(),
+                s.a.get(0).hash());
+        assertThat(next.connected()).hasSize(5);
+    }
+
+    /** As above, and going back fails too (a's second block refused on the way back): the next block finishes the switch. */
+    @Test
+    void aSwitchLeftPartWayByTheStoreIsFinishedAtTheNextBlock() throws Exception {
+        Switch s = aChainAndALongerBranch();
+        try {
+            refuseTransactionRow("FAIL_B3", s.b.get(2).transactions().getFirst().id(), false);
+            refuseTransactionRow("FAIL_A2", s.a.get(1).transactions().getFirst().id(), true);
+            assertThatThrownBy(() -> chain.accept(s.b.get(3))).isInstanceOf(RuntimeException.class)
+                    .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
+            // part way, but whole blocks only: a's first block is back, its second could not be
+            assertThat(chain.tip().hash()).isEqualTo(s.a.getFirst().hash());
+            assertThat(balance(alice)).isEqualTo(PARAMS.blockReward());
+        } finally {
+            jdbc.execute("alter table TRANSACTIONS drop constraint if exists FAIL_B3");
+            jdbc.execute("alter table TRANSACTIONS drop constraint if exists FAIL_A2");
+        }
+        Block b5 = block(s.b.get(3), bob, List.of());
+        Chain.Result next = chain.accept(b5);
+        assertOnChainB(s, b5);
+        assertThat(next.disconnected()).extracting(Block::hash).containsExactly(s.a.getFirst().hash());
+        assertThat(next.connected()).extracting(Block::hash).endsWith(b5.hash()).hasSize(5);
+    }
+
+    private record Switch(List<Block> a, List<Block> b, Transaction alicePaysCarol) {
+    }
+
+    /** Chain a (3 blocks, alice pays carol in the third) connected; b (4 blocks from genesis) stored but its last. */
+    private Switch aChainAndALongerBranch() throws Exception {
+        Block genesis = Genesis.of("devnet");
+        List<Block> a = new ArrayList<>();
+        a.add(block(genesis, alice, List.of()));
+        a.add(block(a.get(0), alice, List.of()));
+        Transaction alicePaysCarol = pay(a.get(0).transactions().getFirst(), alice, carol, 1_000);
+        a.add(block(a.get(1), alice, List.of(alicePaysCarol)));
+        for (Block block : a) {
+            assertThat(chain.accept(block).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
+        }
+        List<Block> b = new ArrayList<>();
+        b.add(block(genesis, bob, List.of()));
+        for (int i = 1; i < 4; i++) {
+            b.add(block(b.get(i - 1), bob, List.of()));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(chain.accept(b.get(i)).outcome()).isEqualTo(Chain.Outcome.SIDE_BRANCH);
+        }
+        return new Switch(a, b, alicePaysCarol);
+    }
+
+    /** H2 refuses to index this transaction from now on (a real failure of the store, not a mock). */
+    private void refuseTransactionRow(String name, String txId, boolean rowExists) {
+        jdbc.execute("alter table TRANSACTIONS add constraint " + name + " check (TX_ID <> '" + txId + "')"
+                + (rowExists ? " nocheck" : ""));
+    }
+
+    private void assertOnChainA(Switch s) {
+        assertThat(chain.tip().hash()).isEqualTo(s.a.get(2).hash());
+        for (int n = 1; n <= 3; n++) {
+            assertThat(store.mainChainAt(n).orElseThrow().hash()).isEqualTo(s.a.get(n - 1).hash());
+        }
+        assertThat(balance(alice)).isEqualTo(3 * PARAMS.blockReward() - 1_000 - TestBlocks.FEE);
+        assertThat(balance(carol)).isEqualTo(1_000);
+        assertThat(balance(bob)).isZero();
+        assertThat(store.utxoCount()).isEqualTo(4);
+        assertThat(transactions.existsById(s.alicePaysCarol.id())).isTrue();
+    }
+
+    private void assertOnChainB(Switch s, Block b5) {
+        assertThat(chain.tip().hash()).isEqualTo(b5.hash());
+        assertThat(balance(bob)).isEqualTo(5 * PARAMS.blockReward());
+        assertThat(balance(alice)).isZero();
+        assertThat(balance(carol)).isZero();
+        assertThat(store.utxoCount()).isEqualTo(5);
+        assertThat(transactions.existsById(s.alicePaysCarol.id())).isFalse();
+        assertThat(undo.count()).isZero();
     }
 
     @Test

@@ -9,6 +9,7 @@ import net.tallynet.protocol.ledger.Genesis;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -28,6 +29,7 @@ public abstract class ChainStoreTest {
     protected static final String GENESIS_WORK = Difficulty.toHex(Difficulty.work(GENESIS.target()));
 
     @TestConfiguration
+    @EnableConfigurationProperties(ChainProperties.class)
     static class Codec {
         @Bean
         FrameCodec storageCodec() {
@@ -53,6 +55,7 @@ public abstract class ChainStoreTest {
 
     @BeforeEach
     void emptyTables() {
+        store.forgetCaches();
         undo.deleteAll();
         transactions.deleteAll();
         utxos.deleteAll();

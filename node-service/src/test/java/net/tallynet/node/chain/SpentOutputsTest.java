@@ -43,7 +43,7 @@ class SpentOutputsTest extends ChainStoreTest {
                 List.of(new TxOutput(address(alice), 1_000)));
         Block c4 = block(c3, alice, List.of(spendOne));
 
-        assertThat(store.spentOutputs(c4)).containsOnlyKeys(split.id() + ":7", c2.transactions().getFirst().id() + ":0");
+        assertThat(store.spentOutputs(c4)).containsOnlyKeys(new Outpoint(split.id(), 7), new Outpoint(c2.transactions().getFirst().id(), 0));
         assertThat(chain.accept(c4).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
     }
 }

@@ -37,12 +37,14 @@ import tools.jackson.databind.JsonNode;
 final class CrashCampaign {
     private static final String TOKEN = "crash-campaign";
     private static final Pattern REPLAYED = Pattern.compile("block journal: (\\d+) blocks read, (\\d+) of them");
+    private static final Pattern COINS_APPLIED = Pattern.compile("unspent outputs: applying blocks #(\\d+) to #(\\d+) again");
 
     enum Work { MINING, SYNC_AND_REORG }
 
     /** What the campaign saw, for the figures. */
     record Tally(int kills, int miningKills, int syncKills, int syncKillsMidway, int reportedBlocksChecked, int paymentsChecked,
-                 int restartsThatReplayedBlocks, long blocksReplayed, long finalHeight, Duration elapsed) {
+                 int restartsThatReplayedBlocks, long blocksReplayed, int restartsThatAppliedCoins, long coinsBlocksApplied,
+                 long finalHeight, Duration elapsed) {
         @Override
         public String toString() {
             return """
@@ -52,10 +54,11 @@ final class CrashCampaign {
                     reported blocks still there             %d of %d
                     accepted payments still known           %d of %d
                     restarts that replayed journaled blocks %d (%d blocks the database had not written yet)
+                    restarts that applied blocks to outputs %d (%d blocks after the outputs' last batch)
                     final height                            %d
                     time                                    %d s
                     """.formatted(kills, miningKills, syncKills, syncKillsMidway, kills, kills, reportedBlocksChecked, reportedBlocksChecked,
-                    paymentsChecked, paymentsChecked, restartsThatReplayedBlocks, blocksReplayed, finalHeight,
+                    paymentsChecked, paymentsChecked, restartsThatReplayedBlocks, blocksReplayed, restartsThatAppliedCoins, coinsBlocksApplied, finalHeight,
                     elapsed.toSeconds());
         }
     }
@@ -73,6 +76,8 @@ final class CrashCampaign {
     private int paymentsChecked;
     private int restartsThatReplayed;
     private long blocksReplayed;
+    private int restartsThatAppliedCoins;
+    private long coinsBlocksApplied;
 
     CrashCampaign(Path dir, long seed) throws IOException {
         this.victimDir = dir.resolve("victim");
@@ -95,7 +100,7 @@ final class CrashCampaign {
             System.out.printf("round %d (%s): killed, restarted, consistent at #%d%n", round, work, height);
         }
         return new Tally(kills, miningKills, syncKills, syncKillsMidway, reportedBlocksChecked, paymentsChecked, restartsThatReplayed,
-                blocksReplayed, height, Duration.ofNanos(System.nanoTime() - started));
+                blocksReplayed, restartsThatAppliedCoins, coinsBlocksApplied, height, Duration.ofNanos(System.nanoTime() - started));
     }
 
     private long miningRound() throws Exception {
@@ -205,13 +210,22 @@ final class CrashCampaign {
         return victim;
     }
 
-    /** Starts the victim again on its data, as it was left, and reads from its log what the journal gave back. */
+    /**
+     * Starts the victim again on its data, as it was left, and reads from its log what the journal gave back
+     * and how many blocks were applied again to the unspent outputs (written only in batches).
+     */
     private Process restart(String... extra) throws Exception {
         Process restarted = startVictim(extra);
-        Matcher replay = REPLAYED.matcher(Files.readString(newestLog()));
+        String log = Files.readString(newestLog());
+        Matcher replay = REPLAYED.matcher(log);
         if (replay.find() && Long.parseLong(replay.group(2)) > 0) {
             restartsThatReplayed++;
             blocksReplayed += Long.parseLong(replay.group(2));
+        }
+        Matcher applied = COINS_APPLIED.matcher(log);
+        if (applied.find()) {
+            restartsThatAppliedCoins++;
+            coinsBlocksApplied += Long.parseLong(applied.group(2)) - Long.parseLong(applied.group(1)) + 1;
         }
         return restarted;
     }

@@ -26,6 +26,8 @@ class CrashCampaignTest {
         assertThat(tally.miningKills()).isPositive();
         assertThat(tally.syncKills()).isPositive();
         assertThat(tally.reportedBlocksChecked()).isEqualTo(KILLS);
+        // the outputs' recovery ran for real: some kill came between two batches of the unspent outputs
+        assertThat(tally.restartsThatAppliedCoins()).isPositive();
         assertThat(tally.finalHeight()).isPositive();
     }
 }

@@ -33,12 +33,12 @@ class AdmittedTransactionsTest extends ChainStoreTest {
         try (SignatureChecker signatures = new SignatureChecker(NETWORK, 2, 1000)) {
             Ledger ledger = new Ledger(new Chain(store, new BlockValidator(PARAMS, Clock.systemUTC(), signatures), PARAMS,
                     "devnet", 1000), new Mempool(store, new TransactionValidator(PARAMS, signatures),
-                    new MempoolProperties(5000, 5_000_000)), new SimpleMeterRegistry());
+                    MempoolProperties.bounds(5000, 5_000_000)), new SimpleMeterRegistry());
             Block c1 = block(Genesis.of("devnet"), alice, List.of());
             Block c2 = block(c1, alice, List.of());
             ledger.acceptBlock(c1);
             ledger.acceptBlock(c2);
-            Transaction paid = pay(c1.transactions().getFirst(), alice, carol, 1_000);
+            Transaction paid = pay(c1.transactions().getFirst(), alice, carol, 10_000);
             Transaction passedOn = pay(paid, carol, bob, 400);
             ledger.acceptTransaction(paid, "a peer");
             ledger.acceptTransaction(passedOn, "a peer");

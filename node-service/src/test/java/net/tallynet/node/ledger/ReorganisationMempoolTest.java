@@ -42,7 +42,7 @@ class ReorganisationMempoolTest extends ChainStoreTest {
 
     @BeforeEach
     void commonPrefix() throws Exception {
-        ledger = ledger(new MempoolProperties(5000, 5_000_000));
+        ledger = ledger(MempoolProperties.bounds(5000, 5_000_000));
         c1 = block(Genesis.of("devnet"), alice, List.of());
         c2 = block(c1, alice, List.of());
         ledger.acceptBlock(c1);
@@ -99,7 +99,7 @@ class ReorganisationMempoolTest extends ChainStoreTest {
             ledger.acceptBlock(block);
         }
         // spends a3's coinbase (mature at #6), and a payment built on it; plus one from c1, on both branches
-        Transaction fromA3 = pay(a3.transactions().getFirst(), alice, carol, 1_000);
+        Transaction fromA3 = pay(a3.transactions().getFirst(), alice, carol, 10_000);
         Transaction child = pay(fromA3, carol, bob, 400);
         Transaction fromC1 = pay(c1.transactions().getFirst(), alice, bob, 2_000);
         for (Transaction tx : List.of(fromA3, child, fromC1)) {
@@ -123,7 +123,7 @@ class ReorganisationMempoolTest extends ChainStoreTest {
 
     @Test
     void mempoolRefusesConflictsAcceptsChainedSpendsAndCleansOnConnect() throws Exception {
-        Transaction first = pay(c1.transactions().getFirst(), alice, carol, 1_000);
+        Transaction first = pay(c1.transactions().getFirst(), alice, carol, 10_000);
         Transaction conflicting = pay(c1.transactions().getFirst(), alice, bob, 2_000);
         Transaction chained = pay(first, carol, bob, 400);
         ledger.acceptTransaction(first);
@@ -141,13 +141,76 @@ class ReorganisationMempoolTest extends ChainStoreTest {
     @Test
     void fullMempoolKeepsTheBetterPayingTransactions() throws Exception {
         ledger.acceptBlock(block(c2, alice, List.of())); // c2's coinbase matures for the next block
-        Ledger small = ledger(new MempoolProperties(1, 5_000_000));
-        Transaction cheap = feePaying(c1, 10);
+        Ledger small = ledger(MempoolProperties.bounds(1, 5_000_000));
+        Transaction cheap = feePaying(c1, 100);
         Transaction rich = feePaying(c2, 1_000);
         small.acceptTransaction(cheap);
         small.acceptTransaction(rich);
         assertThat(small.mempool().entries()).extracting(e -> e.tx().id()).containsExactly(rich.id());
-        assertThatThrownBy(() -> small.acceptTransaction(feePaying(c1, 5))).isInstanceOf(Mempool.FullException.class);
+        assertThatThrownBy(() -> small.acceptTransaction(feePaying(c1, 50))).isInstanceOf(Mempool.FullException.class);
+    }
+
+    /** Review item 23: no free relay. Refused before its signatures are checked, so it costs none. */
+    @Test
+    void aTransactionUnderTheMinimumRelayFeeIsNotPooled() throws Exception {
+        int size = net.tallynet.protocol.ledger.CanonicalEncoding.transaction(feePaying(c1, 0), true).length;
+        long minimum = (100L * size + 999) / 1000; // tallynet.mempool.min-fee-rate: 100 per 1000 bytes
+        for (long fee : List.of(0L, minimum - 1)) {
+            assertThatThrownBy(() -> ledger.acceptTransaction(feePaying(c1, fee))).as("fee %d", fee)
+                    .isInstanceOfSatisfying(InvalidLedgerObjectException.class,
+                            e -> assertThat(e.reason()).isEqualTo(ValidationReason.FEE_TOO_LOW));
+        }
+        assertThat(ledger.mempool().size()).isZero();
+        assertThat(ledger.mempool().signatureChecks()).isZero();
+        assertThat(ledger.acceptTransaction(feePaying(c1, minimum))).isEqualTo(Mempool.Added.ADDED);
+    }
+
+    /** Review item 23: a full pool's worst transaction is pushed out only by paying the incremental rate more. */
+    @Test
+    void pushingOutTheWorstTakesTheIncrementalFeeRateMore() throws Exception {
+        ledger.acceptBlock(block(c2, alice, List.of())); // c2's coinbase matures for the next block
+        Ledger small = ledger(MempoolProperties.bounds(1, 5_000_000));
+        Transaction pooled = feePaying(c1, 1_000);
+        small.acceptTransaction(pooled);
+        int size = small.mempool().entries().getFirst().size();
+        long increment = (100L * size + 999) / 1000; // tallynet.mempool.incremental-fee-rate: 100 per 1000 bytes
+        // a few units more is a higher rate, but not enough to be relayed in its place
+        assertThatThrownBy(() -> small.acceptTransaction(feePaying(c2, 1_000 + increment - 2)))
+                .isInstanceOf(Mempool.FullException.class);
+        Transaction better = feePaying(c2, 1_000 + increment + 1);
+        small.acceptTransaction(better);
+        assertThat(small.mempool().entries()).extracting(e -> e.tx().id()).containsExactly(better.id());
+    }
+
+    /**
+     * The block template: among transactions whose pooled parents are chosen, the best paying next; a parent
+     * always before its child, however much more the child pays; what does not fit is left with its children.
+     */
+    @Test
+    void theTemplateTakesTheBestPayingReadyTransactionFirstAndParentsBeforeChildren() throws Exception {
+        ledger.acceptBlock(block(c2, alice, List.of())); // c2's coinbase matures for the next block
+        Transaction parent = feePaying(c1, 200);
+        Transaction child = spendAll(parent, bob, 50_000); // pays far more than its parent
+        Transaction other = feePaying(c2, 5_000);
+        for (Transaction tx : List.of(parent, child, other)) {
+            ledger.acceptTransaction(tx);
+        }
+        assertThat(ledger.mempool().select(1_000_000)).extracting(e -> e.tx().id())
+                .containsExactly(other.id(), parent.id(), child.id());
+        int parentSize = ledger.mempool().entries().stream().filter(e -> e.tx().id().equals(parent.id())).findFirst()
+                .orElseThrow().size();
+        int otherSize = ledger.mempool().entries().stream().filter(e -> e.tx().id().equals(other.id())).findFirst()
+                .orElseThrow().size();
+        // room for one more than the best: the parent does not fit, so neither does its child
+        assertThat(ledger.mempool().select(otherSize + parentSize - 1)).extracting(e -> e.tx().id())
+                .containsExactly(other.id());
+    }
+
+    /** {@code funding}'s only output (paying {@code owner}), spent whole to bob less {@code fee}. */
+    private Transaction spendAll(Transaction funding, byte[] owner, long fee) {
+        return net.tallynet.protocol.ledger.TransactionSigner.sign(NETWORK,
+                List.of(new net.tallynet.protocol.ledger.TransactionSigner.Spend(funding.id(), 0, owner)),
+                List.of(new net.tallynet.protocol.ledger.TxOutput(address(bob), funding.outputs().getFirst().amount() - fee)));
     }
 
     private Transaction feePaying(Block funding, long fee) {

@@ -42,7 +42,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class HostileTransactionPeerTest {
     private static final FrameCodec CODEC = new FrameCodec();
-    private static final long REWARD = TestBlocks.PARAMS.rewardAt(1);
+    /** Over the minimum relay fee of the large transactions here (up to about 90 KB at 100 per 1,000 bytes). */
+    private static final long LARGE_FEE = 20_000;
 
     @TempDir
     static Path dir;
@@ -114,8 +115,8 @@ class HostileTransactionPeerTest {
     @Test
     void aPushBeyondThePeersSignatureBudgetIsDroppedAndChargedUntilThePeerIsBanned() throws Exception {
         // 1 + 1 + 900 + 500 signatures against a budget of 1,000: the last transaction is not checked
-        Transaction fanOut = fanOut(coinbase(3), REWARD);
-        Transaction fanOutAgain = fanOut(fanOut, REWARD / 1000);
+        Transaction fanOut = fanOut(coinbase(3));
+        Transaction fanOutAgain = fanOut(fanOut);
         Transaction first = gather(fanOut, 0, 900);
         Transaction second = gather(fanOutAgain, 0, 500);
         double dropped = dropped("over_budget");
@@ -217,12 +218,14 @@ class HostileTransactionPeerTest {
     }
 
     /** Splits output 0 (or 999) of {@code parent}, worth {@code amount}, into 1,000 outputs: one signature. */
-    private static Transaction fanOut(Transaction parent, long amount) {
+    private static Transaction fanOut(Transaction parent) {
+        long index = parent.outputs().size() - 1;
+        // 1,000 outputs are about 30 KB: a fee of 10,000 is over the minimum relay fee (100 per 1,000 bytes)
+        long each = (parent.outputs().get((int) index).amount() - LARGE_FEE) / 1000;
         List<TxOutput> outputs = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            outputs.add(new TxOutput(TestBlocks.address(KEY), amount / 1000));
+            outputs.add(new TxOutput(TestBlocks.address(KEY), each));
         }
-        long index = parent.outputs().size() - 1;
         return TransactionSigner.sign(TestBlocks.NETWORK, List.of(new Spend(parent.id(), index, KEY)), outputs);
     }
 
@@ -233,7 +236,8 @@ class HostileTransactionPeerTest {
             spends.add(new Spend(parent.id(), i, KEY));
         }
         long each = parent.outputs().getFirst().amount();
-        return TransactionSigner.sign(TestBlocks.NETWORK, spends, List.of(new TxOutput(TestBlocks.address(KEY), (to - from) * each)));
+        return TransactionSigner.sign(TestBlocks.NETWORK, spends,
+                List.of(new TxOutput(TestBlocks.address(KEY), (to - from) * each - LARGE_FEE))); // 900 inputs: about 90 KB
     }
 
     /** Frames of one connection are handled in order: once a GETBLOCK is answered, everything before it was. */

@@ -77,7 +77,7 @@ class LineRelayTest {
             });
             double[] txAnnounced = counts(line, "tallynet.frames.received", "BROADCASTTRANSACTION");
             double[] pushed = counts(line, "tallynet.frames.received", "PUSHTRANSACTION");
-            Transaction payment = payer.getBean(Wallet.class).pay(line.getLast().getBean(Wallet.class).address(), 1_000, 10);
+            Transaction payment = payer.getBean(Wallet.class).pay(line.getLast().getBean(Wallet.class).address(), 1_000, 100);
             payer.getBean(Ledger.class).acceptTransaction(payment);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 for (ConfigurableApplicationContext node : line) {

@@ -148,7 +148,7 @@ class NetworkBenchmark {
         double[] blockMillis = new double[RUNS];
         double[] txMillis = new double[RUNS];
         for (int run = 0; run < RUNS; run++) {
-            Transaction payment = origin.getBean(Wallet.class).pay(to, 1_000, 10);
+            Transaction payment = origin.getBean(Wallet.class).pay(to, 1_000, 100);
             origin.getBean(Ledger.class).acceptTransaction(payment);
             txMillis[run] = spread(arrivals, payment.id());
             String block = origin.getBean(Miner.class).generate(1, null).getFirst();

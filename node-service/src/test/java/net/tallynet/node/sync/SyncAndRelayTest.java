@@ -75,7 +75,7 @@ class SyncAndRelayTest {
                     // a payment handed to c reaches every mempool, and is mined by a into a block all three accept
                     Wallet walletC = c.getBean(Wallet.class);
                     c.getBean(Miner.class).generate(3, null);
-                    Transaction payment = walletC.pay(a.getBean(Wallet.class).address(), 12_345, 5);
+                    Transaction payment = walletC.pay(a.getBean(Wallet.class).address(), 12_345, 100);
                     c.getBean(Ledger.class).acceptTransaction(payment);
                     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                         assertThat(a.getBean(Mempool.class).find(payment.id())).isPresent();

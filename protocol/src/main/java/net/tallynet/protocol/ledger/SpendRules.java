@@ -103,9 +103,6 @@ final class SpendRules {
     }
 
     static void createOutputs(Transaction tx, BlockUtxoView view, long height, boolean coinbase) {
-        for (int i = 0; i < tx.outputs().size(); i++) {
-            TxOutput output = tx.outputs().get(i);
-            view.create(new Utxo(tx.id(), i, output.address(), output.amount(), height, coinbase));
-        }
+        Utxo.createdBy(tx, height, coinbase).forEach(view::create);
     }
 }

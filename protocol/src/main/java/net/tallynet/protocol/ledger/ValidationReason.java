@@ -26,6 +26,8 @@ public enum ValidationReason {
     BAD_SIGNATURE,
     OUTPUTS_EXCEED_INPUTS,
     AMOUNT_OVERFLOW,
+    /** Policy, not validity: a transaction paying under the minimum relay fee rate is not pooled (blocks may carry it). */
+    FEE_TOO_LOW,
     /** The block was found invalid before (after its hash was checked): refused without validating it again. */
     KNOWN_INVALID,
     /** The block's parent was found invalid, so it can never be valid. */

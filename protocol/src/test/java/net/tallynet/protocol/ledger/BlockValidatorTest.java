@@ -318,7 +318,8 @@ class BlockValidatorTest {
 
     @Test
     void everyReasonIsCoveredByATestAbove() {
-        // a reminder with teeth: adding a reason without a test here fails this count
-        assertThat(ValidationReason.values()).hasSize(24);
+        // a reminder with teeth: adding a reason without a test here fails this count. FEE_TOO_LOW is the
+        // mempool's policy, not a block rule: ReorganisationMempoolTest in the node covers it
+        assertThat(ValidationReason.values()).hasSize(25);
     }
 }

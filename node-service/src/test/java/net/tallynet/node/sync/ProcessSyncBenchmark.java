@@ -1,0 +1,269 @@
+package net.tallynet.node.sync;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import net.tallynet.node.NodeProcess;
+import net.tallynet.node.TestBlocks;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.crypto.Ed25519Keys;
+import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.ledger.TransactionSigner;
+import net.tallynet.protocol.ledger.TxInput;
+import net.tallynet.protocol.ledger.TxOutput;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sync between node processes over loopback, as users run it ({@code ./tallynet bench-sync}; not a test:
+ * it times and prints, asserting only that the sync finished). One source process mines a chain through
+ * its REST API; a fresh process given the source as its seed downloads it; both are separate JVMs with
+ * their own H2 files. Printed beside baselines from the same run:
+ * <ul>
+ * <li>2,000 coinbase-only blocks: sync rate beside the source's own {@code generate} rate;</li>
+ * <li>blocks of 200 payments: sync rate in transactions per second beside this JVM verifying the same
+ * signatures on two threads (the issue's goal is 80% of that), and the source's local connect of the
+ * same blocks (its {@code generate} with the payments already admitted to its mempool);</li>
+ * <li>the new member's start time to healthy and its resident memory after the sync.</li>
+ * </ul>
+ * Sizes: {@code -Dtallynet.bench.blocks=2000 -Dtallynet.bench.paymentBlocks=40}; {@code
+ * -Dtallynet.bench.profile=true} records each new member with Flight Recorder ({@code member.jfr} in its
+ * data directory, kept).
+ */
+class ProcessSyncBenchmark {
+    private static final int BLOCKS = Integer.getInteger("tallynet.bench.blocks", 2000);
+    private static final int PAYMENT_BLOCKS = Integer.getInteger("tallynet.bench.paymentBlocks", 40);
+    private static final int PAYMENTS = 200;
+    private static final String TOKEN = "bench-sync";
+    private static final String NETWORK = TestBlocks.NETWORK;
+    private static final FrameCodec CODEC = new FrameCodec();
+
+    @Test
+    void run() throws Exception {
+        Path dir = Files.createTempDirectory("tallynet-sync-bench");
+        int sourcePort = NodeProcess.freePort();
+        // the spending endpoints' rate limit is for strangers; this benchmark submits 200 payments a block
+        Process source = NodeProcess.start(dir.resolve("source"), sourcePort, "--tallynet.api.token=" + TOKEN,
+                "--tallynet.api.rate-limit.requests-per-second=100000", "--tallynet.api.rate-limit.burst=100000");
+        List<Process> started = new ArrayList<>(List.of(source));
+        StringBuilder report = new StringBuilder("Process sync benchmark (separate node processes on loopback)\n");
+        try {
+            awaitHealthy(sourcePort, Duration.ofSeconds(60));
+            long generateStart = System.nanoTime();
+            for (int left = BLOCKS; left > 0; left -= 1000) {
+                generate(sourcePort, Math.min(1000, left), null);
+            }
+            double generateRate = BLOCKS / seconds(generateStart);
+
+            Syncing coinbaseOnly = syncFrom(dir.resolve("member1"), sourcePort, BLOCKS, started);
+            NodeProcess.stop(started.getLast(), Duration.ofSeconds(20)); // not to share the cores with the next
+            double coinbaseRate = BLOCKS / coinbaseOnly.seconds();
+            report.append(String.format("  %d coinbase-only blocks%n", BLOCKS));
+            report.append(String.format("    source generate (baseline):  %8.0f blocks/s%n", generateRate));
+            report.append(String.format("    sync of a new member:        %8.0f blocks/s   %.2fx of generate   (goal 1,500 blocks/s)%n",
+                    coinbaseRate, coinbaseRate / generateRate));
+            report.append(String.format("    new member: healthy %.1f s after its start, RSS after the sync %d MB%n",
+                    coinbaseOnly.startSeconds(), coinbaseOnly.rssMb()));
+
+            Payments payments = mintPayments(sourcePort, BLOCKS);
+            Syncing paid = syncFrom(dir.resolve("member2"), sourcePort, payments.tipNumber(), started);
+            double syncTxRate = PAYMENT_BLOCKS * PAYMENTS / paid.secondsFrom(payments.firstPaymentBlock());
+            for (Process process : started) {
+                NodeProcess.stop(process, Duration.ofSeconds(20)); // the baseline gets the machine to itself
+            }
+            double verifyRate = verifyRate(payments.transactions(), 2);
+            double verifyRate1 = verifyRate(payments.transactions(), 1);
+            report.append(String.format("  %d blocks of %d payments (%d transactions)%n", PAYMENT_BLOCKS, PAYMENTS,
+                    PAYMENT_BLOCKS * PAYMENTS));
+            report.append(String.format("    raw signature checks, 1 thread:  %8.0f tx/s%n", verifyRate1));
+            report.append(String.format("    raw signature checks, 2 threads: %8.0f tx/s (baseline)%n", verifyRate));
+            report.append(String.format("    source local connect (admitted): %8.0f tx/s   %.2fx of baseline%n",
+                    payments.localTxRate(), payments.localTxRate() / verifyRate));
+            report.append(String.format("    sync of a new member:            %8.0f tx/s   %.2fx of baseline (goal 0.80x), %.1f blocks/s%n",
+                    syncTxRate, syncTxRate / verifyRate, syncTxRate / PAYMENTS));
+            report.append(String.format("    new member: RSS after the sync %d MB%n", paid.rssMb()));
+        } finally {
+            for (Process process : started) {
+                NodeProcess.stop(process, Duration.ofSeconds(20));
+            }
+        }
+        report.append("  data: ").append(dir).append('\n');
+        System.out.println(report);
+    }
+
+    /** A fresh member given the source as its seed, timed until its tip reaches {@code height}. */
+    private static Syncing syncFrom(Path dataDir, int sourcePort, long height, List<Process> started) throws Exception {
+        int port = NodeProcess.freePort();
+        long start = System.nanoTime();
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
+        if (Boolean.getBoolean("tallynet.bench.profile")) { // a flight recording of the member, for a profile
+            jvm.add("-XX:StartFlightRecording=filename=" + dataDir.resolve("member.jfr") + ",settings=profile");
+        }
+        Process member = NodeProcess.start(dataDir, port, jvm, java.util.Map.of(), "--tallynet.api.token=" + TOKEN,
+                "--tallynet.peers.seeds=127.0.0.1:" + sourcePort);
+        started.add(member);
+        awaitHealthy(port, Duration.ofSeconds(60));
+        double startSeconds = seconds(start);
+        long healthy = System.nanoTime();
+        List<long[]> progress = new ArrayList<>(); // {height, nanos}
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        long tip = -1;
+        while (tip < height) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the new member reached #" + tip + " of #" + height + " in 10 minutes");
+            }
+            tip = NodeProcess.chain(port).path("height").asLong(-1);
+            progress.add(new long[] {tip, System.nanoTime()});
+            Thread.sleep(20);
+        }
+        return new Syncing(healthy, progress, startSeconds, rssMb(member.pid()));
+    }
+
+    record Syncing(long healthyNanos, List<long[]> progress, double startSeconds, long rssMb) {
+        /** From healthy to the last height. */
+        double seconds() {
+            return (progress.getLast()[1] - healthyNanos) / 1e9;
+        }
+
+        /** From the first poll at or past {@code height - 1} (the blocks before it were in) to the end. */
+        double secondsFrom(long height) {
+            long from = progress.stream().filter(p -> p[0] >= height - 1).findFirst().orElseThrow()[1];
+            return (progress.getLast()[1] - from) / 1e9;
+        }
+    }
+
+    record Payments(List<Transaction> transactions, long firstPaymentBlock, long tipNumber, double localTxRate) {
+    }
+
+    /**
+     * On the source: two blocks paying a key of this JVM, one splitting the first coinbase into {@value
+     * #PAYMENTS} outputs, then blocks of {@value #PAYMENTS} payments each spending one output of the block
+     * before, submitted through {@code POST /api/transactions} and mined with {@code generate}.
+     */
+    private static Payments mintPayments(int sourcePort, long height) {
+        byte[] key = Ed25519Keys.newSecretKey();
+        String address = TestBlocks.address(key);
+        String coinbase = generate(sourcePort, 1, address);
+        generate(sourcePort, 2, null); // the coinbase matures
+        long amount = 5_000_000_000L / PAYMENTS;
+        List<TxOutput> split = new ArrayList<>();
+        for (int i = 0; i < PAYMENTS; i++) {
+            split.add(new TxOutput(address, amount));
+        }
+        String coinbaseTx = NodeProcess.json(NodeProcess.get(sourcePort, "/api/blocks/" + coinbase))
+                .path("transactions").get(0).path("id").asString();
+        Transaction fanOut = TransactionSigner.sign(NETWORK, List.of(new TransactionSigner.Spend(coinbaseTx, 0, key)), split);
+        submit(sourcePort, fanOut);
+        generate(sourcePort, 1, null);
+        List<Transaction> all = new ArrayList<>();
+        String[] spendable = new String[PAYMENTS];
+        java.util.Arrays.fill(spendable, fanOut.id());
+        long[] indexes = new long[PAYMENTS];
+        for (int i = 0; i < PAYMENTS; i++) {
+            indexes[i] = i;
+        }
+        long connectNanos = 0;
+        for (int n = 1; n <= PAYMENT_BLOCKS; n++) {
+            for (int i = 0; i < PAYMENTS; i++) {
+                Transaction payment = TransactionSigner.sign(NETWORK,
+                        List.of(new TransactionSigner.Spend(spendable[i], indexes[i], key)),
+                        List.of(new TxOutput(address, amount - 100L * n))); // a fee of 100, over the minimum relay fee
+                submit(sourcePort, payment);
+                all.add(payment);
+                spendable[i] = payment.id();
+                indexes[i] = 0;
+            }
+            long mined = System.nanoTime();
+            generate(sourcePort, 1, null);
+            connectNanos += System.nanoTime() - mined;
+        }
+        long first = height + 5;
+        return new Payments(all, first, height + 4 + PAYMENT_BLOCKS, all.size() / (connectNanos / 1e9));
+    }
+
+    /** Verifies every input signature of {@code transactions} on {@code threads} threads; transactions per second. */
+    private static double verifyRate(List<Transaction> transactions, int threads) throws Exception {
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            double best = 0;
+            for (int round = 0; round < 3; round++) { // the first warms the JIT
+                long start = System.nanoTime();
+                List<Future<Boolean>> results = new ArrayList<>();
+                int share = (transactions.size() + threads - 1) / threads;
+                for (int t = 0; t < threads; t++) {
+                    List<Transaction> part = transactions.subList(Math.min(transactions.size(), t * share),
+                            Math.min(transactions.size(), (t + 1) * share));
+                    results.add(pool.submit(() -> {
+                        boolean all = true;
+                        for (Transaction tx : part) {
+                            byte[] digest = TransactionSigner.digest(NETWORK, tx.inputs(), tx.outputs());
+                            for (TxInput input : tx.inputs()) {
+                                all &= TransactionSigner.verify(digest, input);
+                            }
+                        }
+                        return all;
+                    }));
+                }
+                for (Future<Boolean> result : results) {
+                    if (!result.get()) {
+                        throw new AssertionError("a signature of the benchmark's own payments does not verify");
+                    }
+                }
+                best = Math.max(best, transactions.size() / seconds(start));
+            }
+            return best;
+        }
+    }
+
+    private static String generate(int port, int count, String to) {
+        String body = to == null ? "{\"count\":" + count + "}" : "{\"count\":" + count + ",\"to\":\"" + to + "\"}";
+        var response = NodeProcess.post(port, "/api/blocks/generate", TOKEN, body);
+        if (response.statusCode() != 200) {
+            throw new AssertionError("generate: " + response.statusCode() + " " + response.body());
+        }
+        var hashes = NodeProcess.json(response).path("hashes");
+        return hashes.get(hashes.size() - 1).asString();
+    }
+
+    private static void submit(int port, Transaction tx) {
+        var response = NodeProcess.post(port, "/api/transactions", TOKEN, CODEC.toJson(tx));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("payment refused: " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private static void awaitHealthy(int port, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (NodeProcess.get(port, "/actuator/health").statusCode() == 200) {
+                    return;
+                }
+            } catch (IllegalStateException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("node on port " + port + " not healthy within " + limit);
+    }
+
+    private static long rssMb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}
