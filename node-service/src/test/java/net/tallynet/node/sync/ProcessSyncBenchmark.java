@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
  * <li>the new member's start time to healthy and its resident memory after the sync.</li>
  * </ul>
  * Sizes: {@code -Dtallynet.bench.blocks=2000 -Dtallynet.bench.paymentBlocks=40}; {@code
+ * -Dtallynet.bench.nodeArgs="--tallynet.sync.requests-per-second=2000 --tallynet.peers.messages-per-second=4000"}
+ * passes settings to every node (here: lifting the one-peer request pacing); {@code
  * -Dtallynet.bench.profile=true} records each new member with Flight Recorder ({@code member.jfr} in its
  * data directory, kept).
  */
@@ -41,16 +43,22 @@ class ProcessSyncBenchmark {
     private static final String TOKEN = "bench-sync";
     private static final String NETWORK = TestBlocks.NETWORK;
     private static final FrameCodec CODEC = new FrameCodec();
+    /** Further {@code --key=value} arguments for every node, e.g. raised request and message rates. */
+    private static final List<String> NODE_ARGS = List.of(System.getProperty("tallynet.bench.nodeArgs", "").split(" "))
+            .stream().filter(arg -> !arg.isBlank()).toList();
 
     @Test
     void run() throws Exception {
         Path dir = Files.createTempDirectory("tallynet-sync-bench");
         int sourcePort = NodeProcess.freePort();
         // the spending endpoints' rate limit is for strangers; this benchmark submits 200 payments a block
-        Process source = NodeProcess.start(dir.resolve("source"), sourcePort, "--tallynet.api.token=" + TOKEN,
-                "--tallynet.api.rate-limit.requests-per-second=100000", "--tallynet.api.rate-limit.burst=100000");
+        Process source = NodeProcess.start(dir.resolve("source"), sourcePort, nodeArgs("--tallynet.api.token=" + TOKEN,
+                "--tallynet.api.rate-limit.requests-per-second=100000", "--tallynet.api.rate-limit.burst=100000"));
         List<Process> started = new ArrayList<>(List.of(source));
         StringBuilder report = new StringBuilder("Process sync benchmark (separate node processes on loopback)\n");
+        if (!NODE_ARGS.isEmpty()) {
+            report.append("  node settings: ").append(String.join(" ", NODE_ARGS)).append('\n');
+        }
         try {
             awaitHealthy(sourcePort, Duration.ofSeconds(60));
             long generateStart = System.nanoTime();
@@ -103,8 +111,8 @@ class ProcessSyncBenchmark {
         if (Boolean.getBoolean("tallynet.bench.profile")) { // a flight recording of the member, for a profile
             jvm.add("-XX:StartFlightRecording=filename=" + dataDir.resolve("member.jfr") + ",settings=profile");
         }
-        Process member = NodeProcess.start(dataDir, port, jvm, java.util.Map.of(), "--tallynet.api.token=" + TOKEN,
-                "--tallynet.peers.seeds=127.0.0.1:" + sourcePort);
+        Process member = NodeProcess.start(dataDir, port, jvm, java.util.Map.of(), nodeArgs("--tallynet.api.token=" + TOKEN,
+                "--tallynet.peers.seeds=127.0.0.1:" + sourcePort));
         started.add(member);
         awaitHealthy(port, Duration.ofSeconds(60));
         double startSeconds = seconds(start);
@@ -149,7 +157,7 @@ class ProcessSyncBenchmark {
         String address = TestBlocks.address(key);
         String coinbase = generate(sourcePort, 1, address);
         generate(sourcePort, 2, null); // the coinbase matures
-        long amount = 5_000_000_000L / PAYMENTS;
+        long amount = (5_000_000_000L - 10_000) / PAYMENTS; // the split pays 10,000, over the minimum relay fee
         List<TxOutput> split = new ArrayList<>();
         for (int i = 0; i < PAYMENTS; i++) {
             split.add(new TxOutput(address, amount));
@@ -233,6 +241,12 @@ class ProcessSyncBenchmark {
         if (response.statusCode() != 200) {
             throw new AssertionError("payment refused: " + response.statusCode() + " " + response.body());
         }
+    }
+
+    private static String[] nodeArgs(String... own) {
+        List<String> all = new ArrayList<>(List.of(own));
+        all.addAll(NODE_ARGS);
+        return all.toArray(String[]::new);
     }
 
     private static void awaitHealthy(int port, Duration limit) throws InterruptedException {
