@@ -52,12 +52,11 @@ public final class BlockValidator {
 
     /**
      * How many blocks, the parent first, a child at {@code childNumber} needs the times of: the median
-     * time span, or the retarget interval at a retarget height.
+     * time span, or at a retarget height the adjustment's window ({@link Difficulty#windowIntervals} + 1 blocks).
      */
     public static int contextDepth(long childNumber, ChainParams params) {
-        long interval = params.retargetInterval();
-        boolean retarget = interval > 0 && childNumber > 1 && childNumber % interval == 0;
-        return (int) Math.max(params.medianTimeSpan(), retarget ? interval : 0);
+        long window = Difficulty.isRetarget(childNumber, params) ? Difficulty.windowIntervals(childNumber, params) + 1 : 0;
+        return (int) Math.max(params.medianTimeSpan(), window);
     }
 
     /**
@@ -70,9 +69,10 @@ public final class BlockValidator {
         long number = parentNumber + 1;
         int span = params.medianTimeSpan();
         List<Long> times = timesNewestFirst.subList(0, Math.min(span, timesNewestFirst.size()));
-        long intervalStartTime = timesNewestFirst.getLast();
-        String target = Difficulty.expectedTarget(number, parentTarget, timesNewestFirst.getFirst() - intervalStartTime,
-                params);
+        long intervals = Math.min(Difficulty.windowIntervals(number, params), timesNewestFirst.size() - 1);
+        long windowStartTime = timesNewestFirst.get((int) intervals);
+        String target = Difficulty.expectedTarget(number, parentTarget, timesNewestFirst.getFirst() - windowStartTime,
+                intervals, params);
         return new ParentContext(parentNumber, parentHash, target, medianTime(times));
     }
 

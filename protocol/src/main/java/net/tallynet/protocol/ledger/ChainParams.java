@@ -39,10 +39,19 @@ public record ChainParams(Duration targetBlockTime, long retargetInterval, Strin
      * so 2^233 as the first target gives a block every 5 to 6 s; adjustment every 20 blocks keeps it near 5 s.
      */
     public static ChainParams devnet() {
-        return new ChainParams(Duration.ofSeconds(5), 20, "0000020000000000000000000000000000000000000000000000000000000000",
+        Duration blockTime = Duration.ofSeconds(5);
+        return new ChainParams(blockTime, 20, "0000020000000000000000000000000000000000000000000000000000000000",
                 "00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", 5_000_000_000L, 210_000, 10,
-                1_000_000, Duration.ofMinutes(2), 11);
+                1_000_000, blockTime.multipliedBy(FUTURE_DRIFT_BLOCKS), 11);
     }
+
+    /**
+     * On a network that adjusts difficulty, a block's time may run this many target block times ahead of the
+     * receiver's clock (15 s on devnet): far below the 20-block window, so a time pushed to the limit eases the
+     * next target by 15% at most. Two minutes, as before, was more than the whole window: one block at +120 s
+     * eased the next target 2.2x (review item 16). Clocks kept by NTP, or shared by containers, are far closer.
+     */
+    static final int FUTURE_DRIFT_BLOCKS = 3;
 
     /** Trivial work and no adjustment: every other hash is a block. For tests and benchmarks. */
     public static ChainParams easy() {
@@ -51,9 +60,11 @@ public record ChainParams(Duration targetBlockTime, long retargetInterval, Strin
                 1_000_000, Duration.ofMinutes(2), 11);
     }
 
+    /** These parameters with another block time; the future drift scales with it where difficulty adjusts. */
     public ChainParams withTargetBlockTime(Duration time) {
+        Duration drift = retargetInterval > 0 ? time.multipliedBy(FUTURE_DRIFT_BLOCKS) : maxFutureDrift;
         return new ChainParams(time, retargetInterval, initialTarget, maxTarget, blockReward, halvingInterval,
-                coinbaseMaturity, maxBlockBytes, maxFutureDrift, medianTimeSpan);
+                coinbaseMaturity, maxBlockBytes, drift, medianTimeSpan);
     }
 
     /** The reward of block {@code number}: halved every halvingInterval blocks, 0 after 63 halvings. */

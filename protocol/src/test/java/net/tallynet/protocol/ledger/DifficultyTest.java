@@ -28,30 +28,53 @@ class DifficultyTest {
 
     @Test
     void firstBlockUsesTheInitialTargetAndOthersCarryTheParentsOn() {
-        assertThat(Difficulty.expectedTarget(1, "f".repeat(64), 0, devnet)).isEqualTo(devnet.initialTarget());
+        assertThat(Difficulty.expectedTarget(1, "f".repeat(64), 0, 20, devnet)).isEqualTo(devnet.initialTarget());
         String parent = "0000010000000000000000000000000000000000000000000000000000000000";
-        assertThat(Difficulty.expectedTarget(21, parent, 1, devnet)).isEqualTo(parent);
+        assertThat(Difficulty.expectedTarget(21, parent, 1, 20, devnet)).isEqualTo(parent);
     }
 
     @Test
     void retargetScalesByTheRealTimespan() {
         String parent = "0000010000000000000000000000000000000000000000000000000000000000";
         // twice as slow as wanted: target doubles (easier)
-        assertThat(Difficulty.expectedTarget(40, parent, 2 * interval, devnet))
+        assertThat(Difficulty.expectedTarget(40, parent, 2 * interval, 20, devnet))
                 .isEqualTo("0000020000000000000000000000000000000000000000000000000000000000");
         // twice as fast: target halves
-        assertThat(Difficulty.expectedTarget(40, parent, interval / 2, devnet))
+        assertThat(Difficulty.expectedTarget(40, parent, interval / 2, 20, devnet))
                 .isEqualTo("0000008000000000000000000000000000000000000000000000000000000000");
     }
 
     @Test
     void retargetIsClampedToFourTimesAndTheMaximum() {
         String parent = "0000010000000000000000000000000000000000000000000000000000000000";
-        assertThat(Difficulty.expectedTarget(40, parent, 100 * interval, devnet))
+        assertThat(Difficulty.expectedTarget(40, parent, 100 * interval, 20, devnet))
                 .isEqualTo("0000040000000000000000000000000000000000000000000000000000000000");
-        assertThat(Difficulty.expectedTarget(40, parent, 1, devnet))
+        assertThat(Difficulty.expectedTarget(40, parent, 1, 20, devnet))
                 .isEqualTo("0000004000000000000000000000000000000000000000000000000000000000");
-        assertThat(Difficulty.expectedTarget(40, devnet.maxTarget(), 4 * interval, devnet)).isEqualTo(devnet.maxTarget());
+        assertThat(Difficulty.expectedTarget(40, devnet.maxTarget(), 4 * interval, 20, devnet)).isEqualTo(devnet.maxTarget());
+    }
+
+    /**
+     * Review item 16: each window measures the retarget interval's worth of block intervals, from where the
+     * last one ended (the first, which may not use genesis, fewer); before, it measured 19 of 20, and the
+     * interval across the boundary counted in no window.
+     */
+    @Test
+    void windowsMeasureTheWholeIntervalAndBeginWhereTheLastEnded() {
+        assertThat(Difficulty.windowIntervals(20, devnet)).isEqualTo(18); // blocks 1 to 19: genesis never counts
+        assertThat(Difficulty.windowIntervals(40, devnet)).isEqualTo(20); // blocks 19 to 39
+        assertThat(Difficulty.windowIntervals(60, devnet)).isEqualTo(20); // blocks 39 to 59
+        assertThat(BlockValidator.contextDepth(40, devnet)).isEqualTo(21);
+        assertThat(BlockValidator.contextDepth(41, devnet)).isEqualTo(devnet.medianTimeSpan());
+    }
+
+    /** Review item 16: the future drift is far below the retarget window (100 s on devnet), and scales with it. */
+    @Test
+    void theFutureDriftIsASmallPartOfTheRetargetWindow() {
+        assertThat(devnet.maxFutureDrift()).isEqualTo(java.time.Duration.ofSeconds(15));
+        assertThat(devnet.withTargetBlockTime(java.time.Duration.ofSeconds(1)).maxFutureDrift())
+                .isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(ChainParams.easy().maxFutureDrift()).as("no adjustment, nothing to ease").isEqualTo(java.time.Duration.ofMinutes(2));
     }
 
     @Test

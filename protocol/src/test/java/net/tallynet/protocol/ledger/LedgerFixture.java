@@ -59,7 +59,7 @@ final class LedgerFixture {
         List<Long> times = chain.subList(Math.max(0, chain.size() - PARAMS.medianTimeSpan()), chain.size()).stream()
                 .map(Block::time).toList();
         return new BlockValidator.ParentContext(tip().number(), tip().hash(),
-                Difficulty.expectedTarget(tip().number() + 1, tip().target(), 0, PARAMS), BlockValidator.medianTime(times));
+                Difficulty.expectedTarget(tip().number() + 1, tip().target(), 0, 0, PARAMS), BlockValidator.medianTime(times));
     }
 
     /** Grows the chain by {@code count} blocks of only a coinbase. */
