@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import net.tallynet.node.chain.BlockSummary;
 import net.tallynet.node.chain.ChainStore;
-import net.tallynet.node.chain.StoredBlock;
+import net.tallynet.node.chain.StoredHeader;
 import net.tallynet.node.ledger.Ledger;
 import net.tallynet.node.mempool.Mempool;
 import net.tallynet.node.mining.BlockAssembler;
@@ -70,7 +70,7 @@ public class NodeController {
 
     @GetMapping("/chain")
     public ChainSummary chain() {
-        StoredBlock tip = store.tip();
+        StoredHeader tip = store.tip();
         BigDecimal difficulty = new BigDecimal(new BigInteger(params.maxTarget(), 16))
                 .divide(new BigDecimal(new BigInteger(tip.target(), 16).max(BigInteger.ONE)), MathContext.DECIMAL64);
         return new ChainSummary(tip.number(), tip.number() + 1, tip.hash(), new BigInteger(tip.chainWork(), 16).toString(),

@@ -50,7 +50,7 @@ public interface BlockRepository extends JpaRepository<StoredBlock, String> {
 
     /** A block's header and work without its body (an entity load would read the whole frame). */
     @Query("select new net.tallynet.node.chain.StoredHeader(b.hash, b.previousHash, b.number, b.time, b.target, b.merkleRoot,"
-            + " b.nonce, b.chainWork)"
+            + " b.nonce, b.chainWork, b.txCount)"
             + " from StoredBlock b where b.hash = :hash")
     Optional<StoredHeader> headerOf(@Param("hash") String hash);
 

@@ -37,7 +37,7 @@ final class BranchPolicy {
      * only for a block whose work does not pass the tip's, before its context is checked: it reads
      * block links and best-chain work, never a block body.
      */
-    Chain.Outcome refusal(StoredHeader parent, long number, BigInteger work, StoredBlock tip) {
+    Chain.Outcome refusal(StoredHeader parent, long number, BigInteger work, StoredHeader tip) {
         long fork = forkPoint(parent, tip.number());
         if (fork < 0 || tip.number() - fork > maxForkDepth) {
             return Chain.Outcome.FORK_TOO_DEEP;

@@ -150,7 +150,7 @@ public class Chain {
             return Result.of(Outcome.ORPHAN);
         }
         BigInteger work = new BigInteger(parent.chainWork(), 16).add(Difficulty.work(block.target()));
-        StoredBlock tip = store.tip();
+        StoredHeader tip = store.tip();
         boolean side = work.compareTo(new BigInteger(tip.chainWork(), 16)) <= 0;
         if (side) {
             // before the context check: that walks stored headers, this only block links
@@ -242,7 +242,7 @@ public class Chain {
         return done;
     }
 
-    public StoredBlock tip() {
+    public StoredHeader tip() {
         return store.tip();
     }
 

@@ -61,6 +61,8 @@ public class ChainStore implements UtxoView {
      */
     private final AtomicLong tipMoves = new AtomicLong();
     private volatile CachedTip cachedTip;
+    /** The best block's hash as the last committed move left it; null: read it from the store. */
+    private volatile String knownBest;
     /** Outpoints per delete statement. */
     private static final int DELETE_BATCH = 500;
     /** The block the last flush recorded (null: unknown, flush even with no changes). */
@@ -78,7 +80,7 @@ public class ChainStore implements UtxoView {
     private final TransactionTemplate transaction;
 
     /** The tip as read when {@link #tipMoves} was {@code moves}. */
-    private record CachedTip(long moves, StoredBlock block) {
+    private record CachedTip(long moves, StoredHeader header) {
     }
 
     public ChainStore(BlockRepository blocks, UtxoRepository utxos, UndoRepository undo,
@@ -105,7 +107,9 @@ public class ChainStore implements UtxoView {
     /** As {@link #store(Block, String)}, with the block's frame already encoded ({@link #encode}). */
     @Transactional
     public StoredBlock store(Block block, String chainWork, byte[] frame) {
-        return blocks.findById(block.hash()).orElseGet(() -> blocks.save(new StoredBlock(block, chainWork, frame)));
+        StoredBlock stored = blocks.findById(block.hash()).orElseGet(() -> blocks.save(new StoredBlock(block, chainWork, frame)));
+        cacheOnceCommitted(stored.header()); // its child, next, asks for it as parent
+        return stored;
     }
 
     /** The frame a block is stored as (and journaled as, {@link BlockJournal}). */
@@ -161,7 +165,7 @@ public class ChainStore implements UtxoView {
                 transactions.saveAll(locations);
                 blocks.markMainChain(block.hash(), true);
                 tip.bestHash(block.hash());
-                tipMovesOnceEnded();
+                tipMovesOnceEnded(block.hash());
             });
             coins.connect(block.hash(), changes.spent(), changes.created());
         }
@@ -195,7 +199,7 @@ public class ChainStore implements UtxoView {
                 blocks.markMainChain(block.hash(), false);
                 tip.bestHash(block.previousHash());
                 tip.coinsHash(block.previousHash());
-                tipMovesOnceEnded();
+                tipMovesOnceEnded(block.previousHash());
                 touched.addAll(created);
                 restored.forEach(r -> touched.add(r.getId()));
             });
@@ -207,7 +211,8 @@ public class ChainStore implements UtxoView {
     /**
      * Writes the cache's changes to the {@code utxos} table in one transaction with the block they bring it
      * to; the cache keeps what is still unspent, clean. Called when the cache is full, at every journal
-     * checkpoint, at shutdown, before a block is disconnected and before the table is queried by address.
+     * checkpoint, at shutdown and before a block is disconnected (queries by address lay the cache's changes
+     * over the table instead, {@link #unspentOf}).
      */
     public void flushCoins() {
         synchronized (coins) {
@@ -335,7 +340,7 @@ public class ChainStore implements UtxoView {
     /** Starts an empty store at the genesis block (whose coinbase, paying 0 to nobody, creates nothing spendable). */
     @Transactional
     public void initialise(Block genesis, String work) {
-        tipMovesOnceEnded(); // a tip read before this has no header columns filled, or is not there at all
+        tipMovesOnceEnded(null); // a tip read before this has no header columns filled, or is not there at all
         if (tips.existsById(ChainTip.ID)) {
             completeHeaders();
             return;
@@ -361,23 +366,34 @@ public class ChainStore implements UtxoView {
     }
 
     /**
-     * The best chain's tip. Read from the store only after the tip has moved: the block returned is
-     * shared (detached), to be read, not changed. A tip read while a move commits is tagged with the count
+     * The best chain's tip, without its body. Its hash is read from the store only after the tip has moved,
+     * and its header then from the header cache. A tip read while a move commits is tagged with the count
      * before the move, so it is read again next time.
      */
-    public StoredBlock tip() {
+    public StoredHeader tip() {
         long moves = tipMoves.get();
         CachedTip cached = cachedTip;
         if (cached != null && cached.moves() == moves) {
-            return cached.block();
+            return cached.header();
         }
-        StoredBlock tip = blocks.findById(tips.findById(ChainTip.ID).orElseThrow().bestHash()).orElseThrow();
+        String best = knownBest;
+        StoredHeader tip = storedHeader(best != null ? best : tips.findById(ChainTip.ID).orElseThrow().bestHash()).orElseThrow();
         cachedTip = new CachedTip(moves, tip);
         return tip;
     }
 
-    private void tipMovesOnceEnded() {
+    /**
+     * Once the transaction moving the tip to {@code best} (null: unknown, read it) has committed, that is the
+     * tip; once it has ended either way, a tip cached before is read again. Spring runs every afterCommit
+     * before any afterCompletion, so a reader never caches the old tip under the new count.
+     */
+    private void tipMovesOnceEnded(String best) {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                knownBest = best;
+            }
+
             @Override
             public void afterCompletion(int status) {
                 tipMoves.incrementAndGet();
@@ -390,10 +406,18 @@ public class ChainStore implements UtxoView {
         return blocks.findById(hash);
     }
 
-    /** Whether the block is stored, asked without loading it. */
-    @Transactional(readOnly = true)
+    /**
+     * Whether the block is stored: a cached header says so at once, else one indexed query, in plain JDBC (every
+     * new block and every header of a list asks this, and a JPA query with its transaction cost several times
+     * as much).
+     */
     public boolean has(String hash) {
-        return blocks.existsById(hash);
+        synchronized (headers) {
+            if (headers.containsKey(hash)) {
+                return true;
+            }
+        }
+        return !jdbc.queryForList("select 1 from blocks where hash = ?", Integer.class, hash).isEmpty();
     }
 
     @Transactional(readOnly = true)
@@ -599,6 +623,31 @@ public class ChainStore implements UtxoView {
         return read;
     }
 
+    /** Caches a header once the transaction storing its block has committed (not before: it may roll back). */
+    private void cacheOnceCommitted(StoredHeader header) {
+        long generation;
+        synchronized (headers) {
+            generation = headersForgotten;
+        }
+        Runnable put = () -> {
+            synchronized (headers) {
+                if (generation == headersForgotten) {
+                    headers.put(header.hash(), header);
+                }
+            }
+        };
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            put.run();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                put.run();
+            }
+        });
+    }
+
     /** Drops forgotten blocks' headers, now and once their deletion has ended, and refuses reads begun before. */
     private void forgetHeaders(List<String> hashes) {
         Runnable drop = () -> {
@@ -620,6 +669,8 @@ public class ChainStore implements UtxoView {
 
     /** Empties both caches, for tests that empty the tables under the store. */
     void forgetCaches() {
+        knownBest = null;
+        tipMoves.incrementAndGet();
         synchronized (coins) {
             coins.clear();
             flushedCoinsAt = null;

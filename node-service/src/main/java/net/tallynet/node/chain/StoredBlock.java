@@ -101,7 +101,7 @@ public class StoredBlock extends NewEntity<String> {
 
     /** The header and work, without the body. */
     public StoredHeader header() {
-        return new StoredHeader(hash, previousHash, number, time, target, merkleRoot, nonce, chainWork);
+        return new StoredHeader(hash, previousHash, number, time, target, merkleRoot, nonce, chainWork, txCount);
     }
 
     /** The header as LISTOFBLOCKS lists it. */

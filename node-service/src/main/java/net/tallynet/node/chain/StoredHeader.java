@@ -11,7 +11,7 @@ import net.tallynet.protocol.message.BlockRef;
  * is not here.
  */
 public record StoredHeader(String hash, String previousHash, long number, long time, String target, String merkleRoot,
-                           Long nonce, String chainWork) {
+                           Long nonce, String chainWork, int txCount) {
 
     /** The header as LISTOFBLOCKS lists it. */
     public BlockRef ref() {

@@ -3,7 +3,7 @@ package net.tallynet.node.network;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.tallynet.node.chain.Chain;
-import net.tallynet.node.chain.StoredBlock;
+import net.tallynet.node.chain.StoredHeader;
 import net.tallynet.p2p.LocalPeer;
 import net.tallynet.p2p.NetworkProperties;
 import net.tallynet.protocol.message.HelloMessage;
@@ -52,7 +52,7 @@ public class NodeIdentity implements LocalPeer {
 
     @Override
     public HelloMessage hello() {
-        StoredBlock tip = chain.tip();
+        StoredHeader tip = chain.tip();
         return new HelloMessage(HelloMessage.PROTOCOL_VERSION, networkId, tip.number() + 1, tip.hash(), clock.millis(),
                 advertisedPort(), nodeId, AGENT, HelloMessage.ROLE_NODE);
     }

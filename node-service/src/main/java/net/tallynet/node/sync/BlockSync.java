@@ -18,7 +18,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.ChainStore;
-import net.tallynet.node.chain.StoredBlock;
 import net.tallynet.node.chain.StoredHeader;
 import net.tallynet.node.ledger.Ledger;
 import net.tallynet.p2p.CloseReason;
@@ -179,7 +178,7 @@ public class BlockSync implements Ledger.Listener {
             HelloMessage hello = peer.remoteHello();
             state.known.add(hello.bestHash());
             state.bestNumber = hello.blockCount() - 1;
-            StoredBlock tip = chain.tip();
+            StoredHeader tip = chain.tip();
             if (hello.blockCount() > tip.number() + 1
                     || (hello.blockCount() == tip.number() + 1 && !hello.bestHash().equals(tip.hash()))) {
                 requestList(peer, state, null);
@@ -216,7 +215,7 @@ public class BlockSync implements Ledger.Listener {
             if (fork == null) {
                 throw new PeerMisbehaviourException(NO_COMMON_BLOCK, "no locator hash is on this chain, not even genesis");
             }
-            StoredBlock tip = chain.tip();
+            StoredHeader tip = chain.tip();
             long last = Math.min(tip.number(), fork + Limits.MAX_LIST_OF_BLOCKS);
             List<BlockRef> refs = store.mainChainRefs(fork + 1, last);
             peer.send(new ListOfBlocksMessage(refs));
@@ -724,7 +723,7 @@ public class BlockSync implements Ledger.Listener {
         state.listPending = true;
         state.listsOutstanding++;
         state.listRequestedAt = now;
-        StoredBlock tip = chain.tip();
+        StoredHeader tip = chain.tip();
         List<String> locator = locator(tip.number());
         if (after != null && !after.equals(locator.getFirst())) {
             locator.addFirst(after);

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import net.tallynet.node.TestNetwork;
-import net.tallynet.node.chain.StoredBlock;
+import net.tallynet.node.chain.StoredHeader;
 import net.tallynet.node.mining.Miner;
 import net.tallynet.node.network.PeerConnector;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class PartitionConvergenceTest {
                 assertThat(chain(d).tip().hash()).isEqualTo(chain(c).tip().hash());
             });
             assertThat(chain(a).tip().hash()).isNotEqualTo(chain(c).tip().hash());
-            StoredBlock best = work(chain(a).tip()).compareTo(work(chain(c).tip())) > 0 ? chain(a).tip() : chain(c).tip();
+            StoredHeader best = work(chain(a).tip()).compareTo(work(chain(c).tip())) > 0 ? chain(a).tip() : chain(c).tip();
 
             // the partition ends: b dials c
             b.getBean(PeerConnector.class).connect(URI.create("ws://127.0.0.1:" + port(c) + "/p2p")).get();
@@ -66,7 +66,7 @@ class PartitionConvergenceTest {
         }
     }
 
-    private static BigInteger work(StoredBlock block) {
+    private static BigInteger work(StoredHeader block) {
         return new BigInteger(block.chainWork(), 16);
     }
 }

@@ -109,6 +109,7 @@ class ProcessSyncBenchmark {
         long start = System.nanoTime();
         List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
         if (Boolean.getBoolean("tallynet.bench.profile")) { // a flight recording of the member, for a profile
+            jvm.add("-XX:FlightRecorderOptions:stackdepth=256"); // Spring, Hibernate and H2 stacks are deep
             jvm.add("-XX:StartFlightRecording=filename=" + dataDir.resolve("member.jfr") + ",settings=profile");
         }
         Process member = NodeProcess.start(dataDir, port, jvm, java.util.Map.of(), nodeArgs("--tallynet.api.token=" + TOKEN,
