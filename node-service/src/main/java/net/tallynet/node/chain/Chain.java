@@ -258,7 +258,7 @@ public class Chain {
 
     /** The context a child of the current tip is checked against: what a miner must build on. */
     public synchronized BlockValidator.ParentContext nextContext() {
-        return contextAfter(store.storedHeader(store.tip().hash()).orElseThrow());
+        return contextAfter(store.tip());
     }
 
     private Result switchTo(Block newTip) throws InvalidLedgerObjectException {

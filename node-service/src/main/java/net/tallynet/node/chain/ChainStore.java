@@ -366,8 +366,8 @@ public class ChainStore implements UtxoView {
     }
 
     /**
-     * The best chain's tip, without its body. Its hash is read from the store only after the tip has moved,
-     * and its header then from the header cache. A tip read while a move commits is tagged with the count
+     * The best chain's tip, without its body: the hash the last committed move left (read from the store when
+     * that is unknown), its header from the header cache. A tip read while a move commits is tagged with the count
      * before the move, so it is read again next time.
      */
     public StoredHeader tip() {
@@ -399,11 +399,6 @@ public class ChainStore implements UtxoView {
                 tipMoves.incrementAndGet();
             }
         });
-    }
-
-    @Transactional(readOnly = true)
-    public Optional<StoredBlock> header(String hash) {
-        return blocks.findById(hash);
     }
 
     /**

@@ -142,10 +142,6 @@ final class CoinsCache {
         return dirty.size();
     }
 
-    int size() {
-        return dirty.size() + clean.size();
-    }
-
     String appliedTip() {
         return appliedTip;
     }

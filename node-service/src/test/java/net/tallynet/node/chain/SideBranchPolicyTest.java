@@ -59,8 +59,8 @@ class SideBranchPolicyTest extends ChainStoreTest {
 
         assertThat(chain.accept(fromGenesis).outcome()).isEqualTo(Chain.Outcome.FORK_TOO_DEEP);
         assertThat(chain.accept(fromBlock2).outcome()).isEqualTo(Chain.Outcome.FORK_TOO_DEEP);
-        assertThat(store.header(fromGenesis.hash())).isEmpty();
-        assertThat(store.header(fromBlock2.hash())).isEmpty();
+        assertThat(store.storedHeader(fromGenesis.hash())).isEmpty();
+        assertThat(store.storedHeader(fromBlock2.hash())).isEmpty();
         assertThat(chain.tip().hash()).isEqualTo(main.getLast().hash());
 
         // remembered, with what descends from it: sync does not fetch that branch again from every list
@@ -68,7 +68,7 @@ class SideBranchPolicyTest extends ChainStoreTest {
         assertThat(chain.wasNotStored(fromBlock2.hash())).isTrue();
         assertThat(chain.accept(child).outcome()).isEqualTo(Chain.Outcome.FORK_TOO_DEEP);
         assertThat(chain.wasNotStored(child.hash())).isTrue();
-        assertThat(store.header(child.hash())).isEmpty();
+        assertThat(store.storedHeader(child.hash())).isEmpty();
     }
 
     @Test
@@ -79,7 +79,7 @@ class SideBranchPolicyTest extends ChainStoreTest {
         Block b7 = block(b6, mallory, HARD);
         for (Block block : List.of(b4, b5, b6)) {
             assertThat(chain.accept(block).outcome()).isEqualTo(Chain.Outcome.SIDE_BRANCH);
-            assertThat(store.header(block.hash())).isPresent();
+            assertThat(store.storedHeader(block.hash())).isPresent();
         }
         assertThat(chain.accept(b7).outcome()).isEqualTo(Chain.Outcome.REORGANISED);
         assertThat(chain.tip().hash()).isEqualTo(b7.hash());
@@ -90,7 +90,7 @@ class SideBranchPolicyTest extends ChainStoreTest {
         Block cheap = block(main.get(4), mallory, EASIEST); // one eighth of the work of the block it competes with
 
         assertThat(chain.accept(cheap).outcome()).isEqualTo(Chain.Outcome.LOW_WORK_BRANCH);
-        assertThat(store.header(cheap.hash())).isEmpty();
+        assertThat(store.storedHeader(cheap.hash())).isEmpty();
         assertThat(blocks.count()).as("genesis and the six blocks only").isEqualTo(7);
     }
 

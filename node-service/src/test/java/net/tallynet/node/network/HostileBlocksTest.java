@@ -137,8 +137,8 @@ class HostileBlocksTest {
             assertThat(again.next(GetBlockMessage.class, Duration.ofSeconds(1))).isNull();
         }
         assertThat(rejected("wrong_coinbase_amount") - wrongAmount).isEqualTo(1);
-        assertThat(node.getBean(ChainStore.class).header(invalid.hash())).isEmpty();
-        assertThat(node.getBean(ChainStore.class).header(child.hash())).isEmpty();
+        assertThat(node.getBean(ChainStore.class).storedHeader(invalid.hash())).isEmpty();
+        assertThat(node.getBean(ChainStore.class).storedHeader(child.hash())).isEmpty();
     }
 
     @Test
@@ -160,7 +160,7 @@ class HostileBlocksTest {
             assertThat(peer.next(BlockMessage.class, Duration.ofSeconds(5))).as("still connected").isNotNull();
         }
         assertThat(rejected("time_too_far_in_future")).isEqualTo(rejectedBefore);
-        assertThat(node.getBean(ChainStore.class).header(early.hash())).isEmpty();
+        assertThat(node.getBean(ChainStore.class).storedHeader(early.hash())).isEmpty();
     }
 
     @Test
@@ -215,7 +215,7 @@ class HostileBlocksTest {
             assertThat(peer.next(BlockMessage.class, Duration.ofSeconds(5))).as("still connected").isNotNull();
         }
         assertThat(TestNetwork.count(node, "tallynet.bans")).isEqualTo(bans);
-        assertThat(store.header(branch.getFirst().hash())).isEmpty();
+        assertThat(store.storedHeader(branch.getFirst().hash())).isEmpty();
         assertThat(TestNetwork.chain(node).tip().number()).isEqualTo(tipNumber);
     }
 
@@ -232,7 +232,7 @@ class HostileBlocksTest {
             peer.send(GetBlockMessage.byNumber(0));
             assertThat(peer.next(BlockMessage.class, Duration.ofSeconds(5))).as("still connected").isNotNull();
         }
-        assertThat(store.header(next.hash())).as("not stored").isEmpty();
+        assertThat(store.storedHeader(next.hash())).as("not stored").isEmpty();
         assertThat(TestNetwork.chain(node).tip().hash()).isEqualTo(tip.hash());
     }
 
@@ -258,7 +258,7 @@ class HostileBlocksTest {
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> gauge("tallynet.sync.blocks.queued") == 0);
         for (BlockRef ref : list) {
-            assertThat(node.getBean(ChainStore.class).header(ref.hash())).isEmpty();
+            assertThat(node.getBean(ChainStore.class).storedHeader(ref.hash())).isEmpty();
         }
         assertThat(TestNetwork.chain(node).tip().hash()).isEqualTo(tip);
     }

@@ -144,7 +144,7 @@ class HostilePeerTest {
             peer.send(new BlockMessage(forged));
             await().atMost(Duration.ofSeconds(5)).until(() -> rejected("bad_merkle_root") - before == 1);
         }
-        assertThat(node.getBean(ChainStore.class).header(honest.hash())).isEmpty();
+        assertThat(node.getBean(ChainStore.class).storedHeader(honest.hash())).isEmpty();
         assertThat(TestNetwork.chain(node).tip().hash()).isEqualTo(tipBefore);
     }
 

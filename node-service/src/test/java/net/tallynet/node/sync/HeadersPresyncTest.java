@@ -63,7 +63,7 @@ class HeadersPresyncTest {
 
             // the heavy node fetched none of the light branch
             assertThat(count(heavy, "tallynet.frames.received", "method", "BLOCK")).isZero();
-            assertThat(heavy.getBean(ChainStore.class).header(lightTip)).isEmpty();
+            assertThat(heavy.getBean(ChainStore.class).storedHeader(lightTip)).isEmpty();
             assertThat(chain(heavy).tip().hash()).isEqualTo(heavyTip);
         }
     }
@@ -102,7 +102,7 @@ class HeadersPresyncTest {
             }
             assertThat(count(node, "tallynet.bans")).isEqualTo(bans);
             assertThat(count(node, "tallynet.frames.sent", "method", "GETBLOCK")).as("no body asked for").isZero();
-            assertThat(node.getBean(ChainStore.class).header(branch.getFirst().hash())).isEmpty();
+            assertThat(node.getBean(ChainStore.class).storedHeader(branch.getFirst().hash())).isEmpty();
             assertThat(chain(node).tip().hash()).isEqualTo(tip);
         }
     }
