@@ -11,12 +11,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The root docker-compose.yml brought up for real with {@code docker-compose} (the v1.29 this
@@ -149,6 +152,22 @@ class ComposeTest {
             Thread.sleep(1000);
         }
         return new Soak(generated, payments, refused, Duration.ofNanos(System.nanoTime() - start).toSeconds());
+    }
+
+    /**
+     * Read, not run (no Docker needed): compose ships no API token (security review item 11), yet
+     * {@code docker compose up} needs none invented, as each node keeps its own in its volume; a
+     * {@code TALLYNET_API_TOKEN} given to compose still wins (the soak above passes one).
+     */
+    @Test
+    void noTokenIsShippedAndEachNodeKeepsItsOwnInItsVolume() throws Exception {
+        String file = Files.readString(Project.ROOT.resolve("docker-compose.yml"));
+        assertThat(file.toLowerCase(Locale.ROOT)).doesNotContain("change-me", "changeme");
+        JsonNode compose = YAMLMapper.builder().build().readTree(file);
+        JsonNode env = compose.get("x-node").get("environment");
+        assertThat(env.get("TALLYNET_API_TOKEN").asString()).isEqualTo("${TALLYNET_API_TOKEN:-}");
+        assertThat(env.get("TALLYNET_API_TOKEN_FILE").asString()).isEqualTo("/data/api-token");
+        assertThat(compose.get("services").get("node1").get("volumes").get(0).asString()).endsWith(":/data");
     }
 
     @Test

@@ -10,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** JSON over HTTP to a service's mapped port on the loopback. */
 final class Http {
-    static final String TOKEN = "e2e-token";
+    static final String TOKEN = "e2e-token-0123456789";
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 

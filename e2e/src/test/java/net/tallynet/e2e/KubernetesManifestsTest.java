@@ -61,12 +61,43 @@ class KubernetesManifestsTest {
     @Test
     void everyResourceParsesIntoItsTypedModelInTheTallynetNamespace() {
         assertThat(resources).extracting(HasMetadata::getKind).containsExactlyInAnyOrder(
-                "Namespace", "ConfigMap", "Secret", "Deployment", "Service", "StatefulSet", "Service");
+                "Namespace", "ConfigMap", "Deployment", "Service", "StatefulSet", "Service");
         assertThat(resources).filteredOn(r -> !r.getKind().equals("Namespace"))
                 .allSatisfy(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo("tallynet"));
         assertThat(one(Deployment.class)).isInstanceOf(Deployment.class);
         assertThat(one(StatefulSet.class)).isInstanceOf(StatefulSet.class);
-        assertThat(one(Secret.class).getStringData()).containsKey("token");
+    }
+
+    /**
+     * No API token ships with the manifests (security review item 11): a token in a public file is one
+     * anyone can spend with. Each node makes its own in its volume, unless the operator creates the
+     * {@code tallynet-api} Secret, which the pods then read.
+     */
+    @Test
+    void noTokenIsShippedAndEachNodeKeepsItsOwnOrTheOperatorsSecret() throws Exception {
+        assertThat(resources).noneMatch(r -> r instanceof Secret);
+        assertThat(one(ConfigMap.class).getData()).doesNotContainKey("TALLYNET_API_TOKEN");
+        List<EnvVar> nodeEnv = one(StatefulSet.class).getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
+        assertThat(nodeEnv).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("TALLYNET_API_TOKEN");
+            assertThat(e.getValue()).isNull();
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("tallynet-api");
+            assertThat(e.getValueFrom().getSecretKeyRef().getOptional()).isTrue();
+        });
+        // in the volume claimed for each pod, so a restarted pod keeps its token
+        String dataDir = one(ConfigMap.class).getData().get("TALLYNET_DATA_DIR");
+        assertThat(nodeEnv).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("TALLYNET_API_TOKEN_FILE");
+            assertThat(e.getValue()).isEqualTo(dataDir + "/api-token");
+        });
+        assertThat(one(StatefulSet.class).getSpec().getTemplate().getSpec().getContainers().getFirst().getVolumeMounts())
+                .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo(dataDir));
+        try (var files = Files.list(Project.ROOT.resolve("k8s"))) {
+            for (Path file : files.toList()) {
+                assertThat(Files.readString(file).toLowerCase(Locale.ROOT)).as(file.toString())
+                        .doesNotContain("change-me", "changeme", "token: ");
+            }
+        }
     }
 
     @Test
@@ -126,10 +157,6 @@ class KubernetesManifestsTest {
         assertThat(nodeEnv).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("POD_IP");
             assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
-        });
-        assertThat(nodeEnv).anySatisfy(e -> {
-            assertThat(e.getName()).isEqualTo("TALLYNET_API_TOKEN");
-            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo(one(Secret.class).getMetadata().getName());
         });
     }
 

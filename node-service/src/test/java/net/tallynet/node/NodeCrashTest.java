@@ -68,7 +68,7 @@ class NodeCrashTest {
     }
 
     private Process start(int port) throws Exception {
-        return NodeProcess.start(dataDir, port, "--tallynet.api.token=crash-test");
+        return NodeProcess.start(dataDir, port, "--tallynet.api.token=crash-test-api-token");
     }
 
     private static void awaitReady(int port) {
@@ -89,7 +89,7 @@ class NodeCrashTest {
     }
 
     private static HttpResponse<String> post(int port, String path, String body) {
-        return NodeProcess.post(port, path, "crash-test", body);
+        return NodeProcess.post(port, path, "crash-test-api-token", body);
     }
 
     private static int freePort() throws Exception {

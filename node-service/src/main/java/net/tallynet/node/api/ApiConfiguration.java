@@ -2,6 +2,7 @@ package net.tallynet.node.api;
 
 import java.util.Map;
 import java.util.Set;
+import net.tallynet.p2p.NetworkProperties;
 import net.tallynet.p2p.http.ApiGuardSettings;
 import net.tallynet.p2p.http.HttpApiConfiguration;
 import net.tallynet.p2p.http.StrictJsonBodyConverter;
@@ -14,9 +15,12 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.converter.HttpMessageConverters;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** The node's REST limits: which requests need the token, each endpoint's body limit, the rate of the costly ones. */
+/**
+ * The node's REST limits: which requests need the token (set, or kept in the token file), each endpoint's
+ * body limit, the rate of the costly ones.
+ */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ApiProperties.class)
+@EnableConfigurationProperties({ApiProperties.class, NetworkProperties.class})
 @Import(HttpApiConfiguration.class)
 class ApiConfiguration implements WebMvcConfigurer {
     static final String PAYMENTS = "POST /api/payments";
@@ -33,10 +37,14 @@ class ApiConfiguration implements WebMvcConfigurer {
     }
 
     @Bean
-    ApiGuardSettings apiGuardSettings(ApiProperties properties) {
+    ApiGuardSettings apiGuardSettings(ApiProperties properties, NetworkProperties network) {
         ApiProperties.MaxBodyBytes max = properties.maxBodyBytes();
         long frameLimit = codec.limits().maxFrameBytes();
-        return new ApiGuardSettings(properties.token(),
+        // a token that is set wins; the file is read (or made) only without one
+        boolean fromFile = (properties.token() == null || properties.token().isBlank()) && properties.tokenFile() != null;
+        String token = fromFile ? ApiTokenFile.readOrCreate(network.dataDir().resolve(properties.tokenFile()))
+                : properties.token();
+        return new ApiGuardSettings(token,
                 // spending (every POST under /api) and lifting bans (DELETE) need the bearer token
                 Map.of("POST", "spending_disabled", "DELETE", "admin_disabled"),
                 Map.of(PAYMENTS, max.payments(), GENERATE, max.generate(),

@@ -19,9 +19,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The REST API of a running node over real HTTP: mining, paying, the mempool, errors and metrics. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tallynet.chain.preset=easy", "tallynet.api.token=test-token"})
+        "tallynet.chain.preset=easy", "tallynet.api.token=" + NodeApiTest.TOKEN})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeApiTest extends RunningNodeTest {
+    static final String TOKEN = "test-token-0123456789";
     private static final long REWARD = ChainParams.easy().blockReward();
     private static final String BOB = Ed25519Keys.address(Ed25519Keys.publicKey(Ed25519Keys.newSecretKey()));
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -48,12 +49,12 @@ class NodeApiTest extends RunningNodeTest {
     @Test
     @Order(3)
     void generatedCoinbaseIsSpendableOnlyAfterMaturity() {
-        HttpResponse<String> mined = post("/api/blocks/generate", "{\"count\":1}", "test-token");
+        HttpResponse<String> mined = post("/api/blocks/generate", "{\"count\":1}", TOKEN);
         assertThat(mined.statusCode()).isEqualTo(200);
         assertThat(read(mined).get("hashes")).hasSize(1);
         assertThat(get("/api/wallet").get("balance").asLong()).isEqualTo(REWARD);
 
-        HttpResponse<String> tooEarly = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":100}", "test-token");
+        HttpResponse<String> tooEarly = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":100}", TOKEN);
         assertThat(tooEarly.statusCode()).isEqualTo(400);
         assertThat(read(tooEarly).get("reason").asString()).isEqualTo("insufficient_funds");
     }
@@ -61,12 +62,12 @@ class NodeApiTest extends RunningNodeTest {
     @Test
     @Order(4)
     void paymentGoesThroughTheMempoolIntoABlock() {
-        post("/api/blocks/generate", "{\"count\":2}", "test-token");
+        post("/api/blocks/generate", "{\"count\":2}", TOKEN);
         // under the minimum relay fee (100 per 1000 bytes, about 25 here): refused, with its reason
-        HttpResponse<String> free = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":1}", "test-token");
+        HttpResponse<String> free = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":1}", TOKEN);
         assertThat(free.statusCode()).as(free.body()).isEqualTo(400);
         assertThat(read(free).get("reason").asString()).isEqualTo("fee_too_low");
-        HttpResponse<String> paid = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":100}", "test-token");
+        HttpResponse<String> paid = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":100}", TOKEN);
         assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
         String id = read(paid).get("id").asString();
 
@@ -83,7 +84,7 @@ class NodeApiTest extends RunningNodeTest {
         assertThat(waiting.get("spent").get(0).get("amount").asLong()).isEqualTo(REWARD);
         assertThat(waiting.has("blockHash")).isFalse();
 
-        post("/api/blocks/generate", "{\"count\":1}", "test-token");
+        post("/api/blocks/generate", "{\"count\":1}", TOKEN);
         assertThat(get("/api/mempool").get("count").asInt()).isZero();
         JsonNode confirmed = get("/api/transactions/" + id);
         assertThat(confirmed.get("status").asString()).isEqualTo("confirmed");
@@ -117,23 +118,23 @@ class NodeApiTest extends RunningNodeTest {
     @Test
     @Order(6)
     void rawTransactionsAreCheckedStrictlyAndDoubleSpendsRefused() {
-        HttpResponse<String> garbage = post("/api/transactions", "{\"id\":\"nope\"}", "test-token");
+        HttpResponse<String> garbage = post("/api/transactions", "{\"id\":\"nope\"}", TOKEN);
         assertThat(garbage.statusCode()).isEqualTo(400);
         assertThat(read(garbage).get("reason").asString()).isEqualTo("missing_field");
 
-        String id = read(post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":5,\"fee\":100}", "test-token")).get("id").asString();
+        String id = read(post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":5,\"fee\":100}", TOKEN)).get("id").asString();
         String raw = get("/api/transactions/" + id).get("transaction").toString();
-        HttpResponse<String> again = post("/api/transactions", raw, "test-token");
+        HttpResponse<String> again = post("/api/transactions", raw, TOKEN);
         assertThat(read(again).get("status").asString()).isEqualTo("already_known");
 
-        HttpResponse<String> smuggled = post("/api/transactions", raw + "," + raw, "test-token");
+        HttpResponse<String> smuggled = post("/api/transactions", raw + "," + raw, TOKEN);
         assertThat(smuggled.statusCode()).isEqualTo(400);
         assertThat(read(smuggled).get("detail").asString()).contains("exactly one transaction");
 
         JsonNode tx = JSON.readTree(raw);
         String changedOutputs = raw.replace("\"amount\":5}", "\"amount\":6}");
         assertThat(changedOutputs).isNotEqualTo(raw);
-        HttpResponse<String> tampered = post("/api/transactions", changedOutputs, "test-token");
+        HttpResponse<String> tampered = post("/api/transactions", changedOutputs, TOKEN);
         assertThat(tampered.statusCode()).isEqualTo(400);
         assertThat(read(tampered).get("reason").asString()).isEqualTo("bad_transaction_id");
         assertThat(tx.get("id").asString()).isEqualTo(id);
@@ -148,7 +149,7 @@ class NodeApiTest extends RunningNodeTest {
         HttpResponse<String> missing = raw("/api/blocks/999");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(read(missing).get("reason").asString()).isEqualTo("not_found");
-        HttpResponse<String> tooMany = post("/api/blocks/generate", "{\"count\":100000}", "test-token");
+        HttpResponse<String> tooMany = post("/api/blocks/generate", "{\"count\":100000}", TOKEN);
         assertThat(tooMany.statusCode()).isEqualTo(400);
         assertThat(tooMany.body()).doesNotContain("Exception").doesNotContain("at net.");
     }

@@ -35,7 +35,7 @@ import tools.jackson.databind.JsonNode;
  * Any violation fails at once, naming the round.
  */
 final class CrashCampaign {
-    private static final String TOKEN = "crash-campaign";
+    private static final String TOKEN = "crash-campaign-token";
     private static final Pattern REPLAYED = Pattern.compile("block journal: (\\d+) blocks read, (\\d+) of them");
     private static final Pattern COINS_APPLIED = Pattern.compile("unspent outputs: applying blocks #(\\d+) to #(\\d+) again");
 

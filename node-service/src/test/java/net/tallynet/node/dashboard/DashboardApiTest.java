@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The dashboard over real HTTP: the page and its headers, live events (a reorganisation too), their caps, block arrivals. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "tallynet.chain.preset=easy", "tallynet.api.token=test-token", "tallynet.dashboard.events.max-per-client=2",
+        "tallynet.chain.preset=easy", "tallynet.api.token=test-token-0123456789", "tallynet.dashboard.events.max-per-client=2",
         "tallynet.dashboard.events.keep-alive=1s", "tallynet.dashboard.events.queued-events=8"})
 class DashboardApiTest extends RunningNodeTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -194,7 +194,7 @@ class DashboardApiTest extends RunningNodeTest {
     }
 
     private String generate() throws Exception {
-        HttpResponse<String> mined = HTTP.send(request("/api/blocks/generate").header("Authorization", "Bearer test-token")
+        HttpResponse<String> mined = HTTP.send(request("/api/blocks/generate").header("Authorization", "Bearer test-token-0123456789")
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"count\":1}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(mined.statusCode()).as(mined.body()).isEqualTo(200);

@@ -40,7 +40,7 @@ class ProcessSyncBenchmark {
     private static final int BLOCKS = Integer.getInteger("tallynet.bench.blocks", 2000);
     private static final int PAYMENT_BLOCKS = Integer.getInteger("tallynet.bench.paymentBlocks", 40);
     private static final int PAYMENTS = 200;
-    private static final String TOKEN = "bench-sync";
+    private static final String TOKEN = "bench-sync-api-token";
     private static final String NETWORK = TestBlocks.NETWORK;
     private static final FrameCodec CODEC = new FrameCodec();
     /** Further {@code --key=value} arguments for every node, e.g. raised request and message rates. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import net.tallynet.p2p.SecretFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,10 +25,10 @@ class WalletKeyTest {
     @Test
     void aKeyCutShortBeforeItsRenameIsNeverUsedAndNothingIsLeftBehind() throws Exception {
         // what a power cut during the first write leaves: the partial file, no key
-        Files.writeString(dataDir.resolve(WalletKey.PARTIAL), "");
+        Files.writeString(SecretFile.partial(dataDir.resolve(WalletKey.FILE)), "");
         byte[] created = WalletKey.loadOrCreate(dataDir);
         assertThat(created).hasSize(32);
-        assertThat(Files.exists(dataDir.resolve(WalletKey.PARTIAL))).isFalse();
+        assertThat(Files.exists(SecretFile.partial(dataDir.resolve(WalletKey.FILE)))).isFalse();
         assertThat(Files.readString(dataDir.resolve(WalletKey.FILE)).strip()).hasSize(64);
         assertThat(WalletKey.loadOrCreate(dataDir)).isEqualTo(created);
     }

@@ -39,7 +39,7 @@ final class FloodHarness {
     private static final List<String> EXTRA_JVM = List.of(System.getProperty("tallynet.bench.jvm", "").trim().split("\\s+"))
             .stream().filter(option -> !option.isEmpty()).toList();
     private static final Map<String, String> SERVICE_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
-    private static final String TOKEN = "flood-harness";
+    private static final String TOKEN = "flood-harness-token";
     private static final Duration BASELINE = Duration.ofSeconds(5);
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(120);
     /** A node stops in a few seconds; one that takes longer is stuck (a deadlock found by this flood). */
