@@ -16,7 +16,12 @@ import java.time.Instant;
 @Entity
 @Table(name = "members",
         uniqueConstraints = @UniqueConstraint(name = "uk_members_address", columnNames = {"host", "port"}),
-        indexes = {@Index(name = "ix_members_status", columnList = "status")})
+        indexes = {@Index(name = "ix_members_status", columnList = "status"),
+                // the per-host and per-prefix caps count active members here, on every new registration
+                @Index(name = "ix_members_host", columnList = "host, status"),
+                @Index(name = "ix_members_netgroup", columnList = "netgroup, status"),
+                // a newcomer to a table full of rows replaces the oldest inactive member
+                @Index(name = "ix_members_inactive_since", columnList = "status, inactive_since")})
 public class Member {
 
     @Id
@@ -28,6 +33,13 @@ public class Member {
 
     @Column(nullable = false)
     private int port;
+
+    /**
+     * {@link Netgroup#of} the host, for the per-prefix cap. Nullable so ddl-auto: update adds it to
+     * a table that already has rows; those get it when they register again.
+     */
+    @Column(length = 253)
+    private String netgroup;
 
     @Column(name = "node_id", length = 16)
     private String nodeId;
@@ -63,6 +75,7 @@ public class Member {
     public Member(String host, int port, String nodeId, Long height, Instant now) {
         this.host = host;
         this.port = port;
+        this.netgroup = Netgroup.of(host);
         this.nodeId = nodeId;
         this.height = height;
         this.firstSeen = now;
@@ -72,6 +85,7 @@ public class Member {
 
     /** A re-registration: the member is alive again whatever its checks said. */
     void reactivate(String newNodeId, Long newHeight, Instant now) {
+        this.netgroup = Netgroup.of(host);
         this.nodeId = newNodeId;
         this.height = newHeight;
         this.lastSeen = now;
@@ -90,6 +104,10 @@ public class Member {
 
     public int port() {
         return port;
+    }
+
+    public String netgroup() {
+        return netgroup;
     }
 
     public String nodeId() {

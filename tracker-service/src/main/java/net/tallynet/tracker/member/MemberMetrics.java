@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,7 +18,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class MemberMetrics {
     /** Every kind {@link MemberRegistry} counts, registered at zero. */
-    private static final List<String> KINDS = List.of("new", "renewed", "reactivated", "refused_full");
+    private static final List<String> KINDS = Stream.concat(Stream.of("new", "renewed", "reactivated"),
+            Stream.of(RegistrationRefusal.values()).map(RegistrationRefusal::label)).toList();
 
     private final Map<MemberStatus, AtomicLong> counts = new EnumMap<>(MemberStatus.class);
     private final Map<String, Counter> registrations = new HashMap<>();
@@ -35,7 +37,7 @@ public class MemberMetrics {
         }
     }
 
-    /** {@code kind}: new, renewed, reactivated or refused_full. */
+    /** {@code kind}: new, renewed, reactivated, or a {@link RegistrationRefusal} label. */
     void registered(String kind) {
         registrations.get(kind).increment();
     }

@@ -24,6 +24,8 @@ public class MemberRegistry {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final Map<String, Bucket> registrationRates;
+    private final Map<String, Boolean> refusalsLogged;
+    private final MemberLimits limits;
     private final ActiveMembers active = new ActiveMembers();
 
     public MemberRegistry(MemberRepository members, MembersProperties properties, MemberMetrics metrics, Clock clock,
@@ -35,6 +37,9 @@ public class MemberRegistry {
         this.events = events;
         // least recently used hosts are forgotten first: the map cannot grow past trackedHosts
         this.registrationRates = BoundedMaps.evictingEldest(properties.trackedHosts(), true);
+        // by insertion: a host that keeps being refused is logged again once as many others were
+        this.refusalsLogged = BoundedMaps.evictingEldest(properties.trackedHosts(), false);
+        this.limits = new MemberLimits(members, properties, active);
     }
 
     /** Whether this host may register now; false means the registration is a flood and must be refused. */
@@ -48,15 +53,23 @@ public class MemberRegistry {
     }
 
     /**
-     * Records (or reactivates) the member at host:port. Returns false when the member table is full
-     * and the address is new: the member still gets its ADDR answer, it is just not handed out.
+     * Records (or reactivates) the member at host:port. Returns false when a new address, or an
+     * inactive one coming back, would break a cap of {@link MemberLimits}: the member still gets its
+     * ADDR answer, it is just not handed out.
      */
     @Transactional
     public boolean register(String host, int port, String nodeId, Long height) {
         var now = clock.instant();
         var existing = members.findByHostAndPort(host, port);
+        boolean wasInactive = existing.isPresent() && existing.get().status() == MemberStatus.INACTIVE;
+        if (existing.isEmpty() || wasInactive) {
+            var refused = limits.check(host, Netgroup.of(host));
+            if (refused.isPresent()) {
+                refuse(host, port, refused.get());
+                return false;
+            }
+        }
         if (existing.isPresent()) {
-            boolean wasInactive = existing.get().status() == MemberStatus.INACTIVE;
             existing.get().reactivate(nodeId, height, now);
             active.put(new ActiveMembers.ActiveMember(host, port, now.toEpochMilli()));
             metrics.registered(wasInactive ? "reactivated" : "renewed");
@@ -66,17 +79,26 @@ public class MemberRegistry {
             events.publishEvent(new MembersChanged());
             return true;
         }
-        if (members.count() >= properties.max()) {
-            metrics.registered("refused_full");
-            log.warn("member table full ({} members): not recording {}:{}", properties.max(), host, port);
-            return false;
-        }
+        limits.makeRoom();
         members.save(new Member(host, port, nodeId, height, now));
         active.put(new ActiveMembers.ActiveMember(host, port, now.toEpochMilli()));
         metrics.registered("new");
         log.info("member {}:{} ({}) registered", host, port, nodeId);
         events.publishEvent(new MembersChanged());
         return true;
+    }
+
+    private void refuse(String host, int port, MemberLimits.Refused refused) {
+        metrics.registered(refused.reason().label());
+        boolean first;
+        synchronized (refusalsLogged) {
+            first = refusalsLogged.put(host, Boolean.TRUE) == null;
+        }
+        // once per host: a host retrying every few seconds would otherwise write a line each time
+        if (first) {
+            log.warn("not recording member {}:{}: {} (limit {}); further refusals of {} are not logged", host, port,
+                    refused.reason().label(), refused.limit(), host);
+        }
     }
 
     /** Up to {@code addrSampleSize} random active members other than host:port. */

@@ -17,6 +17,13 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
 
     long countByStatus(MemberStatus status);
 
+    long countByStatusAndHost(MemberStatus status, String host);
+
+    long countByStatusAndNetgroup(MemberStatus status, String netgroup);
+
+    /** The inactive member closest to deletion (deleteInactiveSince): the one a newcomer replaces. */
+    Optional<Member> findFirstByStatusOrderByInactiveSinceAsc(MemberStatus status);
+
     /** The highest blockCount an active member showed; null when none has shown one. */
     @Query("select max(m.height) from Member m where m.status = net.tallynet.tracker.member.MemberStatus.ACTIVE")
     Long bestActiveHeight();

@@ -38,8 +38,11 @@ class TrackerCheckBenchmark {
         try (FakeMembers fake = new FakeMembers(count);
              ConfigurableApplicationContext tracker = new SpringApplicationBuilder(TrackerApplication.class).run(
                      "--server.port=0", "--tallynet.data-dir=" + dataDir, "--tallynet.checks.enabled=false",
-                     // one connection registers everyone: lift the per-host and per-connection rate limits for it
+                     // one connection registers everyone: lift the per-host and per-connection rate limits, and
+                     // the per-host and per-prefix caps on the member table, for it
                      "--tallynet.members.registration-burst=" + (count + 10),
+                     "--tallynet.members.max-per-host=" + (count + 10),
+                     "--tallynet.members.max-per-prefix=" + (count + 10),
                      "--tallynet.peers.message-burst=" + (count + 10), "--tallynet.peers.messages-per-second=100000",
                      "--logging.level.net.tallynet=WARN")) {
             int port = ((WebServerApplicationContext) tracker).getWebServer().getPort();

@@ -2,23 +2,51 @@ package net.tallynet.tracker.member;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static net.tallynet.tracker.TrackerTestSupport.count;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** Registration rules against a real (in-memory H2) member table. */
 @DataJpaTest(properties = "tallynet.data-dir=target/unused")
+@ExtendWith(OutputCaptureExtension.class)
 class MemberRegistryTest {
     @Autowired
     MemberRepository members;
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
     private MemberRegistry registry(int max, int burst) {
-        MembersProperties properties = new MembersProperties(max, 50, Duration.ofHours(24), 1, burst, 2);
-        return new MemberRegistry(members, properties, new MemberMetrics(new SimpleMeterRegistry()), Clock.systemUTC(),
-                event -> { });
+        return registry(max, 1000, 1000, burst);
+    }
+
+    private MemberRegistry registry(int max, int maxPerHost, int maxPerPrefix, int burst) {
+        MembersProperties properties = new MembersProperties(max, maxPerHost, maxPerPrefix, 50, Duration.ofHours(24), 1,
+                burst, 2);
+        return new MemberRegistry(members, properties, new MemberMetrics(meters), Clock.systemUTC(), event -> { });
+    }
+
+    private double refused(String kind) {
+        return count(meters, "tallynet.tracker.registrations", "kind", kind);
+    }
+
+    /** What a check round does to members that stopped answering. */
+    private void deactivate(MemberRegistry registry, String host, int... ports) {
+        for (int port : ports) {
+            members.recordFailure(List.of(members.findByHostAndPort(host, port).orElseThrow().id()));
+        }
+        members.deactivateFailing(1, Instant.now());
+        registry.reloadActive();
     }
 
     @Test
@@ -43,5 +71,64 @@ class MemberRegistryTest {
         // only 2 hosts are remembered: a third pushes out the least recently seen (127.0.0.1)
         assertThat(registry.allowRegistration("127.0.0.3")).isTrue();
         assertThat(registry.allowRegistration("127.0.0.1")).isTrue();
+    }
+
+    @Test
+    void oneHostRegisteringManyPortsIsCappedAtMaxPerHostAndLoggedOnce(CapturedOutput output) {
+        MemberRegistry registry = registry(100, 3, 100, 100);
+        assertThat(register(registry, "127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3", "127.0.0.1:4", "127.0.0.1:5"))
+                .containsExactly(true, true, true, false, false);
+        assertThat(members.countByStatusAndHost(MemberStatus.ACTIVE, "127.0.0.1")).isEqualTo(3);
+        assertThat(refused("refused_host_full")).isEqualTo(2);
+        assertThat(output.getOut().split("not recording member 127.0.0.1:", -1)).hasSize(2);
+        // members already recorded still renew, and the next address of the same network still registers
+        assertThat(register(registry, "127.0.0.1:2", "127.0.0.2:1")).containsExactly(true, true);
+    }
+
+    @Test
+    void manyHostsOfOneSixteenAreCappedAtMaxPerPrefixWhileAnotherPrefixRegisters() {
+        MemberRegistry registry = registry(100, 10, 3, 100);
+        assertThat(register(registry, "127.0.0.1:1", "127.0.0.2:1", "127.0.200.3:1", "127.0.0.4:1", "127.0.9.9:1"))
+                .containsExactly(true, true, true, false, false);
+        assertThat(refused("refused_prefix_full")).isEqualTo(2);
+        assertThat(register(registry, "127.1.0.1:1")).containsExactly(true);
+        assertThat(members.findByHostAndPort("127.1.0.1", 1).orElseThrow().netgroup()).isEqualTo("127.1/16");
+        assertThat(members.count()).isEqualTo(4);
+    }
+
+    @Test
+    void inactiveMembersDoNotCountAgainstTheLimitsAndTheOldestMakesRoom() {
+        MemberRegistry registry = registry(3, 2, 2, 100);
+        assertThat(register(registry, "127.0.0.1:1", "127.0.0.1:2", "127.1.0.1:1")).containsOnly(true);
+        deactivate(registry, "127.0.0.1", 1, 2);
+        deactivate(registry, "127.1.0.1", 1);
+        // three inactive rows fill the table (max 3), the host's cap and the prefix's: none blocks a newcomer
+        assertThat(register(registry, "127.0.0.1:3", "127.0.0.1:4", "127.1.0.2:1")).containsOnly(true);
+        assertThat(members.count()).as("each newcomer replaced an inactive member").isEqualTo(3);
+        assertThat(members.countByStatus(MemberStatus.ACTIVE)).isEqualTo(3);
+        assertThat(refused("refused_full") + refused("refused_host_full") + refused("refused_prefix_full")).isZero();
+        // now the active members fill the table
+        assertThat(register(registry, "127.2.0.1:1")).containsExactly(false);
+        assertThat(refused("refused_full")).isEqualTo(1);
+    }
+
+    @Test
+    void aReturningInactiveMemberMustFitTheCapsLikeANewcomer() {
+        MemberRegistry registry = registry(10, 1, 10, 100);
+        assertThat(register(registry, "127.0.0.1:1")).containsExactly(true);
+        deactivate(registry, "127.0.0.1", 1);
+        // otherwise a host could park members as inactive, register as many more, then bring the first back
+        assertThat(register(registry, "127.0.0.1:2", "127.0.0.1:1")).containsExactly(true, false);
+        assertThat(members.findByHostAndPort("127.0.0.1", 1).orElseThrow().status()).isEqualTo(MemberStatus.INACTIVE);
+        assertThat(refused("refused_host_full")).isEqualTo(1);
+    }
+
+    /** Registers each host:port in turn; what register answered for each. */
+    private static List<Boolean> register(MemberRegistry registry, String... addresses) {
+        return Stream.of(addresses).map(address -> {
+            int colon = address.lastIndexOf(':');
+            int port = Integer.parseInt(address.substring(colon + 1));
+            return registry.register(address.substring(0, colon), port, String.format("%016x", port), 1L);
+        }).toList();
     }
 }

@@ -1,0 +1,48 @@
+package net.tallynet.tracker.member;
+
+import java.util.Optional;
+
+/**
+ * The caps a new active member must fit under (PROTOCOL.md 7.2, step 5). Only active members
+ * count: inactive rows wait for deletion and must not lock newcomers out, so when the table is full
+ * of rows, the newcomer takes the place of the oldest inactive one (the table stays at most
+ * {@code max} rows). The host and prefix checks are counts over an index, bounded by the caps
+ * themselves; the total comes from the in-memory index of active members, as counting up to
+ * {@code max} rows on every new registration would let a flood of them cost the tracker a scan each.
+ */
+final class MemberLimits {
+    private final MemberRepository members;
+    private final MembersProperties properties;
+    private final ActiveMembers active;
+
+    MemberLimits(MemberRepository members, MembersProperties properties, ActiveMembers active) {
+        this.members = members;
+        this.properties = properties;
+        this.active = active;
+    }
+
+    /** The cap one more active member at host (in netgroup) would break, if any. */
+    Optional<Refused> check(String host, String netgroup) {
+        if (members.countByStatusAndHost(MemberStatus.ACTIVE, host) >= properties.maxPerHost()) {
+            return Optional.of(new Refused(RegistrationRefusal.HOST_FULL, properties.maxPerHost()));
+        }
+        if (members.countByStatusAndNetgroup(MemberStatus.ACTIVE, netgroup) >= properties.maxPerPrefix()) {
+            return Optional.of(new Refused(RegistrationRefusal.PREFIX_FULL, properties.maxPerPrefix()));
+        }
+        if (active.size() >= properties.max()) {
+            return Optional.of(new Refused(RegistrationRefusal.TABLE_FULL, properties.max()));
+        }
+        return Optional.empty();
+    }
+
+    /** Before a new row: frees one when the table holds {@code max} rows (check() found fewer active). */
+    void makeRoom() {
+        if (members.count() >= properties.max()) {
+            members.findFirstByStatusOrderByInactiveSinceAsc(MemberStatus.INACTIVE).ifPresent(members::delete);
+        }
+    }
+
+    /** A refusal and the limit that caused it. */
+    record Refused(RegistrationRefusal reason, int limit) {
+    }
+}
