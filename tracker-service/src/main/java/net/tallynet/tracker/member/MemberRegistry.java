@@ -9,7 +9,9 @@ import java.util.Map;
 import net.tallynet.p2p.BoundedMaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -110,5 +112,14 @@ public class MemberRegistry {
     @Transactional(readOnly = true)
     public void reloadActive() {
         active.replaceAll(members.activeMembers());
+    }
+
+    /**
+     * At start, before the first check round: the index counts against {@code max} (MemberLimits) and
+     * feeds ADDR answers, so members registered before a restart must be in it from the first moment.
+     */
+    @EventListener(ApplicationStartedEvent.class)
+    public void loadActiveAtStart() {
+        reloadActive();
     }
 }

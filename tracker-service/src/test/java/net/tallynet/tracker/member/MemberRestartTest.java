@@ -39,6 +39,9 @@ class MemberRestartTest {
             assertThat(member.nodeId()).isEqualTo("d0d0d0d0d0d0d0d0");
             assertThat(member.status()).isEqualTo(MemberStatus.ACTIVE);
             assertThat(member.consecutiveFailures()).isEqualTo(1);
+            // the active index (ADDR answers, the member cap) holds it before any check round
+            assertThat(second.getBean(MemberRegistry.class).sampleFor("127.0.0.9", 1))
+                    .extracting(ActiveMembers.ActiveMember::port).containsExactly(9901);
         }
     }
 
