@@ -130,6 +130,7 @@ wait_healthy() { # name P2P-port
     sleep 0.2
   done
 }
+# every node listens on 127.0.0.1, one netgroup: the rule of one outbound peer per netgroup is lifted
 start_node() { # i
   local port=$((BASE_PORT + $1)) mining=false jit=quick
   # the miner gets the full JIT: without C2's SHA-256 intrinsic it would hash about 10 times slower
@@ -137,7 +138,8 @@ start_node() { # i
   start "node$1" "$port" "$NODE_JAR" "$jit" \
     --tallynet.tracker.urls="ws://127.0.0.1:$BASE_PORT/p2p" \
     --tallynet.advertised-host=127.0.0.1 --tallynet.advertised-port="$port" \
-    --tallynet.mining.enabled="$mining" --tallynet.api.token="$TOKEN"
+    --tallynet.mining.enabled="$mining" --tallynet.api.token="$TOKEN" \
+    --tallynet.peers.max-outbound-per-netgroup=8
 }
 # Started in waves, not all at once: a JVM's start is CPU-bound, and twenty of them together on two
 # cores each take minutes; a few at a time, each wave ready before the next, is faster in total.

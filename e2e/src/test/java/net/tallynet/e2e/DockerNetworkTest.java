@@ -56,6 +56,8 @@ class DockerNetworkTest {
                     .withEnv("TALLYNET_TRACKER_URLS", "ws://tracker:8080/p2p")
                     .withEnv("TALLYNET_TRACKER_REGISTER_INTERVAL", "2s")
                     .withEnv("TALLYNET_PEERS_CONNECT_INTERVAL", "1s")
+                    // one Docker network, one /16: as the compose file does, lift one-outbound-per-netgroup
+                    .withEnv("TALLYNET_PEERS_MAX_OUTBOUND_PER_NETGROUP", "8")
                     .withEnv("TALLYNET_ADVERTISED_HOST", "node" + i)
                     .withEnv("TALLYNET_CHAIN_PRESET", "easy")
                     .withEnv("TALLYNET_API_TOKEN", Http.TOKEN)

@@ -37,6 +37,7 @@ class KubernetesManifestsTest {
     /** Operating-contract keys that have no default in application.yml, in environment-variable form. */
     private static final Set<String> CONTRACT_KEYS = Set.of("TALLYNET_ADVERTISED_HOST", "TALLYNET_ADVERTISED_PORT",
             "TALLYNET_PEERS_SEEDS", "TALLYNET_PEERS_MAX_OUTBOUND", "TALLYNET_PEERS_MAX_INBOUND",
+            "TALLYNET_PEERS_MAX_OUTBOUND_PER_NETGROUP",
             "TALLYNET_CHECKS_INTERVAL", "TALLYNET_CHECKS_TIMEOUT", "TALLYNET_CHECKS_MAX_FAILURES", "SERVER_PORT",
             "JDK_JAVA_OPTIONS");
     private static List<HasMetadata> resources;

@@ -41,7 +41,8 @@ record LocalService(String name, int port, Process process, Path log) {
         List<String> all = new ArrayList<>(List.of("--tallynet.chain.preset=easy", "--tallynet.api.token=" + Http.TOKEN,
                 "--tallynet.mining.enabled=false", "--tallynet.tracker.urls=ws://127.0.0.1:" + trackerPort + "/p2p",
                 "--tallynet.tracker.register-interval=2s", "--tallynet.peers.connect-interval=1s",
-                "--tallynet.advertised-host=127.0.0.1", "--tallynet.advertised-port=" + port));
+                "--tallynet.advertised-host=127.0.0.1", "--tallynet.advertised-port=" + port,
+                "--tallynet.peers.max-outbound-per-netgroup=8"));
         all.addAll(List.of(options));
         return start(dir, name, port, all.toArray(String[]::new));
     }

@@ -50,7 +50,9 @@ public final class NodeProcess {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 NodeApplication.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
                 "--tallynet.api.port=" + apiPort,
-                "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy"));
+                "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy",
+                // all on 127.0.0.1, one netgroup (TestNetwork says why)
+                "--tallynet.peers.max-outbound-per-netgroup=8"));
         command.addAll(List.of(extra));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
         builder.environment().putAll(environment);

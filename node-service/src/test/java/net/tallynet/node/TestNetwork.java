@@ -35,11 +35,21 @@ public final class TestNetwork implements AutoCloseable {
         return started(new SpringApplicationBuilder(TrackerApplication.class).run(args.toArray(String[]::new)));
     }
 
-    /** A node on a free port; {@code extra} arguments (--key=value) override the defaults. */
+    /**
+     * A node on a free port; {@code extra} arguments (--key=value) override the defaults. Every test node
+     * listens on 127.0.0.1, one netgroup, so the one-outbound-per-netgroup rule is lifted as on a devnet;
+     * the tests of that rule set it back.
+     */
     public ConfigurableApplicationContext node(String name, String... extra) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
                 "--tallynet.data-dir=" + dir.resolve(name), "--tallynet.chain.preset=easy",
-                "--tallynet.peers.connect-interval=300ms", "--tallynet.tracker.register-interval=1s"));
+                "--tallynet.peers.connect-interval=300ms", "--tallynet.tracker.register-interval=1s",
+                "--tallynet.peers.max-outbound-per-netgroup=8"));
+        // a default given again is replaced, not repeated (Spring joins a repeated option's values with commas)
+        for (String argument : extra) {
+            String key = argument.contains("=") ? argument.substring(0, argument.indexOf('=') + 1) : argument;
+            args.removeIf(existing -> existing.startsWith(key));
+        }
         args.addAll(List.of(extra));
         return started(new SpringApplicationBuilder(NodeApplication.class).run(args.toArray(String[]::new)));
     }

@@ -1,110 +1,157 @@
 package net.tallynet.node.network;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.SplittableRandom;
 import net.tallynet.protocol.message.AddressEntry;
 import org.springframework.stereotype.Component;
 
 /**
- * Addresses of other members, learned from trackers and peers, persisted in H2 so a restarted node
- * can rejoin when every tracker is down (PROTOCOL.md 7.6). Peers choose what lands here, so it is
- * bounded: when full, the address that failed most (then the one seen longest ago) makes room.
- * Reads come from memory; every change is written through.
+ * Addresses of other members, learned from trackers and peers, kept in the new and tried tables of
+ * {@link AddressTables} and persisted in H2, so a restarted node can rejoin when every tracker is down
+ * (PROTOCOL.md 7.6). Reads come from memory; every change is written through. Also keeps the node's
+ * anchors: the outbound peers it redials first after a restart.
  */
 @Component
 public class AddressBook {
-    static final int MAX_ADDRESSES = 10_000;
-    private static final Comparator<KnownAddress> WORST_FIRST = Comparator.comparingInt(KnownAddress::failures)
-            .reversed().thenComparingLong(KnownAddress::lastSeen);
-
     private final KnownAddressRepository repository;
-    private final Clock clock;
-    private final Map<String, KnownAddress> byAddress = new LinkedHashMap<>();
+    private final PeerAnchorRepository anchors;
+    private final Clock clock = Clock.systemUTC();
+    private final AddressTables tables;
 
-    AddressBook(KnownAddressRepository repository) {
+    AddressBook(KnownAddressRepository repository, PeerAnchorRepository anchors, MeterRegistry meters) {
         this.repository = repository;
-        this.clock = Clock.systemUTC();
-        for (KnownAddress known : repository.findAll()) {
-            byAddress.put(known.address(), known);
-        }
+        this.anchors = anchors;
+        SecureRandom seed = new SecureRandom();
+        this.tables = new AddressTables(seed.generateSeed(32), new SplittableRandom(seed.nextLong()));
+        restore();
+        Gauge.builder("tallynet.addresses", this, book -> book.tableSize(false)).tag("table", "new")
+                .description("Known addresses by table: new (heard of) and tried (a handshake completed)").register(meters);
+        Gauge.builder("tallynet.addresses", this, book -> book.tableSize(true)).tag("table", "tried")
+                .description("Known addresses by table: new (heard of) and tried (a handshake completed)").register(meters);
     }
 
-    /** Records or refreshes addresses; returns the ones that were new. */
-    public synchronized List<AddressEntry> learn(List<AddressEntry> entries) {
+    /** Places the stored rows again (the bucket key is new in every run); rows no slot takes are deleted. */
+    private synchronized void restore() {
         long now = clock.millis();
+        List<KnownAddress> moved = new ArrayList<>();
+        List<KnownAddress> dropped = new ArrayList<>();
+        List<KnownAddress> rows = new ArrayList<>(repository.findAll());
+        // tried rows first: they were reached, so they get first claim on the slots
+        rows.sort((a, b) -> Boolean.compare(b.tried(), a.tried()));
+        for (KnownAddress row : rows) {
+            boolean wasTried = row.tried();
+            if (!tables.restore(row, now)) {
+                dropped.add(row);
+            } else if (wasTried != row.tried()) {
+                moved.add(row);
+            }
+        }
+        dropped.addAll(tables.drainChanges().deleted());
+        repository.saveAll(moved);
+        repository.deleteAll(dropped);
+    }
+
+    /** Records or refreshes addresses heard from {@code sourceHost}; returns the ones that were new. */
+    public synchronized List<AddressEntry> learn(String sourceHost, List<AddressEntry> entries) {
+        long now = clock.millis();
+        String sourceGroup = AddressTables.netgroup(sourceHost);
         List<AddressEntry> fresh = new ArrayList<>();
-        List<KnownAddress> changed = new ArrayList<>();
         for (AddressEntry entry : entries) {
             // a time in the future (clock skew, or a peer pushing its entries to the front) counts as now
             long seen = Math.min(entry.lastSeen(), now);
-            String key = KnownAddress.key(entry.host(), entry.port());
-            KnownAddress known = byAddress.get(key);
-            if (known == null) {
-                makeRoom();
-                known = new KnownAddress(entry.host(), entry.port(), seen);
-                byAddress.put(key, known);
-                fresh.add(known.entry());
-                changed.add(known);
-            } else if (known.lastSeen() < seen) {
-                known.seen(seen);
-                changed.add(known);
+            if (tables.add(new KnownAddress(entry.host(), entry.port(), seen, sourceGroup), sourceGroup, now)) {
+                fresh.add(entry);
             }
         }
-        repository.saveAll(changed);
+        write();
         return fresh;
     }
 
-    /** Up to {@code limit} known addresses in random order, for GETADDR answers. */
+    /** Up to {@code limit} known addresses at random, none of them terrible, for GETADDR answers. */
     public synchronized List<AddressEntry> sample(int limit) {
-        List<KnownAddress> all = new ArrayList<>(byAddress.values());
-        Collections.shuffle(all);
-        return all.subList(0, Math.min(limit, all.size())).stream().map(KnownAddress::entry).toList();
+        return tables.sample(limit, clock.millis()).stream().map(KnownAddress::entry).toList();
     }
 
-    /** Addresses to dial, best first: ones that worked before, then fewest failures; ties in random order. */
-    public synchronized List<String> dialCandidates(int limit) {
-        List<KnownAddress> all = new ArrayList<>(byAddress.values());
-        Collections.shuffle(all);
-        all.sort(Comparator.comparing((KnownAddress a) -> a.lastSuccess() == 0)
-                .thenComparingInt(KnownAddress::failures));
-        return all.subList(0, Math.min(limit, all.size())).stream().map(KnownAddress::address).toList();
+    /** An address to dial ({@code host:port}), or null when the book has none worth a try now. */
+    synchronized String select() {
+        KnownAddress pick = tables.select(false, clock.millis());
+        return pick == null ? null : pick.address();
     }
 
-    /** A handshake with {@code host:port} completed. */
-    public synchronized void succeeded(String address) {
-        KnownAddress known = byAddress.get(address);
-        if (known != null) {
-            known.succeeded(clock.millis());
-            repository.save(known);
+    /** Settles pending tried-table collisions, then names the address a feeler should test (or null). */
+    synchronized String feelerTarget() {
+        long now = clock.millis();
+        tables.resolveCollisions(now);
+        write();
+        KnownAddress target = tables.feelerTarget(now);
+        return target == null ? null : target.address();
+    }
+
+    /** A dial to {@code host:port} begins. */
+    synchronized void attempt(String address) {
+        tables.attempt(address, clock.millis());
+        write();
+    }
+
+    /** Dialling {@code host:port}, or its handshake, failed. */
+    synchronized void failed(String address) {
+        tables.failed(address, clock.millis());
+    }
+
+    /** A handshake with {@code host:port}, which we dialled, completed. */
+    synchronized void good(String address) {
+        tables.good(address, clock.millis());
+        write();
+    }
+
+    /** The anchors recorded last, longest-held first. */
+    synchronized List<String> anchors() {
+        return anchors.findAllByOrderByPositionAsc().stream().map(PeerAnchor::address).toList();
+    }
+
+    /** Records the outbound peers to redial first after a restart; written only when they changed. */
+    synchronized void recordAnchors(List<String> addresses) {
+        if (addresses.equals(anchors())) {
+            return;
         }
+        anchors.deleteAllInBatch();
+        List<PeerAnchor> rows = new ArrayList<>();
+        for (int i = 0; i < addresses.size(); i++) {
+            rows.add(new PeerAnchor(addresses.get(i), i));
+        }
+        anchors.saveAll(rows);
     }
 
-    /** Dialling {@code host:port} failed; returns its failures in a row (0 for an address not in the book). */
-    public synchronized int failed(String address) {
-        KnownAddress known = byAddress.get(address);
-        if (known == null) {
-            return 0;
-        }
-        known.failed();
-        repository.save(known);
-        return known.failures();
+    public synchronized boolean contains(String address) {
+        return tables.get(address) != null;
+    }
+
+    public synchronized boolean isTried(String address) {
+        KnownAddress known = tables.get(address);
+        return known != null && known.tried();
+    }
+
+    /** Every known address ({@code host:port}), in no order. */
+    public synchronized List<String> addresses() {
+        return tables.all().stream().map(KnownAddress::address).toList();
     }
 
     public synchronized int size() {
-        return byAddress.size();
+        return tables.size();
     }
 
-    private void makeRoom() {
-        if (byAddress.size() < MAX_ADDRESSES) {
-            return;
-        }
-        KnownAddress worst = Collections.min(byAddress.values(), WORST_FIRST);
-        byAddress.remove(worst.address());
-        repository.delete(worst);
+    private synchronized int tableSize(boolean tried) {
+        return tried ? tables.triedSize() : tables.newSize();
+    }
+
+    private void write() {
+        AddressTables.Changes changes = tables.drainChanges();
+        repository.saveAll(changes.saved());
+        repository.deleteAll(changes.deleted());
     }
 }

@@ -10,8 +10,8 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.p2p.PeriodicTask;
@@ -39,13 +39,16 @@ class AddressGossip extends PeriodicTask {
     /** Per peer: a burst of 1000 addresses (one full ADDR), then 10 a second. */
     static final int ADDRESS_BURST = 1000;
     static final int ADDRESSES_PER_SECOND = 10;
+    /** Hosts whose allowance is remembered; the least recently heard is forgotten first. */
+    static final int TRACKED_HOSTS = 1024;
 
     private final AddressBook addresses;
     private final PeerRegistry peers;
     private final NodeIdentity identity;
     private final NodeNetworkProperties network;
     private final OutboundProperties properties;
-    private final Map<PeerSession, Bucket> budgets = new ConcurrentHashMap<>();
+    /** Per host, not per connection: reconnecting does not buy a fresh allowance (security review item 13). */
+    private final Map<String, Bucket> budgets = BoundedMaps.evictingEldest(TRACKED_HOSTS, true);
     private final Map<AddressDrop, Counter> dropped = new EnumMap<>(AddressDrop.class);
     private final Counter relayed;
 
@@ -67,16 +70,19 @@ class AddressGossip extends PeriodicTask {
 
     /** ADDR from a tracker or peer: learn what the rate allows, relay what was new. */
     void received(PeerSession from, List<AddressEntry> entries) {
-        Bucket budget = budgets.computeIfAbsent(from, p -> Bucket.builder().addLimit(Bandwidth.builder()
-                .capacity(ADDRESS_BURST).refillGreedy(ADDRESSES_PER_SECOND, Duration.ofSeconds(1)).build()).build());
-        int allowed = (int) Math.min(entries.size(), Math.max(0, budget.getAvailableTokens()));
-        if (allowed > 0) {
-            budget.tryConsume(allowed);
+        int allowed;
+        synchronized (budgets) {
+            Bucket budget = budgets.computeIfAbsent(from.remoteHost(), host -> Bucket.builder().addLimit(Bandwidth.builder()
+                    .capacity(ADDRESS_BURST).refillGreedy(ADDRESSES_PER_SECOND, Duration.ofSeconds(1)).build()).build());
+            allowed = (int) Math.min(entries.size(), Math.max(0, budget.getAvailableTokens()));
+            if (allowed > 0) {
+                budget.tryConsume(allowed);
+            }
         }
         if (allowed < entries.size()) {
             dropped.get(AddressDrop.RATE_LIMITED).increment(entries.size() - allowed);
         }
-        List<AddressEntry> fresh = addresses.learn(withoutSelf(ipLiterals(from, entries.subList(0, allowed))));
+        List<AddressEntry> fresh = addresses.learn(from.remoteHost(), withoutSelf(ipLiterals(from, entries.subList(0, allowed))));
         if (fresh.isEmpty()) {
             return;
         }
@@ -85,10 +91,6 @@ class AddressGossip extends PeriodicTask {
         if (entries.size() <= MAX_RELAYED_ENTRIES) {
             relay(fresh, from);
         }
-    }
-
-    void closed(PeerSession peer) {
-        budgets.remove(peer);
     }
 
     /** Sends ADDR with our own address to every node peer; nothing if no advertised host is configured. */

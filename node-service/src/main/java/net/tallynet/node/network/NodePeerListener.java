@@ -2,6 +2,8 @@ package net.tallynet.node.network;
 
 import net.tallynet.node.sync.BlockSync;
 import net.tallynet.node.sync.TransactionRelay;
+import net.tallynet.p2p.CloseReason;
+import net.tallynet.p2p.Direction;
 import net.tallynet.p2p.PeerListener;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.protocol.message.GetAddrMessage;
@@ -10,20 +12,24 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the node does when a connection is established: with a tracker, register (PROTOCOL.md 7.2);
- * with a node, start syncing if it is ahead (7.3).
+ * with a node, start syncing if it is ahead (7.3). A node we dialled has proved it speaks the protocol:
+ * only now (not when the socket opened) does the address book count it as reached; a feeler ends there.
  */
 @Component
 class NodePeerListener implements PeerListener {
     private final NodeIdentity identity;
     private final BlockSync sync;
     private final TransactionRelay relay;
-    private final AddressGossip gossip;
+    private final AddressBook addresses;
+    private final Feelers feelers;
 
-    NodePeerListener(NodeIdentity identity, BlockSync sync, TransactionRelay relay, AddressGossip gossip) {
+    NodePeerListener(NodeIdentity identity, BlockSync sync, TransactionRelay relay, AddressBook addresses,
+                     Feelers feelers) {
         this.identity = identity;
         this.sync = sync;
         this.relay = relay;
-        this.gossip = gossip;
+        this.addresses = addresses;
+        this.feelers = feelers;
     }
 
     @Override
@@ -31,6 +37,14 @@ class NodePeerListener implements PeerListener {
         if (TrackerRegistration.isRegistration(peer)) {
             peer.send(new GetAddrMessage(identity.advertisedPort()));
         } else if (HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
+            if (peer.connection().direction() == Direction.OUTBOUND) {
+                String address = PeerManager.dialledAddress(peer);
+                addresses.good(address);
+                if (feelers.contains(address)) {
+                    peer.disconnect(CloseReason.NORMAL);
+                    return;
+                }
+            }
             sync.established(peer);
         }
     }
@@ -39,6 +53,5 @@ class NodePeerListener implements PeerListener {
     public void closed(PeerSession peer) {
         sync.closed(peer);
         relay.closed(peer);
-        gossip.closed(peer);
     }
 }

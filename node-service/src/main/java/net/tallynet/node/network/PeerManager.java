@@ -1,29 +1,37 @@
 package net.tallynet.node.network;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import net.tallynet.p2p.Direction;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.p2p.PeriodicTask;
 import net.tallynet.p2p.http.HttpApiConfiguration;
+import net.tallynet.protocol.message.HelloMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * Keeps up to {@code tallynet.peers.max-outbound} outbound connections, dialling seeds and the
- * address book; an address that failed waits longer each time before it is tried again.
+ * Keeps up to {@code tallynet.peers.max-outbound} outbound connections: after a restart the anchors
+ * first, then the configured seeds, then addresses the book selects, at most
+ * {@code max-outbound-per-netgroup} of them in one netgroup. Now and then a feeler tests an address
+ * the book has only heard of. An address that failed waits longer each time before it is dialled again.
  */
 @Component
 class PeerManager extends PeriodicTask {
     private static final Logger log = LoggerFactory.getLogger(PeerManager.class);
+    /** Selections per round before giving up on filling the missing slots (all taken, in back-off or crowded). */
+    private static final int SELECTIONS_PER_ROUND = 100;
 
     private final OutboundProperties properties;
     private final AddressBook addresses;
@@ -31,12 +39,16 @@ class PeerManager extends PeriodicTask {
     private final PeerRegistry peers;
     private final NodeIdentity identity;
     private final NodeNetworkProperties network;
+    private final Feelers feelers;
     private final Map<String, CompletableFuture<WebSocketSession>> dialled = new ConcurrentHashMap<>();
     private final Map<String, Long> retryAfter = new ConcurrentHashMap<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    private boolean anchorsDialled;
+    private List<String> recordedAnchors = List.of();
+    private long nextFeelerAt;
 
     PeerManager(OutboundProperties properties, AddressBook addresses, PeerConnector connector, PeerRegistry peers,
-                NodeIdentity identity, NodeNetworkProperties network) {
+                NodeIdentity identity, NodeNetworkProperties network, Feelers feelers) {
         super("peer-manager");
         this.properties = properties;
         this.addresses = addresses;
@@ -44,37 +56,66 @@ class PeerManager extends PeriodicTask {
         this.peers = peers;
         this.identity = identity;
         this.network = network;
+        this.feelers = feelers;
+        this.nextFeelerAt = System.currentTimeMillis() + nextFeelerDelay();
     }
 
-    void fill() {
-        dialled.values().removeIf(f -> f.isDone() && (f.isCompletedExceptionally() || !f.join().isOpen()));
+    synchronized void fill() {
+        dialled.values().removeIf(PeerManager::ended);
+        feelers.prune();
+        long now = System.currentTimeMillis();
+        if (!anchorsDialled) {
+            anchorsDialled = true;
+            addresses.anchors().stream().limit(properties.anchors()).filter(a -> dialable(a, now)).forEach(this::dial);
+        }
         // every connection we opened counts until it is closed, handshaken or not: a listener that
         // accepts and then says nothing must not make us dial without limit
         long wanted = properties.maxOutbound() - dialled.size();
-        if (wanted <= 0) {
-            return;
+        for (String seed : properties.seeds()) {
+            if (wanted > 0 && dialable(seed, now)) {
+                wanted--;
+                dial(seed);
+            }
         }
-        List<String> candidates = new ArrayList<>(properties.seeds());
-        candidates.addAll(addresses.dialCandidates(100));
-        long now = System.currentTimeMillis();
-        for (String address : candidates) {
-            if (wanted <= 0) {
+        Map<String, Integer> perNetgroup = outboundNetgroups();
+        for (int i = 0; i < SELECTIONS_PER_ROUND && wanted > 0; i++) {
+            String address = addresses.select();
+            if (address == null) {
                 break;
             }
-            if (isSelf(address) || dialled.containsKey(address) || retryAfter.getOrDefault(address, 0L) > now
-                    || connectedTo(address)) {
-                continue;
+            String group = AddressTables.netgroup(hostOf(address));
+            if (dialable(address, now) && perNetgroup.getOrDefault(group, 0) < properties.maxOutboundPerNetgroup()) {
+                perNetgroup.merge(group, 1, Integer::sum);
+                wanted--;
+                dial(address);
             }
-            wanted--;
-            dial(address);
         }
+        feel(now);
+        recordAnchors();
+    }
+
+    /** Outbound connections by netgroup, the operator's seeds aside. */
+    private Map<String, Integer> outboundNetgroups() {
+        Map<String, Integer> groups = new HashMap<>();
+        for (String address : dialled.keySet()) {
+            if (!properties.seeds().contains(address)) {
+                groups.merge(AddressTables.netgroup(hostOf(address)), 1, Integer::sum);
+            }
+        }
+        return groups;
+    }
+
+    private boolean dialable(String address, long now) {
+        return !isSelf(address) && !dialled.containsKey(address) && !feelers.contains(address)
+                && retryAfter.getOrDefault(address, 0L) <= now && !connectedTo(address);
     }
 
     /** One attempt; whatever goes wrong with it (even a URI that does not parse) only marks this address failed. */
     private void dial(String address) {
+        addresses.attempt(address);
         CompletableFuture<WebSocketSession> attempt;
         try {
-            attempt = connector.connect(URI.create("ws://" + uriHost(address) + HttpApiConfiguration.P2P_PATH));
+            attempt = connector.connect(uri(address));
         } catch (RuntimeException e) {
             failed(address, e);
             return;
@@ -82,11 +123,49 @@ class PeerManager extends PeriodicTask {
         dialled.put(address, attempt.whenComplete((session, error) -> {
             if (error == null) {
                 failures.remove(address);
-                addresses.succeeded(address);
             } else {
                 failed(address, error);
             }
         }));
+    }
+
+    /** A feeler, at random intervals of the configured mean: one address tested, closed after its handshake. */
+    private void feel(long now) {
+        if (properties.feelerInterval().isZero() || now < nextFeelerAt) {
+            return;
+        }
+        nextFeelerAt = now + nextFeelerDelay();
+        String target = addresses.feelerTarget();
+        if (target == null || !dialable(target, now)) {
+            return;
+        }
+        addresses.attempt(target);
+        try {
+            feelers.dialling(target, connector.connect(uri(target)).whenComplete((session, error) -> {
+                if (error != null) {
+                    addresses.failed(target);
+                }
+            }));
+        } catch (RuntimeException e) {
+            addresses.failed(target);
+        }
+    }
+
+    /** The longest-held outbound node peers become the anchors a restart dials first. */
+    private void recordAnchors() {
+        if (properties.anchors() == 0) {
+            return;
+        }
+        List<String> current = peers.established().stream()
+                .filter(peer -> peer.connection().direction() == Direction.OUTBOUND
+                        && HelloMessage.ROLE_NODE.equals(peer.remoteHello().role()))
+                .sorted(Comparator.comparingLong(PeerSession::connectedAt))
+                .map(PeerManager::dialledAddress).filter(dialled::containsKey)
+                .limit(properties.anchors()).toList();
+        if (!current.isEmpty() && !current.equals(recordedAnchors)) {
+            addresses.recordAnchors(current);
+            recordedAnchors = current;
+        }
     }
 
     private void failed(String address, Throwable error) {
@@ -99,7 +178,7 @@ class PeerManager extends PeriodicTask {
 
     private boolean connectedTo(String address) {
         for (PeerSession peer : peers.established()) {
-            if ((peer.remoteHost() + ":" + peer.remoteHello().port()).equals(address)) {
+            if (KnownAddress.key(peer.remoteHost(), peer.remoteHello().port()).equals(address)) {
                 return true;
             }
         }
@@ -109,13 +188,32 @@ class PeerManager extends PeriodicTask {
     /** Our own advertised address (when configured) is never dialled; the handshake refuses the rest (nodeId). */
     private boolean isSelf(String address) {
         return network.advertisedHost() != null
-                && address.equals(network.advertisedHost() + ":" + identity.advertisedPort());
+                && address.equals(KnownAddress.key(network.advertisedHost(), identity.advertisedPort()));
     }
 
-    private static String uriHost(String address) {
-        int colon = address.lastIndexOf(':');
-        String host = address.substring(0, colon);
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + address.substring(colon);
+    private long nextFeelerDelay() {
+        double mean = properties.feelerInterval().toMillis();
+        return (long) (-Math.log(1 - ThreadLocalRandom.current().nextDouble()) * mean);
+    }
+
+    /** The {@code host:port} we dialled for an outbound peer, spelled as the address book keys it. */
+    static String dialledAddress(PeerSession peer) {
+        InetSocketAddress remote = peer.connection().remoteAddress();
+        return KnownAddress.key(PeerSession.hostOf(remote), remote.getPort());
+    }
+
+    static boolean ended(CompletableFuture<WebSocketSession> attempt) {
+        return attempt.isDone() && (attempt.isCompletedExceptionally() || !attempt.join().isOpen());
+    }
+
+    private static URI uri(String address) {
+        String host = hostOf(address);
+        return URI.create("ws://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+                + address.substring(address.lastIndexOf(':')) + HttpApiConfiguration.P2P_PATH);
+    }
+
+    private static String hostOf(String address) {
+        return address.substring(0, address.lastIndexOf(':'));
     }
 
     @Override
