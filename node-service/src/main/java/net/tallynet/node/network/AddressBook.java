@@ -2,11 +2,18 @@ package net.tallynet.node.network;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
+import net.tallynet.p2p.NetworkProperties;
+import net.tallynet.p2p.SecretFile;
 import net.tallynet.protocol.message.AddressEntry;
 import org.springframework.stereotype.Component;
 
@@ -18,16 +25,19 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class AddressBook {
+    static final String KEY_FILE = "address-key";
     private final KnownAddressRepository repository;
     private final PeerAnchorRepository anchors;
     private final Clock clock = Clock.systemUTC();
     private final AddressTables tables;
 
-    AddressBook(KnownAddressRepository repository, PeerAnchorRepository anchors, MeterRegistry meters) {
+    AddressBook(KnownAddressRepository repository, PeerAnchorRepository anchors, NetworkProperties network,
+                MeterRegistry meters) {
         this.repository = repository;
         this.anchors = anchors;
-        SecureRandom seed = new SecureRandom();
-        this.tables = new AddressTables(seed.generateSeed(32), new SplittableRandom(seed.nextLong()));
+        SecureRandom random = new SecureRandom();
+        this.tables = new AddressTables(bucketKey(network.dataDir().resolve(KEY_FILE), random),
+                new SplittableRandom(random.nextLong()));
         restore();
         Gauge.builder("tallynet.addresses", this, book -> book.tableSize(false)).tag("table", "new")
                 .description("Known addresses by table: new (heard of) and tried (a handshake completed)").register(meters);
@@ -35,7 +45,29 @@ public class AddressBook {
                 .description("Known addresses by table: new (heard of) and tried (a handshake completed)").register(meters);
     }
 
-    /** Places the stored rows again (the bucket key is new in every run); rows no slot takes are deleted. */
+    /**
+     * The key of the tables' hashes, kept owner-only in the data directory like the wallet key: secret, so
+     * no peer can work out where its addresses land, and kept, so a restart places every row where it was.
+     * A missing or unreadable file gets a new key (the rows are placed again under it; nothing else is lost).
+     */
+    private static byte[] bucketKey(Path file, SecureRandom random) {
+        try {
+            if (Files.exists(file)) {
+                String hex = Files.readString(file, StandardCharsets.US_ASCII).strip();
+                if (hex.length() == 64) {
+                    return HexFormat.of().parseHex(hex);
+                }
+            }
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            SecretFile.write(file, HexFormat.of().formatHex(key));
+            return key;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot read or write the address book's key " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Places the stored rows again, under the same key; rows no slot takes (rare) are deleted. */
     private synchronized void restore() {
         long now = clock.millis();
         List<KnownAddress> moved = new ArrayList<>();

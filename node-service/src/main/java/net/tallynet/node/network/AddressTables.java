@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,8 +33,8 @@ import net.tallynet.p2p.InboundEviction;
  *   <li>Selection picks a table, then a bucket uniformly among the occupied ones, so addresses crowded into
  *       a few buckets are picked no more often than their buckets are.</li>
  * </ul>
- * The key is random per process: where an attacker's addresses land in one run says nothing about the
- * next. Not thread-safe: {@link AddressBook} holds its lock around every call. Entries changed or removed
+ * The key is secret (an attacker cannot work out where its addresses land) and kept across restarts by
+ * {@link AddressBook}. Not thread-safe: {@link AddressBook} holds its lock around every call. Entries changed or removed
  * since the last {@link #drainChanges} are collected for the book to write.
  */
 final class AddressTables {
@@ -170,11 +169,11 @@ final class AddressTables {
      * since the collision that failed, or not settled within 40 minutes, gives it to the newcomer.
      */
     void resolveCollisions(long now) {
-        for (Iterator<Map.Entry<String, Long>> it = collisions.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Long> collision = it.next();
+        // over a copy: demoting an occupant may push an entry out of new, which drops its own collision
+        for (Map.Entry<String, Long> collision : List.copyOf(collisions.entrySet())) {
             KnownAddress entry = byAddress.get(collision.getKey());
             if (entry == null || entry.tried()) {
-                it.remove();
+                collisions.remove(collision.getKey());
                 continue;
             }
             int bucket = triedBucket(entry);
@@ -182,13 +181,15 @@ final class AddressTables {
             KnownAddress occupant = triedTable.at(bucket, slot);
             long since = collision.getValue();
             if (occupant != null && now - occupant.lastSuccess() < 240 * MINUTE) {
-                it.remove();
+                collisions.remove(collision.getKey());
             } else if (occupant == null || occupant.lastFailure() > since || now - since > 40 * MINUTE) {
+                collisions.remove(collision.getKey());
+                // as in Core: the newcomer leaves new first, so the demoted occupant cannot push it out of the book
+                removeFromNew(entry);
                 if (occupant != null) {
                     demote(occupant, bucket, slot);
                 }
-                moveToTried(entry, bucket, slot);
-                it.remove();
+                placeInTried(entry, bucket, slot);
             }
         }
     }
@@ -279,9 +280,20 @@ final class AddressTables {
 
     /** Entries written since the last call (to save), and entries gone (to delete); both are cleared. */
     Changes drainChanges() {
-        List<KnownAddress> gone = List.copyOf(removed);
         changed.removeAll(removed);
-        Changes changes = new Changes(List.copyOf(changed), gone);
+        Map<String, KnownAddress> gone = new LinkedHashMap<>();
+        for (KnownAddress entry : removed) {
+            gone.put(entry.address(), entry);
+        }
+        for (KnownAddress entry : changed) {
+            // pushed out and learned again since the last write: its row stays and is updated, not deleted
+            // and inserted again (an insert would meet the old row's key)
+            KnownAddress old = gone.remove(entry.address());
+            if (old != null && !old.isNew()) {
+                entry.markStored();
+            }
+        }
+        Changes changes = new Changes(List.copyOf(changed), List.copyOf(gone.values()));
         changed.clear();
         removed.clear();
         return changes;
@@ -310,6 +322,11 @@ final class AddressTables {
     }
 
     private void moveToTried(KnownAddress entry, int bucket, int slot) {
+        removeFromNew(entry);
+        placeInTried(entry, bucket, slot);
+    }
+
+    private void removeFromNew(KnownAddress entry) {
         for (int b = 0; b < NEW_BUCKETS && entry.references() > 0; b++) {
             int s = slot(false, b, entry.address());
             if (newTable.at(b, s) == entry) {
@@ -317,6 +334,9 @@ final class AddressTables {
                 entry.referenced(-1);
             }
         }
+    }
+
+    private void placeInTried(KnownAddress entry, int bucket, int slot) {
         triedTable.put(bucket, slot, entry);
         entry.tried(true);
         changed.add(entry);

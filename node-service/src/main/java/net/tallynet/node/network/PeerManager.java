@@ -140,6 +140,9 @@ class PeerManager extends PeriodicTask {
             return;
         }
         addresses.attempt(target);
+        // known as a feeler before the dial starts, so a handshake however quick is never taken for a peer
+        CompletableFuture<WebSocketSession> placeholder = new CompletableFuture<>();
+        feelers.dialling(target, placeholder);
         try {
             feelers.dialling(target, connector.connect(uri(target)).whenComplete((session, error) -> {
                 if (error != null) {
@@ -148,6 +151,7 @@ class PeerManager extends PeriodicTask {
             }));
         } catch (RuntimeException e) {
             addresses.failed(target);
+            placeholder.completeExceptionally(e);
         }
     }
 
@@ -171,7 +175,7 @@ class PeerManager extends PeriodicTask {
     private void failed(String address, Throwable error) {
         addresses.failed(address);
         int failed = failures.merge(address, 1, Integer::sum);
-        long wait = Math.min(300_000L, 1000L << Math.min(failed, 8));
+        long wait = Math.min(300_000L, 1000L << Math.min(failed, 9)); // 2 s, 4 s, ... 256 s, then 5 minutes
         retryAfter.put(address, System.currentTimeMillis() + wait);
         log.debug("peer {} unreachable ({}), next try in {} ms", address, error.getMessage(), wait);
     }

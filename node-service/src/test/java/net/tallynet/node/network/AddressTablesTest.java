@@ -119,6 +119,59 @@ class AddressTablesTest {
         assertThat(tables.sample(10, NOW + 2 * HOUR)).extracting(KnownAddress::address).containsExactly(fresh.address());
     }
 
+    @Test
+    void aSettledCollisionNeverLosesTheNewcomerWhenTheOccupantGoesBackToItsBucket() {
+        // occupant and newcomers from one source in one netgroup share one new bucket, as addresses from one
+        // tracker do; demoting the occupant into that bucket must not push the newcomer out of the book
+        String source = "v4:127.9";
+        for (int i = 0; i < 400; i++) {
+            AddressTables tables = new AddressTables(new byte[] {(byte) i, 1, 2, 3}, new SplittableRandom(i));
+            KnownAddress occupant = new KnownAddress("127.7.0.1", 8333, NOW, source);
+            tables.add(occupant, source, NOW);
+            tables.good(occupant.address(), NOW - 10 * HOUR);
+            KnownAddress newcomer = null;
+            for (int j = 0; j < 100_000 && newcomer == null; j++) {
+                KnownAddress candidate = new KnownAddress("127.7." + (j / 250) + "." + (j % 250 + 2), 8333, NOW, source);
+                if (tables.triedSlotOf(candidate).equals(tables.triedSlotOf(occupant))
+                        && tables.add(candidate, source, NOW)) {
+                    newcomer = candidate;
+                }
+            }
+            assertThat(newcomer).isNotNull();
+            tables.good(newcomer.address(), NOW);
+            tables.resolveCollisions(NOW + 41 * 60_000L); // unsettled for 40 minutes: the newcomer takes the slot
+            assertThat(tables.get(newcomer.address())).as("key %d", i).isNotNull();
+            assertThat(tables.get(newcomer.address()).tried()).isTrue();
+            assertThat(tables.newSize() + tables.triedSize()).isEqualTo(tables.size());
+            assertThat(tables.drainChanges().deleted()).doesNotContain(newcomer);
+        }
+    }
+
+    @Test
+    void anAddressPushedOutAndLearnedAgainInOneBatchIsOneRowUpdated() {
+        // a terrible entry (not seen for 60 days) loses its slot to a newcomer, then is heard of again
+        KnownAddress stale = new KnownAddress("127.7.0.1", 8333, NOW - 60 * 24 * HOUR, "v4:127.9");
+        tables.add(stale, "v4:127.9", NOW);
+        stale.markStored(); // as if written before
+        tables.drainChanges();
+        KnownAddress rival = null;
+        for (int j = 0; rival == null; j++) {
+            KnownAddress candidate = new KnownAddress("127.7.1." + (j % 250 + 1), 9000 + j, NOW, "v4:127.9");
+            if (tables.add(candidate, "v4:127.9", NOW) && tables.get(stale.address()) == null) {
+                rival = candidate;
+            }
+            if (j > 100_000) {
+                throw new AssertionError("no address took the stale one's slot");
+            }
+        }
+        KnownAddress again = new KnownAddress("127.7.0.1", 8333, NOW, "v4:127.10");
+        tables.add(again, "v4:127.10", NOW);
+        AddressTables.Changes changes = tables.drainChanges();
+        assertThat(tables.get(again.address())).as("placed under its new source").isSameAs(again);
+        assertThat(changes.deleted()).extracting(KnownAddress::address).doesNotContain(again.address());
+        assertThat(again.isNew()).as("merged into the existing row, not inserted beside it").isFalse();
+    }
+
     /** A new address in the occupant's netgroup whose tried slot is the occupant's (found by trying). */
     private KnownAddress collidingWith(KnownAddress occupant) {
         for (int i = 0; i < 100_000; i++) {

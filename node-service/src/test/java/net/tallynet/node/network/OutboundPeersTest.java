@@ -4,6 +4,7 @@ import static net.tallynet.node.TestNetwork.port;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -53,7 +54,7 @@ class OutboundPeersTest {
     }
 
     @Test
-    void anchorsAreRedialledFirstAfterARestart() {
+    void anchorsAreRedialledFirstAfterARestart() throws Exception {
         try (TestNetwork network = new TestNetwork(dir)) {
             ConfigurableApplicationContext a = network.node("a", "--tallynet.peers.max-outbound=0");
             ConfigurableApplicationContext b = network.node("b", "--tallynet.peers.max-outbound=0");
@@ -62,11 +63,14 @@ class OutboundPeersTest {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(x.getBean(AddressBook.class).anchors())
                             .containsExactlyInAnyOrder("127.0.0.1:" + port(a), "127.0.0.1:" + port(b)));
+            Path key = dir.resolve("x").resolve(AddressBook.KEY_FILE);
+            String keyBefore = Files.readString(key);
             network.stop(x);
 
             // no seeds, no tracker, nothing in the book: only the anchors tell it whom to dial
             ConfigurableApplicationContext restarted = network.node("x");
             assertThat(restarted.getBean(AddressBook.class).size()).isZero();
+            assertThat(Files.readString(key)).as("the tables' key is kept: addresses land where they were").isEqualTo(keyBefore);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                     assertThat(outbound(restarted)).extracting(peer -> peer.remoteHello().port())
                             .containsExactlyInAnyOrder(port(a), port(b)));

@@ -43,8 +43,9 @@ public final class ApiTokens {
         if (PLACEHOLDERS.contains(token.strip().toLowerCase(Locale.ROOT))) {
             return "is a well-known placeholder that anyone could guess";
         }
-        if (token.length() < MIN_LENGTH) {
-            return "is " + token.length() + " characters, fewer than " + MIN_LENGTH;
+        // spaces around it add nothing an attacker would have to guess
+        if (token.strip().length() < MIN_LENGTH) {
+            return "is " + token.strip().length() + " characters, fewer than " + MIN_LENGTH;
         }
         return null;
     }

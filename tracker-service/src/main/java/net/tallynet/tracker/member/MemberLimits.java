@@ -35,7 +35,11 @@ final class MemberLimits {
         return Optional.empty();
     }
 
-    /** Before a new row: frees one when the table holds {@code max} rows (check() found fewer active). */
+    /**
+     * Before a new row: frees one when the table holds {@code max} rows (check() found fewer active). The
+     * row count is H2's own figure for the table, read in constant time; on PostgreSQL it is a count over
+     * the table, paid once per new member (renewals do not come here).
+     */
     void makeRoom() {
         if (members.count() >= properties.max()) {
             members.findFirstByStatusOrderByInactiveSinceAsc(MemberStatus.INACTIVE).ifPresent(members::delete);
