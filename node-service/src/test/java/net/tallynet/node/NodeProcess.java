@@ -2,6 +2,8 @@ package net.tallynet.node;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +15,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,6 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class NodeProcess {
     /** P2P port to the API port of every node started here. */
     private static final Map<Integer, Integer> API_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Ports {@link #freePort()} returned, so that it never returns one twice. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -99,10 +106,26 @@ public final class NodeProcess {
         return JSON.readTree(response.body());
     }
 
+    /**
+     * A port free now, below Linux's ephemeral range (32768 to 60999) and never handed out before by this
+     * JVM. A port of that range, as binding port 0 gives, can be taken by any connection the machine
+     * opens in the seconds before the process it is meant for binds it: with six nodes starting at once
+     * on a busy machine, that happened.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        for (int tries = 0; tries < 1000; tries++) {
+            int port = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(port));
+                return port;
+            } catch (BindException taken) {
+                // in use: try another
+            }
         }
+        throw new IOException("no free port found in 20000-31999");
     }
 
     private static HttpResponse<String> send(HttpRequest request) {

@@ -1,6 +1,8 @@
 package net.tallynet.node.crash;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -10,8 +12,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import net.tallynet.protocol.codec.DecodeResult;
 import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.crypto.Hashes;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.TxInput;
@@ -23,21 +27,24 @@ import net.tallynet.protocol.message.BlockMessage;
  * order, spending and creating outputs from genesis on. Also checks the best chain is numbered
  * 0..tip without gaps and ends at the recorded tip.
  */
-final class StoredChainCheck {
+public final class StoredChainCheck {
     private static final FrameCodec CODEC = new FrameCodec();
 
     /** What one stored output holds. */
     private record Output(String address, long amount, long height, boolean coinbase) {
     }
 
-    /** The best chain's height and unspent output count, after the check passed. */
-    record Summary(long height, int utxos) {
+    /**
+     * The best chain's height and unspent output count, after the check passed, and a digest of those
+     * outputs (SHA-256 of them in order), for comparing nodes.
+     */
+    public record Summary(long height, int utxos, String digest) {
     }
 
     private StoredChainCheck() {
     }
 
-    static Summary verify(Path dataDir) throws SQLException {
+    public static Summary verify(Path dataDir) throws SQLException {
         try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("node") + ";ACCESS_MODE_DATA=r", "sa", "");
              Statement sql = db.createStatement()) {
             Map<String, Output> implied = new HashMap<>();
@@ -79,7 +86,7 @@ final class StoredChainCheck {
                         + (expected - 1) + "): missing " + missing.size() + " " + first(missing) + ", extra " + extra.size()
                         + " " + first(extra) + ", " + (implied.size() - missing.size()) + " agree");
             }
-            return new Summary(expected - 1, stored.size());
+            return new Summary(expected - 1, stored.size(), digest(stored));
         }
     }
 
@@ -107,6 +114,12 @@ final class StoredChainCheck {
             return message.block();
         }
         throw new AssertionError("a stored block frame does not decode");
+    }
+
+    private static String digest(Map<String, Output> outputs) {
+        MessageDigest sha256 = Hashes.newSha256();
+        new TreeMap<>(outputs).forEach((outpoint, output) -> sha256.update((outpoint + " " + output + "\n").getBytes(StandardCharsets.UTF_8)));
+        return Hashes.hex(sha256.digest());
     }
 
     private static String first(Map<String, Output> outputs) {
