@@ -138,8 +138,8 @@ final class PartitionHeal implements AutoCloseable {
         awaitLinks(inside);
 
         // each half: a payment from its miner to a node of its half, then a branch; the first half's is longer in odd rounds
-        int shorter = 1 + number % 2;
-        int longer = shorter + 1 + number % 3;
+        int shorter = 1 + number % 3;
+        int longer = shorter + 1 + number / 2 % 2;
         int[] lengths = number % 2 == 1 ? new int[] {longer, shorter} : new int[] {shorter, longer};
         String[] tips = new String[2];
         List<String> payments = new ArrayList<>();
