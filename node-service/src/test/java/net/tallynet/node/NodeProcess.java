@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class NodeProcess {
     /** P2P port to the API port of every node started here. */
     private static final Map<Integer, Integer> API_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final String PER_NETGROUP = "--tallynet.peers.max-outbound-per-netgroup";
     /** Ports {@link #freePort()} returned, so that it never returns one twice. */
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -57,9 +59,11 @@ public final class NodeProcess {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 NodeApplication.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
                 "--tallynet.api.port=" + apiPort,
-                "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy",
-                // all on 127.0.0.1, one netgroup (TestNetwork says why)
-                "--tallynet.peers.max-outbound-per-netgroup=8"));
+                "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy"));
+        // all on 127.0.0.1, one netgroup (TestNetwork says why), unless the caller spreads its nodes and sets it
+        if (Arrays.stream(extra).noneMatch(arg -> arg.startsWith(PER_NETGROUP + "="))) {
+            command.add(PER_NETGROUP + "=8");
+        }
         command.addAll(List.of(extra));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
         builder.environment().putAll(environment);

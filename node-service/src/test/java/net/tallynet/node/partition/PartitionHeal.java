@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class PartitionHeal implements AutoCloseable {
     static final int NODES = 6;
-    private static final String TOKEN = "partition-heal";
+    private static final String TOKEN = "partition-heal-token";
     private static final Duration CONVERGE_LIMIT = Duration.ofSeconds(60);
 
     /** A node dialling another; its relay listens on {@code 127.(21+to).(1+from).1}, one netgroup per target. */
@@ -108,10 +108,11 @@ final class PartitionHeal implements AutoCloseable {
             String seeds = String.join(",", relays.entrySet().stream().filter(e -> e.getKey().from() == node)
                     .map(e -> e.getValue().address()).sorted().toList());
             // C1 only and small heaps: six JVMs start at once on a small machine and mine the easy chain.
-            // A short connect interval: a node redials a healed link within a second.
+            // A short connect interval: a node redials a healed link within a second. One outbound peer per
+            // netgroup, the default: each relay a node dials is in a netgroup of its own.
             processes[i] = NodeProcess.start(dir.resolve("node" + i), ports[i], List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
                     Map.of(), "--tallynet.api.token=" + TOKEN, "--tallynet.peers.seeds=" + seeds,
-                    "--tallynet.peers.connect-interval=1s");
+                    "--tallynet.peers.connect-interval=1s", "--tallynet.peers.max-outbound-per-netgroup=1");
         }
         for (int i = 0; i < NODES; i++) {
             int node = i;
