@@ -3,6 +3,7 @@ package net.tallynet.node;
 import java.io.File;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -123,7 +124,7 @@ public final class NodeProcess {
                 continue;
             }
             try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(port));
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
                 return port;
             } catch (BindException taken) {
                 // in use: try another
