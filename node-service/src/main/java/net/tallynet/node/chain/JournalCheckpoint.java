@@ -4,15 +4,16 @@ import java.time.Duration;
 import net.tallynet.p2p.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
  * Brings the database's file up to date and empties the block journal every checkpoint interval
  * (when blocks came since the last one), and once soon after start (the segments a killed process
- * left, replayed by then) and at shutdown.
+ * left, replayed by then) and when the application closes.
  */
 @Component
-class JournalCheckpoint extends PeriodicTask {
+class JournalCheckpoint extends PeriodicTask implements DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(JournalCheckpoint.class);
 
     private final BlockJournal journal;
@@ -37,9 +38,14 @@ class JournalCheckpoint extends PeriodicTask {
         }
     }
 
+    /**
+     * The last checkpoint, when the application closes: after every lifecycle bean has stopped (no block can
+     * arrive after it) and before the store and the database it needs are closed (they are what this bean
+     * depends on). Not in {@link #stop()}: a context that is only paused (Spring's test context cache) stops its
+     * lifecycle beans too, and its data directory may already be gone by then.
+     */
     @Override
-    public synchronized void stop() {
-        super.stop();
+    public void destroy() {
         tick();
     }
 

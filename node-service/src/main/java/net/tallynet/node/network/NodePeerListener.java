@@ -44,6 +44,9 @@ class NodePeerListener implements PeerListener {
                     peer.disconnect(CloseReason.NORMAL);
                     return;
                 }
+                // as Bitcoin Core asks its outbound peers: their book fills ours, so a node that knows one
+                // member finds the others without waiting for gossip it may have missed
+                peer.send(new GetAddrMessage(null));
             }
             sync.established(peer);
         }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Address gossip without a tracker (PROTOCOL.md 7.6): a node's own ADDR reaches a node two hops away
- * by relay, which then dials it; GETADDR is answered from the book; a flood of addresses is cut by
+ * Address gossip without a tracker (PROTOCOL.md 7.6): a node's own address reaches a node two hops away
+ * (by GETADDR or relay), which then dials it; a new address is relayed on; GETADDR is answered from the book; a flood of addresses is cut by
  * the per-peer rate limit without being charged.
  */
 class AddressGossipTest {
@@ -30,19 +30,27 @@ class AddressGossipTest {
     Path dir;
 
     @Test
-    void ownAddressesSpreadByRelayAndNewcomersDialThem() {
+    void ownAddressesSpreadByRelayAndNewcomersDialThem() throws Exception {
         try (TestNetwork network = new TestNetwork(dir)) {
             String[] gossip = {"--tallynet.advertised-host=127.0.0.1", "--tallynet.peers.advertise-interval=300ms"};
             ConfigurableApplicationContext a = network.node("a", gossip);
             ConfigurableApplicationContext b = network.node("b", gossip[0], gossip[1], seed(a));
             ConfigurableApplicationContext c = network.node("c", gossip[0], gossip[1], seed(b));
-            // c only knew b; a's address reached it through b, and c dialled a
+            // c only knew b; a's address reached it through b (b's answer to c's GETADDR, or b's relay of a's
+            // own ADDR, whichever came first), and c dialled a
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(c.getBean(AddressBook.class).addresses()).contains("127.0.0.1:" + port(a));
                 assertThat(c.getBean(PeerRegistry.class).established())
                         .anySatisfy(peer -> assertThat(peer.remoteHello().port()).isEqualTo(port(a)));
             });
-            assertThat(count(b, "tallynet.addresses.relayed")).isPositive();
+            // an address new to b, in a small ADDR, is relayed on: c hears of it from b
+            double relayed = count(b, "tallynet.addresses.relayed");
+            try (RawPeer peer = RawPeer.handshaken(port(b), "127.0.0.33", "0000000000000033")) {
+                peer.send(new AddrMessage(List.of(new AddressEntry("127.0.7.7", 9777, System.currentTimeMillis()))));
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(c.getBean(AddressBook.class).addresses()).contains("127.0.7.7:9777"));
+            }
+            assertThat(count(b, "tallynet.addresses.relayed")).isGreaterThan(relayed);
         }
     }
 
