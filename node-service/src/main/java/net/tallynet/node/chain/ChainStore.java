@@ -65,6 +65,8 @@ public class ChainStore implements UtxoView {
     private volatile String knownBest;
     /** Outpoints per delete statement. */
     private static final int DELETE_BATCH = 500;
+    /** Heights whose best-chain hash is kept in memory: a locator's 64 and the recent blocks, many times over. */
+    private static final int MAIN_CHAIN_HASHES = 4096;
     /** The block the last flush recorded (null: unknown, flush even with no changes). */
     private String flushedCoinsAt;
     /** Whether the store is H2 ({@link #flush}); asked once. */
@@ -77,6 +79,12 @@ public class ChainStore implements UtxoView {
     private final Map<String, StoredHeader> headers;
     /** Bumped whenever blocks are forgotten (guarded by {@link #headers}): a header read before is not cached. */
     private long headersForgotten;
+    /**
+     * Best-chain hashes by height, recent and asked for (locators: {@code BlockSync.locator}); emptied by every
+     * disconnect, whose generation count keeps a hash read before it from being cached after it.
+     */
+    private final Map<Long, String> mainChainHashes = BoundedMaps.evictingEldest(MAIN_CHAIN_HASHES, true);
+    private long mainChainForgotten;
     private final TransactionTemplate transaction;
 
     /** The tip as read when {@link #tipMoves} was {@code moves}. */
@@ -166,6 +174,13 @@ public class ChainStore implements UtxoView {
                 blocks.markMainChain(block.hash(), true);
                 tip.bestHash(block.hash());
                 tipMovesOnceEnded(block.hash());
+                long generation = mainChainGeneration();
+                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                    @Override
+                    public void afterCommit() {
+                        rememberMainChain(block.number(), block.hash(), generation);
+                    }
+                });
             });
             coins.connect(block.hash(), changes.spent(), changes.created());
         }
@@ -200,6 +215,7 @@ public class ChainStore implements UtxoView {
                 tip.bestHash(block.previousHash());
                 tip.coinsHash(block.previousHash());
                 tipMovesOnceEnded(block.previousHash());
+                forgetMainChainOnceEnded();
                 touched.addAll(created);
                 restored.forEach(r -> touched.add(r.getId()));
             });
@@ -437,9 +453,27 @@ public class ChainStore implements UtxoView {
         return blocks.mainChainSummaries(from, to);
     }
 
-    @Transactional(readOnly = true)
-    public Optional<String> mainChainHashAt(long number) {
-        return blocks.mainChainHashAt(number);
+    public Optional<String> mainChainHashAt(long number) { // no transaction: most answers come from memory
+        long generation;
+        synchronized (mainChainHashes) {
+            String cached = mainChainHashes.get(number);
+            if (cached != null) {
+                return Optional.of(cached);
+            }
+            generation = mainChainForgotten;
+        }
+        Optional<String> hash = blocks.mainChainHashAt(number);
+        hash.ifPresent(h -> rememberMainChain(number, h, generation));
+        return hash;
+    }
+
+    /** Caches a height's hash read before a disconnect could have changed it (the generation says). */
+    private void rememberMainChain(long number, String hash, long generation) {
+        synchronized (mainChainHashes) {
+            if (generation == mainChainForgotten) {
+                mainChainHashes.put(number, hash);
+            }
+        }
     }
 
     /** The number of {@code hash} if it is on the best chain, read without loading the block. */
@@ -662,8 +696,32 @@ public class ChainStore implements UtxoView {
         }
     }
 
+    private long mainChainGeneration() {
+        synchronized (mainChainHashes) {
+            return mainChainForgotten;
+        }
+    }
+
+    /** A disconnect, committed or not, may have changed what a height's hash is: every cached one goes. */
+    private void forgetMainChainOnceEnded() {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                forgetMainChain();
+            }
+        });
+    }
+
+    private void forgetMainChain() {
+        synchronized (mainChainHashes) {
+            mainChainHashes.clear();
+            mainChainForgotten++;
+        }
+    }
+
     /** Empties both caches, for tests that empty the tables under the store. */
     void forgetCaches() {
+        forgetMainChain();
         knownBest = null;
         tipMoves.incrementAndGet();
         synchronized (coins) {

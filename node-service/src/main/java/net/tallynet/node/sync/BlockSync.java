@@ -734,7 +734,11 @@ public class BlockSync implements Ledger.Listener {
         peer.send(new GetListOfBlocksMessage(tip.number(), locator));
     }
 
-    /** Newest first: the 10 most recent heights one apart, then doubling steps, always ending with genesis. */
+    /**
+     * Newest first: the 10 most recent heights one apart, then heights that are multiples of a doubling step
+     * (2, 4, 8, ...), always ending with genesis. Aligned, the older heights stay the same for many tips in a
+     * row, so the store answers them from memory: a locator is built for every announced block, on the relay path.
+     */
     List<String> locator(long tipNumber) {
         List<String> hashes = new ArrayList<>();
         long step = 1;
@@ -743,8 +747,10 @@ public class BlockSync implements Ledger.Listener {
             store.mainChainHashAt(height).ifPresent(hashes::add);
             if (hashes.size() >= RECENT_STEPS) {
                 step *= 2;
+                height = (height - 1) / step * step;
+            } else {
+                height--;
             }
-            height -= step;
         }
         hashes.add(store.mainChainHashAt(0).orElseThrow());
         return hashes;

@@ -26,6 +26,7 @@ class RelayMetrics {
     private final Counter blocksSuppressed;
     private final Counter transactionsAnnounced;
     private final Counter transactionsSuppressed;
+    private final Counter transactionsMissed;
     private final Counter skipped;
     private final Counter stalled;
     private final Counter listsIgnored;
@@ -48,6 +49,9 @@ class RelayMetrics {
         blocksSuppressed = announcements(meters, "suppressed", "block");
         transactionsAnnounced = announcements(meters, "sent", "transaction");
         transactionsSuppressed = announcements(meters, "suppressed", "transaction");
+        transactionsMissed = Counter.builder("tallynet.announcements.missed").tag("kind", "transaction")
+                .description("Transaction ids a peer was never announced: they left the relay backlog before its turn")
+                .register(meters);
         skipped = rerequests(meters, "skipped");
         stalled = rerequests(meters, "stalled");
         listsIgnored = Counter.builder("tallynet.lists.ignored")
@@ -83,6 +87,10 @@ class RelayMetrics {
     void transactionsAnnounced(int sent, int suppressed) {
         transactionsAnnounced.increment(sent);
         transactionsSuppressed.increment(suppressed);
+    }
+
+    void announcementsMissed(long ids) {
+        transactionsMissed.increment(ids);
     }
 
     void fetched(long nanos) {

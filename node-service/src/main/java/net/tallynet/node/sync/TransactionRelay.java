@@ -5,15 +5,16 @@ import io.github.bucket4j.Bucket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.time.Duration;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.ledger.Ledger;
 import net.tallynet.node.mempool.Mempool;
+import net.tallynet.p2p.Direction;
 import net.tallynet.p2p.PeerMisbehaviourException;
 import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.p2p.PeerSession;
@@ -31,14 +32,16 @@ import net.tallynet.protocol.message.PushTransactionMessage;
 import org.springframework.stereotype.Component;
 
 /**
- * Transaction relay (PROTOCOL.md 7.5): new mempool transactions are announced by id in batches
- * every {@link #BATCH_MILLIS} to node peers not known to have them; announced ids we lack are
+ * Transaction relay (PROTOCOL.md 7.5): new mempool transactions are announced by id to node peers not
+ * known to have them, to each peer at random times of the mean its direction is given ({@link
+ * RelayProperties}); announced ids we lack are
  * fetched with GETBLOCK {@code transactions}, each from one peer at a time; pushed transactions enter
  * the mempool, their signature checks paid from a per-peer budget, refusals remembered until the next block.
  */
 @Component
 public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
-    static final long BATCH_MILLIS = 200;
+    /** How often requests not delivered in time are handed to the next peer. */
+    static final long REREQUEST_MILLIS = 200;
     /** Transaction ids remembered per peer as known to it, in a rolling Bloom filter of about 72 KB (review item 19). */
     static final int KNOWN_PER_PEER = 20_000;
     /** Charged for a push that runs out of its peer's signature budget (PROTOCOL.md 7.5). */
@@ -58,14 +61,28 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     private final RelayMetrics metrics;
     private final SyncProperties properties;
     private final Map<PeerSession, RollingBloomFilter> known = new HashMap<>();
-    private final Map<String, Object> pending = new LinkedHashMap<>();
+    private final RelayProperties relay;
+    private final AnnouncementLog log;
+    /** Per node peer: the position in the log up to which it has been sent what it lacks. */
+    private final Map<PeerSession, Long> positions = new HashMap<>();
+    /** Per outbound peer: when (nanos) its next announcement may go. */
+    private final Map<PeerSession, Long> outboundDue = new HashMap<>();
+    /** One timer for every inbound peer. */
+    private long inboundDue;
+    /** The log's head when every peer was last found up to date: nothing to do until it moves. */
+    private long allSentUpTo;
+    private long rerequestDue;
     private final Map<PeerSession, Bucket> budgets = new ConcurrentHashMap<>();
     private final RecentRejects rejects;
     private final TransactionRequests requests;
 
     public TransactionRelay(Ledger ledger, Mempool mempool, ChainStore store, PeerRegistry peers,
-                            RelayMetrics metrics, SyncProperties properties) {
+                            RelayMetrics metrics, SyncProperties properties, RelayProperties relay) {
         super("tx-relay");
+        this.relay = relay;
+        this.log = new AnnouncementLog(relay.backlog());
+        this.inboundDue = System.nanoTime(); // nanoTime may be negative: timers start from now, not from 0
+        this.rerequestDue = inboundDue;
         this.ledger = ledger;
         this.mempool = mempool;
         this.store = store;
@@ -87,38 +104,80 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         if (source instanceof PeerSession peer) {
             knownTo(peer).add(tx.id());
         }
-        pending.put(tx.id(), source == null ? this : source);
+        log.append(tx.id());
         requests.received(tx.id());
     }
 
-    /** Sends the batch of ids collected since the last flush to each node peer that may lack them. */
-    synchronized void flush() {
-        if (pending.isEmpty()) {
+    /**
+     * Sends each node peer whose timer is due the ids that entered the mempool since its last turn and that
+     * it is not known to have. A peer's first turn starts from the log's head: it hears of what arrives
+     * from then on.
+     */
+    synchronized void announceDue(long now) {
+        long head = log.head();
+        if (head == allSentUpTo) {
             return;
         }
+        boolean inboundTurn = now - inboundDue >= 0;
+        if (inboundTurn) {
+            inboundDue = now + poisson(relay.inboundInterval());
+        }
+        boolean allSent = true;
         for (PeerSession peer : peers.established()) {
             if (!HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
                 continue;
             }
-            RollingBloomFilter peerKnows = knownTo(peer);
-            List<String> ids = new ArrayList<>();
-            int sent = 0;
-            for (String id : pending.keySet()) {
-                if (peerKnows.add(id)) {
-                    ids.add(id);
-                    sent++;
-                }
-                if (ids.size() == Limits.MAX_ANNOUNCED_TRANSACTIONS) {
-                    peer.send(new BroadcastTransactionMessage(ids));
-                    ids = new ArrayList<>();
-                }
+            // a peer new since the last turn starts where every other peer was up to: nothing that arrived
+            // around its handshake is missed (an id it already has costs one announcement, no body)
+            long position = positions.computeIfAbsent(peer, p -> allSentUpTo);
+            if (position == head) {
+                continue;
             }
-            if (!ids.isEmpty()) {
-                peer.send(new BroadcastTransactionMessage(ids));
+            boolean turn;
+            if (peer.connection().direction() == Direction.OUTBOUND) {
+                turn = now - outboundDue.getOrDefault(peer, now) >= 0;
+                if (turn) {
+                    outboundDue.put(peer, now + poisson(relay.outboundInterval()));
+                }
+            } else {
+                turn = inboundTurn;
             }
-            metrics.transactionsAnnounced(sent, pending.size() - sent);
+            if (!turn) {
+                allSent = false;
+                continue;
+            }
+            metrics.announcementsMissed(log.lostSince(position));
+            send(peer, log.since(position));
+            positions.put(peer, head);
         }
-        pending.clear();
+        if (allSent) {
+            allSentUpTo = head;
+        }
+    }
+
+    private void send(PeerSession peer, List<String> pending) {
+        RollingBloomFilter peerKnows = knownTo(peer);
+        List<String> ids = new ArrayList<>();
+        int sent = 0;
+        for (String id : pending) {
+            if (peerKnows.add(id)) {
+                ids.add(id);
+                sent++;
+            }
+            if (ids.size() == Limits.MAX_ANNOUNCED_TRANSACTIONS) {
+                peer.send(new BroadcastTransactionMessage(ids));
+                ids = new ArrayList<>();
+            }
+        }
+        if (!ids.isEmpty()) {
+            peer.send(new BroadcastTransactionMessage(ids));
+        }
+        metrics.transactionsAnnounced(sent, pending.size() - sent);
+    }
+
+    /** An exponentially distributed delay of the given mean, in nanos: the gaps of a Poisson process. */
+    private static long poisson(Duration mean) {
+        return (long) (-Math.log(1 - ThreadLocalRandom.current().nextDouble()) * mean.toNanos());
     }
 
     /**
@@ -205,6 +264,8 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     public void closed(PeerSession peer) {
         synchronized (this) {
             known.remove(peer);
+            positions.remove(peer);
+            outboundDue.remove(peer);
         }
         budgets.remove(peer);
         requests.closed(peer, System.nanoTime());
@@ -231,17 +292,23 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
 
     @Override
     protected Duration firstDelay() {
-        return Duration.ofMillis(BATCH_MILLIS);
+        return period();
     }
 
+    /** A fraction of the shorter mean, so timers fire close to when they are due; idle ticks return at once. */
     @Override
     protected Duration period() {
-        return Duration.ofMillis(BATCH_MILLIS);
+        long micros = Math.min(relay.outboundInterval().toNanos(), relay.inboundInterval().toNanos()) / 4000;
+        return Duration.ofNanos(Math.clamp(micros, 1_000, 50_000) * 1000);
     }
 
     @Override
     protected void tick() {
-        flush();
-        rerequest();
+        long now = System.nanoTime();
+        announceDue(now);
+        if (now - rerequestDue >= 0) {
+            rerequestDue = now + REREQUEST_MILLIS * 1_000_000;
+            rerequest();
+        }
     }
 }

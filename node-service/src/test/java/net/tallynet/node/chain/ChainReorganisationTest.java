@@ -75,6 +75,18 @@ class ChainReorganisationTest extends ChainStoreTest {
     }
 
     @Test
+    void heightsReadBeforeAReorganisationAnswerWithTheNewBranchAfterIt() throws Exception {
+        Switch s = aChainAndALongerBranch();
+        for (int n = 1; n <= 3; n++) {
+            assertThat(store.mainChainHashAt(n)).contains(s.a().get(n - 1).hash()); // read, so kept in memory
+        }
+        assertThat(chain.accept(s.b().get(3)).outcome()).isEqualTo(Chain.Outcome.REORGANISED);
+        for (int n = 1; n <= 4; n++) {
+            assertThat(store.mainChainHashAt(n)).as("height %d", n).contains(s.b().get(n - 1).hash());
+        }
+    }
+
+    @Test
     void invalidBranchIsForgottenAndTheChainStaysAsItWas() throws Exception {
         Block genesis = Genesis.of("devnet");
         Block a1 = block(genesis, alice, List.of());

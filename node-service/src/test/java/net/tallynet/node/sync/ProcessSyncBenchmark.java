@@ -40,7 +40,7 @@ class ProcessSyncBenchmark {
     private static final int BLOCKS = Integer.getInteger("tallynet.bench.blocks", 2000);
     private static final int PAYMENT_BLOCKS = Integer.getInteger("tallynet.bench.paymentBlocks", 40);
     private static final int PAYMENTS = 200;
-    private static final String TOKEN = "bench-sync-api-token";
+    static final String TOKEN = "bench-sync-api-token";
     private static final String NETWORK = TestBlocks.NETWORK;
     private static final FrameCodec CODEC = new FrameCodec();
     /** Further {@code --key=value} arguments for every node, e.g. raised request and message rates. */
@@ -227,7 +227,7 @@ class ProcessSyncBenchmark {
         }
     }
 
-    private static String generate(int port, int count, String to) {
+    static String generate(int port, int count, String to) {
         String body = to == null ? "{\"count\":" + count + "}" : "{\"count\":" + count + ",\"to\":\"" + to + "\"}";
         var response = NodeProcess.post(port, "/api/blocks/generate", TOKEN, body);
         if (response.statusCode() != 200) {
@@ -250,7 +250,7 @@ class ProcessSyncBenchmark {
         return all.toArray(String[]::new);
     }
 
-    private static void awaitHealthy(int port, Duration limit) throws InterruptedException {
+    static void awaitHealthy(int port, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             try {
@@ -265,7 +265,7 @@ class ProcessSyncBenchmark {
         throw new AssertionError("node on port " + port + " not healthy within " + limit);
     }
 
-    private static long rssMb(long pid) {
+    static long rssMb(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                 if (line.startsWith("VmRSS:")) {

@@ -1,0 +1,29 @@
+package net.tallynet.node.sync;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * When transactions are announced ({@code tallynet.relay.*}, PROTOCOL.md 7.5). Each peer is sent the new ids
+ * at random times, Poisson-distributed with these means (after Bitcoin Core): no fixed beat at every hop,
+ * and no peer can tell from the timing which of its neighbours a transaction came from first. Longer
+ * means hide more and batch more; shorter ones spread transactions faster. Inbound peers, which anyone
+ * can open, wait longer and share one timer, so opening many connections learns nothing more.
+ *
+ * @param outboundInterval  mean time between announcements to each peer we dialled
+ * @param inboundInterval   mean time between announcements to peers that dialled us (one timer for all)
+ * @param backlog           ids kept for peers whose turn has not come (one list for all peers)
+ */
+@ConfigurationProperties("tallynet.relay")
+public record RelayProperties(@DefaultValue("10ms") Duration outboundInterval,
+                              @DefaultValue("25ms") Duration inboundInterval,
+                              @DefaultValue("20000") int backlog) {
+
+    public RelayProperties {
+        if (outboundInterval.toMillis() < 1 || inboundInterval.toMillis() < 1 || backlog < 1000) {
+            throw new IllegalArgumentException("invalid tallynet.relay settings");
+        }
+    }
+
+}

@@ -1,0 +1,188 @@
+package net.tallynet.node.sync;
+
+import static net.tallynet.node.sync.ProcessSyncBenchmark.TOKEN;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import net.tallynet.node.NodeProcess;
+import net.tallynet.node.RawPeer;
+import net.tallynet.protocol.message.AddrMessage;
+import net.tallynet.protocol.message.GetAddrMessage;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Block propagation along a line of node processes on loopback ({@code ./tallynet bench-propagation};
+ * not a test: it times and prints). Node 1 mines one block at a time through REST; each node knows only
+ * the one before it (its seed), so a block crosses every hop. Each node's own record of when it connected
+ * the block ({@code GET /api/propagation}; one machine, one clock) gives the time to every node without
+ * polling error. Printed beside the raw WebSocket round trip to a node measured in the same run
+ * (GETADDR to ADDR: a frame each way through the node's handler). Then payments from node 1, each timed
+ * until every node's mempool has it. Sizes: {@code -Dtallynet.bench.nodes=10 -Dtallynet.bench.blocks=30
+ * -Dtallynet.bench.transactions=20}; {@code -Dtallynet.bench.fullJit=true} gives every node C2 (the devnet
+ * gives it only to the miner); {@code -Dtallynet.bench.profile=true} records the middle node with Flight
+ * Recorder ({@code node.jfr} in its data directory).
+ */
+class ProcessPropagationBenchmark {
+    private static final int NODES = Integer.getInteger("tallynet.bench.nodes", 10);
+    private static final int BLOCKS = Integer.getInteger("tallynet.bench.blocks", 30);
+    private static final int WARM_UP = 10;
+    /** As the devnet starts them, the relaying nodes run C1 only; true gives every node the full JIT. */
+    private static final boolean FULL_JIT = Boolean.getBoolean("tallynet.bench.fullJit");
+    private static final int TRANSACTIONS = Integer.getInteger("tallynet.bench.transactions", 20);
+
+    @Test
+    void run() throws Exception {
+        Path dir = Files.createTempDirectory("tallynet-propagation-bench");
+        List<Process> nodes = new ArrayList<>();
+        int[] ports = new int[NODES];
+        StringBuilder report = new StringBuilder("Block propagation benchmark (a line of " + NODES
+                + " node processes on loopback)\n");
+        try {
+            for (int i = 0; i < NODES; i++) {
+                ports[i] = NodeProcess.freePort();
+                List<String> args = new ArrayList<>(List.of("--tallynet.api.token=" + TOKEN, "--tallynet.peers.max-outbound=1",
+                        "--tallynet.peers.feeler-interval=0s", "--tallynet.peers.connect-interval=500ms"));
+                if (i > 0) {
+                    args.add("--tallynet.peers.seeds=127.0.0.1:" + ports[i - 1]);
+                }
+                List<String> jvm = new ArrayList<>(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1"));
+                if (i == 0 || FULL_JIT) {
+                    jvm.set(1, "-XX:TieredStopAtLevel=4"); // the miner hashes: C2's SHA-256 intrinsic
+                }
+                if (i == NODES / 2 && Boolean.getBoolean("tallynet.bench.profile")) {
+                    jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("node" + (i + 1)).resolve("node.jfr")
+                            + ",settings=profile");
+                }
+                nodes.add(NodeProcess.start(dir.resolve("node" + (i + 1)), ports[i], jvm, Map.of(),
+                        args.toArray(String[]::new)));
+            }
+            for (int port : ports) {
+                ProcessSyncBenchmark.awaitHealthy(port, Duration.ofMinutes(3));
+            }
+            for (int i = 0; i < WARM_UP; i++) {
+                mineAndAwait(ports);
+            }
+            long[][] delays = new long[BLOCKS][];
+            for (int b = 0; b < BLOCKS; b++) {
+                String hash = mineAndAwait(ports);
+                Instant first = seenAt(ports[0], hash);
+                delays[b] = new long[NODES];
+                for (int i = 0; i < NODES; i++) {
+                    delays[b][i] = Duration.between(first, seenAt(ports[i], hash)).toNanos() / 1000;
+                }
+                Thread.sleep(200);
+            }
+            long[] toLast = Arrays.stream(delays).mapToLong(d -> d[NODES - 1]).sorted().toArray();
+            long[] hops = Arrays.stream(delays).flatMapToLong(d -> {
+                long[] hop = new long[NODES - 1];
+                for (int i = 1; i < NODES; i++) {
+                    hop[i - 1] = d[i] - d[i - 1];
+                }
+                return Arrays.stream(hop);
+            }).sorted().toArray();
+            long[] toAll = transactionsToAll(ports);
+            long[] rtt = roundTrips(ports[NODES - 1], 50);
+            report.append(String.format("  raw WebSocket round trip (GETADDR -> ADDR): median %.2f ms, p90 %.2f ms (baseline)%n",
+                    percentile(rtt, 50) / 1000.0, percentile(rtt, 90) / 1000.0));
+            report.append(String.format("  empty block, node 1 to all %d: median %.1f ms, p90 %.1f ms (%d blocks; goal <= 60 ms)%n",
+                    NODES, percentile(toLast, 50) / 1000.0, percentile(toLast, 90) / 1000.0, BLOCKS));
+            report.append(String.format("  per hop: median %.2f ms, p90 %.2f ms = %.1fx the round trip%n",
+                    percentile(hops, 50) / 1000.0, percentile(hops, 90) / 1000.0,
+                    (double) percentile(hops, 50) / percentile(rtt, 50)));
+            report.append(String.format("  a payment from node 1 until every node's mempool has it: median %.0f ms, p90 %.0f ms"
+                    + " (%d payments; goal p90 <= 300 ms; polled, each poll of the %d nodes ~%d ms)%n",
+                    percentile(toAll, 50) / 1000.0, percentile(toAll, 90) / 1000.0, toAll.length, NODES, NODES));
+        } finally {
+            for (Process node : nodes) {
+                NodeProcess.stop(node, Duration.ofSeconds(20));
+            }
+        }
+        report.append("  data: ").append(dir).append('\n');
+        System.out.println(report);
+    }
+
+    /** Mines one block on node 1 and waits until the last node has it; returns its hash. */
+    private static String mineAndAwait(int[] ports) throws InterruptedException {
+        String hash = ProcessSyncBenchmark.generate(ports[0], 1, null);
+        long height = NodeProcess.chain(ports[0]).path("height").asLong();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (NodeProcess.chain(ports[ports.length - 1]).path("height").asLong(-1) < height) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("block #" + height + " did not reach the last node in 60 s");
+            }
+            Thread.sleep(2);
+        }
+        return hash;
+    }
+
+    /**
+     * Microseconds from each payment's submission at node 1 until the last node of the line has it (each
+     * node's {@code GET /api/transactions/{id}} answers 200), sorted; payments a second apart, as a user makes them.
+     */
+    private static long[] transactionsToAll(int[] ports) throws InterruptedException {
+        String to = NodeProcess.json(NodeProcess.get(ports[ports.length - 1], "/api/wallet")).path("address").asString();
+        long[] micros = new long[TRANSACTIONS];
+        for (int t = 0; t < TRANSACTIONS; t++) {
+            long start = System.nanoTime();
+            var submitted = NodeProcess.post(ports[0], "/api/payments", TOKEN,
+                    "{\"to\":\"" + to + "\",\"amount\":1000,\"fee\":1000}");
+            if (submitted.statusCode() != 200) {
+                throw new AssertionError("payment refused: " + submitted.statusCode() + " " + submitted.body());
+            }
+            String id = NodeProcess.json(submitted).path("id").asString();
+            boolean[] has = new boolean[ports.length];
+            int missing = ports.length;
+            long deadline = start + Duration.ofSeconds(30).toNanos();
+            while (missing > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("payment " + id + " reached " + (ports.length - missing) + " nodes in 30 s");
+                }
+                for (int i = 0; i < ports.length; i++) {
+                    if (!has[i] && NodeProcess.get(ports[i], "/api/transactions/" + id).statusCode() == 200) {
+                        has[i] = true;
+                        missing--;
+                    }
+                }
+            }
+            micros[t] = (System.nanoTime() - start) / 1000;
+            Thread.sleep(1000);
+        }
+        Arrays.sort(micros);
+        return micros;
+    }
+
+    private static Instant seenAt(int port, String hash) {
+        for (JsonNode arrival : NodeProcess.json(NodeProcess.get(port, "/api/propagation"))) {
+            if (hash.equals(arrival.path("hash").asString())) {
+                return Instant.parse(arrival.path("seenAt").asString());
+            }
+        }
+        throw new AssertionError("node on port " + port + " has no arrival of " + hash);
+    }
+
+    /** Microseconds of each of {@code count} GETADDR to ADDR round trips on one connection. */
+    private static long[] roundTrips(int port, int count) throws Exception {
+        long[] micros = new long[count];
+        try (RawPeer peer = RawPeer.handshaken(port, "127.0.0.1", "00000000000000ee")) {
+            for (int i = 0; i < count; i++) {
+                long start = System.nanoTime();
+                peer.send(new GetAddrMessage(null));
+                peer.expect(AddrMessage.class);
+                micros[i] = (System.nanoTime() - start) / 1000;
+            }
+        }
+        Arrays.sort(micros);
+        return micros;
+    }
+
+    private static long percentile(long[] sorted, int percent) {
+        return sorted[Math.min(sorted.length - 1, sorted.length * percent / 100)];
+    }
+}
