@@ -20,6 +20,7 @@ class JournalCheckpoint extends PeriodicTask implements DisposableBean {
     private final ChainStore store;
     private final JournalProperties properties;
     private boolean first = true;
+    private volatile boolean started;
 
     JournalCheckpoint(BlockJournal journal, ChainStore store, JournalProperties properties) {
         super("journal-checkpoint");
@@ -46,7 +47,16 @@ class JournalCheckpoint extends PeriodicTask implements DisposableBean {
      */
     @Override
     public void destroy() {
-        tick();
+        // a context that failed before it started (the journal maybe not yet replayed) must not checkpoint
+        if (started) {
+            tick();
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        super.start();
+        started = true;
     }
 
     @Override

@@ -10,6 +10,8 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.p2p.PeerRegistry;
@@ -50,6 +52,8 @@ class AddressGossip extends PeriodicTask {
     /** Per host, not per connection: reconnecting does not buy a fresh allowance (security review item 13). */
     private final Map<String, Bucket> budgets = BoundedMaps.evictingEldest(TRACKED_HOSTS, true);
     private final Map<AddressDrop, Counter> dropped = new EnumMap<>(AddressDrop.class);
+    /** Peers and trackers we sent GETADDR and whose answer has not come: an answer is learned, never relayed. */
+    private final Set<PeerSession> asked = ConcurrentHashMap.newKeySet();
     private final Counter relayed;
 
     AddressGossip(AddressBook addresses, PeerRegistry peers, NodeIdentity identity, NodeNetworkProperties network,
@@ -69,7 +73,17 @@ class AddressGossip extends PeriodicTask {
     }
 
     /** ADDR from a tracker or peer: learn what the rate allows, relay what was new. */
+    /** We sent {@code peer} GETADDR: its next ADDR is the answer, however short. */
+    void asked(PeerSession peer) {
+        asked.add(peer);
+    }
+
+    void closed(PeerSession peer) {
+        asked.remove(peer);
+    }
+
     void received(PeerSession from, List<AddressEntry> entries) {
+        boolean answer = asked.remove(from);
         int allowed;
         synchronized (budgets) {
             Bucket budget = budgets.computeIfAbsent(from.remoteHost(), host -> Bucket.builder().addLimit(Bandwidth.builder()
@@ -88,7 +102,7 @@ class AddressGossip extends PeriodicTask {
         }
         log.info("learned {} new addresses from {} {} ({} known)", fresh.size(), from.remoteHello().role(),
                 from.remoteHost(), addresses.size());
-        if (entries.size() <= MAX_RELAYED_ENTRIES) {
+        if (!answer && entries.size() <= MAX_RELAYED_ENTRIES) {
             relay(fresh, from);
         }
     }

@@ -22,9 +22,11 @@ class NodePeerListener implements PeerListener {
     private final TransactionRelay relay;
     private final AddressBook addresses;
     private final Feelers feelers;
+    private final AddressGossip gossip;
 
     NodePeerListener(NodeIdentity identity, BlockSync sync, TransactionRelay relay, AddressBook addresses,
-                     Feelers feelers) {
+                     Feelers feelers, AddressGossip gossip) {
+        this.gossip = gossip;
         this.identity = identity;
         this.sync = sync;
         this.relay = relay;
@@ -35,6 +37,7 @@ class NodePeerListener implements PeerListener {
     @Override
     public void established(PeerSession peer) {
         if (TrackerRegistration.isRegistration(peer)) {
+            gossip.asked(peer);
             peer.send(new GetAddrMessage(identity.advertisedPort()));
         } else if (HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
             if (peer.connection().direction() == Direction.OUTBOUND) {
@@ -46,8 +49,10 @@ class NodePeerListener implements PeerListener {
                 }
                 // as Bitcoin Core asks its outbound peers: their book fills ours, so a node that knows one
                 // member finds the others without waiting for gossip it may have missed
+                gossip.asked(peer);
                 peer.send(new GetAddrMessage(null));
             }
+            relay.established(peer);
             sync.established(peer);
         }
     }
@@ -56,5 +61,6 @@ class NodePeerListener implements PeerListener {
     public void closed(PeerSession peer) {
         sync.closed(peer);
         relay.closed(peer);
+        gossip.closed(peer);
     }
 }

@@ -29,11 +29,14 @@ class TrackerRegistration extends PeriodicTask {
     private final PeerConnector connector;
     private final PeerRegistry peers;
     private final NodeIdentity identity;
+    private final AddressGossip gossip;
     private final Map<URI, CompletableFuture<WebSocketSession>> connections = new ConcurrentHashMap<>();
     private final Map<URI, Integer> failures = new ConcurrentHashMap<>();
 
-    TrackerRegistration(TrackerProperties properties, PeerConnector connector, PeerRegistry peers, NodeIdentity identity) {
+    TrackerRegistration(TrackerProperties properties, PeerConnector connector, PeerRegistry peers, NodeIdentity identity,
+                        AddressGossip gossip) {
         super("tracker-registration");
+        this.gossip = gossip;
         this.properties = properties;
         this.connector = connector;
         this.peers = peers;
@@ -44,6 +47,7 @@ class TrackerRegistration extends PeriodicTask {
     protected void tick() {
         for (PeerSession tracker : peers.established()) {
             if (isRegistration(tracker)) {
+                gossip.asked(tracker);
                 tracker.send(new GetAddrMessage(identity.advertisedPort()));
             }
         }

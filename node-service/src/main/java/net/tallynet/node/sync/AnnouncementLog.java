@@ -12,16 +12,25 @@ import java.util.List;
  */
 final class AnnouncementLog {
     private final String[] ids;
+    /** When each id was appended (nanos): how long a peer has had something waiting. */
+    private final long[] times;
     /** The number the next appended id gets; ids numbered below {@code next - ids.length} are gone. */
     private long next;
 
     AnnouncementLog(int capacity) {
         this.ids = new String[capacity];
+        this.times = new long[capacity];
     }
 
-    void append(String id) {
+    void append(String id, long nanos) {
         ids[(int) (next % ids.length)] = id;
+        times[(int) (next % ids.length)] = nanos;
         next++;
+    }
+
+    /** When the id numbered {@code n} (or, if it is gone, the oldest one kept) was appended; n must be below the head. */
+    long appendedAt(long n) {
+        return times[(int) (Math.max(n, next - ids.length) % ids.length)];
     }
 
     /** The number the next id will get: a position at which nothing is pending. */

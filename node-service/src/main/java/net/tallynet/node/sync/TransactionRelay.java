@@ -104,19 +104,30 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         if (source instanceof PeerSession peer) {
             knownTo(peer).add(tx.id());
         }
-        log.append(tx.id());
+        log.append(tx.id(), System.nanoTime());
         requests.received(tx.id());
+    }
+
+    /** A node peer's handshake completed: it is announced what enters the mempool from now on. */
+    public synchronized void established(PeerSession peer) {
+        positions.put(peer, log.head());
     }
 
     /**
      * Sends each node peer whose timer is due the ids that entered the mempool since its last turn and that
-     * it is not known to have. A peer's first turn starts from the log's head: it hears of what arrives
-     * from then on.
+     * it is not known to have. A timer is a Poisson process: when it came due while the peer had nothing
+     * waiting, it is drawn again from the moment something arrived for the peer (the gaps have no memory),
+     * so the first id after a quiet spell waits a random time like every other, and does not go to every
+     * peer at once.
      */
     synchronized void announceDue(long now) {
         long head = log.head();
         if (head == allSentUpTo) {
             return;
+        }
+        long waitingSince = log.appendedAt(allSentUpTo);
+        if (inboundDue - waitingSince < 0) {
+            inboundDue = waitingSince + poisson(relay.inboundInterval());
         }
         boolean inboundTurn = now - inboundDue >= 0;
         if (inboundTurn) {
@@ -127,18 +138,23 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
             if (!HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
                 continue;
             }
-            // a peer new since the last turn starts where every other peer was up to: nothing that arrived
-            // around its handshake is missed (an id it already has costs one announcement, no body)
-            long position = positions.computeIfAbsent(peer, p -> allSentUpTo);
+            Long position = positions.get(peer);
+            if (position == null) { // established() has not run yet for it: it starts from now
+                positions.put(peer, head);
+                continue;
+            }
             if (position == head) {
                 continue;
             }
             boolean turn;
             if (peer.connection().direction() == Direction.OUTBOUND) {
-                turn = now - outboundDue.getOrDefault(peer, now) >= 0;
-                if (turn) {
-                    outboundDue.put(peer, now + poisson(relay.outboundInterval()));
+                long pendingSince = log.appendedAt(position);
+                Long due = outboundDue.get(peer);
+                if (due == null || due - pendingSince < 0) {
+                    due = pendingSince + poisson(relay.outboundInterval());
                 }
+                turn = now - due >= 0;
+                outboundDue.put(peer, turn ? now + poisson(relay.outboundInterval()) : due);
             } else {
                 turn = inboundTurn;
             }

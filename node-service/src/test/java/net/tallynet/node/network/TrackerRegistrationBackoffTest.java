@@ -12,7 +12,7 @@ class TrackerRegistrationBackoffTest {
     @Test
     void retriesSoonThenDoublingUpToTheRegisterInterval() {
         TrackerRegistration registration = new TrackerRegistration(
-                new TrackerProperties(List.of(URI.create("ws://127.0.0.1:1/p2p")), Duration.ofSeconds(60)), null, null, null);
+                new TrackerProperties(List.of(URI.create("ws://127.0.0.1:1/p2p")), Duration.ofSeconds(60)), null, null, null, null);
         assertThat(registration.backoff(1)).isEqualTo(Duration.ofSeconds(1));
         assertThat(registration.backoff(2)).isEqualTo(Duration.ofSeconds(2));
         assertThat(registration.backoff(6)).isEqualTo(Duration.ofSeconds(32));
