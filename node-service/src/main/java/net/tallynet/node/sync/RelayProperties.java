@@ -16,8 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param backlog           ids kept for peers whose turn has not come (one list for all peers)
  */
 @ConfigurationProperties("tallynet.relay")
-public record RelayProperties(@DefaultValue("10ms") Duration outboundInterval,
-                              @DefaultValue("25ms") Duration inboundInterval,
+public record RelayProperties(@DefaultValue("5ms") Duration outboundInterval,
+                              @DefaultValue("10ms") Duration inboundInterval,
                               @DefaultValue("20000") int backlog) {
 
     public RelayProperties {
