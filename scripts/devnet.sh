@@ -84,13 +84,32 @@ if [ ! -s "$DIR/api-token" ]; then
 fi
 TOKEN=$(cat "$DIR/api-token")
 declare -A PID_OF=() # name -> pid of every process started
+# the terminal, for what stop_all says: a trap runs wherever the script was, maybe in a function whose
+# output goes to /dev/null (wait_healthy's probe)
+exec {TERMINAL}>&1
+STOP_TIMEOUT=60
 stop_all() {
-  trap - INT TERM EXIT
-  echo
-  echo "devnet: stopping ${#PID_OF[@]} processes..."
+  # a second Ctrl-C while stopping must not end the script before its processes have: they would be
+  # left running, holding the ports and the H2 files of the next start
+  trap '' INT TERM
+  trap - EXIT
+  echo >&"$TERMINAL"
+  echo "devnet: stopping ${#PID_OF[@]} processes..." >&"$TERMINAL"
   kill "${PID_OF[@]}" 2>/dev/null || true
   wait "${PID_OF[@]}" 2>/dev/null || true
-  echo "devnet: stopped. Data kept in $DIR (use --fresh to start a new chain)."
+  # wait returns for children only; make sure each process is gone, whatever bash thought of it
+  local name deadline=$((SECONDS + STOP_TIMEOUT))
+  for name in "${!PID_OF[@]}"; do
+    while kill -0 "${PID_OF[$name]}" 2>/dev/null; do
+      if [ $SECONDS -ge $deadline ]; then
+        echo "devnet: $name (pid ${PID_OF[$name]}) did not stop within $STOP_TIMEOUT s of SIGTERM; killing it (see $DIR/$name.log)" >&"$TERMINAL"
+        kill -KILL "${PID_OF[$name]}" 2>/dev/null || true
+        break
+      fi
+      sleep 0.1
+    done
+  done
+  echo "devnet: stopped. Data kept in $DIR (use --fresh to start a new chain)." >&"$TERMINAL"
 }
 trap 'stop_all; exit 0' INT TERM
 trap stop_all EXIT

@@ -63,10 +63,16 @@ class ComposeTest {
         try {
             // the images compose names, built from the same Dockerfiles; compose then finds them and builds
             // nothing. Building them leaves nothing behind: no intermediate stage, no replaced image.
+            // a run of this test that was stopped half-way (a killed build, a machine shut down) leaves its
+            // project behind: its containers would hold the old images and the names this run needs
+            compose(env, Duration.ofMinutes(3), "down", "-v", "--remove-orphans");
             Set<String> danglingBefore = danglingImages();
             Project.image("tracker-service", "tallynet/tracker:0.1.0");
             Project.image("node-service", "tallynet/node:0.1.0");
-            assertThat(danglingImages()).as("dangling images after the builds").isSubsetOf(danglingBefore);
+            assertThat(danglingImages()).as("dangling images after the builds; images and containers now:%n%s%n%s",
+                    Project.run(Duration.ofMinutes(1), "docker", "images", "-a", "--no-trunc"),
+                    Project.run(Duration.ofMinutes(1), "docker", "ps", "-a", "--no-trunc"))
+                    .isSubsetOf(danglingBefore);
             compose(env, Duration.ofMinutes(10), "up", "-d");
             List<String> containers = compose(env, Duration.ofMinutes(1), "ps", "-q").lines()
                     .map(String::strip).filter(id -> !id.isEmpty()).toList();

@@ -57,7 +57,7 @@ class DevnetTest {
             System.out.printf("devnet formed in %d s, node1 at height %d%n", seconds(started), height);
 
             stop(devnet, work, clone);
-            assertThat(processesIn(clone)).as("processes left running from " + clone).isEmpty();
+            assertNothingLeft(clone, work, clone);
 
             started = System.nanoTime();
             devnet = start(clone, work.resolve("second.out"), "--base-port", Integer.toString(base));
@@ -71,7 +71,7 @@ class DevnetTest {
             assertThat(Http.text(LocalService.api(node1), "/api/blocks/" + height)).as("block %d after restart", height).isEqualTo(block);
 
             stop(devnet, work, clone);
-            assertThat(processesIn(clone)).as("processes left running from " + clone).isEmpty();
+            assertNothingLeft(clone, work, clone);
             deleteTree(work);
         } finally {
             stopEverything(devnet, clone);
@@ -114,7 +114,7 @@ class DevnetTest {
                     nodes, ready, seconds(started), rss);
             signal("-TERM", -devnet.pid());
             assertThat(devnet.waitFor(STOP.toSeconds(), TimeUnit.SECONDS)).as("devnet stops on SIGTERM").isTrue();
-            assertThat(processesIn(work)).as("processes left running from " + work).isEmpty();
+            assertNothingLeft(work, work, work);
             deleteTree(work);
         } finally {
             stopEverything(devnet, work);
@@ -178,6 +178,33 @@ class DevnetTest {
         new ProcessBuilder("kill", signal, "--", Long.toString(pid)).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** No process from {@code dir} may outlive the script; if one does, say what it is and what the script said. */
+    private static void assertNothingLeft(Path dir, Path work, Path clone) {
+        List<Long> left = processesIn(dir);
+        if (!left.isEmpty()) {
+            StringBuilder described = new StringBuilder();
+            for (long pid : left) {
+                described.append(pid).append(": ").append(describe(pid)).append('\n');
+            }
+            assertThat(left).as("processes left running from %s after the devnet exited:%n%s%s", dir, described,
+                    report(work, clone)).isEmpty();
+        }
+    }
+
+    /** State, parent, age and command line of a process, from /proc. */
+    private static String describe(long pid) {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        try {
+            String status = Files.readAllLines(proc.resolve("status")).stream()
+                    .filter(line -> line.startsWith("State:") || line.startsWith("PPid:"))
+                    .map(String::strip).reduce((a, b) -> a + ", " + b).orElse("");
+            String command = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+            return status + ", " + command.substring(0, Math.min(400, command.length()));
+        } catch (IOException e) {
+            return "(gone meanwhile)";
+        }
+    }
+
     /** Processes whose working directory or command line is inside the copy: what the devnet started. */
     private static List<Long> processesIn(Path clone) {
         return ProcessHandle.allProcesses().map(ProcessHandle::pid)
@@ -199,7 +226,7 @@ class DevnetTest {
     /** The script's output and the end of each service log, for a failure message. */
     private static String report(Path work, Path clone) {
         StringBuilder report = new StringBuilder();
-        List<Path> files = new ArrayList<>(List.of(work.resolve("first.out"), work.resolve("second.out")));
+        List<Path> files = new ArrayList<>(List.of(work.resolve("first.out"), work.resolve("second.out"), work.resolve("devnet.out")));
         try (Stream<Path> logs = Files.list(clone.resolve("devnet"))) {
             logs.filter(p -> p.toString().endsWith(".log")).sorted().forEach(files::add);
         } catch (IOException e) {

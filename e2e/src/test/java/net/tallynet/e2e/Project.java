@@ -53,8 +53,10 @@ final class Project {
         if (previous != null) {
             // the tag moved to the new image: the old one would stay behind as a dangling image
             String current = run(Duration.ofMinutes(1), "docker", "image", "inspect", "-f", "{{.Id}}", name);
-            if (!previous.equals(current)) {
-                run(Duration.ofMinutes(1), "docker", "image", "rm", previous.strip());
+            if (!previous.equals(current) && run(Duration.ofMinutes(1), "docker", "image", "rm", previous.strip()) == null) {
+                // the usual cause: a container, running or stopped, still made from the old image
+                System.out.println("the image " + name + " replaced stays behind; containers made from it: "
+                        + run(Duration.ofMinutes(1), "docker", "ps", "-a", "--filter", "ancestor=" + previous.strip()));
             }
         }
         return name;
