@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What {@code GET /api/events} streams (operating contract: {@code block}, {@code reorg},
- * {@code transaction}, {@code peer}, {@code sync}) and the block arrivals the dashboard shows.
+ * {@code transaction}, {@code peer}, {@code sync}) and the block arrivals the dashboard shows and
+ * the metrics export ({@link BlockArrivalMetrics}).
  * The ledger calls in under its locks, so everything here only queues ({@link EventStream}).
  * Blocks and transactions are sent one by one up to {@code events-per-second}; past that (a sync
  * from genesis, a flood of transactions) the ticker sends one summary a second instead: the tip as
@@ -47,6 +48,7 @@ class NodeEvents extends PeriodicTask implements Ledger.Listener {
 
     private final EventStream events;
     private final BlockArrivals arrivals;
+    private final BlockArrivalMetrics arrivalMetrics;
     private final Ledger ledger;
     private final PeerRegistry peers;
     private final SyncMonitor sync;
@@ -58,11 +60,12 @@ class NodeEvents extends PeriodicTask implements Ledger.Listener {
     private Set<String> lastPeers = Set.of();
     private SyncView lastSync;
 
-    NodeEvents(EventStream events, BlockArrivals arrivals, Ledger ledger, PeerRegistry peers, SyncMonitor sync,
-               DashboardProperties properties) {
+    NodeEvents(EventStream events, BlockArrivals arrivals, BlockArrivalMetrics arrivalMetrics, Ledger ledger,
+               PeerRegistry peers, SyncMonitor sync, DashboardProperties properties) {
         super("dashboard-events");
         this.events = events;
         this.arrivals = arrivals;
+        this.arrivalMetrics = arrivalMetrics;
         this.ledger = ledger;
         this.peers = peers;
         this.sync = sync;
@@ -83,8 +86,10 @@ class NodeEvents extends PeriodicTask implements Ledger.Listener {
         String from = source instanceof PeerSession peer ? peer.remoteHost() + ":" + peer.remoteHello().port() : "this node";
         String fromNodeId = source instanceof PeerSession peer ? peer.remoteHello().nodeId() : null;
         for (Block block : connected) {
-            arrivals.add(new BlockArrivals.Arrival(block.number(), block.hash(), block.transactions().size(),
-                    Instant.ofEpochMilli(now), now - block.time(), from, fromNodeId));
+            var arrival = new BlockArrivals.Arrival(block.number(), block.hash(), block.transactions().size(),
+                    Instant.ofEpochMilli(now), now - block.time(), from, fromNodeId);
+            arrivals.add(arrival);
+            arrivalMetrics.arrived(arrival, source instanceof PeerSession);
             if (blockRate.tryConsume(1)) {
                 events.publish("block", new BlockEvent(block.number(), block.hash(), block.time(),
                         block.transactions().size(), from, 0));
