@@ -11,9 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import net.tallynet.protocol.codec.DecodeResult;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.message.BlockMessage;
+import net.tallynet.protocol.message.GetBlockMessage;
 import net.tallynet.protocol.message.HelloMessage;
 import net.tallynet.protocol.message.HeyMessage;
 import net.tallynet.protocol.message.Message;
@@ -107,11 +110,22 @@ public final class RawPeer implements AutoCloseable {
         return handshaken(new RawPeer(port, localHost), nodeId, blockCount, bestHash);
     }
 
+    /** Connects and completes the handshake as a node (genesis only) whose HELLO lists {@code extensions}. */
+    public static RawPeer handshakenWith(int port, String localHost, String nodeId, List<String> extensions)
+            throws IOException {
+        return handshaken(new RawPeer(port, localHost), nodeId, 1, Genesis.networkId("devnet"), extensions);
+    }
+
     private static RawPeer handshaken(RawPeer peer, String nodeId, long blockCount, String bestHash) throws IOException {
+        return handshaken(peer, nodeId, blockCount, bestHash, null);
+    }
+
+    private static RawPeer handshaken(RawPeer peer, String nodeId, long blockCount, String bestHash,
+                                      List<String> extensions) throws IOException {
         String network = Genesis.networkId("devnet");
         try {
             peer.send(new HelloMessage(1, network, blockCount, bestHash, System.currentTimeMillis(), 0, nodeId,
-                    "raw-peer/1", "node"));
+                    "raw-peer/1", "node", extensions));
             peer.expect(HeyMessage.class);
             peer.expect(HelloMessage.class);
             peer.send(new HeyMessage(nodeId));
@@ -212,6 +226,17 @@ public final class RawPeer implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * Frames of one connection are handled in order: once this GETBLOCK of genesis is answered, everything
+     * sent before it was handled.
+     */
+    public void roundTrip() throws IOException {
+        send(GetBlockMessage.byNumber(0));
+        if (next(BlockMessage.class, Duration.ofSeconds(30)) == null) {
+            throw new IOException("GETBLOCK of genesis unanswered within 30 s");
+        }
     }
 
     /** The message in a text frame from the node (which sends only well-formed frames). */

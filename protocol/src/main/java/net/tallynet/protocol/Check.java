@@ -65,6 +65,18 @@ public final class Check {
         return value;
     }
 
+    /** The header fields of a block, wherever they travel (BLOCK, LISTOFBLOCKS, COMPACTBLOCK): PROTOCOL.md 5.1. */
+    public static void header(long number, String hash, String previousHash, String merkleRoot, long time,
+                              String target, long nonce) {
+        range("number", number, 0, Limits.MAX_SAFE_INTEGER);
+        hash("hash", hash);
+        hash("previousHash", previousHash);
+        hash("merkleRoot", merkleRoot);
+        range("time", time, 0, Limits.MAX_SAFE_INTEGER);
+        hash("target", target);
+        range("nonce", nonce, 0, Limits.MAX_SAFE_INTEGER);
+    }
+
     /** Copies the list (records stay immutable) after checking its size and that no entry is null. */
     public static <T> List<T> list(String field, List<T> value, int min, int max) {
         present(field, value);

@@ -1,11 +1,14 @@
 package net.tallynet.node.network;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.StoredHeader;
+import net.tallynet.node.sync.CompactBlockProperties;
 import net.tallynet.p2p.LocalPeer;
 import net.tallynet.p2p.NetworkProperties;
+import net.tallynet.protocol.message.Extensions;
 import net.tallynet.protocol.message.HelloMessage;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.event.EventListener;
@@ -22,12 +25,16 @@ public class NodeIdentity implements LocalPeer {
     private final NodeNetworkProperties network;
     private final Clock clock = Clock.systemUTC();
     private final AtomicInteger listeningPort = new AtomicInteger();
+    /** The protocol extensions this node speaks (PROTOCOL.md 12), listed in its HELLO; null lists none. */
+    private final List<String> extensions;
 
-    public NodeIdentity(NetworkProperties networkProperties, Chain chain, NodeNetworkProperties network) {
+    public NodeIdentity(NetworkProperties networkProperties, Chain chain, NodeNetworkProperties network,
+                        CompactBlockProperties compactBlocks) {
         this.nodeId = LocalPeer.newNodeId();
         this.networkId = networkProperties.networkId();
         this.chain = chain;
         this.network = network;
+        this.extensions = compactBlocks.enabled() ? List.of(Extensions.COMPACT_BLOCKS) : null;
     }
 
     @EventListener
@@ -54,6 +61,6 @@ public class NodeIdentity implements LocalPeer {
     public HelloMessage hello() {
         StoredHeader tip = chain.tip();
         return new HelloMessage(HelloMessage.PROTOCOL_VERSION, networkId, tip.number() + 1, tip.hash(), clock.millis(),
-                advertisedPort(), nodeId, AGENT, HelloMessage.ROLE_NODE);
+                advertisedPort(), nodeId, AGENT, HelloMessage.ROLE_NODE, extensions);
     }
 }

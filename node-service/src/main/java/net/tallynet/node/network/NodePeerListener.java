@@ -1,6 +1,7 @@
 package net.tallynet.node.network;
 
 import net.tallynet.node.sync.BlockSync;
+import net.tallynet.node.sync.CompactBlockRelay;
 import net.tallynet.node.sync.TransactionRelay;
 import net.tallynet.p2p.CloseReason;
 import net.tallynet.p2p.Direction;
@@ -23,10 +24,12 @@ class NodePeerListener implements PeerListener {
     private final AddressBook addresses;
     private final Feelers feelers;
     private final AddressGossip gossip;
+    private final CompactBlockRelay compactBlocks;
 
     NodePeerListener(NodeIdentity identity, BlockSync sync, TransactionRelay relay, AddressBook addresses,
-                     Feelers feelers, AddressGossip gossip) {
+                     Feelers feelers, AddressGossip gossip, CompactBlockRelay compactBlocks) {
         this.gossip = gossip;
+        this.compactBlocks = compactBlocks;
         this.identity = identity;
         this.sync = sync;
         this.relay = relay;
@@ -60,6 +63,7 @@ class NodePeerListener implements PeerListener {
     @Override
     public void closed(PeerSession peer) {
         sync.closed(peer);
+        compactBlocks.closed(peer);
         relay.closed(peer);
         gossip.closed(peer);
     }

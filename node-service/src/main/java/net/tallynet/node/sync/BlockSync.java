@@ -39,6 +39,7 @@ import net.tallynet.protocol.message.GetBlockMessage;
 import net.tallynet.protocol.message.GetListOfBlocksMessage;
 import net.tallynet.protocol.message.HelloMessage;
 import net.tallynet.protocol.message.ListOfBlocksMessage;
+import net.tallynet.protocol.message.Method;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -86,6 +87,7 @@ public class BlockSync implements Ledger.Listener {
     private final ServingLimits serving;
     private final BlockDownload<PeerSession> download;
     private final HeaderCheck headers;
+    private final CompactPeers compact;
     private final Map<PeerSession, PeerState> states = new HashMap<>();
     /** Peers whose blocks waiting for a parent would have passed their memory share: dropped once the lock is released. */
     private final Set<PeerSession> overShare = new HashSet<>();
@@ -156,8 +158,10 @@ public class BlockSync implements Ledger.Listener {
     private Object unannouncedSource;
 
     public BlockSync(ChainStore store, Chain chain, Ledger ledger, PeerRegistry peers, RelayMetrics metrics,
-                     SyncProperties properties, ServingLimits serving, ChainParams params, PeerMemory memory) {
+                     SyncProperties properties, ServingLimits serving, ChainParams params, PeerMemory memory,
+                     CompactPeers compact) {
         this.headers = new HeaderCheck(params, Clock.systemUTC());
+        this.compact = compact;
         this.serving = serving;
         this.store = store;
         this.chain = chain;
@@ -499,8 +503,76 @@ public class BlockSync implements Ledger.Listener {
             PeerState state = state(peer);
             state.known.add(announcement.hash());
             state.bestNumber = Math.max(state.bestNumber, announcement.number());
-            if (!store.has(announcement.hash()) && !download.isWanted(announcement.hash())) {
-                state.announced = announcement.hash();
+            if (store.has(announcement.hash()) || download.isWanted(announcement.hash())) {
+                return;
+            }
+            // the next block on our tip, from a peer that speaks compact blocks: asked for in compact form,
+            // whose header is checked before anything else is done for it (PROTOCOL.md 12.1)
+            if (announcement.number() == chain.tip().number() + 1 && compact.negotiated(peer)
+                    && compact.request(announcement.hash(), peer, System.nanoTime())) {
+                peer.send(GetBlockMessage.compactByHash(announcement.hash()));
+                return;
+            }
+            state.announced = announcement.hash();
+            requestList(peer, state, null);
+        });
+    }
+
+    /** What a COMPACTBLOCK's header allows: rebuild its block, or nothing more (known, fetched another way, or dropped). */
+    enum CompactHeader { REBUILD, KNOWN, FETCHING, DROPPED }
+
+    /**
+     * A COMPACTBLOCK's header, checked as a listed header is (7.7) against the stored chain before its
+     * block is rebuilt. A header whose parent we lack is treated as an announcement: the peer is asked
+     * for the headers up to it.
+     *
+     * @throws PeerMisbehaviourException the header breaks a rule
+     */
+    CompactHeader onCompactHeader(PeerSession peer, BlockRef header) {
+        return locked(() -> {
+            PeerState state = state(peer);
+            state.known.add(header.hash());
+            state.bestNumber = Math.max(state.bestNumber, header.number());
+            compact.answered(header.hash());
+            if (store.has(header.hash()) || download.isWanted(header.hash())) {
+                return CompactHeader.KNOWN;
+            }
+            if (!store.has(header.previousHash())) {
+                state.announced = header.hash();
+                requestList(peer, state, null);
+                return CompactHeader.FETCHING;
+            }
+            try {
+                return headers.check(List.of(header), hash -> store.storedHeader(hash).map(StoredHeader::checkedHeader))
+                        .isEmpty() ? CompactHeader.DROPPED : CompactHeader.REBUILD; // empty: too far in the future
+            } catch (InvalidLedgerObjectException e) {
+                throw new PeerMisbehaviourException(e.reason().label(), "COMPACTBLOCK header: " + e.getMessage());
+            }
+        });
+    }
+
+    /** A block rebuilt from a COMPACTBLOCK: connected as a BLOCK is, though no list asked for it. */
+    void onRebuilt(PeerSession peer, Block block, long frameBytes) {
+        locked(() -> {
+            state(peer).known.add(block.hash());
+            if (store.has(block.hash()) || download.isWanted(block.hash())) {
+                return; // arrived meanwhile by another way
+            }
+            try {
+                connect(peer, block, false, frameBytes);
+            } finally {
+                pump();
+            }
+        });
+        dropOverShare();
+    }
+
+    /** A compact block that could not be rebuilt (or whose missing transactions never came): fetched whole, headers first. */
+    void fetchWhole(PeerSession peer, String hash) {
+        locked(() -> {
+            if (!store.has(hash) && !download.isWanted(hash)) {
+                PeerState state = state(peer);
+                state.announced = hash;
                 requestList(peer, state, null);
             }
         });
@@ -543,7 +615,9 @@ public class BlockSync implements Ledger.Listener {
                 continue;
             }
             boolean fresh = state(peer).known.add(tip.hash());
-            if (fresh) {
+            if (fresh && compact.wantsPush(peer)) {
+                peer.sendEncoded(Method.COMPACTBLOCK, compact.frameOf(tip)); // high-bandwidth: no announcement round trip
+            } else if (fresh) {
                 peer.send(new BroadcastBlockMessage(tip.number(), tip.hash()));
             }
             metrics.blockAnnounced(fresh);

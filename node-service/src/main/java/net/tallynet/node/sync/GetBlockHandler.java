@@ -18,8 +18,9 @@ import net.tallynet.protocol.message.PushTransactionMessage;
 import org.springframework.stereotype.Component;
 
 /**
- * GETBLOCK: a block by hash or best-chain number, answered with BLOCK; or transactions by id,
- * answered with PUSHTRANSACTION holding those found (none found: no answer). PROTOCOL.md 4.6.
+ * GETBLOCK: a block by hash or best-chain number, answered with BLOCK (COMPACTBLOCK if asked so,
+ * PROTOCOL.md 12.1); or transactions by id, answered with PUSHTRANSACTION holding those found (none
+ * found: no answer). PROTOCOL.md 4.6.
  */
 @Component
 class GetBlockHandler implements MessageHandler<GetBlockMessage> {
@@ -27,12 +28,17 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
     private final Mempool mempool;
     private final FrameCodec codec;
     private final ServingLimits serving;
+    private final CompactBlockRelay compactRelay;
+    private final CompactPeers compactPeers;
 
-    GetBlockHandler(ChainStore store, Mempool mempool, FrameCodec codec, ServingLimits serving) {
+    GetBlockHandler(ChainStore store, Mempool mempool, FrameCodec codec, ServingLimits serving,
+                    CompactBlockRelay compactRelay, CompactPeers compactPeers) {
         this.store = store;
         this.mempool = mempool;
         this.codec = codec;
         this.serving = serving;
+        this.compactRelay = compactRelay;
+        this.compactPeers = compactPeers;
     }
 
     @Override
@@ -46,12 +52,23 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
             sendTransactions(peer, request.transactions());
             return;
         }
+        if (request.wantsCompact()) {
+            sendCompact(peer, request.hash());
+            return;
+        }
         String hash = request.hash() != null ? request.hash() : store.mainChainHashAt(request.number()).orElse(null);
         if (hash != null) {
             // the stored frame as it is: a GETBLOCK flood then costs a read, not a decode and an encode
             store.frame(hash).filter(frame -> serving.maySend(peer, frame.length))
                     .ifPresent(frame -> peer.sendEncoded(Method.BLOCK, frame));
         }
+    }
+
+    /** The block as COMPACTBLOCK (PROTOCOL.md 12.1): usually the tip just announced, built once for every peer. */
+    private void sendCompact(PeerSession peer, String hash) {
+        compactRelay.requireNegotiated(peer, "GETBLOCK compact");
+        store.block(hash).map(compactPeers::frameOf).filter(frame -> serving.maySend(peer, frame.length))
+                .ifPresent(frame -> peer.sendEncoded(Method.COMPACTBLOCK, frame));
     }
 
     /**

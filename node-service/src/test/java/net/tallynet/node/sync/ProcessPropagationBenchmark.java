@@ -12,6 +12,12 @@ import java.util.List;
 import java.util.Map;
 import net.tallynet.node.NodeProcess;
 import net.tallynet.node.RawPeer;
+import net.tallynet.node.TestBlocks;
+import net.tallynet.node.network.flood.NodeMetrics;
+import net.tallynet.protocol.crypto.Ed25519Keys;
+import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.ledger.TransactionSigner;
+import net.tallynet.protocol.ledger.TxOutput;
 import net.tallynet.protocol.message.AddrMessage;
 import net.tallynet.protocol.message.GetAddrMessage;
 import org.junit.jupiter.api.Test;
@@ -25,7 +31,10 @@ import tools.jackson.databind.JsonNode;
  * polling error. Printed beside the raw WebSocket round trip to a node measured in the same run
  * (GETADDR to ADDR: a frame each way through the node's handler). Then payments from node 1, each timed
  * until every node's mempool has it. Sizes: {@code -Dtallynet.bench.nodes=10 -Dtallynet.bench.blocks=30
- * -Dtallynet.bench.transactions=20}; {@code -Dtallynet.bench.fullJit=true} gives every node C2 (the devnet
+ * -Dtallynet.bench.transactions=20 -Dtallynet.bench.largeBlocks=3 -Dtallynet.bench.largeBlockSize=1000}. The large
+ * blocks carry payments every node already pooled: with compact block relay (PROTOCOL.md 12.1) a hop
+ * costs their short ids, not their bodies; printed beside the empty blocks' time and the full block's
+ * size. {@code -Dtallynet.bench.fullJit=true} gives every node C2 (the devnet
  * gives it only to the miner); {@code -Dtallynet.bench.profile=true} records the middle node with Flight
  * Recorder ({@code node.jfr} in its data directory).
  */
@@ -36,6 +45,11 @@ class ProcessPropagationBenchmark {
     /** As the devnet starts them, the relaying nodes run C1 only; true gives every node the full JIT. */
     private static final boolean FULL_JIT = Boolean.getBoolean("tallynet.bench.fullJit");
     private static final int TRANSACTIONS = Integer.getInteger("tallynet.bench.transactions", 20);
+    private static final int LARGE_BLOCKS = Integer.getInteger("tallynet.bench.largeBlocks", 3);
+    private static final int LARGE_BLOCK_SIZE = Integer.getInteger("tallynet.bench.largeBlockSize", 1000);
+    /** Frames of a block's relay between two nodes, whatever form it takes. */
+    private static final List<String> BLOCK_RELAY = List.of("BROADCASTBLOCK", "GETLISTOFBLOCKS", "LISTOFBLOCKS",
+            "GETBLOCK", "BLOCK", "SENDCOMPACT", "COMPACTBLOCK", "GETBLOCKTXN", "BLOCKTXN");
 
     @Test
     void run() throws Exception {
@@ -48,7 +62,8 @@ class ProcessPropagationBenchmark {
             for (int i = 0; i < NODES; i++) {
                 ports[i] = NodeProcess.freePort();
                 List<String> args = new ArrayList<>(List.of("--tallynet.api.token=" + TOKEN, "--tallynet.peers.max-outbound=1",
-                        "--tallynet.peers.feeler-interval=0s", "--tallynet.peers.connect-interval=500ms"));
+                        "--tallynet.peers.feeler-interval=0s", "--tallynet.peers.connect-interval=500ms",
+                        "--tallynet.api.rate-limit.requests-per-second=100000", "--tallynet.api.rate-limit.burst=100000"));
                 if (i > 0) {
                     args.add("--tallynet.peers.seeds=127.0.0.1:" + ports[i - 1]);
                 }
@@ -88,6 +103,7 @@ class ProcessPropagationBenchmark {
                 return Arrays.stream(hop);
             }).sorted().toArray();
             long[] toAll = transactionsToAll(ports);
+            LargeBlocks large = largeBlocks(ports);
             long[] rtt = roundTrips(ports[NODES - 1], 50);
             report.append(String.format("  raw WebSocket round trip (GETADDR -> ADDR): median %.2f ms, p90 %.2f ms (baseline)%n",
                     percentile(rtt, 50) / 1000.0, percentile(rtt, 90) / 1000.0));
@@ -96,6 +112,15 @@ class ProcessPropagationBenchmark {
             report.append(String.format("  per hop: median %.2f ms, p90 %.2f ms = %.1fx the round trip%n",
                     percentile(hops, 50) / 1000.0, percentile(hops, 90) / 1000.0,
                     (double) percentile(hops, 50) / percentile(rtt, 50)));
+            if (large.toLast().length > 0) {
+                report.append(String.format("  block of %d pooled payments, node 1 to all %d: median %.1f ms, p90 %.1f ms (%d blocks)"
+                        + " = %.2fx the empty block's median (goal <= 2x)%n", LARGE_BLOCK_SIZE, NODES,
+                        percentile(large.toLast(), 50) / 1000.0, percentile(large.toLast(), 90) / 1000.0,
+                        large.toLast().length, (double) percentile(large.toLast(), 50) / percentile(toLast, 50)));
+                report.append(String.format("  bytes per hop for it: %,d, the full block (BLOCK frame) %,d: %.1f%% (goal <= 10%%);"
+                        + " transactions asked for with GETBLOCKTXN: %d%n", large.bytesPerHop(), large.blockBytes(),
+                        100.0 * large.bytesPerHop() / large.blockBytes(), large.transactionsAsked()));
+            }
             report.append(String.format("  a payment from node 1 until every node's mempool has it: median %.0f ms, p90 %.0f ms"
                     + " (%d payments; goal p90 <= 300 ms; polled, each poll of the %d nodes ~%d ms)%n",
                     percentile(toAll, 50) / 1000.0, percentile(toAll, 90) / 1000.0, toAll.length, NODES, NODES));
@@ -156,6 +181,98 @@ class ProcessPropagationBenchmark {
         }
         Arrays.sort(micros);
         return micros;
+    }
+
+    /** Times to the last node of each large block, the relay bytes per hop (median block), the BLOCK frame's size. */
+    private record LargeBlocks(long[] toLast, long bytesPerHop, long blockBytes, long transactionsAsked) {
+    }
+
+    /**
+     * {@link #LARGE_BLOCKS} blocks of {@link #LARGE_BLOCK_SIZE} payments each: a fan-out pays a test key
+     * that many outputs, the payments spending them are submitted to node 1 and awaited in every mempool,
+     * then node 1 mines them. Bytes: every node's block relay frames (sent) for the block, over the hops.
+     */
+    private static LargeBlocks largeBlocks(int[] ports) throws InterruptedException {
+        byte[] key = Ed25519Keys.newSecretKey();
+        String address = TestBlocks.address(key);
+        long[] toLast = new long[LARGE_BLOCKS];
+        long[] bytes = new long[LARGE_BLOCKS];
+        long blockBytes = 0;
+        long asked = 0;
+        for (int b = 0; b < LARGE_BLOCKS; b++) {
+            String coinbase = ProcessSyncBenchmark.generate(ports[0], 1, address);
+            mineAndAwait(ports);
+            mineAndAwait(ports); // the coinbase matures
+            String coinbaseTx = NodeProcess.json(NodeProcess.get(ports[0], "/api/blocks/" + coinbase))
+                    .path("transactions").get(0).path("id").asString();
+            long each = (TestBlocks.PARAMS.rewardAt(1) - 100_000) / LARGE_BLOCK_SIZE;
+            List<TxOutput> split = new ArrayList<>();
+            for (int i = 0; i < LARGE_BLOCK_SIZE; i++) {
+                split.add(new TxOutput(address, each));
+            }
+            Transaction fanOut = TransactionSigner.sign(TestBlocks.NETWORK,
+                    List.of(new TransactionSigner.Spend(coinbaseTx, 0, key)), split);
+            ProcessSyncBenchmark.submit(ports[0], fanOut);
+            mineAndAwait(ports);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < LARGE_BLOCK_SIZE; i++) {
+                Transaction payment = TransactionSigner.sign(TestBlocks.NETWORK,
+                        List.of(new TransactionSigner.Spend(fanOut.id(), i, key)),
+                        List.of(new TxOutput(address, each - TestBlocks.FEE)));
+                ProcessSyncBenchmark.submit(ports[0], payment);
+                ids.add(payment.id());
+            }
+            awaitPooledEverywhere(ports, ids.size());
+            long[] before = relayBytes(ports);
+            double askedBefore = totalAsked(ports);
+            String hash = mineAndAwait(ports);
+            Thread.sleep(500); // the last frames' counters
+            long[] after = relayBytes(ports);
+            asked += (long) (totalAsked(ports) - askedBefore);
+            toLast[b] = Duration.between(seenAt(ports[0], hash), seenAt(ports[ports.length - 1], hash)).toNanos() / 1000;
+            long sum = 0;
+            for (int i = 0; i < ports.length; i++) {
+                sum += after[i] - before[i];
+            }
+            bytes[b] = sum / (ports.length - 1);
+            String block = NodeProcess.get(ports[0], "/api/blocks/" + hash).body();
+            blockBytes = ("{\"BLOCK\":{\"block\":" + block + "}}").getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        Arrays.sort(toLast);
+        Arrays.sort(bytes);
+        return new LargeBlocks(toLast, bytes.length == 0 ? 0 : percentile(bytes, 50), blockBytes, asked);
+    }
+
+    /** Until every node's mempool holds at least {@code count} transactions. */
+    private static void awaitPooledEverywhere(int[] ports, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        for (int port : ports) {
+            while (NodeProcess.json(NodeProcess.get(port, "/api/mempool")).path("count").asLong() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("node on port " + port + " did not pool " + count + " payments in 2 minutes");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private static long[] relayBytes(int[] ports) {
+        long[] bytes = new long[ports.length];
+        for (int i = 0; i < ports.length; i++) {
+            NodeMetrics metrics = NodeMetrics.scrape(ports[i]);
+            for (String method : BLOCK_RELAY) {
+                bytes[i] += (long) metrics.sum("tallynet_frames_sent_bytes_total", "method=\"" + method + "\"");
+            }
+        }
+        return bytes;
+    }
+
+    private static double totalAsked(int[] ports) {
+        double sum = 0;
+        for (int port : ports) {
+            sum += NodeMetrics.scrape(port).sum("tallynet_compact_transactions_requested_total");
+        }
+        return sum;
     }
 
     private static Instant seenAt(int port, String hash) {

@@ -237,7 +237,7 @@ class ProcessSyncBenchmark {
         return hashes.get(hashes.size() - 1).asString();
     }
 
-    private static void submit(int port, Transaction tx) {
+    static void submit(int port, Transaction tx) {
         var response = NodeProcess.post(port, "/api/transactions", TOKEN, CODEC.toJson(tx));
         if (response.statusCode() != 200) {
             throw new AssertionError("payment refused: " + response.statusCode() + " " + response.body());

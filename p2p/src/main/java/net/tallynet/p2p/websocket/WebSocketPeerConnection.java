@@ -39,7 +39,7 @@ final class WebSocketPeerConnection implements PeerConnection {
     private static final SecureRandom TOKENS = new SecureRandom();
     /** What peers ask of us and may be left unanswered when all send queues are full ({@link OutboundQueue#fitsTotal}). */
     private static final Set<Method> ANSWERS = EnumSet.of(Method.BLOCK, Method.PUSHTRANSACTION,
-            Method.LISTOFBLOCKS);
+            Method.LISTOFBLOCKS, Method.BLOCKTXN);
     /** RFC 6455 allows 123 bytes of close reason. */
     private static final int MAX_CLOSE_REASON_BYTES = 123;
     /** Tomcat's per-session bound on a blocking write (its default is 20 s). */

@@ -14,13 +14,7 @@ public record Block(long number, String hash, String previousHash, String merkle
                     long nonce, List<Transaction> transactions) {
 
     public Block {
-        Check.range("number", number, 0, Limits.MAX_SAFE_INTEGER);
-        Check.hash("hash", hash);
-        Check.hash("previousHash", previousHash);
-        Check.hash("merkleRoot", merkleRoot);
-        Check.range("time", time, 0, Limits.MAX_SAFE_INTEGER);
-        Check.hash("target", target);
-        Check.range("nonce", nonce, 0, Limits.MAX_SAFE_INTEGER);
+        Check.header(number, hash, previousHash, merkleRoot, time, target, nonce);
         transactions = Check.list("transactions", transactions, 1, Limits.MAX_BLOCK_TRANSACTIONS);
     }
 

@@ -1,7 +1,6 @@
 package net.tallynet.protocol.message;
 
 import net.tallynet.protocol.Check;
-import net.tallynet.protocol.Limits;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.CanonicalEncoding;
 
@@ -15,13 +14,7 @@ public record BlockRef(long number, String hash, String previousHash, String mer
                        long nonce) {
 
     public BlockRef {
-        Check.range("number", number, 0, Limits.MAX_SAFE_INTEGER);
-        Check.hash("hash", hash);
-        Check.hash("previousHash", previousHash);
-        Check.hash("merkleRoot", merkleRoot);
-        Check.range("time", time, 0, Limits.MAX_SAFE_INTEGER);
-        Check.hash("target", target);
-        Check.range("nonce", nonce, 0, Limits.MAX_SAFE_INTEGER);
+        Check.header(number, hash, previousHash, merkleRoot, time, target, nonce);
     }
 
     public static BlockRef of(Block block) {

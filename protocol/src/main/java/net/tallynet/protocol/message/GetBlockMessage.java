@@ -10,9 +10,12 @@ import net.tallynet.protocol.RejectReason;
 /**
  * Requests one block by {@code hash} or by {@code number} (answered with BLOCK), or transactions by
  * id (answered with PUSHTRANSACTION, unknown ids left out). Exactly one of the three is present.
+ * {@code compact: true} beside a {@code hash} asks for the block as COMPACTBLOCK instead (extension
+ * compact-blocks/1, PROTOCOL.md 12.1; sent only to a peer that listed it).
  */
 public record GetBlockMessage(@OptionalField String hash, @OptionalField Long number,
-                              @OptionalField List<String> transactions) implements Message {
+                              @OptionalField List<String> transactions,
+                              @OptionalField Boolean compact) implements Message {
 
     public GetBlockMessage {
         int selectors = (hash != null ? 1 : 0) + (number != null ? 1 : 0) + (transactions != null ? 1 : 0);
@@ -27,6 +30,9 @@ public record GetBlockMessage(@OptionalField String hash, @OptionalField Long nu
         if (hash != null) {
             Check.hash("hash", hash);
         }
+        if (compact != null && hash == null) {
+            throw new InvalidMessageException(RejectReason.CONFLICTING_FIELDS, "compact goes only with hash");
+        }
         if (number != null) {
             Check.range("number", number, 0, Limits.MAX_SAFE_INTEGER);
         }
@@ -36,8 +42,17 @@ public record GetBlockMessage(@OptionalField String hash, @OptionalField Long nu
         }
     }
 
+    public GetBlockMessage(String hash, Long number, List<String> transactions) {
+        this(hash, number, transactions, null);
+    }
+
     public static GetBlockMessage byHash(String hash) {
         return new GetBlockMessage(hash, null, null);
+    }
+
+    /** The block as COMPACTBLOCK: only to a peer that listed compact-blocks/1. */
+    public static GetBlockMessage compactByHash(String hash) {
+        return new GetBlockMessage(hash, null, null, true);
     }
 
     public static GetBlockMessage byNumber(long number) {
@@ -46,6 +61,11 @@ public record GetBlockMessage(@OptionalField String hash, @OptionalField Long nu
 
     public static GetBlockMessage transactions(List<String> ids) {
         return new GetBlockMessage(null, null, ids);
+    }
+
+    /** Whether the block is asked for as COMPACTBLOCK. */
+    public boolean wantsCompact() {
+        return Boolean.TRUE.equals(compact);
     }
 
     @Override

@@ -3,7 +3,10 @@ package net.tallynet.protocol.message;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The protocol's 11 methods: the one place their wire names are bound to their payload records. */
+/**
+ * The protocol's 11 methods, then those of its extensions (PROTOCOL.md 12): the one place their wire
+ * names are bound to their payload records.
+ */
 public enum Method {
     HELLO(HelloMessage.class),
     HEY(HeyMessage.class),
@@ -15,7 +18,12 @@ public enum Method {
     LISTOFBLOCKS(ListOfBlocksMessage.class),
     BLOCK(BlockMessage.class),
     PUSHTRANSACTION(PushTransactionMessage.class),
-    BROADCASTTRANSACTION(BroadcastTransactionMessage.class);
+    BROADCASTTRANSACTION(BroadcastTransactionMessage.class),
+    // compact block relay, extension compact-blocks/1: only to peers whose HELLO lists it
+    SENDCOMPACT(SendCompactMessage.class),
+    COMPACTBLOCK(CompactBlockMessage.class),
+    GETBLOCKTXN(GetBlockTransactionsMessage.class),
+    BLOCKTXN(BlockTransactionsMessage.class);
 
     private static final Map<String, Method> BY_WIRE_NAME = new HashMap<>();
 

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 import net.tallynet.node.NodeProcess;
 
 /** One scrape of a node's {@code /actuator/prometheus}, read for the counters the flood figures report. */
-final class NodeMetrics {
+public final class NodeMetrics {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+(\\S+)$");
 
     private final String text;
@@ -16,7 +16,7 @@ final class NodeMetrics {
         this.text = text;
     }
 
-    static NodeMetrics scrape(int port) {
+    public static NodeMetrics scrape(int port) {
         return new NodeMetrics(NodeProcess.get(port, "/actuator/prometheus").body());
     }
 
@@ -38,7 +38,7 @@ final class NodeMetrics {
     }
 
     /** The sum of the series of {@code name} whose labels include every one of {@code labels} ({@code key="value"}). */
-    double sum(String name, String... labels) {
+    public double sum(String name, String... labels) {
         double sum = 0;
         for (String line : text.split("\n")) {
             Matcher sample = SAMPLE.matcher(line);
