@@ -24,7 +24,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Eight nodes in a line (each dials only the one before it). A block mined at one end reaches the
  * other; a transaction handed to a middle node reaches every mempool and is mined. Frame counts show
- * that nothing is announced twice: in a line every link carries each announcement exactly once.
+ * that nothing is announced twice: in a line every link carries each announcement exactly once, and
+ * the block once (as COMPACTBLOCK: every node speaks compact-blocks/1, PROTOCOL.md 12.1).
  */
 class LineRelayTest {
     private static final int NODES = 8;
@@ -50,7 +51,7 @@ class LineRelayTest {
 
             // a block from one end reaches the other end
             double[] announced = counts(line, "tallynet.frames.received", "BROADCASTBLOCK");
-            double[] blocks = counts(line, "tallynet.frames.received", "BLOCK");
+            double[] blocks = blockFrames(line);
             String mined = line.getFirst().getBean(Miner.class).generate(1, null).getFirst();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 for (ConfigurableApplicationContext node : line) {
@@ -59,7 +60,7 @@ class LineRelayTest {
             });
             await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
                 double[] announcedNow = counts(line, "tallynet.frames.received", "BROADCASTBLOCK");
-                double[] blocksNow = counts(line, "tallynet.frames.received", "BLOCK");
+                double[] blocksNow = blockFrames(line);
                 for (int i = 1; i < NODES; i++) {
                     assertThat(announcedNow[i] - announced[i]).as("announcements received by n%d", i).isEqualTo(1);
                     assertThat(blocksNow[i] - blocks[i]).as("blocks received by n%d", i).isEqualTo(1);
@@ -111,6 +112,16 @@ class LineRelayTest {
                 }
             });
         }
+    }
+
+    /** Blocks received in any form, whole (BLOCK) or compact (COMPACTBLOCK), per node. */
+    private static double[] blockFrames(List<ConfigurableApplicationContext> line) {
+        double[] whole = counts(line, "tallynet.frames.received", "BLOCK");
+        double[] compact = counts(line, "tallynet.frames.received", "COMPACTBLOCK");
+        for (int i = 0; i < whole.length; i++) {
+            whole[i] += compact[i];
+        }
+        return whole;
     }
 
     private static double[] counts(List<ConfigurableApplicationContext> nodes, String name, String method) {

@@ -31,7 +31,8 @@ import tools.jackson.databind.JsonNode;
  * polling error. Printed beside the raw WebSocket round trip to a node measured in the same run
  * (GETADDR to ADDR: a frame each way through the node's handler). Then payments from node 1, each timed
  * until every node's mempool has it. Sizes: {@code -Dtallynet.bench.nodes=10 -Dtallynet.bench.blocks=30
- * -Dtallynet.bench.transactions=20 -Dtallynet.bench.largeBlocks=3 -Dtallynet.bench.largeBlockSize=1000}. The large
+ * -Dtallynet.bench.transactions=20 -Dtallynet.bench.largeBlocks=3 -Dtallynet.bench.largeBlockSize=1000}, and
+ * {@code -Dtallynet.bench.nodeArgs="--key=value ..."} for every node. The large
  * blocks carry payments every node already pooled: with compact block relay (PROTOCOL.md 12.1) a hop
  * costs their short ids, not their bodies; printed beside the empty blocks' time and the full block's
  * size. {@code -Dtallynet.bench.fullJit=true} gives every node C2 (the devnet
@@ -76,7 +77,7 @@ class ProcessPropagationBenchmark {
                             + ",settings=profile");
                 }
                 nodes.add(NodeProcess.start(dir.resolve("node" + (i + 1)), ports[i], jvm, Map.of(),
-                        args.toArray(String[]::new)));
+                        ProcessSyncBenchmark.nodeArgs(args.toArray(String[]::new))));
             }
             for (int port : ports) {
                 ProcessSyncBenchmark.awaitHealthy(port, Duration.ofMinutes(3));

@@ -244,7 +244,7 @@ class ProcessSyncBenchmark {
         }
     }
 
-    private static String[] nodeArgs(String... own) {
+    static String[] nodeArgs(String... own) {
         List<String> all = new ArrayList<>(List.of(own));
         all.addAll(NODE_ARGS);
         return all.toArray(String[]::new);
