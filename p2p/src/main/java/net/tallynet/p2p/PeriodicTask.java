@@ -41,7 +41,12 @@ public abstract class PeriodicTask implements SmartLifecycle {
     protected void later(Runnable work, Duration delay) {
         ScheduledExecutorService running = scheduler;
         if (running != null) {
-            running.schedule(() -> safely(work), delay.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                // in nanos: a relay timer due in 0.7 ms must not be asked again and again at 0 ms
+                running.schedule(() -> safely(work), delay.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException stopped) {
+                // stop() shut the executor down meanwhile
+            }
         }
     }
 

@@ -533,38 +533,60 @@ public class BlockSync implements Ledger.Listener {
             PeerState state = state(peer);
             state.known.add(header.hash());
             state.bestNumber = Math.max(state.bestNumber, header.number());
-            compact.answered(header.hash());
-            if (store.has(header.hash()) || download.isWanted(header.hash())) {
-                return CompactHeader.KNOWN;
+            if (chain.wasInvalid(header.hash())) {
+                throw new PeerMisbehaviourException(ValidationReason.KNOWN_INVALID.label(), "COMPACTBLOCK "
+                        + header.hash() + " #" + header.number() + " was found invalid before");
+            }
+            if (store.has(header.hash()) || download.isWanted(header.hash()) || chain.wasNotStored(header.hash())
+                    || chain.wasNotStored(header.previousHash())) {
+                compact.answered(header.hash());
+                return CompactHeader.KNOWN; // had, fetching, or a side branch we refused to store (7.4)
             }
             if (!store.has(header.previousHash())) {
+                compact.answered(header.hash());
                 state.announced = header.hash();
                 requestList(peer, state, null);
                 return CompactHeader.FETCHING;
             }
+            List<KnownHeader> checked;
             try {
-                return headers.check(List.of(header), hash -> store.storedHeader(hash).map(StoredHeader::checkedHeader))
-                        .isEmpty() ? CompactHeader.DROPPED : CompactHeader.REBUILD; // empty: too far in the future
+                checked = headers.check(List.of(header), hash -> store.storedHeader(hash).map(StoredHeader::checkedHeader));
             } catch (InvalidLedgerObjectException e) {
                 throw new PeerMisbehaviourException(e.reason().label(), "COMPACTBLOCK header: " + e.getMessage());
             }
+            if (checked.isEmpty()) {
+                return CompactHeader.DROPPED; // too far in the future; a GETBLOCK compact for it falls back when it times out
+            }
+            compact.answered(header.hash());
+            if (!moreWorkThanTip(checked.getFirst())) {
+                // a block that would not become our tip is not rebuilt on a peer's word: it goes headers first (7.7)
+                state.announced = header.hash();
+                requestList(peer, state, null);
+                return CompactHeader.FETCHING;
+            }
+            return CompactHeader.REBUILD;
         });
     }
 
-    /** A block rebuilt from a COMPACTBLOCK: connected as a BLOCK is, though no list asked for it. */
-    void onRebuilt(PeerSession peer, Block block, long frameBytes) {
-        locked(() -> {
+    /**
+     * A block rebuilt from a COMPACTBLOCK: connected as a BLOCK is, though no list asked for it. False if
+     * it had arrived meanwhile by another way.
+     */
+    boolean onRebuilt(PeerSession peer, Block block, long frameBytes) {
+        boolean first = locked(() -> {
             state(peer).known.add(block.hash());
             if (store.has(block.hash()) || download.isWanted(block.hash())) {
-                return; // arrived meanwhile by another way
+                return false;
             }
             try {
                 connect(peer, block, false, frameBytes);
             } finally {
                 pump();
             }
+            return true;
         });
         dropOverShare();
+        return first;
     }
 
     /** A compact block that could not be rebuilt (or whose missing transactions never came): fetched whole, headers first. */

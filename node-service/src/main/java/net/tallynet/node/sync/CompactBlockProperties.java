@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param highBandwidthPeers   how many peers are asked to push new blocks without announcing them first:
  *                             those that most recently brought us a block first (BIP152 uses 3)
  * @param transactionsTimeout  how long a peer has to answer GETBLOCKTXN before the block is fetched whole
- *                             (headers first) and the peer is charged
+ *                             (headers first); the third left unanswered in a row is charged
  */
 @ConfigurationProperties("tallynet.compact-blocks")
 public record CompactBlockProperties(@DefaultValue("true") boolean enabled,

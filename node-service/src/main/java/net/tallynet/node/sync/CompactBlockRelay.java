@@ -3,7 +3,9 @@ package net.tallynet.node.sync;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,13 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
     static final String UNSOLICITED_TRANSACTIONS = "unsolicited_block_transactions";
     static final String WRONG_TRANSACTION_COUNT = "wrong_transaction_count";
     static final String NOT_SERVED = "block_transactions_not_served";
+    /**
+     * An honest peer's serving budget (PROTOCOL.md 8) may leave one GETBLOCKTXN unanswered, or two; the
+     * third in a row without any answer between is charged.
+     */
+    static final int UNANSWERED_CHARGED = 3;
+    /** Blocks remembered per peer as asked about, for late answers. */
+    private static final int ASKED_REMEMBERED = 8;
     private static final Logger log = LoggerFactory.getLogger(CompactBlockRelay.class);
 
     private final BlockSync sync;
@@ -47,6 +56,10 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
     private final CompactBlockProperties properties;
     /** The block each peer owes us transactions for. Guarded by this. */
     private final Map<PeerSession, Pending> pending = new HashMap<>();
+    /** The last blocks whose transactions each peer was asked for: a late answer is dropped, not charged. Guarded by this. */
+    private final Map<PeerSession, Deque<String>> asked = new HashMap<>();
+    /** GETBLOCKTXN each peer left unanswered in a row: charged at {@link #UNANSWERED_CHARGED}. Guarded by this. */
+    private final Map<PeerSession, Integer> unanswered = new HashMap<>();
     private final Map<String, Counter> outcomes = new HashMap<>();
     private final Counter transactionsAsked;
 
@@ -60,7 +73,7 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
         this.peers = peers;
         this.mempool = mempool;
         this.properties = properties;
-        for (String outcome : List.of("rebuilt", "completed", "fetched_whole", "known")) {
+        for (String outcome : List.of("rebuilt", "completed", "fetched_whole", "known", "late")) {
             outcomes.put(outcome, Counter.builder("tallynet.compact.blocks").tag("outcome", outcome)
                     .description("COMPACTBLOCKs received, by what became of them (PROTOCOL.md 12.1)").register(meters));
         }
@@ -95,6 +108,11 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
         Pending replaced;
         synchronized (this) {
             replaced = pending.put(peer, new Pending(reconstruction, peer.frameLength(), System.nanoTime()));
+            Deque<String> hashes = asked.computeIfAbsent(peer, p -> new ArrayDeque<>());
+            hashes.addFirst(compact.hash());
+            if (hashes.size() > ASKED_REMEMBERED) {
+                hashes.removeLast();
+            }
         }
         if (replaced != null) {
             // the peer sent its next block before answering for the last: fetch that one whole
@@ -113,10 +131,17 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
         synchronized (this) {
             owed = pending.get(peer);
             if (owed == null || !owed.reconstruction().compact().hash().equals(answer.hash())) {
+                if (asked.getOrDefault(peer, new ArrayDeque<>()).contains(answer.hash())) {
+                    // asked, then the block came from another peer, or the wait timed out: late, not hostile
+                    outcomes.get("late").increment();
+                    unanswered.remove(peer);
+                    return;
+                }
                 throw new PeerMisbehaviourException(UNSOLICITED_TRANSACTIONS,
-                        "BLOCKTXN for " + answer.hash() + ", whose transactions we did not ask this peer for");
+                        "BLOCKTXN for " + answer.hash() + ", whose transactions we never asked this peer for");
             }
             pending.remove(peer);
+            unanswered.remove(peer);
         }
         BlockReconstruction reconstruction = owed.reconstruction();
         int asked = reconstruction.missing().size();
@@ -141,7 +166,9 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
             return;
         }
         outcomes.get(outcome).increment();
-        sync.onRebuilt(peer, block, frameBytes);
+        if (sync.onRebuilt(peer, block, frameBytes)) {
+            peers.broughtBlock(peer); // it brought us the block first: asked to push the next ones
+        }
     }
 
     private void fetchWhole(PeerSession peer, Pending owed) {
@@ -156,15 +183,9 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
         }
     }
 
-    /**
-     * A peer that brought us a new best block first is asked to push the next ones; transactions still
-     * owed for a block that arrived meanwhile are owed no more.
-     */
+    /** Transactions still owed for a block that arrived meanwhile are owed no more. */
     @Override
     public void blocksConnected(List<Block> connected, Object source) {
-        if (source instanceof PeerSession peer) {
-            peers.broughtBlock(peer);
-        }
         synchronized (this) {
             if (!pending.isEmpty()) {
                 Set<String> hashes = connected.stream().map(Block::hash).collect(Collectors.toSet());
@@ -198,12 +219,24 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
             PeerSession peer = entry.getKey();
             String hash = entry.getValue().reconstruction().compact().hash();
             fetchWhole(peer, entry.getValue());
-            peer.charge(NOT_SERVED, "GETBLOCKTXN for " + hash + " unanswered after " + properties.transactionsTimeout());
+            int inRow;
+            synchronized (this) {
+                inRow = unanswered.merge(peer, 1, Integer::sum);
+                if (inRow >= UNANSWERED_CHARGED) {
+                    unanswered.remove(peer);
+                }
+            }
+            if (inRow >= UNANSWERED_CHARGED) {
+                peer.charge(NOT_SERVED, UNANSWERED_CHARGED + " GETBLOCKTXN in a row unanswered after "
+                        + properties.transactionsTimeout() + ", the last for " + hash);
+            }
         }
     }
 
     public synchronized void closed(PeerSession peer) {
         pending.remove(peer);
+        asked.remove(peer);
+        unanswered.remove(peer);
         peers.closed(peer);
     }
 

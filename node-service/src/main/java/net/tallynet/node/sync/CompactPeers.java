@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -74,6 +75,12 @@ public class CompactPeers {
         return pushTo.contains(peer) && negotiated(peer);
     }
 
+    /** The COMPACTBLOCK frame of this block if it is the last built (the tip, usually): no read, no decode. */
+    public Optional<byte[]> builtFrame(String hash) {
+        Built built = lastBuilt;
+        return built != null && built.hash().equals(hash) ? Optional.of(built.frame()) : Optional.empty();
+    }
+
     /** The COMPACTBLOCK frame of a block, built and encoded once for all the peers it goes to (one salt). */
     public byte[] frameOf(Block block) {
         Built built = lastBuilt;
@@ -103,13 +110,10 @@ public class CompactPeers {
 
     /** Whether this block may be asked of this peer as COMPACTBLOCK now: not asked of anyone already. */
     synchronized boolean request(String hash, PeerSession peer, long now) {
-        if (requested.containsKey(hash)) {
-            return false;
+        if (requested.containsKey(hash) || requested.size() >= MAX_REQUESTED) {
+            return false; // full: the block goes headers first, and no request already made is forgotten
         }
         requested.put(hash, new Requested(hash, peer, now));
-        if (requested.size() > MAX_REQUESTED) {
-            requested.remove(requested.keySet().iterator().next());
-        }
         return true;
     }
 

@@ -67,7 +67,14 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
     /** The block as COMPACTBLOCK (PROTOCOL.md 12.1): usually the tip just announced, built once for every peer. */
     private void sendCompact(PeerSession peer, String hash) {
         compactRelay.requireNegotiated(peer, "GETBLOCK compact");
-        store.block(hash).map(compactPeers::frameOf).filter(frame -> serving.maySend(peer, frame.length))
+        Optional<byte[]> built = compactPeers.builtFrame(hash);
+        if (built.isEmpty() && !CompactRecency.isRecent(store, hash)) {
+            // compact relay is for new blocks: an old one costs a decode and a rebuild, so it goes as its stored BLOCK
+            store.frame(hash).filter(frame -> serving.maySend(peer, frame.length))
+                    .ifPresent(frame -> peer.sendEncoded(Method.BLOCK, frame));
+            return;
+        }
+        built.or(() -> store.block(hash).map(compactPeers::frameOf)).filter(frame -> serving.maySend(peer, frame.length))
                 .ifPresent(frame -> peer.sendEncoded(Method.COMPACTBLOCK, frame));
     }
 

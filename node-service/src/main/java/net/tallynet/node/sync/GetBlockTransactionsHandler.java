@@ -44,6 +44,9 @@ class GetBlockTransactionsHandler implements MessageHandler<GetBlockTransactions
     @Override
     public void handle(PeerSession peer, GetBlockTransactionsMessage request) {
         relay.requireNegotiated(peer, "GETBLOCKTXN");
+        if (store.has(request.hash()) && !CompactRecency.isRecent(store, request.hash())) {
+            return; // we sent no COMPACTBLOCK for an old block lately: not decoded for a peer's asking, not charged
+        }
         Block block = store.block(request.hash()).orElseThrow(() -> new PeerMisbehaviourException(UNKNOWN_BLOCK,
                 "GETBLOCKTXN for " + request.hash() + ", a block we never had"));
         List<Transaction> all = block.transactions();

@@ -188,10 +188,13 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
      * in each of ten node processes on two cores, made a block's hop 27 ms instead of 16 (README).
      */
     private void wake() {
-        long delay;
+        long delay = -1;
         synchronized (this) {
-            delay = announceDue(System.nanoTime());
-            woken = delay >= 0;
+            try {
+                delay = announceDue(System.nanoTime());
+            } finally {
+                woken = delay >= 0; // a failed run leaves none scheduled: the next tick starts one again
+            }
         }
         if (delay >= 0) {
             later(this::wake, Duration.ofNanos(delay));
@@ -346,10 +349,8 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
 
     /** Ids that arrived before the task started scheduled no wake-up: the first tick makes one. */
     @Override
-    public void start() {
-        synchronized (this) {
-            woken = false;
-        }
+    public synchronized void start() {
+        woken = false; // in the same hold of the monitor as the start: no id can slip in between
         super.start();
     }
 

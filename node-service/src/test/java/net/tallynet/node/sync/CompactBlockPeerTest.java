@@ -135,14 +135,22 @@ class CompactBlockPeerTest {
     }
 
     @Test
-    void aCompactBlockAfterAnUnknownParentIsTakenAsAnAnnouncementUncharged() throws Exception {
+    void aCompactBlockAfterAnUnknownParentOrWithoutMoreWorkGoesHeadersFirstUncharged() throws Exception {
         Block orphan = TestBlocks.block(TestBlocks.block(tip(), KEY, List.of()), KEY, List.of());
+        Block parent = store().block(tip().previousHash()).orElseThrow();
+        Block sibling = TestBlocks.block(parent, Ed25519Keys.newSecretKey(), List.of()); // as much work as the tip
         double charged = totalRejected();
-        try (RawPeer peer = RawPeer.handshakenWith(port, "127.0.0.45", "0000000000000045", COMPACT)) {
-            peer.send(CompactBlockMessage.of(orphan, 9));
-            assertThat(peer.next(GetListOfBlocksMessage.class, Duration.ofSeconds(5))).isNotNull();
+        double rebuilt = TestNetwork.count(node, "tallynet.compact.blocks", "outcome", "rebuilt");
+        for (Block block : List.of(orphan, sibling)) {
+            String host = block == orphan ? "127.0.0.45" : "127.0.0.46";
+            try (RawPeer peer = RawPeer.handshakenWith(port, host, "00000000000000" + host.substring(8), COMPACT)) {
+                peer.send(CompactBlockMessage.of(block, 9));
+                assertThat(peer.next(GetListOfBlocksMessage.class, Duration.ofSeconds(5))).isNotNull();
+            }
         }
         assertThat(totalRejected()).isEqualTo(charged);
+        assertThat(TestNetwork.count(node, "tallynet.compact.blocks", "outcome", "rebuilt")).isEqualTo(rebuilt);
+        assertThat(store().has(sibling.hash())).isFalse();
     }
 
     @Test
@@ -174,12 +182,35 @@ class CompactBlockPeerTest {
             peer.send(new BlockTransactionsMessage(block.hash(), List.of(unpooled)));
             assertThat(peer.next(GetListOfBlocksMessage.class, Duration.ofSeconds(5))).isNotNull();
         });
-        // asked, never served: charged when the timeout (1 s here) is up, and fetched whole
+        // asked, never served: fetched whole when the timeout (1 s here) is up; charged the third time in a
+        // row (an honest peer's serving budget may leave one or two unanswered)
         expectCharged("127.0.0.55", CompactBlockRelay.NOT_SERVED, peer -> {
+            for (int i = 0; i < CompactBlockRelay.UNANSWERED_CHARGED; i++) {
+                double before = rejected(CompactBlockRelay.NOT_SERVED);
+                peer.send(honest);
+                assertThat(peer.next(GetBlockTransactionsMessage.class, Duration.ofSeconds(5))).isNotNull();
+                if (i == 0) {
+                    assertThat(peer.next(GetListOfBlocksMessage.class, Duration.ofSeconds(5))).isNotNull();
+                } else if (i < CompactBlockRelay.UNANSWERED_CHARGED - 1) {
+                    Thread.sleep(1_600);
+                }
+                if (i < CompactBlockRelay.UNANSWERED_CHARGED - 1) {
+                    assertThat(rejected(CompactBlockRelay.NOT_SERVED) - before).as("unanswered %d", i + 1).isZero();
+                }
+            }
+        });
+        // an answer that comes after the timeout is late, not hostile: dropped uncharged
+        double late = TestNetwork.count(node, "tallynet.compact.blocks", "outcome", "late");
+        double lateCharges = totalRejected();
+        try (RawPeer peer = RawPeer.handshakenWith(port, "127.0.0.59", "0000000000000059", COMPACT)) {
             peer.send(honest);
             assertThat(peer.next(GetBlockTransactionsMessage.class, Duration.ofSeconds(5))).isNotNull();
-            assertThat(peer.next(GetListOfBlocksMessage.class, Duration.ofSeconds(5))).isNotNull();
-        });
+            assertThat(peer.next(GetListOfBlocksMessage.class, Duration.ofSeconds(5))).isNotNull(); // timed out
+            peer.send(new BlockTransactionsMessage(block.hash(), List.of(unpooled, another)));
+            peer.roundTrip();
+        }
+        assertThat(TestNetwork.count(node, "tallynet.compact.blocks", "outcome", "late") - late).isEqualTo(1);
+        assertThat(totalRejected()).isEqualTo(lateCharges);
         // transactions of a block the node never had, or past a block's end
         expectCharged("127.0.0.56", GetBlockTransactionsHandler.UNKNOWN_BLOCK,
                 peer -> peer.send(new GetBlockTransactionsMessage(block.hash(), List.of(0))));
@@ -198,11 +229,11 @@ class CompactBlockPeerTest {
     }
 
     private interface Exchange {
-        void run(RawPeer peer) throws IOException;
+        void run(RawPeer peer) throws IOException, InterruptedException;
     }
 
     /** Runs {@code exchange} as a compact-speaking peer from {@code host}; exactly one charge under {@code reason}. */
-    private static void expectCharged(String host, String reason, Exchange exchange) throws IOException {
+    private static void expectCharged(String host, String reason, Exchange exchange) throws IOException, InterruptedException {
         double before = rejected(reason);
         try (RawPeer peer = RawPeer.handshakenWith(port, host, "00000000000000" + host.substring(8), COMPACT)) {
             exchange.run(peer);
