@@ -408,6 +408,12 @@ public class BlockSync implements Ledger.Listener {
         return store.storedHeader(hash).map(StoredHeader::checkedHeader);
     }
 
+    /** Headers first up to an announced block: the peer is asked for the headers to it, and again if its list lacks it. */
+    private void askHeadersUpTo(PeerSession peer, PeerState state, String hash) {
+        state.announced = hash;
+        requestList(peer, state, null);
+    }
+
     /** An announced hash its answering list did not carry: ask once more (the peer may have mined since it listed). */
     private void askAgainForAnnounced(PeerSession peer, PeerState state) {
         String announced = state.announced;
@@ -513,8 +519,7 @@ public class BlockSync implements Ledger.Listener {
                 peer.send(GetBlockMessage.compactByHash(announcement.hash()));
                 return;
             }
-            state.announced = announcement.hash();
-            requestList(peer, state, null);
+            askHeadersUpTo(peer, state, announcement.hash());
         });
     }
 
@@ -544,8 +549,7 @@ public class BlockSync implements Ledger.Listener {
             }
             if (!store.has(header.previousHash())) {
                 compact.answered(header.hash());
-                state.announced = header.hash();
-                requestList(peer, state, null);
+                askHeadersUpTo(peer, state, header.hash());
                 return CompactHeader.FETCHING;
             }
             List<KnownHeader> checked;
@@ -560,8 +564,7 @@ public class BlockSync implements Ledger.Listener {
             compact.answered(header.hash());
             if (!moreWorkThanTip(checked.getFirst())) {
                 // a block that would not become our tip is not rebuilt on a peer's word: it goes headers first (7.7)
-                state.announced = header.hash();
-                requestList(peer, state, null);
+                askHeadersUpTo(peer, state, header.hash());
                 return CompactHeader.FETCHING;
             }
             return CompactHeader.REBUILD;
@@ -594,8 +597,7 @@ public class BlockSync implements Ledger.Listener {
         locked(() -> {
             if (!store.has(hash) && !download.isWanted(hash)) {
                 PeerState state = state(peer);
-                state.announced = hash;
-                requestList(peer, state, null);
+                askHeadersUpTo(peer, state, hash);
             }
         });
     }

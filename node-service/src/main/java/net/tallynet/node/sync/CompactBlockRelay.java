@@ -131,7 +131,8 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
         synchronized (this) {
             owed = pending.get(peer);
             if (owed == null || !owed.reconstruction().compact().hash().equals(answer.hash())) {
-                if (asked.getOrDefault(peer, new ArrayDeque<>()).contains(answer.hash())) {
+                Deque<String> askedOfPeer = asked.get(peer);
+                if (askedOfPeer != null && askedOfPeer.contains(answer.hash())) {
                     // asked, then the block came from another peer, or the wait timed out: late, not hostile
                     outcomes.get("late").increment();
                     unanswered.remove(peer);

@@ -58,10 +58,14 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
         }
         String hash = request.hash() != null ? request.hash() : store.mainChainHashAt(request.number()).orElse(null);
         if (hash != null) {
-            // the stored frame as it is: a GETBLOCK flood then costs a read, not a decode and an encode
-            store.frame(hash).filter(frame -> serving.maySend(peer, frame.length))
-                    .ifPresent(frame -> peer.sendEncoded(Method.BLOCK, frame));
+            sendStored(peer, hash);
         }
+    }
+
+    /** The stored frame as it is: a GETBLOCK flood then costs a read, not a decode and an encode. */
+    private void sendStored(PeerSession peer, String hash) {
+        store.frame(hash).filter(frame -> serving.maySend(peer, frame.length))
+                .ifPresent(frame -> peer.sendEncoded(Method.BLOCK, frame));
     }
 
     /** The block as COMPACTBLOCK (PROTOCOL.md 12.1): usually the tip just announced, built once for every peer. */
@@ -69,9 +73,7 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
         compactRelay.requireNegotiated(peer, "GETBLOCK compact");
         Optional<byte[]> built = compactPeers.builtFrame(hash);
         if (built.isEmpty() && !CompactRecency.isRecent(store, hash)) {
-            // compact relay is for new blocks: an old one costs a decode and a rebuild, so it goes as its stored BLOCK
-            store.frame(hash).filter(frame -> serving.maySend(peer, frame.length))
-                    .ifPresent(frame -> peer.sendEncoded(Method.BLOCK, frame));
+            sendStored(peer, hash); // compact relay is for new blocks: an old one would cost a decode and a rebuild
             return;
         }
         built.or(() -> store.block(hash).map(compactPeers::frameOf)).filter(frame -> serving.maySend(peer, frame.length))

@@ -61,10 +61,6 @@ final class HighBandwidthPeers<P> {
         return last;
     }
 
-    boolean contains(P peer) {
-        return peers.contains(peer);
-    }
-
     void remove(P peer) {
         peers.remove(peer);
     }
