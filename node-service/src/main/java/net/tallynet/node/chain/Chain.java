@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.BlockValidator;
@@ -116,17 +117,28 @@ public class Chain {
         }
     }
 
-    public synchronized Result accept(Block block) throws InvalidLedgerObjectException {
+    public Result accept(Block block) throws InvalidLedgerObjectException {
+        return accept(block, stored -> {
+        });
+    }
+
+    /**
+     * As {@link #accept(Block)}; {@code storedWithMoreWork} hears of the block once it has passed every rule but
+     * the spend rules, would become the tip and is stored durably, before those rules run: a relay may push it
+     * on from there (PROTOCOL.md 12.1). Called holding this chain, so it must be quick; a failure in it is logged
+     * and does not stop the block.
+     */
+    public synchronized Result accept(Block block, Consumer<Block> storedWithMoreWork) throws InvalidLedgerObjectException {
         if (resumeAtNextBlock) {
             resumeAtNextBlock = false;
             // a switch the store failed: finish it first (or fail again, and come back here next time)
             Result resumed = resume();
-            return resumed.then(acceptOne(block));
+            return resumed.then(acceptOne(block, storedWithMoreWork));
         }
-        return acceptOne(block);
+        return acceptOne(block, storedWithMoreWork);
     }
 
-    private Result acceptOne(Block block) throws InvalidLedgerObjectException {
+    private Result acceptOne(Block block, Consumer<Block> storedWithMoreWork) throws InvalidLedgerObjectException {
         if (invalid.containsKey(block.hash())) {
             throw new InvalidLedgerObjectException(ValidationReason.KNOWN_INVALID, "block " + block.hash()
                     + " was found invalid before");
@@ -173,6 +185,11 @@ public class Chain {
             branches.stored(block.hash(), parent, tip.number());
             log.info("block {} #{} stored on a side branch", block.hash(), block.number());
             return Result.of(Outcome.SIDE_BRANCH);
+        }
+        try {
+            storedWithMoreWork.accept(block);
+        } catch (RuntimeException e) {
+            log.warn("block {} #{}: passing it on before its spend rules failed ({})", block.hash(), block.number(), e.toString());
         }
         return switchTo(block);
     }

@@ -74,6 +74,14 @@ public class Ledger {
 
     /** Told about every change of the best chain and every new mempool transaction, with who brought it (null: this node). */
     public interface Listener {
+        /**
+         * A block from {@code source} with more work than the tip passed every rule but the spend rules and is
+         * stored durably; those run next and may still refuse it. Called holding the chain: quick, and taking no
+         * lock a thread may hold while it waits for the ledger.
+         */
+        default void blockStored(Block block, Object source) {
+        }
+
         default void blocksConnected(List<Block> connected, Object source) {
         }
 
@@ -103,7 +111,7 @@ public class Ledger {
         synchronized (chainMoves) {
             String tipBefore = chain.tip().hash();
             try {
-                result = chain.accept(block);
+                result = chain.accept(block, stored -> listeners.forEach(listener -> listener.blockStored(stored, source)));
             } catch (InvalidLedgerObjectException | RuntimeException e) {
                 if (e instanceof InvalidLedgerObjectException invalid) {
                     failed(invalid);

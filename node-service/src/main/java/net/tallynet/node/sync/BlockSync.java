@@ -20,6 +20,7 @@ import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.chain.StoredHeader;
 import net.tallynet.node.ledger.Ledger;
+import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.p2p.CloseReason;
 import net.tallynet.p2p.PeerMisbehaviourException;
 import net.tallynet.p2p.PeerRegistry;
@@ -153,6 +154,13 @@ public class BlockSync implements Ledger.Listener {
         }
     }
 
+    /** Spend-rule failures remembered, so that a peer pushing one of them on afterwards is not charged either. */
+    private static final int REMEMBERED_SPEND_FAILURES = 64;
+
+    /** The last block from a peer that reached its spend rules (and may have been pushed on before them). */
+    private String storedBeforeSpendRules;
+    /** Blocks that failed only their spend rules: honest peers may have pushed them on (12.1), so not charged. */
+    private final Map<String, Boolean> failedSpendRules = BoundedMaps.evictingEldest(REMEMBERED_SPEND_FAILURES, false);
     /** The newest block connected while blocks were still queued: announced once the queue is empty. */
     private Block unannouncedTip;
     private Object unannouncedSource;
@@ -446,7 +454,7 @@ public class BlockSync implements Ledger.Listener {
             }
             metrics.moved(delivery.skipped(), 0);
             try {
-                connect(peer, block, delivery.nanos() >= 0, frameBytes);
+                connect(peer, block, delivery.nanos() >= 0, frameBytes, false);
             } finally {
                 pump();
             }
@@ -538,6 +546,9 @@ public class BlockSync implements Ledger.Listener {
             PeerState state = state(peer);
             state.known.add(header.hash());
             state.bestNumber = Math.max(state.bestNumber, header.number());
+            if (chain.wasInvalid(header.hash()) && failedSpendRules.containsKey(header.hash())) {
+                return CompactHeader.KNOWN; // pushed on by a peer before its spend rules ran, as we may push
+            }
             if (chain.wasInvalid(header.hash())) {
                 throw new PeerMisbehaviourException(ValidationReason.KNOWN_INVALID.label(), "COMPACTBLOCK "
                         + header.hash() + " #" + header.number() + " was found invalid before");
@@ -572,8 +583,9 @@ public class BlockSync implements Ledger.Listener {
     }
 
     /**
-     * A block rebuilt from a COMPACTBLOCK: connected as a BLOCK is, though no list asked for it. False if
-     * it had arrived meanwhile by another way.
+     * A block rebuilt from a COMPACTBLOCK: connected as a BLOCK is, though no list asked for it. True if it
+     * was the first to bring the block and the block is stored (false if it came meanwhile by another way, or
+     * was refused).
      */
     boolean onRebuilt(PeerSession peer, Block block, long frameBytes) {
         boolean first = locked(() -> {
@@ -582,11 +594,11 @@ public class BlockSync implements Ledger.Listener {
                 return false;
             }
             try {
-                connect(peer, block, false, frameBytes);
+                connect(peer, block, false, frameBytes, true);
             } finally {
                 pump();
             }
-            return true;
+            return store.has(block.hash()); // not if refused: an invalid block brings its sender no push slot
         });
         dropOverShare();
         return first;
@@ -600,6 +612,31 @@ public class BlockSync implements Ledger.Listener {
                 askHeadersUpTo(peer, state, hash);
             }
         });
+    }
+
+    /**
+     * Compact relay's early push (PROTOCOL.md 12.1): a block with more work than the tip, stored and with only
+     * its spend rules left to run, goes at once to the peers that asked for pushes, so that each hop of a line
+     * costs a header check and a store, not a validation and a commit. Not while it comes in a sync from its
+     * sender (the tip is announced once that ends). Called holding the ledger: a block from a peer comes here
+     * on the thread that holds this sync's lock (every peer block reaches the ledger through it), which may then
+     * consult what each peer knows; a block of our own (mined) does not take the lock, which a peer's thread
+     * may hold while it waits for the ledger.
+     */
+    @Override
+    public void blockStored(Block block, Object source) {
+        boolean ours = lock.isHeldByCurrentThread();
+        if (ours) {
+            storedBeforeSpendRules = block.hash();
+        }
+        if (source instanceof PeerSession from && (!ours || download.hasQueuedFrom(from, block.hash()))) {
+            return;
+        }
+        int pushed = compact.pushEarly(block, peers.established(), peer -> peer != source
+                && HelloMessage.ROLE_NODE.equals(peer.remoteHello().role()) && (!ours || state(peer).known.add(block.hash())));
+        for (int i = 0; i < pushed; i++) {
+            metrics.blockAnnounced(true);
+        }
     }
 
     /**
@@ -635,7 +672,8 @@ public class BlockSync implements Ledger.Listener {
 
     private void announce(Block tip, Object source) {
         for (PeerSession peer : peers.established()) {
-            if (peer == source || !HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
+            if (peer == source || !HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())
+                    || compact.pushedEarly(tip.hash(), peer)) {
                 continue;
             }
             boolean fresh = state(peer).known.add(tip.hash());
@@ -696,10 +734,12 @@ public class BlockSync implements Ledger.Listener {
      * is unknown waits if we asked this peer for it and the parent is on its way, else the sender is
      * asked what we lack. An invalid block takes the blocks waiting below it along, and each of their
      * senders is charged. A block too far in the future is dropped uncharged: an honest peer's clock
-     * may be ahead of ours, and the block may become valid.
+     * may be ahead of ours, and the block may become valid. Nor is the sender of a compact block that
+     * failed only its spend rules: it may have pushed it on before running them, as we do (PROTOCOL.md 12.1).
      */
-    private void connect(PeerSession peer, Block block, boolean asked, long frameBytes) {
+    private void connect(PeerSession peer, Block block, boolean asked, long frameBytes, boolean compactBlock) {
         Chain.Result result;
+        storedBeforeSpendRules = null;
         try {
             result = ledger.acceptBlock(block, peer);
         } catch (InvalidLedgerObjectException e) {
@@ -709,6 +749,14 @@ public class BlockSync implements Ledger.Listener {
                 log.info("peer {} {}: block {} #{} is too far in the future, dropped", peer.connection().id(),
                         peer.remoteHost(), block.hash(), block.number());
                 return;
+            }
+            if (block.hash().equals(storedBeforeSpendRules)) {
+                failedSpendRules.put(block.hash(), true);
+                if (compactBlock) {
+                    log.info("peer {} {}: compact block {} #{} failed its spend rules ({}), not charged",
+                            peer.connection().id(), peer.remoteHost(), block.hash(), block.number(), e.reason().label());
+                    return;
+                }
             }
             throw new PeerMisbehaviourException(e.reason().label(), e.getMessage());
         } catch (RuntimeException e) {

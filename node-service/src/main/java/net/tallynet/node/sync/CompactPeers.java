@@ -1,6 +1,7 @@
 package net.tallynet.node.sync;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import net.tallynet.p2p.Direction;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.protocol.Limits;
@@ -16,6 +18,7 @@ import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.message.CompactBlockMessage;
 import net.tallynet.protocol.message.Extensions;
 import net.tallynet.protocol.message.HelloMessage;
+import net.tallynet.protocol.message.Method;
 import net.tallynet.protocol.message.SendCompactMessage;
 import org.springframework.stereotype.Component;
 
@@ -39,12 +42,17 @@ public class CompactPeers {
     private final FrameCodec codec;
     /** The last block built, and its frame: every peer it goes to is sent the same bytes. */
     private volatile Built lastBuilt;
+    /** The last block pushed before its spend rules ran, and to whom: not announced to them again once connected. */
+    private volatile Pushed lastPushed;
 
     /** A GETBLOCK compact sent: to whom, and when (nanos). */
     record Requested(String hash, PeerSession peer, long at) {
     }
 
     private record Built(String hash, byte[] frame) {
+    }
+
+    private record Pushed(String hash, Set<PeerSession> to) {
     }
 
     public CompactPeers(CompactBlockProperties properties, FrameCodec codec) {
@@ -91,6 +99,29 @@ public class CompactPeers {
             lastBuilt = built;
         }
         return built.frame();
+    }
+
+    /**
+     * Pushes a block stored with more work than the tip, before its spend rules run, to each of {@code peers}
+     * that asked for pushes and that {@code fresh} says lacks it (PROTOCOL.md 12.1: the hop costs no
+     * validation and no commit); returns how many it went to.
+     */
+    int pushEarly(Block block, Iterable<PeerSession> peers, Predicate<PeerSession> fresh) {
+        Set<PeerSession> to = new HashSet<>();
+        for (PeerSession peer : peers) {
+            if (wantsPush(peer) && fresh.test(peer)) {
+                peer.sendEncoded(Method.COMPACTBLOCK, frameOf(block));
+                to.add(peer);
+            }
+        }
+        lastPushed = new Pushed(block.hash(), to);
+        return to.size();
+    }
+
+    /** Whether this block went to this peer by {@link #pushEarly}. */
+    boolean pushedEarly(String hash, PeerSession peer) {
+        Pushed pushed = lastPushed;
+        return pushed != null && pushed.hash().equals(hash) && pushed.to().contains(peer);
     }
 
     /**

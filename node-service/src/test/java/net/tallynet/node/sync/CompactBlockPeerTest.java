@@ -131,7 +131,45 @@ class CompactBlockPeerTest {
             node.getBean(Ledger.class).acceptBlock(next);
             assertThat(compact.next(CompactBlockMessage.class, Duration.ofSeconds(5)).hash()).isEqualTo(next.hash());
             assertThat(plain.next(BroadcastBlockMessage.class, Duration.ofSeconds(5)).hash()).isEqualTo(next.hash());
+            // pushed before its spend rules ran, then connected: not sent a second time, nor announced
+            assertThat(compact.next(CompactBlockMessage.class, Duration.ofMillis(300))).isNull();
+            assertThat(compact.next(BroadcastBlockMessage.class, Duration.ofMillis(100))).isNull();
         }
+    }
+
+    /**
+     * PROTOCOL.md 12.1: a block goes on to the peers that asked for pushes once it is stored with more work than
+     * the tip, before its spend rules run; so a block that then fails them (a payment of an output that never
+     * existed, under a valid header and merkle root) has already gone on, and neither the peer that brought it
+     * nor one pushing it again afterwards is charged. The tip stays where it was.
+     */
+    @Test
+    void aBlockGoesOnBeforeItsSpendRulesAndOneFailingThemChargesNoOne() throws Exception {
+        byte[] stranger = Ed25519Keys.newSecretKey();
+        Transaction nowhere = TestBlocks.block(Genesis.of("devnet"), stranger, List.of()).transactions().getFirst();
+        Transaction bogus = TestBlocks.pay(nowhere, stranger, KEY, 1000); // spends an output this chain never had
+        Block tipBefore = tip();
+        Block block = TestBlocks.block(tipBefore, KEY, List.of(bogus));
+        double charged = totalRejected();
+        try (RawPeer pushee = RawPeer.handshakenWith(port, "127.0.0.60", "0000000000000060", COMPACT);
+             RawPeer bringer = RawPeer.handshakenWith(port, "127.0.0.61", "0000000000000061", COMPACT);
+             RawPeer echo = RawPeer.handshakenWith(port, "127.0.0.62", "0000000000000062", COMPACT)) {
+            pushee.send(new SendCompactMessage(true));
+            pushee.roundTrip();
+            bringer.send(CompactBlockMessage.of(block, 10));
+            assertThat(bringer.next(GetBlockTransactionsMessage.class, Duration.ofSeconds(5)).indexes()).containsExactly(1);
+            bringer.send(new BlockTransactionsMessage(block.hash(), List.of(bogus)));
+
+            assertThat(pushee.next(CompactBlockMessage.class, Duration.ofSeconds(5)).hash()).isEqualTo(block.hash());
+            await().atMost(Duration.ofSeconds(5)).until(() -> TestNetwork.chain(node).wasInvalid(block.hash()));
+            echo.send(CompactBlockMessage.of(block, 11)); // as an honest peer that pushed it on before its rules would
+            bringer.roundTrip();
+            echo.roundTrip();
+            assertThat(echo.next(GetBlockTransactionsMessage.class, Duration.ofMillis(300))).isNull();
+        }
+        assertThat(totalRejected()).isEqualTo(charged);
+        assertThat(tip().hash()).isEqualTo(tipBefore.hash());
+        assertThat(store().has(block.hash())).isFalse();
     }
 
     @Test
