@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import net.tallynet.protocol.codec.DecodeResult;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Block;
@@ -29,6 +30,8 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
 import net.tallynet.p2p.BoundedMaps;
 
 /**
@@ -86,6 +89,15 @@ public class ChainStore implements UtxoView {
     private final Map<Long, String> mainChainHashes = BoundedMaps.evictingEldest(MAIN_CHAIN_HASHES, true);
     private long mainChainForgotten;
     private final TransactionTemplate transaction;
+    private final PlatformTransactionManager transactionManager;
+    /**
+     * Held for a whole flush of the coins cache, taken before its monitor: one flush at a time, and a disconnect
+     * or recovery (which write the table directly) never beside one.
+     */
+    private final ReentrantLock flushLock = new ReentrantLock();
+    /** Tests: runs when a flush beside blocks has written its rows, before it commits them. */
+    private volatile Runnable coinsWritten = () -> {
+    };
 
     /** The tip as read when {@link #tipMoves} was {@code moves}. */
     private record CachedTip(long moves, StoredHeader header) {
@@ -97,6 +109,7 @@ public class ChainStore implements UtxoView {
         this.coins = new CoinsCache(properties.cachedCoins());
         this.headers = BoundedMaps.evictingEldest(properties.cachedHeaders(), true);
         this.transaction = new TransactionTemplate(transactionManager);
+        this.transactionManager = transactionManager;
         this.blocks = blocks;
         this.utxos = utxos;
         this.undo = undo;
@@ -156,10 +169,10 @@ public class ChainStore implements UtxoView {
      * moves the tip in one transaction, then applies its spends and outputs to the cache (flushed when full).
      */
     public void connect(Block block, UtxoChanges changes) {
+        if (coinsFull()) {
+            flushCoins(); // before, not after: a failed flush must leave the block unconnected
+        }
         synchronized (coins) {
-            if (coins.full()) {
-                flushCoinsHoldingCache(); // before, not after: a failed flush must leave the block unconnected
-            }
             transaction.executeWithoutResult(status -> {
                 ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
                 if (!block.previousHash().equals(tip.bestHash())) {
@@ -191,6 +204,15 @@ public class ChainStore implements UtxoView {
      * parent. The cache is flushed first and the table written directly, in the same transaction as the tip.
      */
     public void disconnect(Block block) {
+        flushLock.lock();
+        try {
+            disconnectFlushed(block);
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    private void disconnectFlushed(Block block) {
         synchronized (coins) {
             flushCoinsHoldingCache();
             List<Outpoint> touched = new ArrayList<>();
@@ -231,8 +253,11 @@ public class ChainStore implements UtxoView {
      * over the table instead, {@link #unspentOf}).
      */
     public void flushCoins() {
-        synchronized (coins) {
-            flushCoinsHoldingCache();
+        flushLock.lock();
+        try {
+            flushCoinsAside();
+        } finally {
+            flushLock.unlock();
         }
     }
 
@@ -243,6 +268,58 @@ public class ChainStore implements UtxoView {
         }
     }
 
+    private boolean coinsFull() {
+        synchronized (coins) {
+            return coins.full();
+        }
+    }
+
+    /**
+     * A flush that does not stop blocks (holding {@link #flushLock}): the changes are set aside, written without
+     * the cache's monitor (blocks connect and readers read meanwhile, seeing both layers), and only the record of
+     * the block they bring the table to, the commit and the folding back happen holding it. Readers hold the
+     * monitor for a whole read, so each sees the table either before the commit with the layer set aside, or
+     * after it without. The journal checkpoint's flush, a second or more of rows for large blocks, held every
+     * block arriving meanwhile for all of it.
+     */
+    private void flushCoinsAside() {
+        String appliedTip;
+        List<Map.Entry<Outpoint, CoinsCache.Dirty>> changes;
+        synchronized (coins) {
+            appliedTip = coins.appliedTip();
+            if (appliedTip == null || (coins.dirtyCount() == 0 && appliedTip.equals(flushedCoinsAt))) {
+                return;
+            }
+            changes = coins.beginFlush();
+        }
+        long started = System.nanoTime();
+        TransactionStatus status = transactionManager.getTransaction(TransactionDefinition.withDefaults());
+        boolean written = false;
+        try {
+            writeCoins(changes);
+            utxos.flush(); // the inserts now, not at the commit below: the monitor is held for the commit alone
+            coinsWritten.run();
+            synchronized (coins) {
+                tips.recordCoinsAt(ChainTip.ID, appliedTip); // the tip's row: connects update it holding the monitor too
+                transactionManager.commit(status);
+                written = true;
+                coins.endFlush(true);
+                flushedCoinsAt = appliedTip;
+            }
+        } finally {
+            if (!written) {
+                if (!status.isCompleted()) {
+                    transactionManager.rollback(status);
+                }
+                synchronized (coins) {
+                    coins.endFlush(false);
+                }
+            }
+        }
+        log.debug("coins flushed beside blocks: {} changes in {} ms", changes.size(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The whole flush holding the monitor (and {@link #flushLock}): before a disconnect, in recovery. */
     private void flushCoinsHoldingCache() {
         String appliedTip = coins.appliedTip();
         if (appliedTip == null || (coins.dirtyCount() == 0 && appliedTip.equals(flushedCoinsAt))) {
@@ -251,23 +328,28 @@ public class ChainStore implements UtxoView {
         long started = System.nanoTime();
         var changes = coins.changes();
         transaction.executeWithoutResult(status -> {
-            List<Outpoint> stale = new ArrayList<>();
-            List<StoredUtxo> unspent = new ArrayList<>();
-            for (var change : changes) {
-                if (!change.getValue().fresh()) {
-                    stale.add(change.getKey()); // spent, or (rarely) created over a row still there
-                }
-                if (!change.getValue().spent()) {
-                    unspent.add(new StoredUtxo(change.getValue().utxo()));
-                }
-            }
-            deleteUtxos(stale);
-            utxos.saveAll(unspent);
+            writeCoins(changes);
             tips.findById(ChainTip.ID).orElseThrow().coinsHash(appliedTip);
         });
         coins.flushed();
         flushedCoinsAt = appliedTip;
         log.debug("coins flushed: {} changes in {} ms", changes.size(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The cache's changes as rows: spent (or, rarely, re-created) ones deleted, unspent ones inserted. */
+    private void writeCoins(List<Map.Entry<Outpoint, CoinsCache.Dirty>> changes) {
+        List<Outpoint> stale = new ArrayList<>();
+        List<StoredUtxo> unspent = new ArrayList<>();
+        for (var change : changes) {
+            if (!change.getValue().fresh()) {
+                stale.add(change.getKey()); // spent, or (rarely) created over a row still there
+            }
+            if (!change.getValue().spent()) {
+                unspent.add(new StoredUtxo(change.getValue().utxo()));
+            }
+        }
+        deleteUtxos(stale);
+        utxos.saveAll(unspent);
     }
 
     /**
@@ -303,6 +385,15 @@ public class ChainStore implements UtxoView {
      * not (none written by this version) is rebuilt from genesis.
      */
     public void recoverCoins() {
+        flushLock.lock();
+        try {
+            recoverCoinsFlushed();
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    private void recoverCoinsFlushed() {
         synchronized (coins) {
             coins.clear();
             ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
@@ -719,14 +810,24 @@ public class ChainStore implements UtxoView {
         }
     }
 
+    /** Tests: {@code hook} runs in each flush beside blocks once its rows are written, before their commit. */
+    void whileCoinsWritten(Runnable hook) {
+        coinsWritten = hook;
+    }
+
     /** Empties both caches, for tests that empty the tables under the store. */
     void forgetCaches() {
         forgetMainChain();
         knownBest = null;
         tipMoves.incrementAndGet();
-        synchronized (coins) {
-            coins.clear();
-            flushedCoinsAt = null;
+        flushLock.lock();
+        try {
+            synchronized (coins) {
+                coins.clear();
+                flushedCoinsAt = null;
+            }
+        } finally {
+            flushLock.unlock();
         }
         synchronized (headers) {
             headers.clear();

@@ -15,8 +15,13 @@ import net.tallynet.protocol.ledger.Utxo;
  * never reaches the table at all). Outputs read from the table are kept too, clean, and the least
  * recently used of those are dropped when there are more than the bound.
  *
- * <p>Not thread-safe by itself: {@link ChainStore} holds its monitor for every read and change, and for
- * the whole of a flush, so a flush sees no half-applied block.
+ * <p>A flush need not stop blocks: {@link #beginFlush} sets the changes aside as the layer being written,
+ * new changes gather above it, reads see both layers, and {@link #endFlush} folds the written layer in
+ * (or, if the write failed, back under the new changes). While it is written the cache holds up to twice
+ * its dirty half.
+ *
+ * <p>Not thread-safe by itself: {@link ChainStore} holds its monitor for every read and change, so a flush
+ * sees no half-applied block.
  */
 final class CoinsCache {
     /**
@@ -37,7 +42,9 @@ final class CoinsCache {
     private static final Known SPENT = new Known(Optional.empty());
 
     private final int maxDirty;
-    private final Map<Outpoint, Dirty> dirty = new HashMap<>();
+    private Map<Outpoint, Dirty> dirty = new HashMap<>();
+    /** The changes being written to the table by a flush in progress (empty when none): under {@link #dirty}. */
+    private Map<Outpoint, Dirty> flushing = Map.of();
     private final Map<Outpoint, Utxo> clean;
     /** The best block whose changes are the last applied here. */
     private String appliedTip;
@@ -55,6 +62,9 @@ final class CoinsCache {
     /** Null when the outpoint is unknown here and must be read from the table. */
     Known get(Outpoint outpoint) {
         Dirty changed = dirty.get(outpoint);
+        if (changed == null) {
+            changed = flushing.get(outpoint);
+        }
         if (changed != null) {
             return changed.spent() ? SPENT : new Known(Optional.of(changed.utxo()));
         }
@@ -65,7 +75,7 @@ final class CoinsCache {
     /** An output read from the table (unspent there); ignored if a change to it is held. */
     void read(Utxo utxo) {
         Outpoint outpoint = outpointOf(utxo);
-        if (!dirty.containsKey(outpoint)) {
+        if (!dirty.containsKey(outpoint) && !flushing.containsKey(outpoint)) {
             clean.put(outpoint, utxo);
         }
     }
@@ -77,7 +87,7 @@ final class CoinsCache {
             clean.remove(outpoint);
             Dirty before = dirty.get(outpoint);
             if (before != null && before.fresh()) {
-                dirty.remove(outpoint); // created since the last flush: the table never had it
+                dirty.remove(outpoint); // created since the last flush began: the table never had it, nor will the flush
             } else {
                 dirty.put(outpoint, new Dirty(utxo, true, false));
             }
@@ -85,7 +95,7 @@ final class CoinsCache {
         for (Utxo utxo : created) {
             Outpoint outpoint = outpointOf(utxo);
             // fresh only if nothing is held: a spend held here may stand for a row still in the table
-            boolean fresh = clean.remove(outpoint) == null && !dirty.containsKey(outpoint);
+            boolean fresh = clean.remove(outpoint) == null && !dirty.containsKey(outpoint) && !flushing.containsKey(outpoint);
             dirty.put(outpoint, new Dirty(utxo, false, fresh));
         }
         appliedTip = blockHash;
@@ -99,9 +109,44 @@ final class CoinsCache {
         }
     }
 
-    /** The changes to write, in no particular order. */
+    /** The changes to write, in no particular order (no flush may be in progress). */
     List<Map.Entry<Outpoint, Dirty>> changes() {
         return new ArrayList<>(dirty.entrySet());
+    }
+
+    /** Sets the changes aside as the layer being written, and returns them; new changes gather above it. */
+    List<Map.Entry<Outpoint, Dirty>> beginFlush() {
+        if (!flushing.isEmpty()) {
+            throw new IllegalStateException("a flush is already in progress");
+        }
+        flushing = dirty;
+        dirty = new HashMap<>();
+        return new ArrayList<>(flushing.entrySet());
+    }
+
+    /**
+     * The layer set aside is in the table ({@code written}): what it left unspent stays here, clean, unless
+     * changed since. Or the write failed: the layer goes back under the changes made since, each outpoint's
+     * newest state kept with what the table holds of it (so an output the failed write would have inserted and
+     * that was spent since is simply dropped).
+     */
+    void endFlush(boolean written) {
+        Map<Outpoint, Dirty> layer = flushing;
+        flushing = Map.of();
+        layer.forEach((outpoint, change) -> {
+            Dirty since = dirty.get(outpoint);
+            if (written) {
+                if (since == null && !change.spent()) {
+                    clean.put(outpoint, change.utxo());
+                }
+            } else if (since == null) {
+                dirty.put(outpoint, change);
+            } else if (change.fresh() && since.spent()) {
+                dirty.remove(outpoint);
+            } else {
+                dirty.put(outpoint, new Dirty(since.utxo(), since.spent(), change.fresh()));
+            }
+        });
     }
 
     /** The changes are in the table now: outputs still unspent stay here, clean. */
@@ -116,21 +161,36 @@ final class CoinsCache {
 
     /**
      * What the changes held do to {@code address}'s outputs: spent ones the table still lists, and unspent
-     * ones it lacks. One pass over the changes (at most half the bound), instead of a flush per wallet query.
+     * ones it lacks. One pass over the changes (at most half the bound, twice that during a flush), instead of a
+     * flush per wallet query. Against the table as it is before a flush in progress commits: the store commits
+     * it and calls {@link #endFlush} holding the same monitor as its readers.
      */
     AddressChanges changesOf(String address) {
         List<Utxo> spent = new ArrayList<>();
         List<Utxo> unspent = new ArrayList<>();
-        for (Dirty change : dirty.values()) {
-            if (change.utxo().address().equals(address)) {
-                if (change.spent()) {
-                    spent.add(change.utxo()); // not fresh: the table has it
-                } else {
-                    unspent.add(change.utxo()); // fresh, or (never in practice: ids are unique) over a spent row
-                }
+        flushing.forEach((outpoint, written) -> {
+            if (written.utxo().address().equals(address)) {
+                Dirty since = dirty.get(outpoint);
+                // the newest state, and whether the table (before this flush) has the row: the layer written knows
+                add(since != null ? since : written, !written.fresh(), spent, unspent);
             }
-        }
+        });
+        dirty.forEach((outpoint, change) -> {
+            if (change.utxo().address().equals(address) && !flushing.containsKey(outpoint)) {
+                add(change, !change.fresh(), spent, unspent);
+            }
+        });
         return new AddressChanges(spent, unspent);
+    }
+
+    private static void add(Dirty change, boolean inTable, List<Utxo> spent, List<Utxo> unspent) {
+        if (change.spent()) {
+            if (inTable) {
+                spent.add(change.utxo());
+            }
+        } else {
+            unspent.add(change.utxo()); // not in the table, or (never in practice: ids are unique) over a spent row
+        }
     }
 
     /** Whether the dirty half is full: flush before the next block. */
@@ -152,6 +212,7 @@ final class CoinsCache {
 
     void clear() {
         dirty.clear();
+        flushing = Map.of();
         clean.clear();
         appliedTip = null;
     }

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.tallynet.node.TestBlocks;
@@ -116,41 +115,15 @@ class CoinsCacheTest extends ChainStoreTest {
         assertMatchesStoredChain();
     }
 
-    /** The table (after a flush) and a look-up of every output both equal what the best chain implies. */
     private void assertMatchesStoredChain() {
-        Map<Outpoint, Utxo> implied = impliedByStoredChain();
-        implied.forEach((outpoint, utxo) ->
-                assertThat(store.find(outpoint.txId(), outpoint.outputIndex())).as(outpoint.toString()).contains(utxo));
-        // wallet queries read the table with the cache's changes laid over it, before any flush
-        Map<String, List<Utxo>> byAddress = new HashMap<>();
-        implied.values().forEach(utxo -> byAddress.computeIfAbsent(utxo.address(), a -> new ArrayList<>()).add(utxo));
-        byAddress.forEach((address, outputs) -> {
-            assertThat(store.balanceOf(address)).as(address).isEqualTo(outputs.stream().mapToLong(Utxo::amount).sum());
-            assertThat(store.unspentOf(address, 10_000)).as(address).containsExactlyInAnyOrderElementsOf(outputs);
-        });
-        store.flushCoins();
-        assertThat(tableRows()).isEqualTo(implied);
-        assertThat(store.utxoCount()).isEqualTo(implied.size());
+        StoredChainOutputs.assertMatch(store, chain, utxos);
     }
 
     private Map<Outpoint, Utxo> tableRows() {
-        Map<Outpoint, Utxo> rows = new HashMap<>();
-        utxos.findAll().forEach(row -> rows.put(row.getId(), row.toUtxo()));
-        return rows;
+        return StoredChainOutputs.tableRows(utxos);
     }
 
-    /** Every best-chain block from genesis applied in order: what the unspent outputs must be. */
     private Map<Outpoint, Utxo> impliedByStoredChain() {
-        Map<Outpoint, Utxo> outputs = new HashMap<>();
-        for (long number = 1; number <= chain.tip().number(); number++) {
-            Block block = store.block(store.mainChainAt(number).orElseThrow().hash()).orElseThrow();
-            for (int t = 0; t < block.transactions().size(); t++) {
-                Transaction tx = block.transactions().get(t);
-                tx.inputs().stream().filter(input -> !input.isCoinbase())
-                        .forEach(input -> assertThat(outputs.remove(new Outpoint(input.txId(), input.index()))).isNotNull());
-                Utxo.createdBy(tx, block.number(), t == 0).forEach(utxo -> outputs.put(CoinsCache.outpointOf(utxo), utxo));
-            }
-        }
-        return outputs;
+        return StoredChainOutputs.implied(store, chain);
     }
 }
