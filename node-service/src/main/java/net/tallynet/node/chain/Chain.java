@@ -37,6 +37,7 @@ public class Chain {
     private final BlockJournal journal;
     private final BlockValidator validator;
     private final ChainParams params;
+    /** Blocks found invalid, each with whether it failed the spend rules alone ({@link #failedOnlySpendRules}). */
     private final Map<String, Boolean> invalid = BoundedMaps.evictingEldest(REMEMBERED_INVALID, false);
     private final BranchPolicy branches;
     /** A switch of branches failed in the store ({@link #goBack}): finish it before the next block. */
@@ -124,9 +125,9 @@ public class Chain {
 
     /**
      * As {@link #accept(Block)}; {@code storedWithMoreWork} hears of the block once it has passed every rule but
-     * the spend rules, would become the tip and is stored durably, before those rules run: a relay may push it
-     * on from there (PROTOCOL.md 12.1). Called holding this chain, so it must be quick; a failure in it is logged
-     * and does not stop the block.
+     * the spend rules, would become the tip and is stored durably (journaled: the database's commit may come
+     * after), before those rules run: a relay may push it on from there (PROTOCOL.md 12.1). Called holding this
+     * chain, so it must be quick; a failure in it is logged and does not stop the block.
      */
     public synchronized Result accept(Block block, Consumer<Block> storedWithMoreWork) throws InvalidLedgerObjectException {
         if (resumeAtNextBlock) {
@@ -148,7 +149,7 @@ public class Chain {
         }
         validator.checkStateless(block);
         if (invalid.containsKey(block.previousHash())) {
-            invalid.put(block.hash(), true);
+            invalid.put(block.hash(), false);
             throw new InvalidLedgerObjectException(ValidationReason.INVALID_PARENT, "parent " + block.previousHash()
                     + " is invalid");
         }
@@ -177,31 +178,44 @@ public class Chain {
         try {
             validator.checkContext(block, contextAfter(parent));
         } catch (InvalidLedgerObjectException e) {
-            invalid.put(block.hash(), true);
+            invalid.put(block.hash(), false);
             throw e;
         }
-        storeDurably(block, Difficulty.toHex(work));
+        storeDurably(block, Difficulty.toHex(work), side ? () -> {
+        } : () -> passOn(block, storedWithMoreWork));
         if (side) {
             branches.stored(block.hash(), parent, tip.number());
             log.info("block {} #{} stored on a side branch", block.hash(), block.number());
             return Result.of(Outcome.SIDE_BRANCH);
         }
+        return switchTo(block);
+    }
+
+    private static void passOn(Block block, Consumer<Block> storedWithMoreWork) {
         try {
             storedWithMoreWork.accept(block);
         } catch (RuntimeException e) {
             log.warn("block {} #{}: passing it on before its spend rules failed ({})", block.hash(), block.number(), e.toString());
         }
-        return switchTo(block);
     }
 
-    /** The journal record comes first: once the block is in the store it can be reported, and so must survive a kill. */
-    private void storeDurably(Block block, String chainWork) {
+    /**
+     * The journal record comes first: once the block is in the store it can be reported, and so must survive a
+     * kill. {@code durable} runs once it would (journaled, or without a journal stored), before the database's
+     * own commit where there is a journal: a push need not wait for it, since a restart stores what the journal
+     * holds (7.8).
+     */
+    private void storeDurably(Block block, String chainWork, Runnable durable) {
         if (journal == null) {
             store.store(block, chainWork);
+            durable.run();
             return;
         }
         byte[] frame = store.encode(block);
-        journal.append(frame, () -> store.store(block, chainWork, frame));
+        journal.append(frame, () -> {
+            durable.run();
+            return store.store(block, chainWork, frame);
+        });
     }
 
     /**
@@ -268,6 +282,14 @@ public class Chain {
         return invalid.containsKey(hash);
     }
 
+    /**
+     * Whether the block is remembered as invalid for its spend rules alone (5.7 step 3): it passed everything
+     * else, was stored and may have been pushed on before they ran (PROTOCOL.md 12.1), as peers may push it too.
+     */
+    public synchronized boolean failedOnlySpendRules(String hash) {
+        return Boolean.TRUE.equals(invalid.get(hash));
+    }
+
     /** Whether the block was refused lately by the side-branch policy (or descends from one that was). */
     public synchronized boolean wasNotStored(String hash) {
         return notStored.containsKey(hash);
@@ -306,7 +328,7 @@ public class Chain {
                 } catch (InvalidLedgerObjectException e) {
                     log.warn("block {} #{} is invalid ({}); staying on the previous chain", block.hash(), block.number(),
                             e.getMessage());
-                    invalid.put(block.hash(), true);
+                    invalid.put(block.hash(), true); // step 3 alone: it may have been pushed on (12.1)
                     int forgotten = store.forget(block.hash());
                     log.warn("forgot {} stored blocks on that branch", forgotten);
                     goBack(connected, disconnected, e);

@@ -75,8 +75,10 @@ public class ChainStore implements UtxoView {
     /** Whether the store is H2 ({@link #flush}); asked once. */
     private volatile Boolean h2;
     /**
-     * Guarded by its own monitor, which is taken before any database connection is (never the other way
-     * round: a thread waiting for it holds no connection, so waiting readers cannot starve the pool).
+     * Guarded by its own monitor, which is taken before any database connection is, with one exception: a
+     * flush beside blocks ({@link #flushCoinsAside}) holds its connection while it waits for the monitor to
+     * commit. Only one flush runs at a time ({@link #flushLock}) and nothing holding the monitor waits for that
+     * flush, so waiting readers still cannot starve the pool.
      */
     private final CoinsCache coins;
     private final Map<String, StoredHeader> headers;
@@ -308,11 +310,16 @@ public class ChainStore implements UtxoView {
             }
         } finally {
             if (!written) {
-                if (!status.isCompleted()) {
-                    transactionManager.rollback(status);
-                }
-                synchronized (coins) {
-                    coins.endFlush(false);
+                try {
+                    if (!status.isCompleted()) {
+                        transactionManager.rollback(status);
+                    }
+                } finally {
+                    // even if the rollback failed too (a lost connection): the layer must not stay set aside, or
+                    // a later flush would record a block past changes never written
+                    synchronized (coins) {
+                        coins.endFlush(false);
+                    }
                 }
             }
         }
@@ -321,6 +328,9 @@ public class ChainStore implements UtxoView {
 
     /** The whole flush holding the monitor (and {@link #flushLock}): before a disconnect, in recovery. */
     private void flushCoinsHoldingCache() {
+        if (coins.flushInProgress()) {
+            throw new IllegalStateException("a flush beside blocks is in progress: the flush lock must be held");
+        }
         String appliedTip = coins.appliedTip();
         if (appliedTip == null || (coins.dirtyCount() == 0 && appliedTip.equals(flushedCoinsAt))) {
             return;

@@ -193,6 +193,10 @@ final class CoinsCache {
         }
     }
 
+    boolean flushInProgress() {
+        return !flushing.isEmpty();
+    }
+
     /** Whether the dirty half is full: flush before the next block. */
     boolean full() {
         return dirty.size() >= maxDirty;

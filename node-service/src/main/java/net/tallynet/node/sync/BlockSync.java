@@ -20,7 +20,6 @@ import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.chain.StoredHeader;
 import net.tallynet.node.ledger.Ledger;
-import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.p2p.CloseReason;
 import net.tallynet.p2p.PeerMisbehaviourException;
 import net.tallynet.p2p.PeerRegistry;
@@ -154,13 +153,6 @@ public class BlockSync implements Ledger.Listener {
         }
     }
 
-    /** Spend-rule failures remembered, so that a peer pushing one of them on afterwards is not charged either. */
-    private static final int REMEMBERED_SPEND_FAILURES = 64;
-
-    /** The last block from a peer that reached its spend rules (and may have been pushed on before them). */
-    private String storedBeforeSpendRules;
-    /** Blocks that failed only their spend rules: honest peers may have pushed them on (12.1), so not charged. */
-    private final Map<String, Boolean> failedSpendRules = BoundedMaps.evictingEldest(REMEMBERED_SPEND_FAILURES, false);
     /** The newest block connected while blocks were still queued: announced once the queue is empty. */
     private Block unannouncedTip;
     private Object unannouncedSource;
@@ -531,8 +523,11 @@ public class BlockSync implements Ledger.Listener {
         });
     }
 
-    /** What a COMPACTBLOCK's header allows: rebuild its block, or nothing more (known, fetched another way, or dropped). */
-    enum CompactHeader { REBUILD, KNOWN, FETCHING, DROPPED }
+    /**
+     * What a COMPACTBLOCK's header allows: rebuild its block (pushed to us, or asked of this peer after its
+     * announcement), or nothing more (known, fetched another way, or dropped).
+     */
+    enum CompactHeader { REBUILD_PUSHED, REBUILD_ASKED, KNOWN, FETCHING, DROPPED }
 
     /**
      * A COMPACTBLOCK's header, checked as a listed header is (7.7) against the stored chain before its
@@ -546,7 +541,8 @@ public class BlockSync implements Ledger.Listener {
             PeerState state = state(peer);
             state.known.add(header.hash());
             state.bestNumber = Math.max(state.bestNumber, header.number());
-            if (chain.wasInvalid(header.hash()) && failedSpendRules.containsKey(header.hash())) {
+            if (chain.failedOnlySpendRules(header.hash())) {
+                compact.answered(header.hash());
                 return CompactHeader.KNOWN; // pushed on by a peer before its spend rules ran, as we may push
             }
             if (chain.wasInvalid(header.hash())) {
@@ -572,13 +568,13 @@ public class BlockSync implements Ledger.Listener {
             if (checked.isEmpty()) {
                 return CompactHeader.DROPPED; // too far in the future; a GETBLOCK compact for it falls back when it times out
             }
-            compact.answered(header.hash());
+            boolean asked = compact.answered(header.hash(), peer);
             if (!moreWorkThanTip(checked.getFirst())) {
                 // a block that would not become our tip is not rebuilt on a peer's word: it goes headers first (7.7)
                 askHeadersUpTo(peer, state, header.hash());
                 return CompactHeader.FETCHING;
             }
-            return CompactHeader.REBUILD;
+            return asked ? CompactHeader.REBUILD_ASKED : CompactHeader.REBUILD_PUSHED;
         });
     }
 
@@ -587,14 +583,14 @@ public class BlockSync implements Ledger.Listener {
      * was the first to bring the block and the block is stored (false if it came meanwhile by another way, or
      * was refused).
      */
-    boolean onRebuilt(PeerSession peer, Block block, long frameBytes) {
+    boolean onRebuilt(PeerSession peer, Block block, long frameBytes, boolean pushed) {
         boolean first = locked(() -> {
             state(peer).known.add(block.hash());
             if (store.has(block.hash()) || download.isWanted(block.hash())) {
                 return false;
             }
             try {
-                connect(peer, block, false, frameBytes, true);
+                connect(peer, block, false, frameBytes, pushed);
             } finally {
                 pump();
             }
@@ -626,9 +622,6 @@ public class BlockSync implements Ledger.Listener {
     @Override
     public void blockStored(Block block, Object source) {
         boolean ours = lock.isHeldByCurrentThread();
-        if (ours) {
-            storedBeforeSpendRules = block.hash();
-        }
         if (source instanceof PeerSession from && (!ours || download.hasQueuedFrom(from, block.hash()))) {
             return;
         }
@@ -734,12 +727,12 @@ public class BlockSync implements Ledger.Listener {
      * is unknown waits if we asked this peer for it and the parent is on its way, else the sender is
      * asked what we lack. An invalid block takes the blocks waiting below it along, and each of their
      * senders is charged. A block too far in the future is dropped uncharged: an honest peer's clock
-     * may be ahead of ours, and the block may become valid. Nor is the sender of a compact block that
-     * failed only its spend rules: it may have pushed it on before running them, as we do (PROTOCOL.md 12.1).
+     * may be ahead of ours, and the block may become valid. Nor is the pusher of a compact block that failed
+     * only its spend rules: it may have pushed it on before running them, as we do (PROTOCOL.md 12.1); one we
+     * asked for after its announcement has no such excuse (blocks are announced once connected).
      */
-    private void connect(PeerSession peer, Block block, boolean asked, long frameBytes, boolean compactBlock) {
+    private void connect(PeerSession peer, Block block, boolean asked, long frameBytes, boolean pushed) {
         Chain.Result result;
-        storedBeforeSpendRules = null;
         try {
             result = ledger.acceptBlock(block, peer);
         } catch (InvalidLedgerObjectException e) {
@@ -750,13 +743,10 @@ public class BlockSync implements Ledger.Listener {
                         peer.remoteHost(), block.hash(), block.number());
                 return;
             }
-            if (block.hash().equals(storedBeforeSpendRules)) {
-                failedSpendRules.put(block.hash(), true);
-                if (compactBlock) {
-                    log.info("peer {} {}: compact block {} #{} failed its spend rules ({}), not charged",
-                            peer.connection().id(), peer.remoteHost(), block.hash(), block.number(), e.reason().label());
-                    return;
-                }
+            if (pushed && chain.failedOnlySpendRules(block.hash())) {
+                log.info("peer {} {}: pushed compact block {} #{} failed its spend rules ({}), not charged",
+                        peer.connection().id(), peer.remoteHost(), block.hash(), block.number(), e.reason().label());
+                return;
             }
             throw new PeerMisbehaviourException(e.reason().label(), e.getMessage());
         } catch (RuntimeException e) {

@@ -63,7 +63,8 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
     private final Map<String, Counter> outcomes = new HashMap<>();
     private final Counter transactionsAsked;
 
-    private record Pending(BlockReconstruction reconstruction, long frameBytes, long askedAt) {
+    /** A block waiting for BLOCKTXN; {@code pushed}: it came unasked (a high-bandwidth push), not after an announcement. */
+    private record Pending(BlockReconstruction reconstruction, long frameBytes, long askedAt, boolean pushed) {
     }
 
     public CompactBlockRelay(BlockSync sync, CompactPeers peers, Mempool mempool, CompactBlockProperties properties,
@@ -87,10 +88,12 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
         requireNegotiated(peer, "COMPACTBLOCK");
         BlockRef header = new BlockRef(compact.number(), compact.hash(), compact.previousHash(), compact.merkleRoot(),
                 compact.time(), compact.target(), compact.nonce());
-        if (sync.onCompactHeader(peer, header) != BlockSync.CompactHeader.REBUILD) {
+        BlockSync.CompactHeader allowed = sync.onCompactHeader(peer, header);
+        if (allowed != BlockSync.CompactHeader.REBUILD_PUSHED && allowed != BlockSync.CompactHeader.REBUILD_ASKED) {
             outcomes.get("known").increment();
             return;
         }
+        boolean pushed = allowed == BlockSync.CompactHeader.REBUILD_PUSHED;
         BlockReconstruction reconstruction;
         try {
             reconstruction = BlockReconstruction.of(compact, () -> mempool.entries().stream().map(Mempool.Entry::tx).iterator());
@@ -101,13 +104,13 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
             throw new PeerMisbehaviourException(SHORT_ID_COLLISION, e.getMessage());
         }
         if (reconstruction.missing().isEmpty()) {
-            finish(peer, reconstruction, peer.frameLength(), "rebuilt");
+            finish(peer, reconstruction, peer.frameLength(), pushed, "rebuilt");
             return;
         }
         List<Integer> missing = reconstruction.missing();
         Pending replaced;
         synchronized (this) {
-            replaced = pending.put(peer, new Pending(reconstruction, peer.frameLength(), System.nanoTime()));
+            replaced = pending.put(peer, new Pending(reconstruction, peer.frameLength(), System.nanoTime(), pushed));
             Deque<String> hashes = asked.computeIfAbsent(peer, p -> new ArrayDeque<>());
             hashes.addFirst(compact.hash());
             if (hashes.size() > ASKED_REMEMBERED) {
@@ -152,11 +155,11 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
                     + answer.transactions().size() + " transactions; " + asked + " were asked for");
         }
         reconstruction.fill(answer.transactions());
-        finish(peer, reconstruction, owed.frameBytes() + peer.frameLength(), "completed");
+        finish(peer, reconstruction, owed.frameBytes() + peer.frameLength(), owed.pushed(), "completed");
     }
 
     /** Connects the rebuilt block, or fetches it whole if its transactions do not match its merkle root. */
-    private void finish(PeerSession peer, BlockReconstruction reconstruction, long frameBytes, String outcome) {
+    private void finish(PeerSession peer, BlockReconstruction reconstruction, long frameBytes, boolean pushed, String outcome) {
         Block block = reconstruction.block();
         if (block == null) {
             // one of our transactions shared a short id with one of the block's: not the peer's fault
@@ -167,7 +170,7 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
             return;
         }
         outcomes.get(outcome).increment();
-        if (sync.onRebuilt(peer, block, frameBytes)) {
+        if (sync.onRebuilt(peer, block, frameBytes, pushed)) {
             peers.broughtBlock(peer); // it brought us the block first: asked to push the next ones
         }
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.p2p.Direction;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.protocol.Limits;
@@ -31,6 +32,8 @@ import org.springframework.stereotype.Component;
 public class CompactPeers {
     /** Compact requests (GETBLOCK compact) remembered at most, oldest dropped first. */
     private static final int MAX_REQUESTED = 64;
+    /** Blocks remembered as pushed early (each held whole: up to a block's size apiece). */
+    private static final int RECENT_PUSHES = 3;
 
     private final CompactBlockProperties properties;
     /** Peers that asked us to push new blocks to them. */
@@ -42,8 +45,12 @@ public class CompactPeers {
     private final FrameCodec codec;
     /** The last block built, and its frame: every peer it goes to is sent the same bytes. */
     private volatile Built lastBuilt;
-    /** The last block pushed before its spend rules ran, and to whom: not announced to them again once connected. */
-    private volatile Pushed lastPushed;
+    /**
+     * The last blocks pushed before their spend rules ran, and to whom: not announced to them again once
+     * connected, and their transactions served to those peers even if the rules then refused them (a peer
+     * lacking some asks GETBLOCKTXN for a block we may no longer store). Guarded by this.
+     */
+    private final Map<String, Pushed> pushed = BoundedMaps.evictingEldest(RECENT_PUSHES, false);
 
     /** A GETBLOCK compact sent: to whom, and when (nanos). */
     record Requested(String hash, PeerSession peer, long at) {
@@ -52,7 +59,7 @@ public class CompactPeers {
     private record Built(String hash, byte[] frame) {
     }
 
-    private record Pushed(String hash, Set<PeerSession> to) {
+    private record Pushed(Block block, Set<PeerSession> to) {
     }
 
     public CompactPeers(CompactBlockProperties properties, FrameCodec codec) {
@@ -114,14 +121,21 @@ public class CompactPeers {
                 to.add(peer);
             }
         }
-        lastPushed = new Pushed(block.hash(), to);
+        synchronized (this) {
+            pushed.put(block.hash(), new Pushed(block, to));
+        }
         return to.size();
     }
 
     /** Whether this block went to this peer by {@link #pushEarly}. */
-    boolean pushedEarly(String hash, PeerSession peer) {
-        Pushed pushed = lastPushed;
-        return pushed != null && pushed.hash().equals(hash) && pushed.to().contains(peer);
+    synchronized boolean pushedEarly(String hash, PeerSession peer) {
+        Pushed early = pushed.get(hash);
+        return early != null && early.to().contains(peer);
+    }
+
+    /** A block pushed early lately, stored or not (its spend rules may have refused it since). */
+    synchronized Optional<Block> pushedBlock(String hash) {
+        return Optional.ofNullable(pushed.get(hash)).map(Pushed::block);
     }
 
     /**
@@ -150,6 +164,12 @@ public class CompactPeers {
 
     synchronized void answered(String hash) {
         requested.remove(hash);
+    }
+
+    /** As {@link #answered(String)}; whether the block was asked of this peer. */
+    synchronized boolean answered(String hash, PeerSession peer) {
+        Requested request = requested.remove(hash);
+        return request != null && request.peer() == peer;
     }
 
     /** The requests older than the transactions timeout, forgotten: their blocks are to be fetched whole. */

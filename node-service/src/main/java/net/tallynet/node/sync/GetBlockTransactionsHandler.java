@@ -2,6 +2,7 @@ package net.tallynet.node.sync;
 
 import java.util.ArrayList;
 import java.util.List;
+import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.p2p.MessageHandler;
 import net.tallynet.p2p.PeerMisbehaviourException;
@@ -15,9 +16,10 @@ import net.tallynet.protocol.message.Method;
 import org.springframework.stereotype.Component;
 
 /**
- * GETBLOCKTXN (PROTOCOL.md 12.1): the asked positions of a stored block, answered with BLOCKTXN
- * within the peer's serving budget, as GETBLOCK is. Only a block we have can have been sent to the
- * peer as COMPACTBLOCK, so asking for another, or for a position past its end, is charged.
+ * GETBLOCKTXN (PROTOCOL.md 12.1): the asked positions of a stored block (or of one pushed lately before
+ * its spend rules refused it), answered with BLOCKTXN within the peer's serving budget, as GETBLOCK is. Only
+ * a block we had can have been sent to the peer as COMPACTBLOCK, so asking for another, or for a position
+ * past its end, is charged; one found invalid since is not answered, uncharged.
  */
 @Component
 class GetBlockTransactionsHandler implements MessageHandler<GetBlockTransactionsMessage> {
@@ -28,9 +30,14 @@ class GetBlockTransactionsHandler implements MessageHandler<GetBlockTransactions
     private final ChainStore store;
     private final FrameCodec codec;
     private final ServingLimits serving;
+    private final CompactPeers compact;
+    private final Chain chain;
 
-    GetBlockTransactionsHandler(CompactBlockRelay relay, ChainStore store, FrameCodec codec, ServingLimits serving) {
+    GetBlockTransactionsHandler(CompactBlockRelay relay, ChainStore store, FrameCodec codec, ServingLimits serving,
+                                CompactPeers compact, Chain chain) {
         this.relay = relay;
+        this.compact = compact;
+        this.chain = chain;
         this.store = store;
         this.codec = codec;
         this.serving = serving;
@@ -47,8 +54,13 @@ class GetBlockTransactionsHandler implements MessageHandler<GetBlockTransactions
         if (store.has(request.hash()) && !CompactRecency.isRecent(store, request.hash())) {
             return; // we sent no COMPACTBLOCK for an old block lately: not decoded for a peer's asking, not charged
         }
-        Block block = store.block(request.hash()).orElseThrow(() -> new PeerMisbehaviourException(UNKNOWN_BLOCK,
-                "GETBLOCKTXN for " + request.hash() + ", a block we never had"));
+        Block block = store.block(request.hash()).or(() -> compact.pushedBlock(request.hash())).orElse(null);
+        if (block == null) {
+            if (chain.wasInvalid(request.hash())) {
+                return; // pushed on before its spend rules refused it (12.1), and forgotten since: not charged
+            }
+            throw new PeerMisbehaviourException(UNKNOWN_BLOCK, "GETBLOCKTXN for " + request.hash() + ", a block we never had");
+        }
         List<Transaction> all = block.transactions();
         List<Transaction> asked = new ArrayList<>(request.indexes().size());
         for (int index : request.indexes()) {

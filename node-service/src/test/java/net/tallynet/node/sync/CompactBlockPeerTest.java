@@ -145,9 +145,7 @@ class CompactBlockPeerTest {
      */
     @Test
     void aBlockGoesOnBeforeItsSpendRulesAndOneFailingThemChargesNoOne() throws Exception {
-        byte[] stranger = Ed25519Keys.newSecretKey();
-        Transaction nowhere = TestBlocks.block(Genesis.of("devnet"), stranger, List.of()).transactions().getFirst();
-        Transaction bogus = TestBlocks.pay(nowhere, stranger, KEY, 1000); // spends an output this chain never had
+        Transaction bogus = paymentOfNothing();
         Block tipBefore = tip();
         Block block = TestBlocks.block(tipBefore, KEY, List.of(bogus));
         double charged = totalRejected();
@@ -162,6 +160,9 @@ class CompactBlockPeerTest {
 
             assertThat(pushee.next(CompactBlockMessage.class, Duration.ofSeconds(5)).hash()).isEqualTo(block.hash());
             await().atMost(Duration.ofSeconds(5)).until(() -> TestNetwork.chain(node).wasInvalid(block.hash()));
+            // the pushee lacks the payment: it is still served, though the block is refused and no longer stored
+            pushee.send(new GetBlockTransactionsMessage(block.hash(), List.of(1)));
+            assertThat(pushee.next(BlockTransactionsMessage.class, Duration.ofSeconds(5)).transactions()).containsExactly(bogus);
             echo.send(CompactBlockMessage.of(block, 11)); // as an honest peer that pushed it on before its rules would
             bringer.roundTrip();
             echo.roundTrip();
@@ -170,6 +171,31 @@ class CompactBlockPeerTest {
         assertThat(totalRejected()).isEqualTo(charged);
         assertThat(tip().hash()).isEqualTo(tipBefore.hash());
         assertThat(store().has(block.hash())).isFalse();
+    }
+
+    /**
+     * A block asked for in compact form after its announcement had no excuse to fail its spend rules (blocks
+     * are announced once connected): its sender is charged under the rule's reason.
+     */
+    @Test
+    void anAnnouncedBlockFailingItsSpendRulesIsCharged() throws Exception {
+        Transaction bogus = paymentOfNothing();
+        Block block = TestBlocks.block(tip(), KEY, List.of(bogus));
+        expectCharged("127.0.0.63", "unknown_input", peer -> {
+            peer.send(new BroadcastBlockMessage(block.number(), block.hash()));
+            assertThat(peer.next(GetBlockMessage.class, Duration.ofSeconds(5)).compact()).isTrue();
+            peer.send(CompactBlockMessage.of(block, 12));
+            assertThat(peer.next(GetBlockTransactionsMessage.class, Duration.ofSeconds(5)).indexes()).containsExactly(1);
+            peer.send(new BlockTransactionsMessage(block.hash(), List.of(bogus)));
+        });
+        assertThat(store().has(block.hash())).isFalse();
+    }
+
+    /** A payment of an output this chain never had, signed by its (stranger's) key: only the spend rules refuse it. */
+    private static Transaction paymentOfNothing() {
+        byte[] stranger = Ed25519Keys.newSecretKey();
+        Transaction nowhere = TestBlocks.block(Genesis.of("devnet"), stranger, List.of()).transactions().getFirst();
+        return TestBlocks.pay(nowhere, stranger, KEY, 1000);
     }
 
     @Test
