@@ -33,6 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class NodeProcess {
     /** P2P port to the API port of every node started here. */
+    /** The environment of scripts/service-jvm.sh: glibc kept to two malloc arenas. */
+    public static final Map<String, String> SERVICE_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
     private static final Map<Integer, Integer> API_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String PER_NETGROUP = "--tallynet.peers.max-outbound-per-netgroup";
     /** Ports {@link #freePort()} returned, so that it never returns one twice. */
@@ -44,6 +46,16 @@ public final class NodeProcess {
     }
 
     /** Starts a node on {@code port} with {@code dataDir}; {@code extra} are further --key=value arguments. */
+    /**
+     * The service JVM of scripts/service-jvm.sh, as the devnet starts every process (serial GC, a heap that
+     * starts small and gives back what it does not need, native memory trimmed), up to {@code maxHeap}
+     * (the devnet's is 256m).
+     */
+    public static List<String> serviceJvm(String maxHeap) {
+        return List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx" + maxHeap, "-XX:MinHeapFreeRatio=20",
+                "-XX:MaxHeapFreeRatio=40", "-XX:-ShrinkHeapInSteps", "-XX:TrimNativeHeapInterval=5000");
+    }
+
     public static Process start(Path dataDir, int port, String... extra) throws IOException {
         return start(dataDir, port, List.of("-Xmx256m"), Map.of(), extra);
     }

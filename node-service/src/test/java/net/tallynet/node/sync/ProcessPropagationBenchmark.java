@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import net.tallynet.node.NodeProcess;
 import net.tallynet.node.RawPeer;
 import net.tallynet.node.TestBlocks;
@@ -68,15 +67,15 @@ class ProcessPropagationBenchmark {
                 if (i > 0) {
                     args.add("--tallynet.peers.seeds=127.0.0.1:" + ports[i - 1]);
                 }
-                List<String> jvm = new ArrayList<>(List.of("-Xmx192m", "-XX:TieredStopAtLevel=1"));
-                if (i == 0 || FULL_JIT) {
-                    jvm.set(1, "-XX:TieredStopAtLevel=4"); // the miner hashes: C2's SHA-256 intrinsic
-                }
+                // the devnet's JVM (serial GC: G1's young pauses took 65 to 150 ms on ten JVMs sharing two cores,
+                // and a block of 1,000 payments met a 1.5 s concurrent cycle) and its JIT: C1 only but on the miner
+                List<String> jvm = new ArrayList<>(NodeProcess.serviceJvm("256m"));
+                jvm.add(i == 0 || FULL_JIT ? "-XX:TieredStopAtLevel=4" : "-XX:TieredStopAtLevel=1"); // the miner hashes
                 if (i == NODES / 2 && Boolean.getBoolean("tallynet.bench.profile")) {
                     jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("node" + (i + 1)).resolve("node.jfr")
                             + ",settings=profile");
                 }
-                nodes.add(NodeProcess.start(dir.resolve("node" + (i + 1)), ports[i], jvm, Map.of(),
+                nodes.add(NodeProcess.start(dir.resolve("node" + (i + 1)), ports[i], jvm, NodeProcess.SERVICE_ENVIRONMENT,
                         ProcessSyncBenchmark.nodeArgs(args.toArray(String[]::new))));
             }
             for (int port : ports) {

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import net.tallynet.node.NodeProcess;
@@ -23,14 +22,8 @@ import net.tallynet.p2p.P2pProperties;
  * flood. Used by {@link FloodTest} (loose bounds) and {@link FloodBenchmark} (the figures).
  */
 final class FloodHarness {
-    /**
-     * The service JVM of scripts/service-jvm.sh (serial GC, a heap that starts small and gives back what
-     * it does not need, native memory trimmed, two malloc arenas) with the heap bound the issue states,
-     * 384 MB instead of 256.
-     */
-    static final List<String> SERVICE_JVM = List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx384m",
-            "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40", "-XX:-ShrinkHeapInSteps",
-            "-XX:TrimNativeHeapInterval=5000");
+    /** The service JVM of scripts/service-jvm.sh with the heap bound the issue states, 384 MB instead of 256. */
+    static final List<String> SERVICE_JVM = NodeProcess.serviceJvm("384m");
     /**
      * Further options for the flooded node, given last so that they win, e.g. to look inside it during a
      * run: {@code -Dtallynet.bench.jvm="-XX:NativeMemoryTracking=summary"} (then {@code jcmd <pid>
@@ -38,7 +31,6 @@ final class FloodHarness {
      */
     private static final List<String> EXTRA_JVM = List.of(System.getProperty("tallynet.bench.jvm", "").trim().split("\\s+"))
             .stream().filter(option -> !option.isEmpty()).toList();
-    private static final Map<String, String> SERVICE_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
     private static final String TOKEN = "flood-harness-token";
     private static final Duration BASELINE = Duration.ofSeconds(5);
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(120);
@@ -71,7 +63,7 @@ final class FloodHarness {
         List<String> jvm = new ArrayList<>(SERVICE_JVM);
         jvm.add(GcPauses.logOption(gcLog));
         jvm.addAll(EXTRA_JVM);
-        Process node = NodeProcess.start(dir.resolve("flooded"), port, jvm, SERVICE_ENVIRONMENT,
+        Process node = NodeProcess.start(dir.resolve("flooded"), port, jvm, NodeProcess.SERVICE_ENVIRONMENT,
                 "--tallynet.api.token=" + TOKEN, "--tallynet.peers.max-inbound=" + settings.maxInbound());
         try (RssSampler rss = new RssSampler(node.pid())) {
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
