@@ -3,6 +3,7 @@ package net.tallynet.node.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -36,10 +37,11 @@ class TransactionExplorer {
      * @param spent the output each input spends, in input order (none for a coinbase); null where it is not known
      *              (spent from a block this node no longer has)
      * @param fee   inputs less outputs; null for a coinbase, or when an input's output is not known
+     * @param pooledAt when this node pooled a transaction still in its mempool (first seen here): null once confirmed
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record TransactionView(String status, String blockHash, Long blockNumber, Long confirmations, Long fee,
-                           List<TxOutput> spent,
+                           List<TxOutput> spent, Instant pooledAt,
                            @Schema(type = "object", description = "the transaction in its wire JSON form (PROTOCOL.md 5.2)")
                            @JsonRawValue String transaction) {
     }
@@ -55,12 +57,13 @@ class TransactionExplorer {
     }
 
     TransactionView find(String id) {
-        Optional<Transaction> pooled = mempool.find(id);
+        Optional<Mempool.Entry> pooled = mempool.entry(id);
         if (pooled.isPresent()) {
-            Transaction tx = pooled.get();
+            Transaction tx = pooled.get().tx();
             List<TxOutput> spent = spent(tx, input -> store.find(input.txId(), input.index()).map(TransactionExplorer::output)
                     .or(() -> mempool.find(input.txId()).flatMap(parent -> output(parent, input.index()))));
-            return new TransactionView("mempool", null, null, 0L, fee(tx, spent), spent, codec.toJson(tx));
+            return new TransactionView("mempool", null, null, 0L, fee(tx, spent), spent,
+                    Instant.ofEpochMilli(pooled.get().pooledAt()), codec.toJson(tx));
         }
         TxLocation location = store.locate(id).orElseThrow(() -> new NoSuchElementException("no transaction " + id));
         Block block = store.block(location.blockHash()).orElseThrow(() -> new NoSuchElementException("no transaction " + id));
@@ -75,7 +78,7 @@ class TransactionExplorer {
         List<TxOutput> spent = spent(tx, input -> Optional.ofNullable(undone.get(input.txId() + ":" + input.index()))
                 .or(() -> Optional.ofNullable(inBlock.get(input.txId())).flatMap(parent -> output(parent, input.index()))));
         return new TransactionView("confirmed", block.hash(), block.number(),
-                onBestChain ? store.tip().number() - block.number() + 1 : 0L, fee(tx, spent), spent, codec.toJson(tx));
+                onBestChain ? store.tip().number() - block.number() + 1 : 0L, fee(tx, spent), spent, null, codec.toJson(tx));
     }
 
     /** The output each input spends, in input order; null where {@code lookup} does not know it. */

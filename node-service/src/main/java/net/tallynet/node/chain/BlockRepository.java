@@ -62,4 +62,8 @@ public interface BlockRepository extends JpaRepository<StoredBlock, String> {
     /** The cumulative work of the best chain at {@code number}. */
     @Query("select b.chainWork from StoredBlock b where b.mainChain = true and b.number = :number")
     Optional<String> mainChainWorkAt(@Param("number") long number);
+
+    /** The highest number of any stored block, on the best chain or not. */
+    @Query("select max(b.number) from StoredBlock b")
+    Optional<Long> highestNumber();
 }

@@ -144,7 +144,7 @@ public class Chain {
             throw new InvalidLedgerObjectException(ValidationReason.KNOWN_INVALID, "block " + block.hash()
                     + " was found invalid before");
         }
-        if (store.has(block.hash())) {
+        if (store.has(block.hash(), block.number())) {
             return Result.of(Outcome.ALREADY_KNOWN);
         }
         validator.checkStateless(block);

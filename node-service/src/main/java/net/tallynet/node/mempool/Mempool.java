@@ -46,8 +46,11 @@ public class Mempool {
     private long version;
     private final LongAdder signatureChecks = new LongAdder();
 
-    /** A pooled transaction with its fee and canonical size. */
-    public record Entry(Transaction tx, long fee, int size) {
+    /**
+     * A pooled transaction with its fee, canonical size and when this node pooled it (epoch milliseconds: how
+     * far a payment has spread is read across nodes from it, as blocks' first-seen times are).
+     */
+    public record Entry(Transaction tx, long fee, int size, long pooledAt) {
         public double feeRate() {
             return (double) fee / size;
         }
@@ -96,7 +99,7 @@ public class Mempool {
             return Added.ALREADY_KNOWN;
         }
         long fee = validator.checkWithoutSignatures(tx, view(), chain.tip().number() + 1);
-        Entry entry = new Entry(tx, fee, CanonicalEncoding.transaction(tx, true).length);
+        Entry entry = new Entry(tx, fee, CanonicalEncoding.transaction(tx, true).length, 0);
         refuseBelowMinimumFee(entry);
         synchronized (this) {
             // a transaction that would find no room costs no signature checks either
@@ -116,8 +119,8 @@ public class Mempool {
                 // a parent left the pool or the chain moved while the signatures were checked (rare): the
                 // cheap rules again, now under the lock; the signatures still hold, they depend on nothing else
                 fee = validator.checkWithoutSignatures(tx, view(), chain.tip().number() + 1);
-                entry = new Entry(tx, fee, entry.size());
             }
+            entry = new Entry(tx, fee, entry.size(), System.currentTimeMillis());
             roomFor(entry, true);
             byId.put(tx.id(), entry);
             tx.inputs().forEach(input -> spentBy.put(outpoint(input.txId(), input.index()), tx.id()));
@@ -255,6 +258,10 @@ public class Mempool {
             }
         }
         return chosen;
+    }
+
+    public synchronized Optional<Entry> entry(String id) {
+        return Optional.ofNullable(byId.get(id));
     }
 
     public synchronized Optional<Transaction> find(String id) {

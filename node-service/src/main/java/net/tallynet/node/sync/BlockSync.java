@@ -509,7 +509,7 @@ public class BlockSync implements Ledger.Listener {
             PeerState state = state(peer);
             state.known.add(announcement.hash());
             state.bestNumber = Math.max(state.bestNumber, announcement.number());
-            if (store.has(announcement.hash()) || download.isWanted(announcement.hash())) {
+            if (store.has(announcement.hash(), announcement.number()) || download.isWanted(announcement.hash())) {
                 return;
             }
             // the next block on our tip, from a peer that speaks compact blocks: asked for in compact form,
@@ -549,7 +549,7 @@ public class BlockSync implements Ledger.Listener {
                 throw new PeerMisbehaviourException(ValidationReason.KNOWN_INVALID.label(), "COMPACTBLOCK "
                         + header.hash() + " #" + header.number() + " was found invalid before");
             }
-            if (store.has(header.hash()) || download.isWanted(header.hash()) || chain.wasNotStored(header.hash())
+            if (store.has(header.hash(), header.number()) || download.isWanted(header.hash()) || chain.wasNotStored(header.hash())
                     || chain.wasNotStored(header.previousHash())) {
                 compact.answered(header.hash());
                 return CompactHeader.KNOWN; // had, fetching, or a side branch we refused to store (7.4)
@@ -586,7 +586,7 @@ public class BlockSync implements Ledger.Listener {
     boolean onRebuilt(PeerSession peer, Block block, long frameBytes, boolean pushed) {
         boolean first = locked(() -> {
             state(peer).known.add(block.hash());
-            if (store.has(block.hash()) || download.isWanted(block.hash())) {
+            if (store.has(block.hash(), block.number()) || download.isWanted(block.hash())) {
                 return false;
             }
             try {

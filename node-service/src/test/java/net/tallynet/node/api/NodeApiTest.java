@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.ChainParams;
 import net.tallynet.protocol.ledger.Genesis;
@@ -67,6 +69,7 @@ class NodeApiTest extends RunningNodeTest {
         HttpResponse<String> free = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":1}", TOKEN);
         assertThat(free.statusCode()).as(free.body()).isEqualTo(400);
         assertThat(read(free).get("reason").asString()).isEqualTo("fee_too_low");
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         HttpResponse<String> paid = post("/api/payments", "{\"to\":\"" + BOB + "\",\"amount\":1000,\"fee\":100}", TOKEN);
         assertThat(paid.statusCode()).as(paid.body()).isEqualTo(200);
         String id = read(paid).get("id").asString();
@@ -83,11 +86,13 @@ class NodeApiTest extends RunningNodeTest {
         assertThat(waiting.get("fee").asLong()).isEqualTo(100);
         assertThat(waiting.get("spent").get(0).get("amount").asLong()).isEqualTo(REWARD);
         assertThat(waiting.has("blockHash")).isFalse();
+        assertThat(Instant.parse(waiting.get("pooledAt").asString())).isBetween(before, Instant.now());
 
         post("/api/blocks/generate", "{\"count\":1}", TOKEN);
         assertThat(get("/api/mempool").get("count").asInt()).isZero();
         JsonNode confirmed = get("/api/transactions/" + id);
         assertThat(confirmed.get("status").asString()).isEqualTo("confirmed");
+        assertThat(confirmed.has("pooledAt")).isFalse();
         assertThat(confirmed.get("blockNumber").asLong()).isEqualTo(4);
         assertThat(confirmed.get("confirmations").asLong()).isEqualTo(1);
         assertThat(confirmed.get("fee").asLong()).isEqualTo(100);
