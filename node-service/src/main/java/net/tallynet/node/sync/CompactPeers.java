@@ -121,8 +121,10 @@ public class CompactPeers {
                 to.add(peer);
             }
         }
-        synchronized (this) {
-            pushed.put(block.hash(), new Pushed(block, to));
+        if (!to.isEmpty()) { // a node nobody asked for pushes keeps no block here
+            synchronized (this) {
+                pushed.put(block.hash(), new Pushed(block, to));
+            }
         }
         return to.size();
     }
@@ -189,5 +191,6 @@ public class CompactPeers {
         pushTo.remove(peer);
         pushFrom.remove(peer);
         requested.values().removeIf(request -> request.peer() == peer);
+        pushed.values().forEach(early -> early.to().remove(peer));
     }
 }
