@@ -221,7 +221,7 @@ public class ChainStore implements UtxoView {
 
     private void disconnectFlushed(Block block) {
         synchronized (coins) {
-            flushCoinsHoldingCache();
+            flushCoinsAside(); // holding the monitor, so the whole flush does
             List<Outpoint> touched = new ArrayList<>();
             transaction.executeWithoutResult(status -> {
                 ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
@@ -284,7 +284,8 @@ public class ChainStore implements UtxoView {
     /**
      * A flush that does not stop blocks (holding {@link #flushLock}): the changes are set aside, written without
      * the cache's monitor (blocks connect and readers read meanwhile, seeing both layers), and only the record of
-     * the block they bring the table to, the commit and the folding back happen holding it. Readers hold the
+     * the block they bring the table to, the commit and the folding back happen holding it. A disconnect and
+     * recovery call it holding the monitor already (reentrant): for them the whole flush holds it. Readers hold the
      * monitor for a whole read, so each sees the table either before the commit with the layer set aside, or
      * after it without. The journal checkpoint's flush, a second or more of rows for large blocks, held every
      * block arriving meanwhile for all of it.
@@ -295,7 +296,7 @@ public class ChainStore implements UtxoView {
         synchronized (coins) {
             appliedTip = coins.appliedTip();
             if (appliedTip == null || (coins.dirtyCount() == 0 && appliedTip.equals(flushedCoinsAt))) {
-                return;
+                return; // nothing new, and the table's record is up to date
             }
             changes = coins.beginFlush();
         }
@@ -329,26 +330,6 @@ public class ChainStore implements UtxoView {
             }
         }
         log.debug("coins flushed beside blocks: {} changes in {} ms", changes.size(), (System.nanoTime() - started) / 1_000_000);
-    }
-
-    /** The whole flush holding the monitor (and {@link #flushLock}): before a disconnect, in recovery. */
-    private void flushCoinsHoldingCache() {
-        if (coins.flushInProgress()) {
-            throw new IllegalStateException("a flush beside blocks is in progress: the flush lock must be held");
-        }
-        String appliedTip = coins.appliedTip();
-        if (appliedTip == null || (coins.dirtyCount() == 0 && appliedTip.equals(flushedCoinsAt))) {
-            return;
-        }
-        long started = System.nanoTime();
-        var changes = coins.changes();
-        transaction.executeWithoutResult(status -> {
-            writeCoins(changes);
-            tips.findById(ChainTip.ID).orElseThrow().coinsHash(appliedTip);
-        });
-        coins.flushed();
-        flushedCoinsAt = appliedTip;
-        log.debug("coins flushed: {} changes in {} ms", changes.size(), (System.nanoTime() - started) / 1_000_000);
     }
 
     /** The cache's changes as rows: spent (or, rarely, re-created) ones deleted, unspent ones inserted. */
@@ -432,7 +413,7 @@ public class ChainStore implements UtxoView {
                 Block block = decode(stored);
                 coins.connect(block.hash(), spentBy(block.hash()), createdAndUnspent(block));
                 if (coins.full()) {
-                    flushCoinsHoldingCache();
+                    flushCoinsAside(); // holding the monitor, so the whole flush does
                 }
                 if (System.nanoTime() - lastLine > 5_000_000_000L) {
                     log.info("unspent outputs: block #{} of {}", number, best.number());
@@ -440,7 +421,7 @@ public class ChainStore implements UtxoView {
                 }
             }
             flushedCoinsAt = null;
-            flushCoinsHoldingCache();
+            flushCoinsAside(); // holding the monitor, so the whole flush does
         }
     }
 
@@ -525,11 +506,6 @@ public class ChainStore implements UtxoView {
     }
 
     /**
-     * Whether the block is stored: a cached header says so at once, else one indexed query, in plain JDBC (every
-     * new block and every header of a list asks this, and a JPA query with its transaction cost several times
-     * as much).
-     */
-    /**
      * As {@link #has(String)} for a block whose number is known: a block numbered above every stored one (a new
      * tip, the usual case for a relayed block) is answered without a query; a relayed block asked this two or
      * three times on its way took as many queries of its hop's time.
@@ -538,6 +514,11 @@ public class ChainStore implements UtxoView {
         return number <= highestStored.get() && has(hash);
     }
 
+    /**
+     * Whether the block is stored: a cached header says so at once, else one indexed query, in plain JDBC (every
+     * new block and every header of a list asks this, and a JPA query with its transaction cost several times
+     * as much).
+     */
     public boolean has(String hash) {
         synchronized (headers) {
             if (headers.containsKey(hash)) {

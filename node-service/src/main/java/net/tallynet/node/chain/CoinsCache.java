@@ -109,11 +109,6 @@ final class CoinsCache {
         }
     }
 
-    /** The changes to write, in no particular order (no flush may be in progress). */
-    List<Map.Entry<Outpoint, Dirty>> changes() {
-        return new ArrayList<>(dirty.entrySet());
-    }
-
     /** Sets the changes aside as the layer being written, and returns them; new changes gather above it. */
     List<Map.Entry<Outpoint, Dirty>> beginFlush() {
         if (!flushing.isEmpty()) {
@@ -149,16 +144,6 @@ final class CoinsCache {
         });
     }
 
-    /** The changes are in the table now: outputs still unspent stay here, clean. */
-    void flushed() {
-        dirty.forEach((outpoint, change) -> {
-            if (!change.spent()) {
-                clean.put(outpoint, change.utxo());
-            }
-        });
-        dirty.clear();
-    }
-
     /**
      * What the changes held do to {@code address}'s outputs: spent ones the table still lists, and unspent
      * ones it lacks. One pass over the changes (at most half the bound, twice that during a flush), instead of a
@@ -191,10 +176,6 @@ final class CoinsCache {
         } else {
             unspent.add(change.utxo()); // not in the table, or (never in practice: ids are unique) over a spent row
         }
-    }
-
-    boolean flushInProgress() {
-        return !flushing.isEmpty();
     }
 
     /** Whether the dirty half is full: flush before the next block. */

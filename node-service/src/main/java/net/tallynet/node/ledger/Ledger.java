@@ -76,8 +76,8 @@ public class Ledger {
     public interface Listener {
         /**
          * A block from {@code source} with more work than the tip passed every rule but the spend rules and is
-         * durable (journaled; the database's commit may follow); those rules run next and may still refuse it. Called holding the chain: quick, and taking no
-         * lock a thread may hold while it waits for the ledger.
+         * durable (journaled; the database's commit may follow); those rules run next and may still refuse it.
+         * Called holding the chain: quick, and taking no lock a thread may hold while it waits for the ledger.
          */
         default void blockStored(Block block, Object source) {
         }

@@ -264,8 +264,8 @@ public class Mempool {
         return Optional.ofNullable(byId.get(id));
     }
 
-    public synchronized Optional<Transaction> find(String id) {
-        return Optional.ofNullable(byId.get(id)).map(Entry::tx);
+    public Optional<Transaction> find(String id) {
+        return entry(id).map(Entry::tx);
     }
 
     public synchronized List<Entry> entries() {
