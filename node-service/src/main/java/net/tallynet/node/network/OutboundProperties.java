@@ -20,13 +20,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                                (or a tried one about to be evicted) and close after the handshake; 0 disables
  * @param connectInterval         how often missing outbound connections are filled
  * @param advertiseInterval       how often the node sends ADDR with its own address to its peers (jittered by up to a third)
+ * @param seedsOnly               dial the seeds and nothing else: no anchors, no addresses from the book, no feelers
+ *                                (Bitcoin Core's {@code -connect}); the lab builds its topologies with it
+ * @param maxRetryDelay           the longest wait before an address that failed is dialled again (the wait doubles
+ *                                from 2 s with each failure up to this); the lab shortens it so that a healed link
+ *                                comes back within seconds
  */
 @ConfigurationProperties("tallynet.peers")
 public record OutboundProperties(@DefaultValue List<String> seeds, @DefaultValue("8") int maxOutbound,
                                  @DefaultValue("1") int maxOutboundPerNetgroup, @DefaultValue("2") int anchors,
                                  @DefaultValue("2m") Duration feelerInterval,
                                  @DefaultValue("5s") Duration connectInterval,
-                                 @DefaultValue("30s") Duration advertiseInterval) {
+                                 @DefaultValue("30s") Duration advertiseInterval,
+                                 @DefaultValue("false") boolean seedsOnly,
+                                 @DefaultValue("5m") Duration maxRetryDelay) {
 
     public OutboundProperties {
         for (String seed : seeds) {
@@ -36,7 +43,7 @@ public record OutboundProperties(@DefaultValue List<String> seeds, @DefaultValue
             }
         }
         if (maxOutbound < 0 || maxOutboundPerNetgroup < 1 || anchors < 0 || feelerInterval.isNegative()
-                || advertiseInterval.toMillis() < 100) {
+                || advertiseInterval.toMillis() < 100 || maxRetryDelay.toMillis() < 100) {
             throw new IllegalArgumentException("invalid tallynet.peers outbound settings");
         }
     }

@@ -64,7 +64,7 @@ class PeerManager extends PeriodicTask {
         dialled.values().removeIf(PeerManager::ended);
         feelers.prune();
         long now = System.currentTimeMillis();
-        if (!anchorsDialled) {
+        if (!anchorsDialled && !properties.seedsOnly()) {
             anchorsDialled = true;
             addresses.anchors().stream().limit(properties.anchors()).filter(a -> dialable(a, now)).forEach(this::dial);
         }
@@ -76,6 +76,9 @@ class PeerManager extends PeriodicTask {
                 wanted--;
                 dial(seed);
             }
+        }
+        if (properties.seedsOnly()) {
+            return;
         }
         Map<String, Integer> perNetgroup = outboundNetgroups();
         for (int i = 0; i < SELECTIONS_PER_ROUND && wanted > 0; i++) {
@@ -175,7 +178,8 @@ class PeerManager extends PeriodicTask {
     private void failed(String address, Throwable error) {
         addresses.failed(address);
         int failed = failures.merge(address, 1, Integer::sum);
-        long wait = Math.min(300_000L, 1000L << Math.min(failed, 9)); // 2 s, 4 s, ... 256 s, then 5 minutes
+        // 2 s, 4 s, ... 256 s, then 5 minutes (by default)
+        long wait = Math.min(properties.maxRetryDelay().toMillis(), 1000L << Math.min(failed, 9));
         retryAfter.put(address, System.currentTimeMillis() + wait);
         log.debug("peer {} unreachable ({}), next try in {} ms", address, error.getMessage(), wait);
     }

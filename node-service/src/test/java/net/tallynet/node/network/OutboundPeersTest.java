@@ -23,7 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Whom a node dials (security review item 13): outbound peers span netgroups, anchors are redialled
  * first after a restart, and a feeler moves an address that answers from new to tried without keeping
- * it as a peer. Loopback addresses express netgroups: 127.a.b.c is in 127.a.
+ * it as a peer; a node told to dial only its seeds dials nothing else. Loopback addresses express netgroups: 127.a.b.c is in 127.a.
  */
 class OutboundPeersTest {
     private static final String ONE_PER_NETGROUP = "--tallynet.peers.max-outbound-per-netgroup=1";
@@ -93,6 +93,26 @@ class OutboundPeersTest {
                     assertThat(x.getBean(AddressBook.class).isTried(addressOfC)).isTrue());
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                     assertThat(outbound(x)).extracting(peer -> peer.remoteHello().port()).containsExactly(port(a)));
+        }
+    }
+
+    @Test
+    void aSeedsOnlyNodeDialsItsSeedsAndNothingItHearsOf() throws Exception {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext a = network.node("a", "--tallynet.peers.max-outbound=0");
+            ConfigurableApplicationContext c = network.node("c", "--tallynet.peers.max-outbound=0");
+            // free slots, frequent feelers, a known address: only seeds-only keeps it from dialling c
+            ConfigurableApplicationContext x = network.node("x", "--tallynet.peers.seeds-only=true",
+                    "--tallynet.peers.seeds=127.0.0.1:" + port(a), "--tallynet.peers.feeler-interval=300ms");
+            tell(x, "127.0.0.53", new AddressEntry("127.0.0.1", port(c), now()));
+            assertThat(x.getBean(AddressBook.class).contains("127.0.0.1:" + port(c))).isTrue();
+
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(outbound(x)).extracting(peer -> peer.remoteHello().port()).containsExactly(port(a)));
+            Thread.sleep(3000); // ten connect rounds and feeler chances
+            assertThat(outbound(x)).extracting(peer -> peer.remoteHello().port()).containsExactly(port(a));
+            assertThat(x.getBean(AddressBook.class).isTried("127.0.0.1:" + port(c))).as("no feeler reached c").isFalse();
+            assertThat(c.getBean(PeerRegistry.class).established()).as("c was never dialled").isEmpty();
         }
     }
 

@@ -1,0 +1,168 @@
+package net.tallynet.lab.run;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.IntStream;
+import net.tallynet.lab.record.LabRecord;
+import net.tallynet.lab.report.Report;
+import net.tallynet.lab.scenario.Assertion;
+import net.tallynet.lab.scenario.Scenario;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One run of a scenario: starts its nodes and links, lets blocks and payments flow while the timeline
+ * acts, checks the assertions, stops everything and writes the report. Returns whether every
+ * assertion held.
+ */
+public final class Lab {
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+    /** The longest wait, once the load has stopped, for the live nodes to agree on a tip. */
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+
+    private Lab() {
+    }
+
+    public record Result(boolean passed, List<LabRecord.Outcome> outcomes, Path report) {
+    }
+
+    public static Result run(Scenario scenario, NodeCommand command, Path runDir, PrintStream out) throws Exception {
+        LabRecord record = new LabRecord(scenario.name());
+        LabClock clock = new LabClock();
+        String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        NodeApi api = new NodeApi(token);
+        List<Integer> ids = IntStream.rangeClosed(1, scenario.nodes()).boxed().toList();
+        try (LabNetwork network = new LabNetwork(runDir, command, api, token, record, clock, scenario.nodeSettings(), out)) {
+            Thread onInterrupt = new Thread(network::close);
+            Runtime.getRuntime().addShutdownHook(onInterrupt);
+            out.printf("lab: %s: %d nodes, links %s, %s%n", scenario.name(), scenario.nodes(), scenario.defaultShape(),
+                    runDir.resolve("nodes"));
+            network.add(ids, scenario.links(), java.util.Set.copyOf(scenario.mining().miners()));
+            out.printf("lab: links %s%n", network.describe());
+            clock.start();
+            out.printf("lab: t=0, running for %d s%n", scenario.duration().toSeconds());
+            Miners miners = new Miners(scenario.mining(), network, record, clock);
+            Payments payments = scenario.payments().perSecond() > 0 ? new Payments(scenario.payments(), network, record, clock) : null;
+            if (!scenario.mining().miners().isEmpty()) {
+                miners.start();
+            }
+            if (payments != null) {
+                payments.start();
+            }
+            Thread sampler = Thread.ofVirtual().name("traffic").start(() -> sample(network, record, clock, out));
+            Timeline timeline = new Timeline(scenario, network, record, clock, out);
+            timeline.run(scenario);
+            long left = scenario.duration().toMillis() - clock.millis();
+            if (left > 0) {
+                Thread.sleep(left);
+            }
+            miners.stop();
+            if (payments != null) {
+                payments.stop();
+            }
+            out.printf("lab: t=%d s, the timeline is over: %d blocks mined (%d failed), %d payments sent%s; checking %d assertions%n",
+                    clock.millis() / 1000, record.snapshot().mined().size(), miners.failed(), record.snapshot().sent().size(),
+                    payments == null ? "" : " (" + payments.refused() + " refused)", scenario.assertions().size());
+            // the last blocks may still be on their way: the record's best chain (which the stale-block
+            // count, the fork rate and the report all read) is taken once the live nodes agree, or after
+            // SETTLE if they do not
+            long settling = clock.millis();
+            boolean settled = settle(network);
+            record.bestChain(bestChain(network, record));
+            out.printf("lab: %s in %.1f s; best chain recorded%n", settled ? "the live nodes agree on one tip"
+                    : "the live nodes still differ after " + SETTLE.toSeconds() + " s", (clock.millis() - settling) / 1000.0);
+            AssertionCheck check = new AssertionCheck(network, record);
+            for (Assertion assertion : scenario.assertions()) {
+                LabRecord.Outcome outcome = check.check(assertion);
+                record.outcome(outcome);
+                out.printf("lab: %s %s (%s)%n", outcome.passed() ? "PASSED" : "FAILED", outcome.assertion(), outcome.detail());
+            }
+            record.minedWhenMinersHadThem();
+            sampler.interrupt();
+            network.sampleTraffic();
+            record.ended(clock.millis());
+            Runtime.getRuntime().removeShutdownHook(onInterrupt);
+        }
+        Report.write(record.snapshot(), runDir);
+        List<LabRecord.Outcome> outcomes = record.snapshot().outcomes();
+        boolean passed = outcomes.stream().allMatch(LabRecord.Outcome::passed);
+        return new Result(passed, outcomes, runDir.resolve("index.html"));
+    }
+
+    private static void sample(LabNetwork network, LabRecord record, LabClock clock, PrintStream out) {
+        long nextProgress = PROGRESS_EVERY.toMillis();
+        while (!Thread.currentThread().isInterrupted()) {
+            network.sampleTraffic();
+            if (clock.millis() >= nextProgress) {
+                nextProgress += PROGRESS_EVERY.toMillis();
+                out.println("lab: t=" + clock.millis() / 1000 + " s  " + progress(network, record));
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static String progress(LabNetwork network, LabRecord record) {
+        List<Long> heights = new ArrayList<>();
+        for (LabNode node : network.live()) {
+            network.api().json(node.apiPort(), "/api/chain").ifPresent(c -> heights.add(c.path("height").asLong()));
+        }
+        LabRecord.Snapshot run = record.snapshot();
+        String range = heights.isEmpty() ? "none" : heights.stream().mapToLong(h -> h).min().getAsLong() + " to "
+                + heights.stream().mapToLong(h -> h).max().getAsLong();
+        return "heights " + range + " on " + heights.size() + " live nodes, " + run.mined().size() + " blocks mined, "
+                + run.reorgs().size() + " reorganisations, " + run.sent().size() + " payments";
+    }
+
+    /** Waits until every live node has the same tip, {@link #SETTLE} at most; true when they do. */
+    private static boolean settle(LabNetwork network) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.Set<String> tips = new java.util.HashSet<>();
+            for (LabNode node : network.live()) {
+                tips.add(network.api().json(node.apiPort(), "/api/chain").map(c -> c.path("bestHash").asString()).orElse("?"));
+            }
+            if (tips.size() <= 1 && !tips.contains("?")) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    /** The first live node's best chain, from its tip down to the lowest block the lab mined. */
+    private static List<String> bestChain(LabNetwork network, LabRecord record) {
+        long lowest = record.snapshot().mined().stream().mapToLong(LabRecord.BlockMined::number).filter(n -> n >= 0).min()
+                .orElse(Long.MAX_VALUE);
+        List<String> hashes = new ArrayList<>();
+        for (LabNode node : network.live()) {
+            JsonNode chain = network.api().json(node.apiPort(), "/api/chain").orElse(null);
+            if (chain == null) {
+                continue;
+            }
+            long to = chain.path("height").asLong();
+            while (to >= 0) {
+                JsonNode page = network.api().json(node.apiPort(), "/api/blocks?limit=50&to=" + to).orElse(null);
+                if (page == null || page.isEmpty()) {
+                    break;
+                }
+                for (JsonNode block : page) {
+                    hashes.add(block.path("hash").asString());
+                    to = block.path("number").asLong() - 1;
+                }
+                if (to < lowest) {
+                    break;
+                }
+            }
+            return hashes;
+        }
+        return hashes;
+    }
+}
