@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import net.tallynet.lab.scenario.LinkShape;
 
@@ -109,15 +110,28 @@ public final class LinkRelay implements Closeable {
         }
         open.add(client);
         open.add(target);
+        AtomicInteger directionsDone = new AtomicInteger();
+        ShapedPipe[] pipes = new ShapedPipe[2];
         Runnable end = () -> {
             quietly(client);
             quietly(target);
             open.remove(client);
             open.remove(target);
+            for (ShapedPipe pipe : pipes) {
+                pipe.abort();
+            }
+        };
+        // each direction may end on its own (a half-close); the connection ends when both have, or one fails
+        Runnable done = () -> {
+            if (directionsDone.incrementAndGet() == 2) {
+                end.run();
+            }
         };
         String name = "relay-" + from + "-" + to;
-        new ShapedPipe(client, target, shape, fromTo, end).start(name + "-out");
-        new ShapedPipe(target, client, shape, toFrom, end).start(name + "-back");
+        pipes[0] = new ShapedPipe(client, target, shape, fromTo, done, end);
+        pipes[1] = new ShapedPipe(target, client, shape, toFrom, done, end);
+        pipes[0].start(name + "-out");
+        pipes[1].start(name + "-back");
         if (cut) {
             end.run(); // cut while connecting
         }

@@ -34,37 +34,58 @@ final class ShapedPipe {
     private final Socket out;
     private final LinkShape shape;
     private final AtomicLong counter;
-    private final Runnable onEnd;
+    private final Runnable onDone;
+    private final Runnable onFailed;
     private final LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
     private final Semaphore room = new Semaphore(MAX_QUEUED_BYTES);
+    private volatile Thread reader;
+    private volatile Thread writer;
     private long linkFreeAt;
     private long lastDue;
 
-    ShapedPipe(Socket in, Socket out, LinkShape shape, AtomicLong counter, Runnable onEnd) {
+    /**
+     * {@code onDone} runs when this direction has ended in order (the sender's end of stream delivered
+     * as a half-close, as TCP would); {@code onFailed} when reading or writing failed.
+     */
+    ShapedPipe(Socket in, Socket out, LinkShape shape, AtomicLong counter, Runnable onDone, Runnable onFailed) {
         this.in = in;
         this.out = out;
         this.shape = shape;
         this.counter = counter;
-        this.onEnd = onEnd;
+        this.onDone = onDone;
+        this.onFailed = onFailed;
     }
 
     void start(String name) {
-        Thread.ofVirtual().name(name + "-read").start(this::read);
-        Thread.ofVirtual().name(name + "-write").start(this::write);
+        reader = Thread.ofVirtual().name(name + "-read").start(this::read);
+        writer = Thread.ofVirtual().name(name + "-write").start(this::write);
+    }
+
+    /** Stops both threads at once (the connection was cut or failed): what waits is dropped. */
+    void abort() {
+        for (Thread thread : new Thread[] {reader, writer}) {
+            if (thread != null) {
+                thread.interrupt();
+            }
+        }
+        queue.clear();
     }
 
     private void read() {
         byte[] buffer = new byte[CHUNK];
-        try (InputStream input = in.getInputStream()) {
+        try {
+            InputStream input = in.getInputStream(); // not closed here: that would close the whole socket
             int n;
             while ((n = input.read(buffer)) > 0) {
                 room.acquire(n);
                 queue.put(new Chunk(Arrays.copyOf(buffer, n), due(n)));
             }
-        } catch (IOException | InterruptedException e) {
-            // the connection ended or was cut: the writer closes both ends
+            queue.put(END);
+        } catch (IOException e) {
+            onFailed.run();
+        } catch (InterruptedException e) {
+            // aborted
         }
-        queue.add(END);
     }
 
     /** When {@code bytes} read now may be delivered. */
@@ -85,7 +106,8 @@ final class ShapedPipe {
     }
 
     private void write() {
-        try (OutputStream output = out.getOutputStream()) {
+        try {
+            OutputStream output = out.getOutputStream();
             for (Chunk chunk = queue.take(); chunk != END; chunk = queue.take()) {
                 long wait = chunk.dueNanos() - System.nanoTime();
                 if (wait > 0) {
@@ -96,10 +118,12 @@ final class ShapedPipe {
                 output.flush();
                 room.release(chunk.bytes().length);
             }
-        } catch (IOException | InterruptedException e) {
-            // the other end went away
-        } finally {
-            onEnd.run();
+            out.shutdownOutput(); // the sender's end of stream, passed on once what came before it is delivered
+            onDone.run();
+        } catch (IOException e) {
+            onFailed.run();
+        } catch (InterruptedException e) {
+            // aborted
         }
     }
 }

@@ -44,6 +44,14 @@ public final class LabRecord {
     public record Reorg(int node, long at, int depth) {
     }
 
+    /**
+     * {@code node} became able to take part ({@code up}: ready after a start, resumed) or stopped
+     * being ({@code up} false: killed, stopped, paused) at {@code at}. A block's coverage counts the
+     * nodes up when it was mined; a node with no such record counts as up throughout.
+     */
+    public record Liveness(int node, long at, boolean up) {
+    }
+
     /** A timeline action as carried out ("partition 1,2 | 3,4", "kill node3"). */
     public record Action(long at, String text) {
     }
@@ -60,7 +68,32 @@ public final class LabRecord {
     public record Snapshot(String scenario, long durationMillis, List<Node> nodes, List<Edge> edges,
                            List<BlockMined> mined, List<BlockSeen> blocksSeen, List<TransactionSent> sent,
                            List<TransactionSeen> transactionsSeen, List<Reorg> reorgs, List<Action> actions,
-                           List<Traffic> traffic, List<Outcome> outcomes, Set<String> bestChain) {
+                           List<Traffic> traffic, List<Outcome> outcomes, Set<String> bestChain,
+                           List<Liveness> liveness) {
+
+        /**
+         * The nodes up at {@code at}: as each node's last liveness record at or before it says; before its
+         * first record, up if that record takes it down (it was up until then), not if it brings it up (a
+         * node not yet started or added); a node without records is up throughout.
+         */
+        public Set<Integer> liveAt(long at) {
+            Set<Integer> live = new java.util.TreeSet<>();
+            for (Node node : nodes) {
+                Liveness first = null;
+                Liveness last = null;
+                for (Liveness change : liveness) {
+                    if (change.node() == node.id()) {
+                        first = first == null ? change : first;
+                        last = change.at() <= at ? change : last;
+                    }
+                }
+                boolean up = last != null ? last.up() : first == null || !first.up();
+                if (up) {
+                    live.add(node.id());
+                }
+            }
+            return live;
+        }
     }
 
     private final String scenario;
@@ -75,6 +108,7 @@ public final class LabRecord {
     private final List<Traffic> traffic = Collections.synchronizedList(new ArrayList<>());
     private final List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> bestChain = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final List<Liveness> liveness = Collections.synchronizedList(new ArrayList<>());
     private volatile long durationMillis;
 
     public LabRecord(String scenario) {
@@ -111,6 +145,10 @@ public final class LabRecord {
 
     public void action(Action action) {
         actions.add(action);
+    }
+
+    public void liveness(Liveness change) {
+        liveness.add(change);
     }
 
     public void traffic(Traffic sample) {
@@ -158,7 +196,8 @@ public final class LabRecord {
     public Snapshot snapshot() {
         return new Snapshot(scenario, durationMillis, copy(nodes), copy(edges), copy(mined), copy(blocksSeen), copy(sent),
                 copy(transactionsSeen), copy(reorgs), copy(actions), copy(traffic), copy(outcomes),
-                Collections.unmodifiableSet(copySet()));
+                Collections.unmodifiableSet(copySet()),
+                copy(liveness).stream().sorted(java.util.Comparator.comparingLong(Liveness::at)).toList());
     }
 
     private Set<String> copySet() {

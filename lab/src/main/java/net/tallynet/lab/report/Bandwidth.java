@@ -65,7 +65,7 @@ final class Bandwidth {
                 Traffic cur = samples.get(i);
                 long bytes = cur.bytes() - prev.bytes();
                 if (bytes < 0 || cur.at() <= prev.at()) {
-                    continue; // a restarted node counts from zero again: no rate across the restart
+                    continue; // counters only grow (the relays count per link, across node restarts): a guard
                 }
                 spread(perNode.computeIfAbsent(link.from(), k -> new double[buckets]), prev.at(), cur.at(), bytes);
                 spread(perNode.computeIfAbsent(link.to(), k -> new double[buckets]), prev.at(), cur.at(), bytes);

@@ -67,9 +67,6 @@ final class Propagation {
 
     static Propagation of(Snapshot run) {
         Propagation p = new Propagation();
-        Set<Integer> nodeIds = new HashSet<>();
-        run.nodes().forEach(n -> nodeIds.add(n.id()));
-        int nodeCount = nodeIds.size();
 
         Map<String, Map<Integer, BlockSeen>> blocksSeen = firstPerNode(run.blocksSeen(), BlockSeen::hash,
                 BlockSeen::node, BlockSeen::at);
@@ -78,6 +75,9 @@ final class Propagation {
             Map<Integer, Long> times = new TreeMap<>();
             seen.values().forEach(s -> times.put(s.node(), s.at()));
             times.put(mined.miner(), mined.at()); // the miner had it when it found it
+            // out of the nodes up when it was mined: a node killed for good, or added later, is not "all"
+            Set<Integer> nodeIds = run.liveAt(mined.at());
+            int nodeCount = nodeIds.size();
             times.keySet().retainAll(nodeIds);
             int txs = seen.values().stream().mapToInt(BlockSeen::transactions).max().orElse(0);
             Block block = new Block(p.blocks.size(), mined, run.bestChain().contains(mined.hash()), txs,
@@ -94,6 +94,8 @@ final class Propagation {
             Map<Integer, TransactionSeen> seen = txSeen.getOrDefault(sent.id(), Map.of());
             seen.values().forEach(s -> times.put(s.node(), s.at()));
             times.put(sent.node(), sent.at()); // the sender had it when it sent it
+            Set<Integer> nodeIds = run.liveAt(sent.at());
+            int nodeCount = nodeIds.size();
             times.keySet().retainAll(nodeIds);
             Transaction tx = new Transaction(sent, Coverage.of(sent.at(), times.values(), nodeCount));
             p.transactions.add(tx);

@@ -23,6 +23,8 @@ public final class Lab {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
     /** The longest wait, once the load has stopped, for the live nodes to agree on a tip. */
     private static final Duration SETTLE = Duration.ofSeconds(30);
+    /** How long a tie may stand once the load has stopped before one more block breaks it. */
+    private static final Duration TIE_WAIT = Duration.ofSeconds(5);
 
     private Lab() {
     }
@@ -36,42 +38,43 @@ public final class Lab {
         String token = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         NodeApi api = new NodeApi(token);
         List<Integer> ids = IntStream.rangeClosed(1, scenario.nodes()).boxed().toList();
-        try (LabNetwork network = new LabNetwork(runDir, command, api, token, record, clock, scenario.nodeSettings(), out)) {
-            Thread onInterrupt = new Thread(network::close);
-            Runtime.getRuntime().addShutdownHook(onInterrupt);
+        LabNetwork network = new LabNetwork(runDir, command, api, token, record, clock, scenario.nodeSettings(), out);
+        // Ctrl-C: the nodes are stopped (and no new one starts) whatever the run was doing
+        Thread onInterrupt = new Thread(network::close);
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        Miners miners = new Miners(scenario.mining(), network, record, clock);
+        Payments payments = new Payments(scenario.payments(), network, record, clock);
+        Thread sampler = null;
+        try {
             out.printf("lab: %s: %d nodes, links %s, %s%n", scenario.name(), scenario.nodes(), scenario.defaultShape(),
                     runDir.resolve("nodes"));
             network.add(ids, scenario.links(), java.util.Set.copyOf(scenario.mining().miners()));
             out.printf("lab: links %s%n", network.describe());
             clock.start();
             out.printf("lab: t=0, running for %d s%n", scenario.duration().toSeconds());
-            Miners miners = new Miners(scenario.mining(), network, record, clock);
-            Payments payments = scenario.payments().perSecond() > 0 ? new Payments(scenario.payments(), network, record, clock) : null;
             if (!scenario.mining().miners().isEmpty()) {
                 miners.start();
             }
-            if (payments != null) {
+            if (scenario.payments().perSecond() > 0) {
                 payments.start();
             }
-            Thread sampler = Thread.ofVirtual().name("traffic").start(() -> sample(network, record, clock, out));
-            Timeline timeline = new Timeline(scenario, network, record, clock, out);
-            timeline.run(scenario);
+            sampler = Thread.ofVirtual().name("traffic").start(() -> sample(network, record, clock, out));
+            new Timeline(scenario, network, record, clock, out).run(scenario);
             long left = scenario.duration().toMillis() - clock.millis();
             if (left > 0) {
                 Thread.sleep(left);
             }
             miners.stop();
-            if (payments != null) {
-                payments.stop();
-            }
-            out.printf("lab: t=%d s, the timeline is over: %d blocks mined (%d failed), %d payments sent%s; checking %d assertions%n",
-                    clock.millis() / 1000, record.snapshot().mined().size(), miners.failed(), record.snapshot().sent().size(),
-                    payments == null ? "" : " (" + payments.refused() + " refused)", scenario.assertions().size());
+            payments.stop();
+            out.printf("lab: t=%d s, the timeline is over: %d blocks mined (%d failed), %d payments sent (%d refused); "
+                            + "checking %d assertions%n", clock.millis() / 1000, record.snapshot().mined().size(),
+                    miners.failed() + miners.failedEvents(), record.snapshot().sent().size(),
+                    payments.refused() + payments.failedEvents(), scenario.assertions().size());
             // the last blocks may still be on their way: the record's best chain (which the stale-block
             // count, the fork rate and the report all read) is taken once the live nodes agree, or after
             // SETTLE if they do not
             long settling = clock.millis();
-            boolean settled = settle(network);
+            boolean settled = settle(network, miners, out);
             record.bestChain(bestChain(network, record));
             out.printf("lab: %s in %.1f s; best chain recorded%n", settled ? "the live nodes agree on one tip"
                     : "the live nodes still differ after " + SETTLE.toSeconds() + " s", (clock.millis() - settling) / 1000.0);
@@ -82,10 +85,20 @@ public final class Lab {
                 out.printf("lab: %s %s (%s)%n", outcome.passed() ? "PASSED" : "FAILED", outcome.assertion(), outcome.detail());
             }
             record.minedWhenMinersHadThem();
-            sampler.interrupt();
             network.sampleTraffic();
             record.ended(clock.millis());
-            Runtime.getRuntime().removeShutdownHook(onInterrupt);
+        } finally {
+            miners.stop();
+            payments.stop();
+            if (sampler != null) {
+                sampler.interrupt();
+            }
+            network.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running (Ctrl-C): nothing to remove
+            }
         }
         Report.write(record.snapshot(), runDir);
         List<LabRecord.Outcome> outcomes = record.snapshot().outcomes();
@@ -121,16 +134,31 @@ public final class Lab {
                 + run.reorgs().size() + " reorganisations, " + run.sent().size() + " payments";
     }
 
-    /** Waits until every live node has the same tip, {@link #SETTLE} at most; true when they do. */
-    private static boolean settle(LabNetwork network) throws InterruptedException {
+    /**
+     * Waits until every live node has the same tip, {@link #SETTLE} at most; true when they do. Two
+     * branches of equal work are a tie that only the next block breaks (each node keeps the one it saw
+     * first, as in Bitcoin): when the run ends on one that lasts {@link #TIE_WAIT}, a live miner finds one
+     * more block, as the network's next block would have, so that the report measures one chain.
+     */
+    private static boolean settle(LabNetwork network, Miners miners, PrintStream out) throws InterruptedException {
         long deadline = System.nanoTime() + SETTLE.toNanos();
+        long tieBreakAt = System.nanoTime() + TIE_WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             java.util.Set<String> tips = new java.util.HashSet<>();
+            java.util.Set<String> works = new java.util.HashSet<>();
             for (LabNode node : network.live()) {
-                tips.add(network.api().json(node.apiPort(), "/api/chain").map(c -> c.path("bestHash").asString()).orElse("?"));
+                JsonNode chain = network.api().json(node.apiPort(), "/api/chain").orElse(null);
+                tips.add(chain == null ? "?" : chain.path("bestHash").asString());
+                works.add(chain == null ? "?" : chain.path("work").asString());
             }
             if (tips.size() <= 1 && !tips.contains("?")) {
                 return true;
+            }
+            if (System.nanoTime() >= tieBreakAt && works.size() == 1 && !works.contains("?")) {
+                int miner = miners.mineOne();
+                out.printf("lab: the run ended on a tie (%d branches of equal work); %s%n", tips.size(), miner > 0
+                        ? "one more block from node" + miner + " breaks it, as the next block would" : "no live miner to break it");
+                tieBreakAt = System.nanoTime() + TIE_WAIT.toNanos();
             }
             Thread.sleep(200);
         }

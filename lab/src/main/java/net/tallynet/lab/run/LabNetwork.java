@@ -38,6 +38,8 @@ public final class LabNetwork implements AutoCloseable {
     private final Map<Integer, Integer> nodeAtP2pPort = new ConcurrentHashMap<>();
     private final List<LinkRelay> relays = new CopyOnWriteArrayList<>();
     private final List<EventFeed> feeds = new CopyOnWriteArrayList<>();
+    /** Set once by {@link #close()}; no node starts after it. */
+    private boolean closed;
 
     LabNetwork(Path runDir, NodeCommand command, NodeApi api, String token, LabRecord record, LabClock clock,
                Map<String, String> extraSettings, PrintStream out) {
@@ -106,10 +108,11 @@ public final class LabNetwork implements AutoCloseable {
         for (int first = 0; first < ids.size(); first += WAVE) {
             List<Integer> wave = ids.subList(first, Math.min(ids.size(), first + WAVE));
             for (int id : wave) {
-                node(id).start();
+                start(node(id));
             }
             for (int id : wave) {
                 awaitReady(node(id));
+                record.liveness(new LabRecord.Liveness(id, clock.millis(), true));
             }
             out.printf("lab: %d of %d nodes ready (%d s)%n", first + wave.size(), ids.size(),
                     (System.nanoTime() - started) / 1_000_000_000);
@@ -140,8 +143,28 @@ public final class LabNetwork implements AutoCloseable {
         if (!seeds.isEmpty()) {
             settings.add("--tallynet.peers.seeds=" + String.join(",", seeds));
         }
+        for (String setting : settings) {
+            String key = setting.substring(2, setting.indexOf('='));
+            if (!Scenario.LAB_SETTINGS.contains(key)) {
+                // a key the lab sets must be one a scenario's node-settings may not repeat (ScenarioReader)
+                throw new IllegalStateException(key + " is set by the lab but missing from Scenario.LAB_SETTINGS");
+            }
+        }
         extraSettings.forEach((key, value) -> settings.add("--" + key + "=" + value));
         return settings;
+    }
+
+    /**
+     * Starts a node's process, unless the network is closing (Ctrl-C): a process started after
+     * {@link #close()} went past it would outlive the lab.
+     */
+    void start(LabNode node) throws IOException {
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("the lab is stopping");
+            }
+            node.start();
+        }
     }
 
     /** Ready, or the run stops with the node's last log lines; the deadline is for a hang, a death is seen at once. */
@@ -225,6 +248,12 @@ public final class LabNetwork implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         feeds.forEach(EventFeed::stop);
         List<Thread> stopping = new ArrayList<>();
         for (LabNode node : nodes.values()) {

@@ -29,20 +29,26 @@ final class Miners extends PoissonLoad {
 
     @Override
     void once() {
+        mineOne();
+    }
+
+    /** One block from a live miner chosen at random; returns that miner's id, or 0 when none is live or it failed. */
+    int mineOne() {
         List<LabNode> live = miners.stream().map(network::node).filter(LabNode::live).toList();
         if (live.isEmpty()) {
-            return;
+            return 0;
         }
         LabNode miner = live.get(ThreadLocalRandom.current().nextInt(live.size()));
         var generated = network.api().post(miner.apiPort(), "/api/blocks/generate", "{\"count\":1}");
         long at = clock.millis();
         if (generated.isEmpty() || generated.get().path("hashes").isEmpty()) {
             failed.incrementAndGet();
-            return;
+            return 0;
         }
         String hash = generated.get().path("hashes").get(0).asString();
         long number = network.api().json(miner.apiPort(), "/api/blocks/" + hash).map(b -> b.path("number").asLong()).orElse(-1L);
         record.mined(new LabRecord.BlockMined(hash, number, miner.id(), at));
+        return miner.id();
     }
 
     int failed() {

@@ -26,14 +26,23 @@ public final class NodeApi {
     }
 
     public Optional<JsonNode> json(int apiPort, String path) {
-        return text(apiPort, path).map(JSON::readTree);
+        return text(apiPort, path).flatMap(NodeApi::parse);
     }
 
     /** {@code POST path} with a JSON body and the lab's API token. */
     public Optional<JsonNode> post(int apiPort, String path, String body) {
         return send(HttpRequest.newBuilder(uri(apiPort, path)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build()).map(JSON::readTree);
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build()).flatMap(NodeApi::parse);
+    }
+
+    /** A 200 answer that is not JSON (a proxy's page, a half-written body) counts as no answer, never as a crash. */
+    private static Optional<JsonNode> parse(String body) {
+        try {
+            return Optional.of(JSON.readTree(body));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     HttpClient client() {

@@ -32,7 +32,7 @@ final class Timeline {
                 Thread.sleep(wait);
             }
             long started = clock.millis();
-            String text = perform(step, scenario);
+            String text = perform(step, scenario, started);
             // dated when it began: a restart or an added node takes seconds to be ready
             record.action(new LabRecord.Action(started, text));
             long took = clock.millis() - started;
@@ -40,7 +40,7 @@ final class Timeline {
         }
     }
 
-    private String perform(Scenario.Step step, Scenario scenario) throws Exception {
+    private String perform(Scenario.Step step, Scenario scenario, long started) throws Exception {
         return switch (step) {
             case Scenario.Partition partition -> {
                 network.partition(partition.groups());
@@ -59,13 +59,16 @@ final class Timeline {
                     case "pause" -> node.pause();
                     case "resume" -> node.resume();
                     default -> {
-                        if (node.live()) {
+                        // a paused node is not live but still holds its ports and data: stop it first too
+                        if (node.state() != LabNode.State.STOPPED) {
                             node.stop(30);
                         }
-                        node.start();
+                        network.start(node);
                         network.awaitReady(node);
                     }
                 }
+                boolean up = action.signal().equals("restart") || action.signal().equals("resume");
+                record.liveness(new LabRecord.Liveness(node.id(), up ? clock.millis() : started, up));
                 yield action.signal() + " " + node.name();
             }
             case Scenario.AddNodes add -> {

@@ -40,7 +40,8 @@ public record Assertion(String text, String who, Kind kind, String name, Compari
     private static final Pattern SAME_TIP = Pattern.compile("same tip" + WITHIN);
     private static final Pattern METRIC = Pattern.compile("metric\\s+([a-zA-Z_:][a-zA-Z0-9_:]*)\\s+" + COMPARE + WITHIN);
     private static final Pattern LOG = Pattern.compile("log line matches\\s+\"(.*)\"" + WITHIN);
-    private static final Pattern NETWORK = Pattern.compile("(reorg depth|reorgs|stale blocks|blocks mined|fork rate)\\s+" + COMPARE);
+    private static final Pattern NETWORK = Pattern.compile("(reorg depth|reorgs|stale blocks|blocks mined|fork rate)\\s+" + COMPARE
+            + WITHIN);
 
     /** Parses one assertion with at most {@code nodes} nodes named; a form it does not know is an error. */
     public static Assertion parse(String text, int nodes) {
@@ -57,9 +58,10 @@ public record Assertion(String text, String who, Kind kind, String name, Compari
                 throw unknown(text);
             }
             Kind kind = Kind.valueOf(m.group(1).toUpperCase(Locale.ROOT).replace(' ', '_'));
-            return new Assertion(trimmed, who, kind, null, comparison(m.group(2)), Double.parseDouble(m.group(3)), Duration.ZERO);
+            return new Assertion(trimmed, who, kind, null, comparison(m.group(2)), Double.parseDouble(m.group(3)),
+                    within(text, m.group(4)));
         }
-        if (!who.equals("all") && !(who.matches("node\\d+") && Integer.parseInt(who.substring(4)) >= 1
+        if (!who.equals("all") && !(who.matches("node\\d{1,3}") && Integer.parseInt(who.substring(4)) >= 1
                 && Integer.parseInt(who.substring(4)) <= nodes)) {
             throw new ScenarioException("assertion \"" + text + "\": all, network or node1 to node" + nodes + ", not " + who);
         }

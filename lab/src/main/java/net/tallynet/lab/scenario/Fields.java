@@ -87,7 +87,7 @@ final class Fields {
             }
             return fallback;
         }
-        if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+        if (!value.isInt() || value.asInt() < min || value.asInt() > max) {
             throw new ScenarioException(where(key) + ": a whole number from " + min + " to " + max + ", not " + value);
         }
         return value.asInt();

@@ -16,6 +16,16 @@ public record Scenario(String name, int nodes, List<Link> links, LinkShape defau
                        Payments payments, Duration duration, List<Step> timeline, List<Assertion> assertions,
                        Map<String, String> nodeSettings) {
 
+    /**
+     * The node settings the lab itself gives every node (LabNetwork): a scenario's node-settings may
+     * not repeat them, since a key given twice reaches Spring as "a,b" and the node would not start.
+     */
+    public static final Set<String> LAB_SETTINGS = Set.of("server.port", "server.address", "tallynet.api.port",
+            "tallynet.api.address", "tallynet.api.token", "tallynet.data-dir", "tallynet.chain.preset",
+            "tallynet.mining.enabled", "tallynet.advertised-host", "tallynet.advertised-port", "tallynet.peers.seeds-only",
+            "tallynet.peers.max-retry-delay", "tallynet.peers.max-outbound", "tallynet.dashboard.events-per-second",
+            "tallynet.api.rate-limit.requests-per-second", "tallynet.api.rate-limit.burst", "tallynet.peers.seeds");
+
     /** {@code from} dials {@code to} through a relay shaped by {@code shape} (both directions). */
     public record Link(int from, int to, LinkShape shape) {
     }

@@ -71,6 +71,9 @@ public final class ScenarioReader {
             if (!key.startsWith("tallynet.") && !key.startsWith("logging.")) {
                 throw new ScenarioException("node-settings: only tallynet.* and logging.* keys, not " + key);
             }
+            if (Scenario.LAB_SETTINGS.contains(key)) {
+                throw new ScenarioException("node-settings: " + key + " is the lab's own (it builds the network with it)");
+            }
             settings.put(key, extra.text(key, null));
         });
         top.done();
@@ -181,9 +184,19 @@ public final class ScenarioReader {
         if (!node.isArray()) {
             throw new ScenarioException("timeline: a list of actions");
         }
+        // in time order, as they will run: a node added at 30 s cannot be killed at 10 s, whatever the file's order
+        List<Integer> order = new ArrayList<>();
+        List<Duration> times = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             Fields fields = Fields.of("timeline[" + i + "]", node.get(i));
-            Duration at = Quantities.duration(fields.where("at"), fields.text("at", null));
+            times.add(Quantities.duration(fields.where("at"), fields.text("at", null)));
+            order.add(i);
+        }
+        order.sort(Comparator.comparing(times::get));
+        for (int i : order) {
+            Fields fields = Fields.of("timeline[" + i + "]", node.get(i));
+            Duration at = times.get(i);
+            fields.get("at");
             if (at.compareTo(duration) > 0) {
                 throw new ScenarioException(fields.where("at") + ": after the run's duration (" + duration.toSeconds() + " s)");
             }
@@ -237,7 +250,6 @@ public final class ScenarioReader {
             fields.done();
             steps.add(step);
         }
-        steps.sort(Comparator.comparing(Scenario.Step::at));
         return List.copyOf(steps);
     }
 
@@ -251,7 +263,7 @@ public final class ScenarioReader {
         }
         List<Integer> list = new ArrayList<>();
         for (JsonNode item : node.isArray() ? node : List.of(node)) {
-            if (!item.isIntegralNumber() || item.asLong() < 1 || item.asLong() > nodes) {
+            if (!item.isInt() || item.asInt() < 1 || item.asInt() > nodes) {
                 throw new ScenarioException(where + ": node numbers run from 1 to " + nodes + ", not " + item);
             }
             list.add(item.asInt());

@@ -111,6 +111,16 @@ class LinkRelayTest {
         }
     }
 
+    @Test
+    void aHalfCloseArrivesAfterTheBytesBeforeIt() throws Exception {
+        try (LinkRelay relay = new LinkRelay(1, 2, echo.getLocalPort(), shape(Duration.ofMillis(50), 0, 0));
+             Socket socket = dial(relay)) {
+            socket.getOutputStream().write("last words".getBytes());
+            socket.shutdownOutput(); // the echo server sees the end only after the words, and echoes them first
+            assertThat(new String(socket.getInputStream().readAllBytes())).isEqualTo("last words");
+        }
+    }
+
     private static LinkShape shape(Duration latency, long bytesPerSecond, double loss) {
         return new LinkShape(latency, Duration.ZERO, loss, bytesPerSecond);
     }

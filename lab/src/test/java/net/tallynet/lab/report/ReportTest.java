@@ -17,6 +17,7 @@ import net.tallynet.lab.record.LabRecord.Action;
 import net.tallynet.lab.record.LabRecord.BlockMined;
 import net.tallynet.lab.record.LabRecord.BlockSeen;
 import net.tallynet.lab.record.LabRecord.Edge;
+import net.tallynet.lab.record.LabRecord.Liveness;
 import net.tallynet.lab.record.LabRecord.Node;
 import net.tallynet.lab.record.LabRecord.Outcome;
 import net.tallynet.lab.record.LabRecord.Reorg;
@@ -58,13 +59,16 @@ class ReportTest {
         assertThat(blocks).contains("b1,1,1,1000,true,4,100,600,600");
         // b4x: node4's block, stale, reached node4 and node3 (350 ms) only: half the nodes, never 90% or all
         assertThat(blocks).contains("b4x,4,4,31050,false,2,350,,");
+        // b3: node4 was paused when it was mined, so "all" is nodes 1 to 3 (node2 at 300 ms, node3 at 900)
+        assertThat(blocks).contains("b3,3,1,21000,true,3,300,900,900");
 
         JsonNode summary = JSON.readTree(folder.resolve("summary.json").toFile());
         assertThat(summary.get("stale_blocks").asInt()).isEqualTo(1);
         assertThat(summary.get("blocks_mined").asInt()).isEqualTo(5);
         assertThat(summary.get("fork_rate").asDouble()).isEqualTo(0.2);
-        // t100 of b1..b4 is 600, 1200, 1800, 2400: the nearest-rank median is the 2nd
-        assertThat(summary.get("block_t100_median_ms").asLong()).isEqualTo(1200);
+        // t100 of b1..b4 is 600, 1200, 900 (b3: of the three nodes up when it was mined), 2400: the
+        // nearest-rank median is the 2nd of 600, 900, 1200, 2400
+        assertThat(summary.get("block_t100_median_ms").asLong()).isEqualTo(900);
         assertThat(summary.get("max_reorg_depth").asInt()).isEqualTo(1);
         assertThat(summary.get("assertions_failed").asInt()).isEqualTo(1);
         assertThat(summary.get("plots")).hasSize(10);
@@ -114,7 +118,7 @@ class ReportTest {
     @Test
     void anEmptyRunStillGetsAnIndex() throws IOException {
         Snapshot empty = new Snapshot("empty", 0, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), List.of(), List.of(), Set.of());
+                List.of(), List.of(), List.of(), List.of(), Set.of(), List.of());
 
         Report.write(empty, folder);
 
@@ -177,6 +181,8 @@ class ReportTest {
                 traffic,
                 List.of(new Outcome("all nodes agree on the tip", true, "tip b4 everywhere"),
                         new Outcome("fork rate below 10%", false, "fork rate 0.2, \"too high\"")),
-                best);
+                best,
+                // node4 paused from 20.5 s to 21.5 s: b3 (mined at 21 s) is out of its coverage
+                List.of(new Liveness(4, 20_500, false), new Liveness(4, 21_500, true)));
     }
 }

@@ -40,7 +40,8 @@ class LabRunTest {
         String log = printed.toString(StandardCharsets.UTF_8);
         assertThat(result.outcomes()).as(log).hasSize(5).allMatch(o -> o.passed());
         assertThat(result.passed()).isTrue();
-        assertThat(log).contains("partition 1,2 | 3,4,5", "pause node4", "heal", "kill node3", "restart node3", "add node6");
+        assertThat(log).contains("partition 1,2 | 3,4,5", "pause node4", "pause node2", "resume node2", "restart node4", "heal",
+                "kill node3", "restart node3", "add node6");
 
         for (String file : List.of("index.html", "summary.json", "blocks.csv", "block_arrivals.csv", "transactions.csv",
                 "reorgs.csv", "bandwidth.csv", "actions.csv", "assertions.csv", "output.json", "static.json",
@@ -57,7 +58,7 @@ class LabRunTest {
         // a block reaches all five of a 10 ms line in well under the run, however busy the machine
         assertThat(summary.path("block_t90_median_ms").asLong()).isBetween(1L, 20_000L);
         assertThat(summary.path("assertions_failed").asInt()).isZero();
-        assertThat(Files.readAllLines(dir.resolve("actions.csv"))).hasSize(1 + 7);
+        assertThat(Files.readAllLines(dir.resolve("actions.csv"))).hasSize(1 + 9);
         JsonNode events = JSON.readTree(dir.resolve("output.json").toFile());
         assertThat(events.get(0).path("kind").asString()).isEqualTo("simulation-start");
         assertThat(events.valueStream().filter(e -> e.path("kind").asString().equals("flow-block")).count())

@@ -97,13 +97,36 @@ class ScenarioReaderTest {
                 Arguments.of("nodes: 3\nassertions: [\"node9: height is at least 1\"]", "node1 to node3"),
                 Arguments.of("nodes: 3\nlinks: {overrides: [{between: [1, 3], latency: 1s}]}", "are not linked"),
                 Arguments.of("nodes: 3\nnode-settings: {server.port: 1}", "only tallynet.* and logging.*"),
-                Arguments.of("nodes: 3\nname: ../../etc", "name: letters, digits"));
+                Arguments.of("nodes: 3\nname: ../../etc", "name: letters, digits"),
+                Arguments.of("nodes: 3\nnode-settings: {tallynet.peers.max-outbound: 4}", "is the lab's own"),
+                Arguments.of("nodes: 99999999999999999999", "nodes: a whole number"),
+                Arguments.of("nodes: 3\nmining: {miners: [99999999999]}", "node numbers run from 1 to 3"),
+                // in time order: node4 does not exist yet at 10 s, though its add comes first in the file
+                Arguments.of("nodes: 3\ntimeline: [{at: 30s, add: 1, connect-to: [1]}, {at: 10s, kill: 4}]",
+                        "timeline[1].kill: a whole number from 1 to 3, not 4"),
+                Arguments.of("nodes: 3\nassertions: [\"node99999999999: height is at least 1\"]", "node1 to node3"),
+                Arguments.of("nodes: 3\ntimeline: [{at: 1s, heal: false}]", "heal: true"));
     }
 
     @ParameterizedTest
     @MethodSource("mistakes")
     void aMistakeIsNamed(String text, String message) {
         assertThatThrownBy(() -> read(text)).isInstanceOf(ScenarioException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void theTimelineRunsInTimeOrderAndANodeAddedEarlierMayBeNamedLater() {
+        Scenario scenario = read("""
+                nodes: 3
+                timeline:
+                  - {at: 40s, kill: 4}
+                  - {at: 30s, add: 1, connect-to: [1]}
+                assertions:
+                  - "network: reorgs is at least 1 within 30s"
+                """);
+        assertThat(scenario.timeline()).extracting(Scenario.Step::at)
+                .containsExactly(Duration.ofSeconds(30), Duration.ofSeconds(40));
+        assertThat(scenario.assertions().getFirst().within()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
