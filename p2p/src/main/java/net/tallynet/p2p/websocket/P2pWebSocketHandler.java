@@ -43,7 +43,6 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     private final ExecutorService peerTasks;
     private final Map<String, PeerSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger inbound = new AtomicInteger();
-    private final RefusalLog refusals = new RefusalLog();
     /** Inbound sessions closed to make room, no longer counted in {@link #inbound} though their close is under way. */
     private final Set<PeerSession> evicted = ConcurrentHashMap.newKeySet();
     /** Keys the netgroup ranking of eviction, so an attacker cannot pick addresses that are always protected. */
@@ -51,15 +50,6 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     /** What all peers' frames in parts may hold together. */
     private final AssemblyBudget assembling;
     private final PeerWork work;
-
-    RefusalLog refusals() {
-        return refusals;
-    }
-
-    /** How the inbound limit reads in a refusal's log line. */
-    String inboundLimit() {
-        return "tallynet.peers.max-inbound " + context.properties().maxInbound() + " inbound connections";
-    }
 
     public P2pWebSocketHandler(PeerContext context, ExecutorService peerTasks) {
         this.context = context;
@@ -107,7 +97,6 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
             }
             if (inbound.incrementAndGet() > context.properties().maxInbound()) {
                 inbound.decrementAndGet();
-                refusals.refused(session.remoteHost(), CloseReason.TOO_MANY_PEERS, inboundLimit());
                 context.metrics().closed(CloseReason.TOO_MANY_PEERS);
                 connection.close(CloseReason.TOO_MANY_PEERS, null);
                 return;
