@@ -36,8 +36,7 @@ class ComposeTest {
     /**
      * How long the network runs under work: three times as long as the first compose file took to get
      * its nodes killed, and short enough for the whole test command to keep within CI's budget (it was
-     * ten minutes until the lab's run and a second tracker joined the suite); longer or shorter with
-     * -Dtallynet.soak.minutes.
+     * ten minutes until the lab's run joined the suite); longer or shorter with -Dtallynet.soak.minutes.
      */
     private static final Duration SOAK = Duration.ofMinutes(Long.getLong("tallynet.soak.minutes", 6));
     /** Peak anonymous memory allowed (what an OOM kill is decided on), as a share of each container's limit. */
