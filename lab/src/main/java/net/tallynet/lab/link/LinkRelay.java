@@ -67,10 +67,6 @@ public final class LinkRelay implements Closeable {
         return toFrom.get();
     }
 
-    public boolean isCut() {
-        return cut;
-    }
-
     /** Closes what the link carries and refuses new connections. */
     public void cut() {
         cut = true;

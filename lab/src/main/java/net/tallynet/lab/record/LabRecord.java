@@ -181,18 +181,6 @@ public final class LabRecord {
         this.durationMillis = durationMillis;
     }
 
-    public List<BlockSeen> blocksSeen() {
-        return copy(blocksSeen);
-    }
-
-    public List<Reorg> reorgs() {
-        return copy(reorgs);
-    }
-
-    public List<Node> nodes() {
-        return copy(nodes);
-    }
-
     public Snapshot snapshot() {
         return new Snapshot(scenario, durationMillis, copy(nodes), copy(edges), copy(mined), copy(blocksSeen), copy(sent),
                 copy(transactionsSeen), copy(reorgs), copy(actions), copy(traffic), copy(outcomes),

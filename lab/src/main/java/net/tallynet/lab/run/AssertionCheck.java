@@ -43,14 +43,14 @@ final class AssertionCheck {
                 Set<String> tips = new HashSet<>();
                 List<String> each = new ArrayList<>();
                 for (LabNode node : network.live()) {
-                    String tip = network.api().json(node.apiPort(), "/api/chain")
+                    String tip = network.chain(node)
                             .map(c -> c.path("height").asLong() + "/" + abbreviate(c.path("bestHash").asString())).orElse("?");
                     tips.add(tip);
                     each.add(node.name() + " " + tip);
                 }
                 yield tips.size() == 1 && !tips.contains("?") ? Optional.empty() : Optional.of("tips: " + String.join(", ", each));
             }
-            case HEIGHT -> perNode(assertion, node -> network.api().json(node.apiPort(), "/api/chain")
+            case HEIGHT -> perNode(assertion, node -> network.chain(node)
                     .map(c -> (double) c.path("height").asLong()));
             case METRIC -> perNode(assertion, node -> network.api().text(node.apiPort(), "/actuator/prometheus")
                     .flatMap(text -> metric(text, assertion.name())));

@@ -66,9 +66,10 @@ public final class Lab {
             }
             miners.stop();
             payments.stop();
+            LabRecord.Snapshot sofar = record.snapshot();
             out.printf("lab: t=%d s, the timeline is over: %d blocks mined (%d failed), %d payments sent (%d refused); "
-                            + "checking %d assertions%n", clock.millis() / 1000, record.snapshot().mined().size(),
-                    miners.failed() + miners.failedEvents(), record.snapshot().sent().size(),
+                            + "checking %d assertions%n", clock.millis() / 1000, sofar.mined().size(),
+                    miners.failed() + miners.failedEvents(), sofar.sent().size(),
                     payments.refused() + payments.failedEvents(), scenario.assertions().size());
             // the last blocks may still be on their way: the record's best chain (which the stale-block
             // count, the fork rate and the report all read) is taken once the live nodes agree, or after
@@ -100,8 +101,9 @@ public final class Lab {
                 // the hook is running (Ctrl-C): nothing to remove
             }
         }
-        Report.write(record.snapshot(), runDir);
-        List<LabRecord.Outcome> outcomes = record.snapshot().outcomes();
+        LabRecord.Snapshot run = record.snapshot();
+        Report.write(run, runDir);
+        List<LabRecord.Outcome> outcomes = run.outcomes();
         boolean passed = outcomes.stream().allMatch(LabRecord.Outcome::passed);
         return new Result(passed, outcomes, runDir.resolve("index.html"));
     }
@@ -125,7 +127,7 @@ public final class Lab {
     private static String progress(LabNetwork network, LabRecord record) {
         List<Long> heights = new ArrayList<>();
         for (LabNode node : network.live()) {
-            network.api().json(node.apiPort(), "/api/chain").ifPresent(c -> heights.add(c.path("height").asLong()));
+            network.chain(node).ifPresent(c -> heights.add(c.path("height").asLong()));
         }
         LabRecord.Snapshot run = record.snapshot();
         String range = heights.isEmpty() ? "none" : heights.stream().mapToLong(h -> h).min().getAsLong() + " to "
@@ -147,7 +149,7 @@ public final class Lab {
             java.util.Set<String> tips = new java.util.HashSet<>();
             java.util.Set<String> works = new java.util.HashSet<>();
             for (LabNode node : network.live()) {
-                JsonNode chain = network.api().json(node.apiPort(), "/api/chain").orElse(null);
+                JsonNode chain = network.chain(node).orElse(null);
                 tips.add(chain == null ? "?" : chain.path("bestHash").asString());
                 works.add(chain == null ? "?" : chain.path("work").asString());
             }
@@ -171,7 +173,7 @@ public final class Lab {
                 .orElse(Long.MAX_VALUE);
         List<String> hashes = new ArrayList<>();
         for (LabNode node : network.live()) {
-            JsonNode chain = network.api().json(node.apiPort(), "/api/chain").orElse(null);
+            JsonNode chain = network.chain(node).orElse(null);
             if (chain == null) {
                 continue;
             }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,6 +17,7 @@ import net.tallynet.lab.link.LinkRelay;
 import net.tallynet.lab.record.LabRecord;
 import net.tallynet.lab.scenario.LinkShape;
 import net.tallynet.lab.scenario.Scenario;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The run's node processes and the relays between them. A node dials only its seeds, the relays of
@@ -69,12 +71,13 @@ public final class LabNetwork implements AutoCloseable {
         return nodes().stream().filter(LabNode::live).toList();
     }
 
-    public List<LinkRelay> relays() {
-        return relays;
-    }
-
     public NodeApi api() {
         return api;
+    }
+
+    /** The node's {@code GET /api/chain} (height, bestHash, work), or empty when it does not answer. */
+    public Optional<JsonNode> chain(LabNode node) {
+        return api.json(node.apiPort(), "/api/chain");
     }
 
     /**
