@@ -1,27 +1,31 @@
 #!/usr/bin/env bash
-# A local Tallynet devnet: one tracker and N nodes as plain Java processes on 127.0.0.1, each with
+# A local Tallynet devnet: one tracker (or up to three) and N nodes as plain Java processes on 127.0.0.1, each with
 # its own H2 data directory under ./devnet. Run through ./tallynet devnet (which finds JDK 25).
 # Ctrl-C stops everything; running it again resumes the same chain from the same directories.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 NODES=3
+TRACKERS=1
 FRESH=false
 BASE_PORT=8080
 DIR=devnet
 usage() {
   cat <<USAGE
-usage: ./tallynet devnet [--nodes N] [--fresh] [--base-port P] [--dir D]
+usage: ./tallynet devnet [--nodes N] [--trackers T] [--fresh] [--base-port P] [--dir D]
   --nodes N       number of nodes (default 3); node 1 mines
+  --trackers T    number of trackers (1 to 3, default 1); every node registers with each, so the
+                  network keeps running, and newcomers keep joining, while one is down
   --fresh         delete the devnet's data first (a new chain)
-  --base-port P   P2P ports: tracker on P, nodes on P+1..P+N (default 8080); their API ports
-                  (REST, dashboards, actuator) are 1000 above: P+1000, P+1001..P+1000+N
+  --base-port P   P2P ports: tracker on P, nodes on P+1..P+N, further trackers on P+N+1.. (default
+                  8080); their API ports (REST, dashboards, actuator) are 1000 above: P+1000, ...
   --dir D         where data and logs go (default ./devnet)
 USAGE
 }
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) NODES="$2"; shift 2 ;;
+    --trackers) TRACKERS="$2"; shift 2 ;;
     --fresh) FRESH=true; shift ;;
     --base-port) BASE_PORT="$2"; shift 2 ;;
     --dir) DIR="$2"; shift 2 ;;
@@ -30,15 +34,17 @@ while [ $# -gt 0 ]; do
   esac
 done
 [[ "$NODES" =~ ^[1-9][0-9]?$ ]] || { echo "devnet: --nodes takes 1 to 99" >&2; exit 2; }
+[[ "$TRACKERS" =~ ^[1-3]$ ]] || { echo "devnet: --trackers takes 1 to 3" >&2; exit 2; }
+LAST_PORT=$((BASE_PORT + NODES + TRACKERS - 1))
 # each process has a P2P port (server.port: only /p2p, what peers and the tracker dial) and, 1000 above
 # it, an API port on loopback (REST, the dashboard, actuator); the tracker's network map expects that
 # offset (tallynet.dashboard.member-api-port-offset)
 API_OFFSET=1000
-[[ "$BASE_PORT" =~ ^[0-9]+$ ]] && [ "$BASE_PORT" -ge 1024 ] && [ $((BASE_PORT + API_OFFSET + NODES)) -le 65535 ] \
-  || { echo "devnet: --base-port must leave room for $NODES nodes and their API ports (+$API_OFFSET) between 1024 and 65535" >&2; exit 2; }
+[[ "$BASE_PORT" =~ ^[0-9]+$ ]] && [ "$BASE_PORT" -ge 1024 ] && [ $((LAST_PORT + API_OFFSET)) -le 65535 ] \
+  || { echo "devnet: --base-port must leave room for $NODES nodes, $TRACKERS trackers and their API ports (+$API_OFFSET) between 1024 and 65535" >&2; exit 2; }
 api_port() { echo $(($1 + API_OFFSET)); }
 
-for port in $(seq "$BASE_PORT" $((BASE_PORT + NODES))) $(seq $((BASE_PORT + API_OFFSET)) $((BASE_PORT + API_OFFSET + NODES))); do
+for port in $(seq "$BASE_PORT" "$LAST_PORT") $(seq $((BASE_PORT + API_OFFSET)) $((LAST_PORT + API_OFFSET))); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "devnet: port $port on 127.0.0.1 is already in use (another devnet?); try --base-port" >&2
     exit 1
@@ -149,31 +155,44 @@ wait_healthy() { # name P2P-port
     sleep 0.2
   done
 }
+# the trackers: "tracker" on the base port, "tracker2", "tracker3" after the nodes' ports
+TRACKER_NAMES=(tracker)
+TRACKER_PORTS=("$BASE_PORT")
+for ((t = 2; t <= TRACKERS; t++)); do
+  TRACKER_NAMES+=("tracker$t")
+  TRACKER_PORTS+=($((BASE_PORT + NODES + t - 1)))
+done
+TRACKER_URLS=$(printf 'ws://127.0.0.1:%s/p2p,' "${TRACKER_PORTS[@]}")
+TRACKER_URLS=${TRACKER_URLS%,}
 # every node listens on 127.0.0.1, one netgroup: the rule of one outbound peer per netgroup is lifted
 start_node() { # i
   local port=$((BASE_PORT + $1)) mining=false jit=quick
   # the miner gets the full JIT: without C2's SHA-256 intrinsic it would hash about 10 times slower
   [ "$1" -eq 1 ] && mining=true && jit=full
   start "node$1" "$port" "$NODE_JAR" "$jit" \
-    --tallynet.tracker.urls="ws://127.0.0.1:$BASE_PORT/p2p" \
+    --tallynet.tracker.urls="$TRACKER_URLS" \
     --tallynet.advertised-host=127.0.0.1 --tallynet.advertised-port="$port" \
     --tallynet.mining.enabled="$mining" --tallynet.api.token="$TOKEN" \
     --tallynet.peers.max-outbound-per-netgroup=8
 }
 # Started in waves, not all at once: a JVM's start is CPU-bound, and twenty of them together on two
 # cores each take minutes; a few at a time, each wave ready before the next, is faster in total.
-# The tracker starts with the first wave: a node that finds it not yet listening retries in 1 s, 2 s...
+# The trackers start with the first wave: a node that finds one not yet listening retries in 1 s, 2 s...
 # The miner, node1, starts in the last wave: its mining thread takes a whole core from then on.
 echo "devnet: dashboards (live once their process is ready; the send form takes the API token in $DIR/api-token):"
-echo "  tracker  http://127.0.0.1:$(api_port "$BASE_PORT")/"
+for ((t = 0; t < TRACKERS; t++)); do
+  printf '  %-8s http://127.0.0.1:%s/\n' "${TRACKER_NAMES[t]}" "$(api_port "${TRACKER_PORTS[t]}")"
+done
 echo "  node1    http://127.0.0.1:$(api_port $((BASE_PORT + 1)))/   (the miner; node2.. at the next ports)"
 WAVE=4
 ORDER=($(seq 2 "$NODES") 1)
-start tracker "$BASE_PORT" "$TRACKER_JAR" quick
+for ((t = 0; t < TRACKERS; t++)); do start "${TRACKER_NAMES[t]}" "${TRACKER_PORTS[t]}" "$TRACKER_JAR" quick; done
 for ((first = 0; first < NODES; first += WAVE)); do
   wave=("${ORDER[@]:first:WAVE}")
   for i in "${wave[@]}"; do start_node "$i"; done
-  [ "$first" -eq 0 ] && wait_healthy tracker "$BASE_PORT"
+  if [ "$first" -eq 0 ]; then
+    for ((t = 0; t < TRACKERS; t++)); do wait_healthy "${TRACKER_NAMES[t]}" "${TRACKER_PORTS[t]}"; done
+  fi
   for i in "${wave[@]}"; do wait_healthy "node$i" $((BASE_PORT + i)); done
   echo "devnet: $((first + ${#wave[@]})) of $NODES nodes ready ($((SECONDS - STARTED_AT)) s)"
 done
@@ -195,10 +214,13 @@ for i in $(seq 1 "$NODES"); do
 done
 
 echo
-echo "devnet: all $((NODES + 1)) processes are ready and the nodes are connected to each other, $((SECONDS - STARTED_AT)) s after the command."
+echo "devnet: all $((NODES + TRACKERS)) processes are ready and the nodes are connected to each other, $((SECONDS - STARTED_AT)) s after the command."
 printf '  %-8s %-26s %-28s %s\n' "" dashboard "P2P (peers dial this)" metrics
-printf '  %-8s %-26s %-28s %s\n' tracker "http://127.0.0.1:$(api_port "$BASE_PORT")/" "ws://127.0.0.1:$BASE_PORT/p2p" \
-  "http://127.0.0.1:$(api_port "$BASE_PORT")/actuator/prometheus"
+for ((t = 0; t < TRACKERS; t++)); do
+  port=${TRACKER_PORTS[t]}
+  printf '  %-8s %-26s %-28s %s\n' "${TRACKER_NAMES[t]}" "http://127.0.0.1:$(api_port "$port")/" "ws://127.0.0.1:$port/p2p" \
+    "http://127.0.0.1:$(api_port "$port")/actuator/prometheus"
+done
 for i in $(seq 1 "$NODES"); do
   port=$((BASE_PORT + i))
   printf '  %-8s %-26s %-28s %s\n' "node$i" "http://127.0.0.1:$(api_port "$port")/" "ws://127.0.0.1:$port/p2p" \

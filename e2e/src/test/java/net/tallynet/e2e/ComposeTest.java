@@ -55,12 +55,15 @@ class ComposeTest {
         env.put("TALLYNET_PEERS_CONNECT_INTERVAL", "1s");
         // the P2P ports are published too, but the test reaches only the API ports (REST, actuator)
         env.put("TALLYNET_TRACKER_PORT", Integer.toString(freePort()));
+        env.put("TALLYNET_TRACKER2_PORT", Integer.toString(freePort()));
         env.put("TALLYNET_NODE1_PORT", Integer.toString(freePort()));
         env.put("TALLYNET_NODE2_PORT", Integer.toString(freePort()));
         int trackerPort = freePort();
+        int tracker2Port = freePort();
         int node1 = freePort();
         int node2 = freePort();
         env.put("TALLYNET_TRACKER_API_PORT", Integer.toString(trackerPort));
+        env.put("TALLYNET_TRACKER2_API_PORT", Integer.toString(tracker2Port));
         env.put("TALLYNET_NODE1_API_PORT", Integer.toString(node1));
         env.put("TALLYNET_NODE2_API_PORT", Integer.toString(node2));
         List<ContainerMemory> memory = List.of();
@@ -80,10 +83,13 @@ class ComposeTest {
             compose(env, Duration.ofMinutes(10), "up", "-d");
             List<String> containers = compose(env, Duration.ofMinutes(1), "ps", "-q").lines()
                     .map(String::strip).filter(id -> !id.isEmpty()).toList();
-            assertThat(containers).hasSize(4); // tracker, node1, node2 and one replica of the scalable node
+            // two trackers, node1, node2 and one replica of the scalable node
+            assertThat(containers).hasSize(5);
             memory = ContainerMemory.follow(containers);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions().untilAsserted(() -> {
+                // every node registers with both trackers
                 assertThat(Http.get(trackerPort, "/api/members?status=active")).hasSize(3);
+                assertThat(Http.get(tracker2Port, "/api/members?status=active")).hasSize(3);
                 for (int port : List.of(node1, node2)) {
                     List<String> roles = new ArrayList<>();
                     Http.get(port, "/api/peers").forEach(peer -> roles.add(peer.get("role").asString()));

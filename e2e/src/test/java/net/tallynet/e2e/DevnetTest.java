@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  * The README's first command, as a new user runs it: {@code ./tallynet devnet --fresh} in a fresh copy of
  * the checkout, with its default data directory ({@code ./devnet}, relative, as users type it). The
  * network must form (three active members at the tracker, node3 on node1's chain), Ctrl-C must stop every
- * process, and a second start must resume the same chain. No Docker: the devnet is plain Java processes.
+ * process, and a second start must resume the same chain, with a second tracker this time that every node
+ * registers with. No Docker: the devnet is plain Java processes.
  */
 @EnabledOnOs(OS.LINUX) // the leftover check reads /proc
 class DevnetTest {
@@ -38,8 +39,9 @@ class DevnetTest {
         Path work = Files.createTempDirectory(Files.createDirectories(Project.ROOT.resolve("e2e/target")), "devnet-");
         Path clone = FreshClone.of(Project.ROOT, Files.createDirectory(work.resolve("tallynet")));
         FreshClone.withServiceJars(Project.ROOT, clone);
-        int base = freePorts(4);
+        int base = freePorts(5); // the second start's tracker2 takes the port after node3's
         int tracker = base;
+        int tracker2 = base + 4;
         int node1 = base + 1;
         int node3 = base + 3;
         Process devnet = null;
@@ -60,7 +62,7 @@ class DevnetTest {
             assertNothingLeft(clone, work, clone);
 
             started = System.nanoTime();
-            devnet = start(clone, work.resolve("second.out"), "--base-port", Integer.toString(base));
+            devnet = start(clone, work.resolve("second.out"), "--base-port", Integer.toString(base), "--trackers", "2");
             Process second = devnet;
             JsonNode resumed = await("node1 answers again").atMost(START).pollInterval(Duration.ofSeconds(1))
                     .ignoreExceptions()
@@ -69,6 +71,9 @@ class DevnetTest {
             System.out.printf("devnet restarted in %d s, node1 at height %d%n", seconds(started), resumed.get("height").asLong());
             assertThat(resumed.get("height").asLong()).as("height after restart").isGreaterThanOrEqualTo(height);
             assertThat(Http.text(LocalService.api(node1), "/api/blocks/" + height)).as("block %d after restart", height).isEqualTo(block);
+            await("the three nodes registered with the second tracker too").atMost(START).pollInterval(Duration.ofSeconds(2))
+                    .ignoreExceptions().failFast(() -> stillRunning(second, work, clone))
+                    .until(() -> Http.get(LocalService.api(tracker2), "/api/members?status=active").size() == 3);
 
             stop(devnet, work, clone);
             assertNothingLeft(clone, work, clone);

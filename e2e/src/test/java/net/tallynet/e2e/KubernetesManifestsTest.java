@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Files;
@@ -62,11 +61,11 @@ class KubernetesManifestsTest {
     @Test
     void everyResourceParsesIntoItsTypedModelInTheTallynetNamespace() {
         assertThat(resources).extracting(HasMetadata::getKind).containsExactlyInAnyOrder(
-                "Namespace", "ConfigMap", "Deployment", "Service", "StatefulSet", "Service");
+                "Namespace", "ConfigMap", "StatefulSet", "Service", "StatefulSet", "Service");
         assertThat(resources).filteredOn(r -> !r.getKind().equals("Namespace"))
                 .allSatisfy(r -> assertThat(r.getMetadata().getNamespace()).isEqualTo("tallynet"));
-        assertThat(one(Deployment.class)).isInstanceOf(Deployment.class);
-        assertThat(one(StatefulSet.class)).isInstanceOf(StatefulSet.class);
+        assertThat(trackers().getSpec().getReplicas()).as("two trackers: neither is needed for the network to run").isEqualTo(2);
+        assertThat(nodes().getSpec().getReplicas()).isEqualTo(3);
     }
 
     /**
@@ -78,7 +77,7 @@ class KubernetesManifestsTest {
     void noTokenIsShippedAndEachNodeKeepsItsOwnOrTheOperatorsSecret() throws Exception {
         assertThat(resources).noneMatch(r -> r instanceof Secret);
         assertThat(one(ConfigMap.class).getData()).doesNotContainKey("TALLYNET_API_TOKEN");
-        List<EnvVar> nodeEnv = one(StatefulSet.class).getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
+        List<EnvVar> nodeEnv = nodes().getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
         assertThat(nodeEnv).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("TALLYNET_API_TOKEN");
             assertThat(e.getValue()).isNull();
@@ -91,7 +90,7 @@ class KubernetesManifestsTest {
             assertThat(e.getName()).isEqualTo("TALLYNET_API_TOKEN_FILE");
             assertThat(e.getValue()).isEqualTo(dataDir + "/api-token");
         });
-        assertThat(one(StatefulSet.class).getSpec().getTemplate().getSpec().getContainers().getFirst().getVolumeMounts())
+        assertThat(nodes().getSpec().getTemplate().getSpec().getContainers().getFirst().getVolumeMounts())
                 .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo(dataDir));
         try (var files = Files.list(Project.ROOT.resolve("k8s"))) {
             for (Path file : files.toList()) {
@@ -107,25 +106,26 @@ class KubernetesManifestsTest {
         int nodePort = serverPort("node-service");
         int trackerApiPort = apiPort("tracker-service");
         int nodeApiPort = apiPort("node-service");
-        checkWorkload(one(Deployment.class).getSpec().getTemplate(), trackerPort, trackerApiPort);
-        StatefulSet nodes = one(StatefulSet.class);
+        checkWorkload(trackers().getSpec().getTemplate(), trackerPort, trackerApiPort);
+        StatefulSet nodes = nodes();
         checkWorkload(nodes.getSpec().getTemplate(), nodePort, nodeApiPort);
         assertThat(nodes.getSpec().getVolumeClaimTemplates()).extracting(c -> c.getMetadata().getName()).containsExactly("data");
 
-        Service tracker = service("tallynet-tracker");
+        Service tracker = service(trackers().getSpec().getServiceName());
+        assertThat(tracker.getSpec().getClusterIP()).as("a DNS name per tracker pod").isEqualTo("None");
         assertThat(tracker.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(trackerPort, trackerApiPort);
         Service headless = service(nodes.getSpec().getServiceName());
         assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
         assertThat(headless.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(nodePort, nodeApiPort);
-        // nodes reach the tracker by its Service name, on its port, at the /p2p endpoint
-        assertThat(one(ConfigMap.class).getData().get("TALLYNET_TRACKER_URLS"))
-                .isEqualTo("ws://tallynet-tracker:" + trackerPort + "/p2p");
+        // nodes register with every tracker pod, by its stable name under the headless Service, at /p2p
+        assertThat(one(ConfigMap.class).getData().get("TALLYNET_TRACKER_URLS")).isEqualTo(
+                "ws://tallynet-tracker-0.tallynet-tracker:" + trackerPort + "/p2p,"
+                        + "ws://tallynet-tracker-1.tallynet-tracker:" + trackerPort + "/p2p");
     }
 
     @Test
     void servicesSelectTheirPodsAndPodsAreScraped() {
-        for (PodTemplateSpec template : List.of(one(Deployment.class).getSpec().getTemplate(),
-                one(StatefulSet.class).getSpec().getTemplate())) {
+        for (PodTemplateSpec template : List.of(trackers().getSpec().getTemplate(), nodes().getSpec().getTemplate())) {
             Map<String, String> labels = template.getMetadata().getLabels();
             Map<String, String> annotations = template.getMetadata().getAnnotations();
             assertThat(annotations).containsEntry("prometheus.io/scrape", "true")
@@ -135,7 +135,7 @@ class KubernetesManifestsTest {
             assertThat(resources).filteredOn(r -> r instanceof Service)
                     .anySatisfy(s -> assertThat(labels).containsAllEntriesOf(((Service) s).getSpec().getSelector()));
         }
-        assertThat(one(Deployment.class).getSpec().getSelector().getMatchLabels())
+        assertThat(trackers().getSpec().getSelector().getMatchLabels())
                 .containsEntry("app.kubernetes.io/name", "tallynet-tracker")
                 .containsEntry("app.kubernetes.io/part-of", "tallynet");
     }
@@ -147,14 +147,13 @@ class KubernetesManifestsTest {
         known.addAll(envNames("node-service"));
         known.add("POD_IP"); // the downward API value TALLYNET_ADVERTISED_HOST is built from
         Set<String> used = new HashSet<>(one(ConfigMap.class).getData().keySet());
-        for (HasMetadata workload : List.of(one(Deployment.class), one(StatefulSet.class))) {
-            PodTemplateSpec template = workload instanceof Deployment d ? d.getSpec().getTemplate()
-                    : ((StatefulSet) workload).getSpec().getTemplate();
-            template.getSpec().getContainers().getFirst().getEnv().stream().map(EnvVar::getName).forEach(used::add);
+        for (StatefulSet workload : List.of(trackers(), nodes())) {
+            workload.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv().stream().map(EnvVar::getName)
+                    .forEach(used::add);
         }
         assertThat(known).containsAll(used);
         // the node advertises its pod address, from the downward API
-        List<EnvVar> nodeEnv = one(StatefulSet.class).getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
+        List<EnvVar> nodeEnv = nodes().getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
         assertThat(nodeEnv).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("POD_IP");
             assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("status.podIP");
@@ -171,8 +170,8 @@ class KubernetesManifestsTest {
     @Test
     void memoryRequestsCoverTheFootprintAndTheJvmBudgetFitsTheLimit() throws Exception {
         Map<String, Container> containers = Map.of(
-                "tracker-service", one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().getFirst(),
-                "node-service", one(StatefulSet.class).getSpec().getTemplate().getSpec().getContainers().getFirst());
+                "tracker-service", trackers().getSpec().getTemplate().getSpec().getContainers().getFirst(),
+                "node-service", nodes().getSpec().getTemplate().getSpec().getContainers().getFirst());
         for (Map.Entry<String, Container> entry : containers.entrySet()) {
             String service = entry.getKey();
             Container container = entry.getValue();
@@ -236,6 +235,19 @@ class KubernetesManifestsTest {
 
     private static String probePath(Probe probe) {
         return probe.getHttpGet().getPath();
+    }
+
+    private static StatefulSet trackers() {
+        return statefulSet("tallynet-tracker");
+    }
+
+    private static StatefulSet nodes() {
+        return statefulSet("tallynet-node");
+    }
+
+    private static StatefulSet statefulSet(String name) {
+        return resources.stream().filter(r -> r instanceof StatefulSet && r.getMetadata().getName().equals(name))
+                .map(StatefulSet.class::cast).findFirst().orElseThrow(() -> new AssertionError("no StatefulSet " + name));
     }
 
     private static Service service(String name) {

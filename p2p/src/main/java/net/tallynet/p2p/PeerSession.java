@@ -22,6 +22,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class PeerSession {
     private static final Logger log = LoggerFactory.getLogger(PeerSession.class);
+    /**
+     * Connections established and ended, a line each: useful on a node with a few dozen peers, noise on a
+     * tracker where every registration is a connection (thousands a second at scale): its configuration
+     * turns this logger down, and its registrations are summed up in one line a minute instead.
+     */
+    public static final String CONNECTIONS_LOGGER = "net.tallynet.p2p.connections";
+    private static final Logger connections = LoggerFactory.getLogger(CONNECTIONS_LOGGER);
 
     private final PeerConnection connection;
     private final PeerContext context;
@@ -178,7 +185,7 @@ public final class PeerSession {
             established = false;
             context.registry().remove(this);
             context.metrics().ended(connection.direction());
-            log.info("peer {} {} {} disconnected", connection.id(), connection.direction().label(), remoteHost);
+            connections.info("peer {} {} {} disconnected", connection.id(), connection.direction().label(), remoteHost);
             context.listener().closed(this);
         }
     }
@@ -310,7 +317,7 @@ public final class PeerSession {
         }
         established = true;
         context.metrics().established(connection.direction());
-        log.info("peer {} {} {} established: node {} {} blockCount {}", connection.id(),
+        connections.info("peer {} {} {} established: node {} {} blockCount {}", connection.id(),
                 connection.direction().label(), remoteHost, remoteHello.nodeId(), remoteHello.role(),
                 remoteHello.blockCount());
         context.listener().established(this);

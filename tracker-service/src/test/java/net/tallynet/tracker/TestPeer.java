@@ -21,6 +21,8 @@ import net.tallynet.protocol.message.Message;
 /** A real WebSocket client on loopback that speaks raw frames, for tests against a running tracker. */
 public final class TestPeer implements AutoCloseable {
     private static final FrameCodec CODEC = new FrameCodec();
+    /** One client for every peer: each JDK HttpClient has its own selector thread, and tests open thousands. */
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeStatus = new CompletableFuture<>();
@@ -30,7 +32,7 @@ public final class TestPeer implements AutoCloseable {
 
     private TestPeer(int port, String nodeId) {
         this.nodeId = nodeId;
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        this.socket = CLIENT.newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/p2p"), new Listener()).join();
     }
 

@@ -17,9 +17,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * Keeps the node registered with its trackers: connects to each configured tracker (registration
- * follows the handshake) and, every register interval, renews the registration on the open
- * connection or reconnects a lost one. A tracker that is down only delays this; nothing waits on it.
+ * Keeps the node registered with every tracker it is given: connects to each (registration follows
+ * the handshake) and, every register interval, registers again: on a new connection, since a tracker
+ * closes one once it has answered (PROTOCOL.md 7.2), or on the open one of a tracker that keeps it.
+ * A tracker that is down only delays this for itself (retried at 1 s, doubling); the others serve,
+ * and nothing waits on any of them.
  */
 @Component
 class TrackerRegistration extends PeriodicTask {

@@ -7,7 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import net.tallynet.node.NodeApplication;
-import net.tallynet.node.api.PeerController;
+import net.tallynet.p2p.Direction;
+import net.tallynet.p2p.PeerRegistry;
 import net.tallynet.protocol.message.AddressEntry;
 import net.tallynet.tracker.TrackerApplication;
 import net.tallynet.tracker.member.Member;
@@ -21,7 +22,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A real tracker and two real nodes on loopback: each node registers with its port, answers the
- * tracker's HELLO checks (so it stays active), and learns the other node's address.
+ * tracker's HELLO checks (so it stays active), learns the other node's address, and registers again
+ * on a new connection each interval, the tracker closing each once it has answered.
  */
 class TrackerRegistrationTest {
     @TempDir
@@ -55,12 +57,15 @@ class TrackerRegistrationTest {
                 assertThat(b.getBean(AddressBook.class).sample(10)).extracting(AddressEntry::port).contains(port(a));
                 assertThat(a.getBean(AddressBook.class).sample(10)).extracting(AddressEntry::port).contains(port(b));
             });
-            assertThat(a.getBean(PeerController.class).peers())
-                    .anySatisfy(peer -> {
-                        assertThat(peer.role()).isEqualTo("tracker");
-                        assertThat(peer.direction()).isEqualTo("outbound");
-                        assertThat(peer.port()).isEqualTo(port(tracker));
-                    });
+            // the tracker closes each registration once answered; the nodes register again every second, each
+            // time on a new connection, and hold none of its inbound slots in between
+            double renewed = meters.find("tallynet.tracker.registrations").tag("kind", "renewed").counter().count();
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    meters.find("tallynet.tracker.registrations").tag("kind", "renewed").counter().count() >= renewed + 4);
+            await().atMost(Duration.ofSeconds(10)).until(() -> tracker.getBean(PeerRegistry.class).established().stream()
+                    .noneMatch(peer -> peer.connection().direction() == Direction.INBOUND));
+            assertThat(meters.find("tallynet.connections.closed").tag("reason", "normal").counter().count())
+                    .as("closed by the tracker, in good order").isGreaterThanOrEqualTo(renewed + 4);
         }
     }
 

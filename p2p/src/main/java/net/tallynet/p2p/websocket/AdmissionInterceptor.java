@@ -6,8 +6,6 @@ import java.util.Map;
 import net.tallynet.p2p.CloseReason;
 import net.tallynet.p2p.PeerContext;
 import net.tallynet.p2p.PeerSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
@@ -22,8 +20,6 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * after the upgrade stay as a backstop for upgrades that raced past this one.
  */
 final class AdmissionInterceptor implements HandshakeInterceptor {
-    private static final Logger log = LoggerFactory.getLogger(AdmissionInterceptor.class);
-
     private final PeerContext context;
     private final P2pWebSocketHandler handler;
 
@@ -37,18 +33,18 @@ final class AdmissionInterceptor implements HandshakeInterceptor {
                                    Map<String, Object> attributes) throws Exception {
         String host = PeerSession.hostOf(request.getRemoteAddress());
         if (context.bans().isBanned(host)) {
-            return refuse(response, host, CloseReason.BANNED, HttpStatus.FORBIDDEN);
+            return refuse(response, host, CloseReason.BANNED, HttpStatus.FORBIDDEN, "banned for misbehaviour");
         }
         if (handler.inboundSessions() >= context.properties().maxInbound() && !handler.evictForNewcomer(host)) {
-            return refuse(response, host, CloseReason.TOO_MANY_PEERS, HttpStatus.SERVICE_UNAVAILABLE);
+            return refuse(response, host, CloseReason.TOO_MANY_PEERS, HttpStatus.SERVICE_UNAVAILABLE, handler.inboundLimit());
         }
         return true;
     }
 
-    private boolean refuse(ServerHttpResponse response, String host, CloseReason reason, HttpStatus status)
+    private boolean refuse(ServerHttpResponse response, String host, CloseReason reason, HttpStatus status, String why)
             throws IOException {
         context.metrics().refused(reason);
-        log.debug("upgrade from {} refused: {}", host, reason.label());
+        handler.refusals().refused(host, reason, why);
         response.setStatusCode(status);
         response.getBody().write(reason.label().getBytes(StandardCharsets.US_ASCII));
         return false;

@@ -43,6 +43,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     private final ExecutorService peerTasks;
     private final Map<String, PeerSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger inbound = new AtomicInteger();
+    private final RefusalLog refusals = new RefusalLog();
     /** Inbound sessions closed to make room, no longer counted in {@link #inbound} though their close is under way. */
     private final Set<PeerSession> evicted = ConcurrentHashMap.newKeySet();
     /** Keys the netgroup ranking of eviction, so an attacker cannot pick addresses that are always protected. */
@@ -50,6 +51,15 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     /** What all peers' frames in parts may hold together. */
     private final AssemblyBudget assembling;
     private final PeerWork work;
+
+    RefusalLog refusals() {
+        return refusals;
+    }
+
+    /** How the inbound limit reads in a refusal's log line. */
+    String inboundLimit() {
+        return "tallynet.peers.max-inbound " + context.properties().maxInbound() + " inbound connections";
+    }
 
     public P2pWebSocketHandler(PeerContext context, ExecutorService peerTasks) {
         this.context = context;
@@ -97,6 +107,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
             }
             if (inbound.incrementAndGet() > context.properties().maxInbound()) {
                 inbound.decrementAndGet();
+                refusals.refused(session.remoteHost(), CloseReason.TOO_MANY_PEERS, inboundLimit());
                 context.metrics().closed(CloseReason.TOO_MANY_PEERS);
                 connection.close(CloseReason.TOO_MANY_PEERS, null);
                 return;

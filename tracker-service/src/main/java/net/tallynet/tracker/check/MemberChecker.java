@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import net.tallynet.p2p.LatencyBuckets;
 import net.tallynet.p2p.PeriodicTask;
 import net.tallynet.tracker.member.MemberAddress;
@@ -30,9 +31,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Checks every active member once per interval (PROTOCOL.md 7.2, step 4): concurrently up to a
- * bound, then records the round's results in a few batched updates, deactivates members that
- * failed {@code maxFailures} rounds in a row, and deletes members inactive for too long.
+ * Checks every active member once per interval (PROTOCOL.md 7.2, step 4): a round spreads its checks
+ * evenly over most of the interval (never a burst of every member at once, however many there are),
+ * up to a bound in flight, then records the round's results in a few batched updates, deactivates
+ * members that failed {@code maxFailures} rounds in a row, and deletes members inactive for too long.
+ * The next round starts one (jittered) interval after this one began, so a member's checks are an
+ * interval apart whatever a round costs, as long as the machine keeps up.
  */
 @Component
 public class MemberChecker extends PeriodicTask {
@@ -76,17 +80,40 @@ public class MemberChecker extends PeriodicTask {
                 .serviceLevelObjectives(CHECK_BUCKETS).register(registry);
     }
 
-    /** Runs one full round now and returns what it found (the scheduler calls this; so do tests and benchmarks). */
+    /** The share of an interval a round spreads its checks over: the rest is for the last checks' answers. */
+    private static final double SPREAD = 0.9;
+    /** When the next round begins, set by the round before (jittered interval less what the round took). */
+    private volatile Duration untilNextRound = Duration.ZERO;
+
+    /** Runs one full round now, every check at once up to the bound, and returns what it found (tests, benchmarks). */
     public RoundResult runRound() {
+        return runRound(Duration.ZERO);
+    }
+
+    /**
+     * One round whose checks start evenly spaced over {@code spread} (the scheduler's rounds), so a
+     * member is checked at about the same point of every round. Returns early, recording what was
+     * checked, if the thread is interrupted (the tracker stopping).
+     */
+    RoundResult runRound(Duration spread) {
         long start = System.nanoTime();
         List<MemberAddress> active = members.activeAddresses();
+        long spacing = active.isEmpty() ? 0 : spread.toNanos() / active.size();
         Semaphore inFlight = new Semaphore(properties.concurrency());
         List<Long> ok = new ArrayList<>();
         List<Long> failed = new ArrayList<>();
         // member ids by the height their HELLO gave: most members share a few heights, so a few updates
         Map<Long, List<Long>> heights = new HashMap<>();
         List<CompletableFuture<Void>> pending = new ArrayList<>(active.size());
-        for (MemberAddress member : active) {
+        for (int i = 0; i < active.size(); i++) {
+            MemberAddress member = active.get(i);
+            long wait = start + i * spacing - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                break;
+            }
             inFlight.acquireUninterruptibly();
             long checkStart = System.nanoTime();
             pending.add(check.check(member.host(), member.port()).handle((answer, error) -> {
@@ -112,7 +139,7 @@ public class MemberChecker extends PeriodicTask {
             // last checks (and maybe heights and statuses) changed: the dashboard shows them
             events.publishEvent(new MembersChanged());
         }
-        RoundResult result = new RoundResult(active.size(), ok.size(), failed.size(), deactivated, took);
+        RoundResult result = new RoundResult(ok.size() + failed.size(), ok.size(), failed.size(), deactivated, took);
         if (!active.isEmpty()) {
             log.info("check round: {} members, {} ok, {} failed, {} now inactive, took {} ms", result.checked(),
                     result.ok(), result.failed(), result.deactivated(), took.toMillis());
@@ -151,7 +178,7 @@ public class MemberChecker extends PeriodicTask {
     }
 
     private void refreshCounts() {
-        memberMetrics.counts(members.countByStatus(MemberStatus.ACTIVE), members.countByStatus(MemberStatus.INACTIVE));
+        memberMetrics.inactive(members.countByStatus(MemberStatus.INACTIVE));
     }
 
     @Override
@@ -169,16 +196,27 @@ public class MemberChecker extends PeriodicTask {
         return properties.interval();
     }
 
-    /** The interval times a random factor within 1 ± jitter, so rounds of several trackers do not align. */
+    /** What is left of this round's (jittered) interval: the next round begins one interval after this one did. */
     @Override
     protected Duration nextDelay() {
-        double factor = 1 + properties.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-        return Duration.ofMillis(Math.max(1, (long) (period().toMillis() * factor)));
+        return untilNextRound;
     }
 
+    /**
+     * One round over the interval times a random factor within 1 ± jitter (so rounds of several trackers
+     * do not align), its checks spread over {@link #SPREAD} of it.
+     */
     @Override
     protected void tick() {
-        runRound();
+        long started = System.nanoTime();
+        double factor = 1 + properties.jitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+        Duration round = Duration.ofMillis(Math.max(1, (long) (period().toMillis() * factor)));
+        try {
+            runRound(Duration.ofNanos((long) (round.toNanos() * SPREAD)));
+        } finally {
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            untilNextRound = took.compareTo(round) >= 0 ? Duration.ZERO : round.minus(took);
+        }
     }
 
     @Override

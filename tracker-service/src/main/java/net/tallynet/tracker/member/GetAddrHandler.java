@@ -1,6 +1,7 @@
 package net.tallynet.tracker.member;
 
 import java.util.List;
+import net.tallynet.p2p.CloseReason;
 import net.tallynet.p2p.MessageHandler;
 import net.tallynet.p2p.PeerMisbehaviourException;
 import net.tallynet.p2p.PeerSession;
@@ -11,11 +12,17 @@ import net.tallynet.protocol.message.GetAddrMessage;
 import net.tallynet.protocol.message.Method;
 import org.springframework.stereotype.Component;
 
-/** GETADDR towards the tracker registers the sender and is answered with ADDR (PROTOCOL.md 7.2). */
+/**
+ * GETADDR towards the tracker registers the sender and is answered with ADDR, after which the tracker
+ * closes the connection (PROTOCOL.md 7.2): a member holds no connection slot between registrations,
+ * so the members a tracker serves are bounded by its memory, not by {@code tallynet.peers.max-inbound}.
+ */
 @Component
 public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
     /** The rejection label for a host registering faster than {@code tallynet.members} allows. */
     public static final String REGISTRATION_FLOOD = "registration_flood";
+    /** The close reason of a registration answered: an orderly end (status 1000). */
+    public static final String REGISTERED = "registered";
     private final MemberRegistry registry;
 
     public GetAddrHandler(MemberRegistry registry) {
@@ -42,5 +49,7 @@ public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
                 .map(m -> new AddressEntry(m.host(), m.port(), m.lastSeen()))
                 .toList();
         peer.send(new AddrMessage(sample));
+        // after the ADDR is written (close waits for what was queued before it)
+        peer.close(CloseReason.NORMAL, REGISTERED);
     }
 }

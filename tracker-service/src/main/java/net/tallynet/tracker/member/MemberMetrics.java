@@ -3,17 +3,19 @@ package net.tallynet.tracker.member;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 
 /**
  * {@code tallynet_tracker_members{status}} and {@code tallynet_tracker_registrations_total{kind}}.
- * Member counts are refreshed by the check round and after registrations, not counted per scrape.
+ * The active count is live (the in-memory index of active members, which every registration and
+ * every check round updates); the inactive count is refreshed by the check round.
  */
 @Component
 public class MemberMetrics {
@@ -21,16 +23,15 @@ public class MemberMetrics {
     private static final List<String> KINDS = Stream.concat(Stream.of("new", "renewed", "reactivated"),
             Stream.of(RegistrationRefusal.values()).map(RegistrationRefusal::label)).toList();
 
-    private final Map<MemberStatus, AtomicLong> counts = new EnumMap<>(MemberStatus.class);
+    private final AtomicLong inactive = new AtomicLong();
+    private volatile IntSupplier active = () -> 0;
     private final Map<String, Counter> registrations = new HashMap<>();
 
     public MemberMetrics(MeterRegistry registry) {
-        for (MemberStatus status : MemberStatus.values()) {
-            AtomicLong count = new AtomicLong();
-            counts.put(status, count);
-            Gauge.builder("tallynet.tracker.members", count, AtomicLong::get).tag("status", status.label())
-                    .description("Members known to the tracker, by status").register(registry);
-        }
+        Gauge.builder("tallynet.tracker.members", this, m -> m.active.getAsInt()).tag("status", MemberStatus.ACTIVE.label())
+                .description("Members known to the tracker, by status").register(registry);
+        Gauge.builder("tallynet.tracker.members", inactive, AtomicLong::get).tag("status", MemberStatus.INACTIVE.label())
+                .description("Members known to the tracker, by status").register(registry);
         for (String kind : KINDS) {
             registrations.put(kind, Counter.builder("tallynet.tracker.registrations").tag("kind", kind)
                     .description("GETADDR registrations, by kind").register(registry));
@@ -42,8 +43,19 @@ public class MemberMetrics {
         registrations.get(kind).increment();
     }
 
-    public void counts(long active, long inactive) {
-        counts.get(MemberStatus.ACTIVE).set(active);
-        counts.get(MemberStatus.INACTIVE).set(inactive);
+    /** Where the live active count comes from (the registry's index of active members). */
+    void activeFrom(IntSupplier count) {
+        this.active = count;
+    }
+
+    public void inactive(long count) {
+        inactive.set(count);
+    }
+
+    /** Registrations so far, by kind. */
+    Map<String, Long> totals() {
+        Map<String, Long> totals = new LinkedHashMap<>();
+        KINDS.forEach(kind -> totals.put(kind, (long) registrations.get(kind).count()));
+        return totals;
     }
 }

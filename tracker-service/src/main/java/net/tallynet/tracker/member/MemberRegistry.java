@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import net.tallynet.p2p.BoundedMaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +14,7 @@ import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Registration and the ADDR sample (PROTOCOL.md 7.2, steps 2 and 3). */
 @Service
@@ -29,9 +30,18 @@ public class MemberRegistry {
     private final Map<String, Boolean> refusalsLogged;
     private final MemberLimits limits;
     private final ActiveMembers active = new ActiveMembers();
+    private final TransactionTemplate transaction;
+    /**
+     * Registrations (shared) against a reload of the index from the database (exclusive): a reload
+     * replaces the index with what the database holds, so a registration committed just after its query
+     * would be lost from the index (and ADDR answers, and the live gauge) until the next round. Held
+     * across each registration's commit; fair, so a stream of registrations cannot starve the reload.
+     */
+    private final ReentrantReadWriteLock indexLock = new ReentrantReadWriteLock(true);
 
     public MemberRegistry(MemberRepository members, MembersProperties properties, MemberMetrics metrics, Clock clock,
-                          ApplicationEventPublisher events) {
+                          ApplicationEventPublisher events, TransactionTemplate transaction) {
+        this.transaction = transaction;
         this.members = members;
         this.properties = properties;
         this.metrics = metrics;
@@ -42,6 +52,12 @@ public class MemberRegistry {
         // by insertion: a host that keeps being refused is logged again once as many others were
         this.refusalsLogged = BoundedMaps.evictingEldest(properties.trackedHosts(), false);
         this.limits = new MemberLimits(members, properties, active);
+        metrics.activeFrom(active::size);
+    }
+
+    /** Active members now (the index ADDR answers come from). */
+    public int activeCount() {
+        return active.size();
     }
 
     /** Whether this host may register now; false means the registration is a flood and must be refused. */
@@ -59,8 +75,16 @@ public class MemberRegistry {
      * inactive one coming back, would break a cap of {@link MemberLimits}: the member still gets its
      * ADDR answer, it is just not handed out.
      */
-    @Transactional
     public boolean register(String host, int port, String nodeId, Long height) {
+        indexLock.readLock().lock();
+        try {
+            return Boolean.TRUE.equals(transaction.execute(status -> record(host, port, nodeId, height)));
+        } finally {
+            indexLock.readLock().unlock();
+        }
+    }
+
+    private boolean record(String host, int port, String nodeId, Long height) {
         var now = clock.instant();
         var existing = members.findByHostAndPort(host, port);
         boolean wasInactive = existing.isPresent() && existing.get().status() == MemberStatus.INACTIVE;
@@ -76,7 +100,7 @@ public class MemberRegistry {
             active.put(new ActiveMembers.ActiveMember(host, port, now.toEpochMilli()));
             metrics.registered(wasInactive ? "reactivated" : "renewed");
             if (wasInactive) {
-                log.info("member {}:{} ({}) registered again: active", host, port, nodeId);
+                log.debug("member {}:{} ({}) registered again: active", host, port, nodeId);
             }
             events.publishEvent(new MembersChanged());
             return true;
@@ -85,7 +109,7 @@ public class MemberRegistry {
         members.save(new Member(host, port, nodeId, height, now));
         active.put(new ActiveMembers.ActiveMember(host, port, now.toEpochMilli()));
         metrics.registered("new");
-        log.info("member {}:{} ({}) registered", host, port, nodeId);
+        log.debug("member {}:{} ({}) registered", host, port, nodeId); // RegistrationSummary logs them together
         events.publishEvent(new MembersChanged());
         return true;
     }
@@ -109,9 +133,13 @@ public class MemberRegistry {
     }
 
     /** Reloads the ADDR index from the database (after a check round changed statuses, and at start). */
-    @Transactional(readOnly = true)
     public void reloadActive() {
-        active.replaceAll(members.activeMembers());
+        indexLock.writeLock().lock();
+        try {
+            active.replaceAll(members.activeMembers());
+        } finally {
+            indexLock.writeLock().unlock();
+        }
     }
 
     /**

@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param registrationsPerMinute  registrations one host may make per minute (a flood is refused and charged)
  * @param registrationBurst       registrations one host may make at once (several nodes may share a host)
  * @param trackedHosts            hosts whose registration rate is remembered (bounds that memory)
+ * @param summaryInterval         how often the registrations since the last summary are logged, in one line
+ *                                (members are not logged one by one: at thousands a second that was most of the
+ *                                tracker's work); nothing is logged for an interval without registrations
  */
 @ConfigurationProperties("tallynet.members")
 public record MembersProperties(
@@ -28,11 +31,12 @@ public record MembersProperties(
         @DefaultValue("24h") Duration deleteAfter,
         @DefaultValue("60") int registrationsPerMinute,
         @DefaultValue("30") int registrationBurst,
-        @DefaultValue("10000") int trackedHosts) {
+        @DefaultValue("10000") int trackedHosts,
+        @DefaultValue("1m") Duration summaryInterval) {
 
     public MembersProperties {
         if (max < 1 || maxPerHost < 1 || maxPerPrefix < 1 || addrSampleSize < 0 || addrSampleSize > 1000 || registrationsPerMinute < 1
-                || registrationBurst < 1 || trackedHosts < 1) {
+                || registrationBurst < 1 || trackedHosts < 1 || summaryInterval.toMillis() < 100) {
             throw new IllegalArgumentException("invalid tallynet.members settings");
         }
     }

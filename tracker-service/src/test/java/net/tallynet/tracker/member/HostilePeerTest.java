@@ -17,7 +17,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * Peers that flood or send garbage. Its own tracker: the last test bans 127.0.0.1, which every
@@ -28,6 +31,7 @@ import org.springframework.boot.test.context.SpringBootTest;
         "tallynet.members.registration-burst=3",
         "tallynet.members.registrations-per-minute=1"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(OutputCaptureExtension.class)
 class HostilePeerTest extends RunningTrackerTest {
 
 
@@ -41,12 +45,14 @@ class HostilePeerTest extends RunningTrackerTest {
     @Test
     @Order(1)
     void registrationFloodFromOneHostIsRefused() {
-        TestPeer peer = track(TestPeer.handshaken(port, "f100000000000001", 9001));
+        // the tracker closes each connection once it has answered: a flood comes on a connection each time
         for (int i = 0; i < 3; i++) {
-            peer.send(new GetAddrMessage(9001 + i));
-            assertThat(peer.next()).isInstanceOf(AddrMessage.class);
+            TestPeer member = track(TestPeer.handshaken(port, "f10000000000000" + (i + 1), 9001 + i));
+            member.send(new GetAddrMessage(9001 + i));
+            assertThat(member.next()).isInstanceOf(AddrMessage.class);
         }
         double before = count(meters, "tallynet.frames.rejected", "reason", "registration_flood");
+        TestPeer peer = track(TestPeer.handshaken(port, "f100000000000004", 9004));
         peer.send(new GetAddrMessage(9004));
         assertThat(peer.nextFrame(Duration.ofMillis(500))).isNull();
         assertThat(count(meters, "tallynet.frames.rejected", "reason", "registration_flood")).isEqualTo(before + 1);
@@ -56,7 +62,7 @@ class HostilePeerTest extends RunningTrackerTest {
 
     @Test
     @Order(2)
-    void malformedFramesAreRejectedByReasonChangeNothingAndEndInABan() {
+    void malformedFramesAreRejectedByReasonChangeNothingAndEndInABan(CapturedOutput output) {
         long membersBefore = members.count();
         TestPeer hostile = track(TestPeer.connect(port, "a00000000000000a"));
         List<String> frames = List.of("nonsense", "[]", "{}", "{\"hello\":{}}", "{\"GETADDR\":[]}",
@@ -78,12 +84,15 @@ class HostilePeerTest extends RunningTrackerTest {
         assertThat(members.count()).isEqualTo(membersBefore);
         assertThat(meters.find("tallynet.bans").counter().count()).isEqualTo(bansBefore + 1);
 
-        // banned: refused before the WebSocket upgrade, with 403
+        // banned: refused before the WebSocket upgrade, with 403, and logged once for the host however often it tries
         double refusedBefore = count(meters, "tallynet.connections.refused", "reason", "banned");
-        assertThatThrownBy(() -> TestPeer.connect(port, "a00000000000000b"))
-                .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
-                        e -> assertThat(e.getResponse().statusCode()).isEqualTo(403));
-        assertThat(count(meters, "tallynet.connections.refused", "reason", "banned")).isEqualTo(refusedBefore + 1);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThatThrownBy(() -> TestPeer.connect(port, "a00000000000000b"))
+                    .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class,
+                            e -> assertThat(e.getResponse().statusCode()).isEqualTo(403));
+        }
+        assertThat(count(meters, "tallynet.connections.refused", "reason", "banned")).isEqualTo(refusedBefore + 3);
+        assertThat(output.getOut().split("connection from 127.0.0.1 refused: banned", -1)).hasSize(2);
     }
 
     private TestPeer track(TestPeer peer) {

@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -23,6 +25,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 class MemberRegistryTest {
     @Autowired
     MemberRepository members;
+    @Autowired
+    PlatformTransactionManager transactions;
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -32,8 +36,9 @@ class MemberRegistryTest {
 
     private MemberRegistry registry(int max, int maxPerHost, int maxPerPrefix, int burst) {
         MembersProperties properties = new MembersProperties(max, maxPerHost, maxPerPrefix, 50, Duration.ofHours(24), 1,
-                burst, 2);
-        return new MemberRegistry(members, properties, new MemberMetrics(meters), Clock.systemUTC(), event -> { });
+                burst, 2, Duration.ofMinutes(1));
+        return new MemberRegistry(members, properties, new MemberMetrics(meters), Clock.systemUTC(), event -> { },
+                new TransactionTemplate(transactions));
     }
 
     private double refused(String kind) {

@@ -21,18 +21,24 @@ import net.tallynet.tracker.TestPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** Registration, ADDR and hostile frames, over real WebSockets on loopback against a running tracker. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "tallynet.checks.enabled=false",
         "tallynet.members.addr-sample-size=5",
         "tallynet.members.registration-burst=1000"})
+@ExtendWith(OutputCaptureExtension.class)
 class RegistrationTest extends RunningTrackerTest {
 
     @Autowired
     MemberRegistry registry;
+    @Autowired
+    RegistrationSummary summary;
 
     private final List<TestPeer> peers = new ArrayList<>();
 
@@ -59,6 +65,21 @@ class RegistrationTest extends RunningTrackerTest {
         assertThat(member.consecutiveFailures()).isZero();
         assertThat(member.height()).as("the blockCount of the HELLO it registered with").isEqualTo(1L);
         assertThat(member.lastChecked()).isNull();
+        // answered, the registration holds no connection slot: the tracker closes, in good order
+        assertThat(peer.closeStatus(Duration.ofSeconds(5))).isEqualTo(1000);
+        assertThat(peer.closeReason()).isEqualTo("registered");
+    }
+
+    @Test
+    void registrationsAreLoggedAsOneSummaryLineNotALinePerMember(CapturedOutput output) {
+        summary.tick(); // what the class's other tests registered
+        register("a2a2a2a2a2a2a2a1", 9011);
+        register("a2a2a2a2a2a2a2a2", 9012);
+        register("a2a2a2a2a2a2a2a1", 9011);
+        summary.tick();
+        assertThat(output.getOut()).contains("registrations in the last 60 s: 2 new, 1 renewed, 0 reactivated, 0 not recorded;"
+                + " 2 active members");
+        assertThat(output.getOut()).doesNotContain("member 127.0.0.1:9011", "established: node");
     }
 
     @Test
@@ -80,9 +101,9 @@ class RegistrationTest extends RunningTrackerTest {
         for (int i = 1; i <= 12; i++) {
             register(String.format("c%015d", i), 9100 + i);
         }
-        TestPeer requester = member("c000000000000001".replace('c', 'd'), 9101);
         Set<Set<Integer>> distinctAnswers = new HashSet<>();
         for (int round = 0; round < 6; round++) {
+            TestPeer requester = member("c000000000000001".replace('c', 'd'), 9101); // each registration its own connection
             requester.send(new GetAddrMessage(9101));
             List<AddressEntry> entries = ((AddrMessage) requester.next()).addresses();
             assertThat(entries).hasSize(5);
@@ -112,6 +133,7 @@ class RegistrationTest extends RunningTrackerTest {
 
         register("e000000000000002", 9202);
         assertThat(members.findByHostAndPort("127.0.0.1", 9202).orElseThrow().status()).isEqualTo(MemberStatus.ACTIVE);
+        requester = member("e000000000000003", 9203);
         requester.send(new GetAddrMessage(9203));
         assertThat(((AddrMessage) requester.next()).addresses()).extracting(AddressEntry::port)
                 .containsExactlyInAnyOrder(9201, 9202);
