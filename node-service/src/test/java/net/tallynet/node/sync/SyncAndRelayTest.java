@@ -74,7 +74,14 @@ class SyncAndRelayTest {
 
                     // a payment handed to c reaches every mempool, and is mined by a into a block all three accept
                     Wallet walletC = c.getBean(Wallet.class);
-                    c.getBean(Miner.class).generate(3, null);
+                    String coinbases = c.getBean(Miner.class).generate(3, null).getLast();
+                    // the payment spends those coinbases: a node it reaches before their blocks refuses it as
+                    // unknown_input and, with no orphan pool, nobody offers it again (a race, not relay, failed
+                    // this test in full runs)
+                    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                        assertThat(chainA.tip().hash()).isEqualTo(coinbases);
+                        assertThat(chainB.tip().hash()).isEqualTo(coinbases);
+                    });
                     Transaction payment = walletC.pay(a.getBean(Wallet.class).address(), 12_345, 100);
                     c.getBean(Ledger.class).acceptTransaction(payment);
                     await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {

@@ -42,6 +42,9 @@ public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
         }
         String host = peer.remoteHost();
         if (!registry.allowRegistration(host)) {
+            // closed as well as charged: left open, the member would register again on it every interval and
+            // each refusal charge its host further, until a busy host shared by many nodes was banned
+            peer.close(CloseReason.RATE_LIMITED, REGISTRATION_FLOOD);
             throw new PeerMisbehaviourException(REGISTRATION_FLOOD, "too many registrations from " + host);
         }
         registry.register(host, message.port(), peer.remoteHello().nodeId(), peer.remoteHello().blockCount());

@@ -54,7 +54,9 @@ class HostilePeerTest extends RunningTrackerTest {
         double before = count(meters, "tallynet.frames.rejected", "reason", "registration_flood");
         TestPeer peer = track(TestPeer.handshaken(port, "f100000000000004", 9004));
         peer.send(new GetAddrMessage(9004));
-        assertThat(peer.nextFrame(Duration.ofMillis(500))).isNull();
+        // refused, charged and closed: the member tries again on a new connection next interval
+        assertThat(peer.closeStatus(Duration.ofSeconds(5))).isEqualTo(1008);
+        assertThat(peer.closeReason()).isEqualTo("registration_flood");
         assertThat(count(meters, "tallynet.frames.rejected", "reason", "registration_flood")).isEqualTo(before + 1);
         assertThat(members.findByHostAndPort("127.0.0.1", 9004)).isEmpty();
         assertThat(members.count()).isEqualTo(3);
