@@ -2,6 +2,7 @@ package net.tallynet.tracker;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -14,15 +15,18 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+import java.util.function.ToIntFunction;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.message.HelloMessage;
 
 /**
  * Many lightweight members in one process, for the tracker's checks: each listens on its own
- * 127.0.0.1 port and speaks just enough WebSocket (RFC 6455) to answer a HELLO with HEY and its own
- * HELLO (as a node does; its blockCount is {@link #height}). One selector thread serves them all,
- * so thousands cost a socket each and no thread.
+ * loopback address and port and speaks just enough WebSocket (RFC 6455) to answer a HELLO with HEY
+ * and its own HELLO (as a node does; its blockCount is {@link #height}). One selector thread serves
+ * them all, so thousands cost a socket each and no thread. The per-port controls ({@link #mode},
+ * {@link #height}, {@link #down}) are for members that all listen on 127.0.0.1.
  */
 public final class FakeMembers implements AutoCloseable {
     private static final FrameCodec CODEC = new FrameCodec();
@@ -37,22 +41,47 @@ public final class FakeMembers implements AutoCloseable {
     private final ConcurrentHashMap<Integer, ServerSocketChannel> byPort = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Integer, Long> heights = new ConcurrentHashMap<>();
     private final AtomicLong hellosAnswered = new AtomicLong();
+    /** Told the index (in the constructor's list) of each member that answered a HELLO, on the selector thread. */
+    private final IntConsumer answered;
+    /** For wildcard listeners: which member a connection's local address and port is (null: one member a socket). */
+    private final ToIntFunction<InetSocketAddress> memberAt;
     private final Thread loop;
     private volatile boolean running = true;
 
+    /** {@code count} members on 127.0.0.1, each on a port of its own. */
     public FakeMembers(int count) throws IOException {
+        this(java.util.Collections.nCopies(count, new InetSocketAddress("127.0.0.1", 0)), null, member -> { });
+    }
+
+    /**
+     * Members on every loopback address at each of {@code ports}, a socket per port rather than per member
+     * (a process may open only so many files, and 100,000 members would need as many sockets): each
+     * listens on the wildcard address, and a connection that did not come in on a 127.x address is closed
+     * unanswered, so nothing but loopback is ever served. {@code member} names the member a connection
+     * reached (its local address and port) for {@code answered}.
+     */
+    public static FakeMembers onEveryLoopbackAddress(List<Integer> ports, ToIntFunction<InetSocketAddress> member,
+                                                     IntConsumer answered) throws IOException {
+        return new FakeMembers(ports.stream().map(port -> new InetSocketAddress("0.0.0.0", port)).toList(), member,
+                answered);
+    }
+
+    private FakeMembers(List<InetSocketAddress> addresses, ToIntFunction<InetSocketAddress> member, IntConsumer answered)
+            throws IOException {
+        this.answered = answered;
+        this.memberAt = member;
         selector = Selector.open();
-        for (int i = 0; i < count; i++) {
-            ServerSocketChannel server = ServerSocketChannel.open();
-            server.bind(new InetSocketAddress("127.0.0.1", 0), 64);
+        for (InetSocketAddress address : addresses) {
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET);
+            server.bind(address, 1024);
             server.configureBlocking(false);
             servers.add(server);
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             modes.put(port, Mode.ANSWER);
             byPort.put(port, server);
         }
-        for (ServerSocketChannel server : servers) {
-            server.register(selector, SelectionKey.OP_ACCEPT);
+        for (int i = 0; i < servers.size(); i++) {
+            servers.get(i).register(selector, SelectionKey.OP_ACCEPT, i);
         }
         loop = Thread.ofPlatform().name("fake-members").daemon().start(this::run);
     }
@@ -93,7 +122,7 @@ public final class FakeMembers implements AutoCloseable {
                         continue;
                     }
                     if (key.isAcceptable()) {
-                        accept((ServerSocketChannel) key.channel());
+                        accept((ServerSocketChannel) key.channel(), (Integer) key.attachment());
                     } else if (key.isReadable()) {
                         read(key);
                     }
@@ -105,14 +134,22 @@ public final class FakeMembers implements AutoCloseable {
         }
     }
 
-    private void accept(ServerSocketChannel server) throws IOException {
+    private void accept(ServerSocketChannel server, int member) throws IOException {
         SocketChannel channel = server.accept();
         if (channel == null) {
             return;
         }
         channel.configureBlocking(false);
         int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-        channel.register(selector, SelectionKey.OP_READ, new Connection(port));
+        if (memberAt != null) {
+            InetSocketAddress local = (InetSocketAddress) channel.getLocalAddress();
+            if (!local.getAddress().isLoopbackAddress()) {
+                channel.close();
+                return;
+            }
+            member = memberAt.applyAsInt(local);
+        }
+        channel.register(selector, SelectionKey.OP_READ, new Connection(port, member));
     }
 
     private void read(SelectionKey key) {
@@ -196,6 +233,7 @@ public final class FakeMembers implements AutoCloseable {
                         devnet, System.currentTimeMillis(), connection.port, String.format("%016x", connection.port),
                         "fake-member/1", "node"))));
                 hellosAnswered.incrementAndGet();
+                answered.accept(connection.member);
             }
         }
         return true;
@@ -261,11 +299,13 @@ public final class FakeMembers implements AutoCloseable {
 
     private static final class Connection {
         final int port;
+        final int member;
         final ByteBuffer in = ByteBuffer.allocate(8192);
         boolean upgraded;
 
-        Connection(int port) {
+        Connection(int port, int member) {
             this.port = port;
+            this.member = member;
         }
     }
 }

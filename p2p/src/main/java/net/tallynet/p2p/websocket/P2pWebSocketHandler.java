@@ -1,5 +1,6 @@
 package net.tallynet.p2p.websocket;
 
+import java.lang.ref.WeakReference;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -115,8 +116,17 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         }
         connection.admitted();
         sessions.put(socket.getId(), session);
-        context.scheduler().schedule(session::onHandshakeTimeout,
-                context.properties().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        // the timer holds the session weakly: while open, the session map holds it; once closed (a tracker
+        // closes each registration within milliseconds), its buffers, a receive buffer's worth of chars in
+        // the container's frame reader, must not wait for the timer. Held strongly, thousands of closed
+        // registrations a second kept hundreds of MB reachable for the 10 s of the timeout (issue 19).
+        WeakReference<PeerSession> timed = new WeakReference<>(session);
+        context.scheduler().schedule(() -> {
+            PeerSession open = timed.get();
+            if (open != null) {
+                open.onHandshakeTimeout();
+            }
+        }, context.properties().handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         session.start();
     }
 

@@ -1,13 +1,13 @@
 package net.tallynet.tracker.check;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import net.tallynet.p2p.LocalPeer;
 import net.tallynet.p2p.http.HttpApiConfiguration;
 import net.tallynet.protocol.codec.DecodeResult;
@@ -19,7 +19,9 @@ import org.springframework.stereotype.Component;
 /**
  * One liveness check: open {@code ws://host:port/p2p}, send HELLO, wait for HEY, take the member's
  * own HELLO if it follows at once (its blockCount is the height the dashboard shows), close (1000).
- * Uses the JDK's asynchronous WebSocket client: one selector thread serves every check in flight.
+ * Each check runs on a virtual thread over a blocking socket ({@link RawWebSocket}): a check waiting
+ * on a slow member holds a few KB and no platform thread, and costs little CPU, so one tracker checks
+ * 100,000 members every interval (README "The tracker", ./tallynet bench-tracker).
  */
 @Component
 public class HelloCheck implements AutoCloseable {
@@ -34,7 +36,7 @@ public class HelloCheck implements AutoCloseable {
     public record Result(CheckOutcome outcome, Long blockCount) {
     }
 
-    private final HttpClient client;
+    private final ExecutorService checks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("check-", 0).factory());
     private final LocalPeer local;
     private final FrameCodec codec;
     private final ChecksProperties properties;
@@ -43,27 +45,93 @@ public class HelloCheck implements AutoCloseable {
         this.local = local;
         this.codec = codec;
         this.properties = properties;
-        this.client = HttpClient.newBuilder().connectTimeout(properties.timeout())
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     }
 
     public CompletableFuture<Result> check(String host, int port) {
-        CompletableFuture<Result> outcome = new CompletableFuture<>();
-        HeyListener listener = new HeyListener(outcome);
-        String hello = codec.encode(local.hello());
-        client.newWebSocketBuilder().connectTimeout(properties.timeout())
-                .buildAsync(URI.create("ws://" + uriHost(host) + ":" + port + HttpApiConfiguration.P2P_PATH), listener)
-                .whenComplete((socket, error) -> {
-                    if (error != null) {
-                        outcome.complete(new Result(CheckOutcome.UNREACHABLE, null));
-                    } else {
-                        socket.sendText(hello, true);
+        return CompletableFuture.supplyAsync(() -> checkNow(host, port), checks);
+    }
+
+    /**
+     * Connect (unreachable if that fails or takes longer than the timeout), then HEY within the timeout
+     * of the start: passed; without it, timeout, or bad answer for anything else (a close, a frame that is
+     * no HEY, a broken connection). After HEY nothing fails the check.
+     */
+    private Result checkNow(String host, int port) {
+        long start = System.nanoTime();
+        long deadline = start + properties.timeout().toNanos();
+        try (Socket socket = new Socket()) {
+            try {
+                socket.connect(new InetSocketAddress(host, port), (int) properties.timeout().toMillis());
+                socket.setTcpNoDelay(true);
+            } catch (IOException e) {
+                return new Result(CheckOutcome.UNREACHABLE, null);
+            }
+            boolean hey = false;
+            try {
+                RawWebSocket ws;
+                try {
+                    socket.setSoTimeout(remainingMillis(deadline));
+                    ws = RawWebSocket.upgrade(socket, uriHost(host) + ":" + port, HttpApiConfiguration.P2P_PATH,
+                            codec.limits().maxFrameBytes());
+                } catch (SocketTimeoutException e) {
+                    return new Result(CheckOutcome.TIMEOUT, null);
+                } catch (IOException e) {
+                    return new Result(CheckOutcome.UNREACHABLE, null);
+                }
+                ws.sendText(codec.encode(local.hello()));
+                while (true) {
+                    socket.setSoTimeout(remainingMillis(deadline));
+                    RawWebSocket.Frame frame = ws.read();
+                    if (frame.opcode() == RawWebSocket.CLOSE) {
+                        return finish(hey, CheckOutcome.BAD_ANSWER, null);
                     }
-                });
-        // at the deadline a member that said HEY has passed, whether or not its HELLO came
-        CompletableFuture.delayedExecutor(properties.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                .execute(listener::deadline);
-        return outcome.whenComplete((result, error) -> listener.closeQuietly());
+                    DecodeResult result = codec.decode(frame.text());
+                    if (!hey && result instanceof DecodeResult.Decoded(HeyMessage _)) {
+                        hey = true;
+                        // passed; the HELLO that follows is a bonus, never a reason to fail (waited for
+                        // up to the grace, within the timeout)
+                        long graceEnd = System.nanoTime() + HELLO_GRACE.toNanos();
+                        if (graceEnd - deadline < 0) {
+                            deadline = graceEnd;
+                        }
+                    } else if (hey && result instanceof DecodeResult.Decoded(HelloMessage hello)) {
+                        closeQuietly(ws);
+                        return new Result(CheckOutcome.OK, hello.blockCount());
+                    } else if (result instanceof DecodeResult.Rejected) {
+                        return finish(hey, CheckOutcome.BAD_ANSWER, null);
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                return finish(hey, CheckOutcome.TIMEOUT, null);
+            } catch (IOException e) {
+                return finish(hey, CheckOutcome.BAD_ANSWER, null);
+            }
+        } catch (IOException closing) {
+            return new Result(CheckOutcome.UNREACHABLE, null); // the socket could not even be closed
+        }
+    }
+
+    /** A failure, unless HEY already passed the check. */
+    private static Result finish(boolean hey, CheckOutcome failure, Long blockCount) {
+        return hey ? new Result(CheckOutcome.OK, blockCount) : new Result(failure, null);
+    }
+
+    /** At least 1 ms: a socket timeout of 0 would mean none. */
+    private static int remainingMillis(long deadline) throws SocketTimeoutException {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+            throw new SocketTimeoutException("check deadline passed");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
+    /** Says goodbye properly (1000); the socket closes right after, whether or not the frame went out. */
+    private static void closeQuietly(RawWebSocket ws) {
+        try {
+            ws.sendClose(1000, "normal");
+        } catch (IOException ignored) {
+            // closing anyway
+        }
     }
 
     private static String uriHost(String host) {
@@ -72,81 +140,6 @@ public class HelloCheck implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
-    }
-
-    /** Collects text messages (which may arrive in parts): HEY passes the check, the HELLO after it gives the height. */
-    private final class HeyListener implements WebSocket.Listener {
-        private final CompletableFuture<Result> outcome;
-        private final StringBuilder text = new StringBuilder();
-        private volatile WebSocket socket;
-        private volatile boolean hey;
-
-        HeyListener(CompletableFuture<Result> outcome) {
-            this.outcome = outcome;
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            this.socket = webSocket;
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            if (text.length() + data.length() > codec.limits().maxFrameBytes()) {
-                finish(CheckOutcome.BAD_ANSWER, null);
-                return null;
-            }
-            text.append(data);
-            if (last) {
-                DecodeResult result = codec.decode(text.toString());
-                text.setLength(0);
-                if (!hey && result instanceof DecodeResult.Decoded(HeyMessage _)) {
-                    hey = true;
-                    // passed; the HELLO that follows is a bonus, never a reason to fail
-                    CompletableFuture.delayedExecutor(HELLO_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-                            .execute(() -> outcome.complete(new Result(CheckOutcome.OK, null)));
-                } else if (hey && result instanceof DecodeResult.Decoded(HelloMessage hello)) {
-                    outcome.complete(new Result(CheckOutcome.OK, hello.blockCount()));
-                    return null;
-                } else if (result instanceof DecodeResult.Rejected) {
-                    finish(CheckOutcome.BAD_ANSWER, null);
-                    return null;
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        void deadline() {
-            finish(CheckOutcome.TIMEOUT, null);
-        }
-
-        /** A failure, unless HEY already passed the check. */
-        private void finish(CheckOutcome failure, Long blockCount) {
-            outcome.complete(hey ? new Result(CheckOutcome.OK, blockCount) : new Result(failure, null));
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            finish(CheckOutcome.BAD_ANSWER, null);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            finish(CheckOutcome.UNREACHABLE, null);
-        }
-
-        void closeQuietly() {
-            WebSocket open = socket;
-            if (open != null && !open.isOutputClosed()) {
-                // say goodbye properly, but never keep the socket longer than a moment for it
-                open.sendClose(WebSocket.NORMAL_CLOSURE, "normal")
-                        .orTimeout(1, TimeUnit.SECONDS)
-                        .whenComplete((closed, error) -> open.abort());
-            }
-        }
+        checks.shutdownNow();
     }
 }

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +40,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class MemberChecker extends PeriodicTask {
     private static final Logger log = LoggerFactory.getLogger(MemberChecker.class);
-    private static final int UPDATE_CHUNK = 1000;
     /** A HELLO round trip: milliseconds on a LAN, up to the check timeout (5 s by default) when it fails. */
     private static final Duration[] CHECK_BUCKETS = LatencyBuckets.millis(1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000,
             2500, 5000, 10000, 30000);
@@ -53,6 +51,7 @@ public class MemberChecker extends PeriodicTask {
     private final MemberMetrics memberMetrics;
     private final MemberRegistry registry;
     private final TransactionTemplate transaction;
+    private final CheckRecorder recorder;
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final Map<CheckOutcome, Counter> outcomes = new EnumMap<>(CheckOutcome.class);
@@ -60,7 +59,7 @@ public class MemberChecker extends PeriodicTask {
 
     public MemberChecker(MemberRepository members, HelloCheck check, ChecksProperties properties,
                          MembersProperties membersProperties, MemberMetrics memberMetrics, MemberRegistry memberRegistry,
-                         TransactionTemplate transaction, Clock clock, MeterRegistry registry,
+                         TransactionTemplate transaction, CheckRecorder recorder, Clock clock, MeterRegistry registry,
                          ApplicationEventPublisher events) {
         super("member-checks");
         this.members = members;
@@ -70,6 +69,7 @@ public class MemberChecker extends PeriodicTask {
         this.memberMetrics = memberMetrics;
         this.registry = memberRegistry;
         this.transaction = transaction;
+        this.recorder = recorder;
         this.clock = clock;
         this.events = events;
         for (CheckOutcome outcome : CheckOutcome.values()) {
@@ -100,10 +100,7 @@ public class MemberChecker extends PeriodicTask {
         List<MemberAddress> active = members.activeAddresses();
         long spacing = active.isEmpty() ? 0 : spread.toNanos() / active.size();
         Semaphore inFlight = new Semaphore(properties.concurrency());
-        List<Long> ok = new ArrayList<>();
-        List<Long> failed = new ArrayList<>();
-        // member ids by the height their HELLO gave: most members share a few heights, so a few updates
-        Map<Long, List<Long>> heights = new HashMap<>();
+        List<CheckRecorder.Checked> results = new ArrayList<>(active.size());
         List<CompletableFuture<Void>> pending = new ArrayList<>(active.size());
         for (int i = 0; i < active.size(); i++) {
             MemberAddress member = active.get(i);
@@ -120,18 +117,17 @@ public class MemberChecker extends PeriodicTask {
                 CheckOutcome result = error != null ? CheckOutcome.UNREACHABLE : answer.outcome();
                 latency.record(System.nanoTime() - checkStart, TimeUnit.NANOSECONDS);
                 outcomes.get(result).increment();
-                synchronized (ok) {
-                    (result == CheckOutcome.OK ? ok : failed).add(member.id());
-                    if (result == CheckOutcome.OK && answer.blockCount() != null) {
-                        heights.computeIfAbsent(answer.blockCount(), h -> new ArrayList<>()).add(member.id());
-                    }
+                synchronized (results) {
+                    results.add(new CheckRecorder.Checked(member.id(), result == CheckOutcome.OK,
+                            result == CheckOutcome.OK ? answer.blockCount() : null));
                 }
                 inFlight.release();
                 return null;
             }));
         }
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-        int deactivated = record(ok, failed, heights);
+        int deactivated = record(results);
+        int ok = (int) results.stream().filter(CheckRecorder.Checked::passed).count();
         registry.reloadActive();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         refreshCounts();
@@ -139,7 +135,7 @@ public class MemberChecker extends PeriodicTask {
             // last checks (and maybe heights and statuses) changed: the dashboard shows them
             events.publishEvent(new MembersChanged());
         }
-        RoundResult result = new RoundResult(ok.size() + failed.size(), ok.size(), failed.size(), deactivated, took);
+        RoundResult result = new RoundResult(results.size(), ok, results.size() - ok, deactivated, took);
         if (!active.isEmpty()) {
             log.info("check round: {} members, {} ok, {} failed, {} now inactive, took {} ms", result.checked(),
                     result.ok(), result.failed(), result.deactivated(), took.toMillis());
@@ -147,26 +143,10 @@ public class MemberChecker extends PeriodicTask {
         return result;
     }
 
-    private int record(List<Long> ok, List<Long> failed, Map<Long, List<Long>> heights) {
+    private int record(List<CheckRecorder.Checked> results) {
         var now = clock.instant();
         Integer deactivated = transaction.execute(status -> {
-            for (var height : heights.entrySet()) {
-                List<Long> ids = height.getValue();
-                for (int i = 0; i < ids.size(); i += UPDATE_CHUNK) {
-                    members.recordHeight(ids.subList(i, Math.min(ids.size(), i + UPDATE_CHUNK)), height.getKey());
-                }
-            }
-            List<Long> checked = new ArrayList<>(ok);
-            checked.addAll(failed);
-            for (int i = 0; i < checked.size(); i += UPDATE_CHUNK) {
-                members.recordChecked(checked.subList(i, Math.min(checked.size(), i + UPDATE_CHUNK)), now);
-            }
-            for (int i = 0; i < ok.size(); i += UPDATE_CHUNK) {
-                members.recordSuccess(ok.subList(i, Math.min(ok.size(), i + UPDATE_CHUNK)), now);
-            }
-            for (int i = 0; i < failed.size(); i += UPDATE_CHUNK) {
-                members.recordFailure(failed.subList(i, Math.min(failed.size(), i + UPDATE_CHUNK)));
-            }
+            recorder.record(results, now);
             int count = members.deactivateFailing(properties.maxFailures(), now);
             int deleted = members.deleteInactiveSince(now.minus(membersProperties.deleteAfter()));
             if (deleted > 0) {

@@ -17,6 +17,12 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ActiveMembers {
     private final List<ActiveMember> entries = new ArrayList<>();
     private final Map<String, Integer> positions = new HashMap<>();
+    /**
+     * Active members per host and per network, for the caps (MemberLimits): two count queries on every
+     * new registration were a third of its database time (issue 19, a profile).
+     */
+    private final Map<String, Integer> perHost = new HashMap<>();
+    private final Map<String, Integer> perNetgroup = new HashMap<>();
 
     /** An address and when the tracker last knew it alive (epoch ms). */
     public record ActiveMember(String host, int port, long lastSeen) {
@@ -34,6 +40,8 @@ public final class ActiveMembers {
     public synchronized void replaceAll(List<ActiveMember> active) {
         entries.clear();
         positions.clear();
+        perHost.clear();
+        perNetgroup.clear();
         active.forEach(this::putLocked);
     }
 
@@ -43,6 +51,14 @@ public final class ActiveMembers {
 
     public synchronized int size() {
         return entries.size();
+    }
+
+    synchronized int atHost(String host) {
+        return perHost.getOrDefault(host, 0);
+    }
+
+    synchronized int inNetgroup(String netgroup) {
+        return perNetgroup.getOrDefault(netgroup, 0);
     }
 
     /** Up to {@code limit} distinct random members, never host:port itself. */
@@ -89,6 +105,8 @@ public final class ActiveMembers {
         } else {
             positions.put(member.key(), entries.size());
             entries.add(member);
+            perHost.merge(member.host(), 1, Integer::sum);
+            perNetgroup.merge(Netgroup.of(member.host()), 1, Integer::sum);
         }
     }
 }

@@ -6,9 +6,10 @@ import java.util.Optional;
  * The caps a new active member must fit under (PROTOCOL.md 7.2, step 5). Only active members
  * count: inactive rows wait for deletion and must not lock newcomers out, so when the table is full
  * of rows, the newcomer takes the place of the oldest inactive one (the table stays at most
- * {@code max} rows). The host and prefix checks are counts over an index, bounded by the caps
- * themselves; the total comes from the in-memory index of active members, as counting up to
- * {@code max} rows on every new registration would let a flood of them cost the tracker a scan each.
+ * {@code max} rows). Every count comes from the in-memory index of active members: counting up to
+ * {@code max} rows on every new registration would let a flood of them cost the tracker a scan each,
+ * and even the per-host and per-network counts over an index were a third of a registration's
+ * database time (issue 19, a profile).
  */
 final class MemberLimits {
     private final MemberRepository members;
@@ -23,10 +24,10 @@ final class MemberLimits {
 
     /** The cap one more active member at host (in netgroup) would break, if any. */
     Optional<Refused> check(String host, String netgroup) {
-        if (members.countByStatusAndHost(MemberStatus.ACTIVE, host) >= properties.maxPerHost()) {
+        if (active.atHost(host) >= properties.maxPerHost()) {
             return Optional.of(new Refused(RegistrationRefusal.HOST_FULL, properties.maxPerHost()));
         }
-        if (members.countByStatusAndNetgroup(MemberStatus.ACTIVE, netgroup) >= properties.maxPerPrefix()) {
+        if (active.inNetgroup(netgroup) >= properties.maxPerPrefix()) {
             return Optional.of(new Refused(RegistrationRefusal.PREFIX_FULL, properties.maxPerPrefix()));
         }
         if (active.size() >= properties.max()) {

@@ -19,8 +19,6 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
 
     long countByStatusAndHost(MemberStatus status, String host);
 
-    long countByStatusAndNetgroup(MemberStatus status, String netgroup);
-
     /** The inactive member closest to deletion (deleteInactiveSince): the one a newcomer replaces. */
     Optional<Member> findFirstByStatusOrderByInactiveSinceAsc(MemberStatus status);
 
@@ -46,16 +44,6 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
     @Transactional
     @Query("update Member m set m.consecutiveFailures = 0, m.lastSeen = :now where m.id in :ids")
     int recordSuccess(@Param("ids") Collection<Long> ids, @Param("now") Instant now);
-
-    @Modifying(flushAutomatically = true, clearAutomatically = true)
-    @Transactional
-    @Query("update Member m set m.lastChecked = :now where m.id in :ids")
-    int recordChecked(@Param("ids") Collection<Long> ids, @Param("now") Instant now);
-
-    @Modifying(flushAutomatically = true, clearAutomatically = true)
-    @Transactional
-    @Query("update Member m set m.height = :height where m.id in :ids")
-    int recordHeight(@Param("ids") Collection<Long> ids, @Param("height") long height);
 
     @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Transactional
