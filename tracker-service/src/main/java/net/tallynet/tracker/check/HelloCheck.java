@@ -8,6 +8,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.tallynet.p2p.LocalPeer;
 import net.tallynet.p2p.http.HttpApiConfiguration;
 import net.tallynet.protocol.codec.DecodeResult;
@@ -37,6 +41,8 @@ public class HelloCheck implements AutoCloseable {
     }
 
     private final ExecutorService checks = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("check-", 0).factory());
+    /** Closes a check's socket at its deadline; a check that ends first cancels its task, which leaves the queue. */
+    private final ScheduledThreadPoolExecutor watchdogs = watchdogs();
     private final LocalPeer local;
     private final FrameCodec codec;
     private final ChecksProperties properties;
@@ -54,60 +60,68 @@ public class HelloCheck implements AutoCloseable {
     /**
      * Connect (unreachable if that fails or takes longer than the timeout), then HEY within the timeout
      * of the start: passed; without it, timeout, or bad answer for anything else (a close, a frame that is
-     * no HEY, a broken connection). After HEY nothing fails the check.
+     * no HEY, a broken connection). After HEY nothing fails the check. The timeout is absolute: a socket
+     * timeout only bounds each wait for bytes, and a member trickling them (a header byte at a time, a
+     * ping every few seconds) would otherwise hold the check, its slot and the whole round for ever, so a
+     * watchdog closes the socket at the deadline.
      */
     private Result checkNow(String host, int port) {
-        long start = System.nanoTime();
-        long deadline = start + properties.timeout().toNanos();
-        try (Socket socket = new Socket()) {
+        long deadline = System.nanoTime() + properties.timeout().toNanos();
+        Socket socket = new Socket();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = watchdogs.schedule(() -> {
+            timedOut.set(true);
+            closeQuietly(socket);
+        }, properties.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        RawWebSocket ws = null;
+        boolean hey = false;
+        try {
             try {
                 socket.connect(new InetSocketAddress(host, port), (int) properties.timeout().toMillis());
                 socket.setTcpNoDelay(true);
             } catch (IOException e) {
                 return new Result(CheckOutcome.UNREACHABLE, null);
             }
-            boolean hey = false;
             try {
-                RawWebSocket ws;
-                try {
-                    socket.setSoTimeout(remainingMillis(deadline));
-                    ws = RawWebSocket.upgrade(socket, uriHost(host) + ":" + port, HttpApiConfiguration.P2P_PATH,
-                            codec.limits().maxFrameBytes());
-                } catch (SocketTimeoutException e) {
-                    return new Result(CheckOutcome.TIMEOUT, null);
-                } catch (IOException e) {
-                    return new Result(CheckOutcome.UNREACHABLE, null);
-                }
-                ws.sendText(codec.encode(local.hello()));
-                while (true) {
-                    socket.setSoTimeout(remainingMillis(deadline));
-                    RawWebSocket.Frame frame = ws.read();
-                    if (frame.opcode() == RawWebSocket.CLOSE) {
-                        return finish(hey, CheckOutcome.BAD_ANSWER, null);
-                    }
-                    DecodeResult result = codec.decode(frame.text());
-                    if (!hey && result instanceof DecodeResult.Decoded(HeyMessage _)) {
-                        hey = true;
-                        // passed; the HELLO that follows is a bonus, never a reason to fail (waited for
-                        // up to the grace, within the timeout)
-                        long graceEnd = System.nanoTime() + HELLO_GRACE.toNanos();
-                        if (graceEnd - deadline < 0) {
-                            deadline = graceEnd;
-                        }
-                    } else if (hey && result instanceof DecodeResult.Decoded(HelloMessage hello)) {
-                        closeQuietly(ws);
-                        return new Result(CheckOutcome.OK, hello.blockCount());
-                    } else if (result instanceof DecodeResult.Rejected) {
-                        return finish(hey, CheckOutcome.BAD_ANSWER, null);
-                    }
-                }
-            } catch (SocketTimeoutException e) {
-                return finish(hey, CheckOutcome.TIMEOUT, null);
+                socket.setSoTimeout(remainingMillis(deadline));
+                ws = RawWebSocket.upgrade(socket, uriHost(host) + ":" + port, HttpApiConfiguration.P2P_PATH,
+                        codec.limits().maxFrameBytes());
             } catch (IOException e) {
-                return finish(hey, CheckOutcome.BAD_ANSWER, null);
+                // no WebSocket there, or none in time
+                return new Result(timedOut.get() || e instanceof SocketTimeoutException ? CheckOutcome.TIMEOUT
+                        : CheckOutcome.UNREACHABLE, null);
             }
-        } catch (IOException closing) {
-            return new Result(CheckOutcome.UNREACHABLE, null); // the socket could not even be closed
+            ws.sendText(codec.encode(local.hello()));
+            while (true) {
+                socket.setSoTimeout(remainingMillis(deadline));
+                RawWebSocket.Frame frame = ws.read();
+                if (frame.opcode() == RawWebSocket.CLOSE) {
+                    return finish(hey, CheckOutcome.BAD_ANSWER, null);
+                }
+                DecodeResult result = codec.decode(frame.text());
+                if (!hey && result instanceof DecodeResult.Decoded(HeyMessage _)) {
+                    hey = true;
+                    // passed; the HELLO that follows is a bonus, never a reason to fail (waited for up to
+                    // the grace, within the timeout)
+                    long graceEnd = System.nanoTime() + HELLO_GRACE.toNanos();
+                    if (graceEnd - deadline < 0) {
+                        deadline = graceEnd;
+                    }
+                } else if (hey && result instanceof DecodeResult.Decoded(HelloMessage hello)) {
+                    return new Result(CheckOutcome.OK, hello.blockCount());
+                } else if (result instanceof DecodeResult.Rejected) {
+                    return finish(hey, CheckOutcome.BAD_ANSWER, null);
+                }
+            }
+        } catch (IOException e) {
+            return finish(hey, timedOut.get() || e instanceof SocketTimeoutException ? CheckOutcome.TIMEOUT
+                    : CheckOutcome.BAD_ANSWER, null);
+        } finally {
+            if (ws != null && !timedOut.get()) {
+                sayGoodbye(ws); // before the watchdog goes: it bounds this write too
+            }
+            watchdog.cancel(false);
+            closeQuietly(socket);
         }
     }
 
@@ -126,7 +140,7 @@ public class HelloCheck implements AutoCloseable {
     }
 
     /** Says goodbye properly (1000); the socket closes right after, whether or not the frame went out. */
-    private static void closeQuietly(RawWebSocket ws) {
+    private static void sayGoodbye(RawWebSocket ws) {
         try {
             ws.sendClose(1000, "normal");
         } catch (IOException ignored) {
@@ -134,12 +148,28 @@ public class HelloCheck implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing more to release
+        }
+    }
+
     private static String uriHost(String host) {
         return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    }
+
+    private static ScheduledThreadPoolExecutor watchdogs() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().name("check-deadlines").daemon().factory());
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     @Override
     public void close() {
         checks.shutdownNow();
+        watchdogs.shutdownNow();
     }
 }

@@ -113,14 +113,22 @@ public final class RawWebSocket {
             if ((second & 0x80) != 0) {
                 throw new IOException("masked frame from a server");
             }
+            if ((first & 0x70) != 0) {
+                throw new IOException("reserved bits set: no extension was agreed");
+            }
             long length = second & 0x7f;
             if (length == 126) {
                 length = in.readUnsignedShort();
             } else if (length == 127) {
                 length = in.readLong();
             }
-            long total = length + (message == null ? 0 : message.length);
-            if (length < 0 || total > maxMessageBytes) {
+            boolean control = (opcode & 0x8) != 0;
+            if (control && (length > 125 || !fin)) {
+                throw new IOException("control frame of " + length + " bytes or in fragments");
+            }
+            // compared without adding, so that no length (up to 2^63 - 1) can overflow the sum
+            long room = control ? 125 : maxMessageBytes - (message == null ? 0 : message.length);
+            if (length < 0 || length > room) {
                 throw new IOException("message over " + maxMessageBytes + " bytes");
             }
             byte[] payload = new byte[(int) length];

@@ -92,6 +92,48 @@ class HelloCheckTest {
     }
 
     @Test
+    void aMemberTricklingPingsOrHeaderBytesIsCutOffAtTheTimeout() throws Exception {
+        // each ping (or byte) arrives well within a socket timeout: only the check's own deadline ends it
+        int pinging = member(member -> {
+            while (true) {
+                member.frame(0x9, new byte[0]);
+                sleep(200);
+            }
+        });
+        long start = System.nanoTime();
+        assertThat(check.check("127.0.0.1", pinging).join().outcome()).isEqualTo(CheckOutcome.TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        server.close();
+
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ServerSocket listening = server;
+        Thread.ofVirtual().start(() -> {
+            try (Socket socket = listening.accept()) {
+                readRequest(socket.getInputStream());
+                for (byte b : "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n".repeat(20)
+                        .getBytes(StandardCharsets.ISO_8859_1)) {
+                    socket.getOutputStream().write(b);
+                    socket.getOutputStream().flush();
+                    sleep(200);
+                }
+            } catch (IOException ignored) {
+                // the check gave up and closed
+            }
+        });
+        start = System.nanoTime();
+        assertThat(check.check("127.0.0.1", server.getLocalPort()).join().outcome()).isEqualTo(CheckOutcome.TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void noWebSocketOrNothingListeningIsUnreachable() throws Exception {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(() -> {
