@@ -9,9 +9,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +18,7 @@ import java.util.function.ToIntFunction;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.message.HelloMessage;
+import net.tallynet.tracker.check.RawWebSocket;
 
 /**
  * Many lightweight members in one process, for the tracker's checks: each listens on its own
@@ -30,7 +29,6 @@ import net.tallynet.protocol.message.HelloMessage;
  */
 public final class FakeMembers implements AutoCloseable {
     private static final FrameCodec CODEC = new FrameCodec();
-    private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     /** What a member does when checked. */
     public enum Mode { ANSWER, SILENT }
@@ -187,7 +185,7 @@ public final class FakeMembers implements AutoCloseable {
         if (key == null) {
             return false;
         }
-        String accept = Base64.getEncoder().encodeToString(sha1((key + WEBSOCKET_GUID).getBytes(StandardCharsets.ISO_8859_1)));
+        String accept = RawWebSocket.acceptKey(key);
         write(channel, ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         connection.upgraded = true;
@@ -268,14 +266,6 @@ public final class FakeMembers implements AutoCloseable {
             key.channel().close();
         } catch (IOException ignored) {
             // closing anyway
-        }
-    }
-
-    private static byte[] sha1(byte[] data) {
-        try {
-            return MessageDigest.getInstance("SHA-1").digest(data);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

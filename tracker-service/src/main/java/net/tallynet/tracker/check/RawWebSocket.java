@@ -76,7 +76,7 @@ public final class RawWebSocket {
         if (!lines[0].startsWith("HTTP/1.1 101")) {
             throw new UpgradeRefused(lines[0]);
         }
-        String expected = Base64.getEncoder().encodeToString(sha1((key + GUID).getBytes(StandardCharsets.ISO_8859_1)));
+        String expected = acceptKey(key);
         boolean accepted = Arrays.stream(lines).anyMatch(line -> line.regionMatches(true, 0, "Sec-WebSocket-Accept:", 0, 21)
                 && line.substring(21).trim().equals(expected));
         if (!accepted) {
@@ -196,6 +196,11 @@ public final class RawWebSocket {
             headers.append((char) b);
         }
         return headers.toString();
+    }
+
+    /** The {@code Sec-WebSocket-Accept} a server answers to {@code key} (RFC 6455 4.2.2). */
+    public static String acceptKey(String key) {
+        return Base64.getEncoder().encodeToString(sha1((key + GUID).getBytes(StandardCharsets.ISO_8859_1)));
     }
 
     private static byte[] sha1(byte[] data) {

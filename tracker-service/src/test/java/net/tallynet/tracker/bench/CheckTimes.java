@@ -15,15 +15,14 @@ final class CheckTimes {
     private int[] intervals = new int[1024];
     private int count;
     private int answers;
-    private long since = Long.MAX_VALUE;
 
     CheckTimes(int members) {
         last = new long[members];
         checked = new BitSet(members);
     }
 
-    synchronized void observeFrom(long nanos) {
-        since = nanos;
+    /** Forgets what was counted so far (not when each member was last checked, which the next interval needs). */
+    synchronized void observeFrom() {
         checked.clear();
         count = 0;
         answers = 0;
@@ -31,16 +30,14 @@ final class CheckTimes {
 
     synchronized void answered(int member) {
         long now = System.nanoTime();
-        if (now - since >= 0) {
-            if (last[member] != 0) {
-                if (count == intervals.length) {
-                    intervals = Arrays.copyOf(intervals, count * 2);
-                }
-                intervals[count++] = (int) ((now - last[member]) / 1_000_000);
+        if (last[member] != 0) {
+            if (count == intervals.length) {
+                intervals = Arrays.copyOf(intervals, count * 2);
             }
-            checked.set(member);
-            answers++;
+            intervals[count++] = (int) ((now - last[member]) / 1_000_000);
         }
+        checked.set(member);
+        answers++;
         last[member] = now;
     }
 

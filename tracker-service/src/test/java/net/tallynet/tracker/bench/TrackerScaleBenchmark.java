@@ -123,7 +123,7 @@ class TrackerScaleBenchmark {
 
                 // the window: every member should be checked about once per interval (30 s) in it
                 long windowStart = System.nanoTime();
-                times.observeFrom(windowStart);
+                times.observeFrom();
                 Checks before = checks(api);
                 cpuBefore = cpu(tracker);
                 Thread.sleep(window.toMillis());
