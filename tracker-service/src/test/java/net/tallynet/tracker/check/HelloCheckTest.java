@@ -123,6 +123,44 @@ class HelloCheckTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
 
+    @Test
+    void aMessageOverTheFrameLimitOrHeadersOverTheirLimitAreRefusedUnread() throws Exception {
+        // a frame that claims 2^40 bytes: refused on its length, nothing allocated or read for it
+        int huge = member(member -> {
+            member.raw(new byte[] {(byte) 0x81, 127, 0, 0, 1, 0, 0, 0, 0, 0});
+            member.awaitClose();
+        });
+        assertThat(check.check("127.0.0.1", huge).join().outcome()).isEqualTo(CheckOutcome.BAD_ANSWER);
+        server.close();
+        // a HEY split into fragments that together pass the frame limit
+        int fragments = member(member -> {
+            byte[] part = new byte[60_000];
+            java.util.Arrays.fill(part, (byte) ' ');
+            member.frame(0x1, part, false);
+            for (int i = 0; i < CODEC.limits().maxFrameBytes() / part.length + 1; i++) {
+                member.frame(0x0, part, false);
+            }
+            member.awaitClose();
+        });
+        assertThat(check.check("127.0.0.1", fragments).join().outcome()).isEqualTo(CheckOutcome.BAD_ANSWER);
+        server.close();
+
+        // an upgrade answer whose headers never end within 8 KiB
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ServerSocket listening = server;
+        Thread.ofVirtual().start(() -> {
+            try (Socket socket = listening.accept()) {
+                readRequest(socket.getInputStream());
+                socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\n" + "X-Padding: x\r\n".repeat(2000))
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                socket.getInputStream().read();
+            } catch (IOException ignored) {
+                // the check gave up and closed
+            }
+        });
+        assertThat(check.check("127.0.0.1", server.getLocalPort()).join().outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
+    }
+
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);
@@ -211,6 +249,11 @@ class HelloCheckTest {
                 payload[i] ^= mask[i % 4];
             }
             return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        void raw(byte[] bytes) throws IOException {
+            out.write(bytes);
+            out.flush();
         }
 
         void text(String text) throws IOException {
