@@ -40,7 +40,7 @@ public class MemberController {
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, "bad_request", "status must be active or inactive");
         }
-        return ResponseEntity.ok(view(members.findByStatusOrderByIdAsc(wanted, page)));
+        return ResponseEntity.ok(view(members.findByStatusOrderByIdAsc(wanted.name(), page)));
     }
 
     private static List<MemberView> view(List<net.tallynet.tracker.member.Member> list) {

@@ -158,7 +158,7 @@ public class MemberChecker extends PeriodicTask {
     }
 
     private void refreshCounts() {
-        memberMetrics.inactive(members.countByStatus(MemberStatus.INACTIVE));
+        memberMetrics.inactive(members.countByStatus(MemberStatus.INACTIVE.name()));
     }
 
     @Override

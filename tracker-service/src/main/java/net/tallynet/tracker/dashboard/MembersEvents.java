@@ -36,8 +36,8 @@ public class MembersEvents extends PeriodicTask {
     }
 
     public MembersSummary summary() {
-        return new MembersSummary(members.countByStatus(MemberStatus.ACTIVE),
-                members.countByStatus(MemberStatus.INACTIVE), members.bestActiveHeight());
+        return new MembersSummary(members.countByStatus(MemberStatus.ACTIVE.name()),
+                members.countByStatus(MemberStatus.INACTIVE.name()), members.bestActiveHeight());
     }
 
     @Override

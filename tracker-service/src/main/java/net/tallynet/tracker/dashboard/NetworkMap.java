@@ -125,7 +125,7 @@ public class NetworkMap extends PeriodicTask {
     }
 
     private List<Member> activeMembers() {
-        return members.findByStatusOrderByIdAsc(MemberStatus.ACTIVE, PageRequest.of(0, properties.maxNodes()))
+        return members.findByStatusOrderByIdAsc(MemberStatus.ACTIVE.name(), PageRequest.of(0, properties.maxNodes()))
                 .stream().filter(m -> Objects.nonNull(m.nodeId())).toList();
     }
 

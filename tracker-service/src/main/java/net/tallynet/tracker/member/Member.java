@@ -2,8 +2,6 @@ package net.tallynet.tracker.member;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
-import jakarta.persistence.EnumType;
-import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -53,9 +51,9 @@ public class Member {
     @Column(name = "consecutive_failures", nullable = false)
     private int consecutiveFailures;
 
-    @Enumerated(EnumType.STRING)
+    // the status's name in a plain VARCHAR (MemberStatus says why not an enum mapping)
     @Column(nullable = false, length = 8)
-    private MemberStatus status;
+    private String status;
 
     @Column(name = "inactive_since")
     private Instant inactiveSince;
@@ -80,7 +78,7 @@ public class Member {
         this.height = height;
         this.firstSeen = now;
         this.lastSeen = now;
-        this.status = MemberStatus.ACTIVE;
+        this.status = MemberStatus.ACTIVE.name();
     }
 
     /** A re-registration: the member is alive again whatever its checks said. */
@@ -90,7 +88,7 @@ public class Member {
         this.height = newHeight;
         this.lastSeen = now;
         this.consecutiveFailures = 0;
-        this.status = MemberStatus.ACTIVE;
+        this.status = MemberStatus.ACTIVE.name();
         this.inactiveSince = null;
     }
 
@@ -127,7 +125,7 @@ public class Member {
     }
 
     public MemberStatus status() {
-        return status;
+        return MemberStatus.valueOf(status);
     }
 
     public Instant inactiveSince() {

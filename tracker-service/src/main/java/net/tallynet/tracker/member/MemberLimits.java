@@ -43,7 +43,7 @@ final class MemberLimits {
      */
     void makeRoom() {
         if (members.count() >= properties.max()) {
-            members.findFirstByStatusOrderByInactiveSinceAsc(MemberStatus.INACTIVE).ifPresent(members::delete);
+            members.findFirstByStatusOrderByInactiveSinceAsc(MemberStatus.INACTIVE.name()).ifPresent(members::delete);
         }
     }
 

@@ -15,29 +15,29 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
 
     Optional<Member> findByHostAndPort(String host, int port);
 
-    long countByStatus(MemberStatus status);
+    long countByStatus(String status);
 
-    long countByStatusAndHost(MemberStatus status, String host);
+    long countByStatusAndHost(String status, String host);
 
     /** The inactive member closest to deletion (deleteInactiveSince): the one a newcomer replaces. */
-    Optional<Member> findFirstByStatusOrderByInactiveSinceAsc(MemberStatus status);
+    Optional<Member> findFirstByStatusOrderByInactiveSinceAsc(String status);
 
     /** The highest blockCount an active member showed; null when none has shown one. */
-    @Query("select max(m.height) from Member m where m.status = net.tallynet.tracker.member.MemberStatus.ACTIVE")
+    @Query("select max(m.height) from Member m where m.status = 'ACTIVE'")
     Long bestActiveHeight();
 
-    List<Member> findByStatusOrderByIdAsc(MemberStatus status, Pageable page);
+    List<Member> findByStatusOrderByIdAsc(String status, Pageable page);
 
     List<Member> findAllByOrderByIdAsc(Pageable page);
 
     /** Addresses to check: a projection, so a round over many members loads only what it dials. */
     @Query("select new net.tallynet.tracker.member.MemberAddress(m.id, m.host, m.port) from Member m "
-            + "where m.status = net.tallynet.tracker.member.MemberStatus.ACTIVE")
+            + "where m.status = 'ACTIVE'")
     List<MemberAddress> activeAddresses();
 
     /** Everything the ADDR index needs about the active members. */
     @Query("select new net.tallynet.tracker.member.ActiveMembers$ActiveMember(m.host, m.port, m.lastSeen) "
-            + "from Member m where m.status = net.tallynet.tracker.member.MemberStatus.ACTIVE")
+            + "from Member m where m.status = 'ACTIVE'")
     List<ActiveMembers.ActiveMember> activeMembers();
 
     @Modifying(flushAutomatically = true, clearAutomatically = true)
@@ -52,13 +52,13 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
 
     @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Transactional
-    @Query("update Member m set m.status = net.tallynet.tracker.member.MemberStatus.INACTIVE, m.inactiveSince = :now "
-            + "where m.status = net.tallynet.tracker.member.MemberStatus.ACTIVE and m.consecutiveFailures >= :maxFailures")
+    @Query("update Member m set m.status = 'INACTIVE', m.inactiveSince = :now "
+            + "where m.status = 'ACTIVE' and m.consecutiveFailures >= :maxFailures")
     int deactivateFailing(@Param("maxFailures") int maxFailures, @Param("now") Instant now);
 
     @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Transactional
-    @Query("delete from Member m where m.status = net.tallynet.tracker.member.MemberStatus.INACTIVE "
+    @Query("delete from Member m where m.status = 'INACTIVE' "
             + "and m.inactiveSince < :cutoff")
     int deleteInactiveSince(@Param("cutoff") Instant cutoff);
 }

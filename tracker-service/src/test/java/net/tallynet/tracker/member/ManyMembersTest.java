@@ -57,7 +57,7 @@ class ManyMembersTest extends RunningTrackerTest {
             for (Future<TestPeer> registration : registrations) {
                 kept.add(registration.get());
             }
-            assertThat(members.countByStatus(MemberStatus.ACTIVE)).isEqualTo(MEMBERS);
+            assertThat(members.countByStatus(MemberStatus.ACTIVE.name())).isEqualTo(MEMBERS);
             assertThat(count(meters, "tallynet.connections.refused", "reason", "too_many_peers")
                     + count(meters, "tallynet.connections.closed", "reason", "too_many_peers"))
                     .as("no member refused a slot").isEqualTo(refusedBefore);

@@ -83,7 +83,7 @@ class MemberRegistryTest {
         MemberRegistry registry = registry(100, 3, 100, 100);
         assertThat(register(registry, "127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3", "127.0.0.1:4", "127.0.0.1:5"))
                 .containsExactly(true, true, true, false, false);
-        assertThat(members.countByStatusAndHost(MemberStatus.ACTIVE, "127.0.0.1")).isEqualTo(3);
+        assertThat(members.countByStatusAndHost(MemberStatus.ACTIVE.name(), "127.0.0.1")).isEqualTo(3);
         assertThat(refused("refused_host_full")).isEqualTo(2);
         assertThat(output.getOut().split("not recording member 127.0.0.1:", -1)).hasSize(2);
         // members already recorded still renew, and the next address of the same network still registers
@@ -110,7 +110,7 @@ class MemberRegistryTest {
         // three inactive rows fill the table (max 3), the host's cap and the prefix's: none blocks a newcomer
         assertThat(register(registry, "127.0.0.1:3", "127.0.0.1:4", "127.1.0.2:1")).containsOnly(true);
         assertThat(members.count()).as("each newcomer replaced an inactive member").isEqualTo(3);
-        assertThat(members.countByStatus(MemberStatus.ACTIVE)).isEqualTo(3);
+        assertThat(members.countByStatus(MemberStatus.ACTIVE.name())).isEqualTo(3);
         assertThat(refused("refused_full") + refused("refused_host_full") + refused("refused_prefix_full")).isZero();
         // now the active members fill the table
         assertThat(register(registry, "127.2.0.1:1")).containsExactly(false);

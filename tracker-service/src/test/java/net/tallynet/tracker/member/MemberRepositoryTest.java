@@ -45,7 +45,7 @@ class MemberRepositoryTest {
         Member reloaded = members.findByHostAndPort("127.0.0.1", 11).orElseThrow();
         assertThat(reloaded.status()).isEqualTo(MemberStatus.ACTIVE);
         assertThat(reloaded.consecutiveFailures()).isZero();
-        assertThat(members.countByStatus(MemberStatus.INACTIVE)).isEqualTo(1);
+        assertThat(members.countByStatus(MemberStatus.INACTIVE.name())).isEqualTo(1);
     }
 
     @Test

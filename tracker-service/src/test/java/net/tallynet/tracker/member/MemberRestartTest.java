@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import net.tallynet.protocol.message.AddrMessage;
 import net.tallynet.protocol.message.GetAddrMessage;
@@ -42,6 +46,58 @@ class MemberRestartTest {
             // the active index (ADDR answers, the member cap) holds it before any check round
             assertThat(second.getBean(MemberRegistry.class).sampleFor("127.0.0.9", 1))
                     .extracting(ActiveMembers.ActiveMember::port).containsExactly(9901);
+        }
+    }
+
+    /**
+     * A store written when the status column was an H2 ENUM (a restarted devnet's tracker failed to start
+     * on one: H2 read the index's ENUM keys back from disk as ordinals) is converted to VARCHAR at start,
+     * members and statuses kept, and statuses bound as parameters work.
+     */
+    @Test
+    void anOlderStoreWithAnEnumStatusColumnIsConvertedAndKeepsItsMembers() throws SQLException {
+        try (ConfigurableApplicationContext first = start()) {
+            int port = ((WebServerApplicationContext) first).getWebServer().getPort();
+            for (int member : new int[] {9901, 9902}) {
+                try (TestPeer peer = TestPeer.handshaken(port, "d0d0d0d0d0d0d0d" + (member - 9900), member)) {
+                    peer.send(new GetAddrMessage(member));
+                    assertThat(peer.next()).isInstanceOf(AddrMessage.class);
+                }
+            }
+        }
+        try (Connection store = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("tracker"), "sa", "");
+                Statement sql = store.createStatement()) {
+            assertThat(statusColumnType(sql)).isEqualTo("CHARACTER VARYING");
+            // what the older version's schema had, with a member gone inactive
+            sql.execute("alter table MEMBERS alter column STATUS set data type enum('ACTIVE', 'INACTIVE')");
+            sql.execute("update MEMBERS set STATUS = 'INACTIVE', INACTIVE_SINCE = current_timestamp where PORT = 9902");
+            assertThat(statusColumnType(sql)).isEqualTo("ENUM");
+        }
+
+        try (ConfigurableApplicationContext second = start()) {
+            MemberRepository members = second.getBean(MemberRepository.class);
+            assertThat(members.countByStatus(MemberStatus.ACTIVE.name())).isEqualTo(1);
+            assertThat(members.countByStatus(MemberStatus.INACTIVE.name())).isEqualTo(1);
+            assertThat(members.findByHostAndPort("127.0.0.1", 9902).orElseThrow().status()).isEqualTo(MemberStatus.INACTIVE);
+            // and a newcomer is stored in the converted column
+            int port = ((WebServerApplicationContext) second).getWebServer().getPort();
+            try (TestPeer peer = TestPeer.handshaken(port, "d0d0d0d0d0d0d0d3", 9903)) {
+                peer.send(new GetAddrMessage(9903));
+                assertThat(peer.next()).isInstanceOf(AddrMessage.class);
+            }
+            assertThat(members.findByHostAndPort("127.0.0.1", 9903).orElseThrow().status()).isEqualTo(MemberStatus.ACTIVE);
+        }
+        try (Connection store = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("tracker"), "sa", "");
+                Statement sql = store.createStatement()) {
+            assertThat(statusColumnType(sql)).isEqualTo("CHARACTER VARYING");
+        }
+    }
+
+    private static String statusColumnType(Statement sql) throws SQLException {
+        try (var column = sql.executeQuery("select DATA_TYPE from INFORMATION_SCHEMA.COLUMNS"
+                + " where TABLE_NAME = 'MEMBERS' and COLUMN_NAME = 'STATUS'")) {
+            assertThat(column.next()).as("the members' status column").isTrue();
+            return column.getString(1);
         }
     }
 
