@@ -70,7 +70,7 @@ class TwoTrackersTest {
     }
 
     private static long activeAt(ConfigurableApplicationContext tracker) {
-        return tracker.getBean(MemberRepository.class).countByStatus(MemberStatus.ACTIVE);
+        return tracker.getBean(MemberRepository.class).countByStatus(MemberStatus.ACTIVE.name());
     }
 
     private static String url(ConfigurableApplicationContext tracker) {
