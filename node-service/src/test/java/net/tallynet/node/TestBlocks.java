@@ -16,6 +16,8 @@ import net.tallynet.protocol.ledger.TransactionSigner;
 import net.tallynet.protocol.ledger.TxInput;
 import net.tallynet.protocol.ledger.TxOutput;
 import net.tallynet.protocol.message.BlockRef;
+import net.tallynet.node.ledger.Ledger;
+import org.springframework.context.ApplicationContext;
 
 /** Mined test blocks and signed payments on the easy chain. */
 public final class TestBlocks {
@@ -36,6 +38,18 @@ public final class TestBlocks {
         return TransactionSigner.sign(NETWORK, List.of(new TransactionSigner.Spend(funding.id(), 0, from)),
                 List.of(new TxOutput(address(to), amount),
                         new TxOutput(address(from), funding.outputs().getFirst().amount() - amount - FEE)));
+    }
+
+    /** Connects {@code count} empty blocks from genesis, each paying {@code miner}, to a fresh node; returns them, block 1 first. */
+    public static List<Block> connectEmpty(ApplicationContext node, byte[] miner, int count) throws Exception {
+        List<Block> connected = new ArrayList<>();
+        Block parent = Genesis.of("devnet");
+        for (int i = 0; i < count; i++) {
+            parent = block(parent, miner, List.of());
+            node.getBean(Ledger.class).acceptBlock(parent);
+            connected.add(parent);
+        }
+        return connected;
     }
 
     /** A mined child of {@code parent} paying the reward to {@code miner}; the miner's key keeps branches distinct. */

@@ -1,6 +1,7 @@
 package net.tallynet.node.sync;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -34,8 +35,11 @@ class RelayMetrics {
     private final Map<String, Counter> headers = new HashMap<>();
     private final Timer fetchLatency;
     private final Map<TransactionDrop, Counter> dropped = new EnumMap<>(TransactionDrop.class);
+    private final Map<OrphanTransactions.Outcome, Counter> orphans = new EnumMap<>(OrphanTransactions.Outcome.class);
+    private final MeterRegistry meters;
 
     RelayMetrics(MeterRegistry meters) {
+        this.meters = meters;
         for (String outcome : List.of("queued", "presync", "low_work", "future")) {
             // registered at start, so a scrape shows each at 0 before it happens
             headers.put(outcome, Counter.builder("tallynet.headers").tag("outcome", outcome)
@@ -63,6 +67,11 @@ class RelayMetrics {
         for (TransactionDrop reason : TransactionDrop.values()) {
             dropped.put(reason, Counter.builder("tallynet.transactions.dropped").tag("reason", reason.label())
                     .description("Pushed transactions dropped without a check, by reason").register(meters));
+        }
+        for (OrphanTransactions.Outcome outcome : OrphanTransactions.Outcome.values()) {
+            orphans.put(outcome, Counter.builder("tallynet.orphans").tag("outcome", outcome.label())
+                    .description("Pushed transactions spending an output not known yet (orphans), by what became of them")
+                    .register(meters));
         }
     }
 
@@ -121,5 +130,15 @@ class RelayMetrics {
 
     void transactionsDropped(TransactionDrop reason, int count) {
         dropped.get(reason).increment(count);
+    }
+
+    void orphans(OrphanTransactions.Outcome outcome, int count) {
+        orphans.get(outcome).increment(count);
+    }
+
+    /** The orphans held now: {@code tallynet_orphans_held}. */
+    void watch(OrphanTransactions<?> pool) {
+        Gauge.builder("tallynet.orphans.held", pool, OrphanTransactions::size)
+                .description("Transactions held for an output not known yet (PROTOCOL.md 7.5)").register(meters);
     }
 }

@@ -14,14 +14,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param outboundInterval  mean time between announcements to each peer we dialled
  * @param inboundInterval   mean time between announcements to peers that dialled us (one timer for all)
  * @param backlog           ids kept for peers whose turn has not come (one list for all peers)
+ * @param maxOrphans        pushed transactions held for an output not known yet (orphans), at most
+ * @param orphanExpiry      how long an orphan is held for its parent, at most
  */
 @ConfigurationProperties("tallynet.relay")
 public record RelayProperties(@DefaultValue("5ms") Duration outboundInterval,
                               @DefaultValue("10ms") Duration inboundInterval,
-                              @DefaultValue("20000") int backlog) {
+                              @DefaultValue("20000") int backlog,
+                              @DefaultValue("100") int maxOrphans,
+                              @DefaultValue("20m") Duration orphanExpiry) {
 
     public RelayProperties {
-        if (outboundInterval.toMillis() < 1 || inboundInterval.toMillis() < 1 || backlog < 1000) {
+        if (outboundInterval.toMillis() < 1 || inboundInterval.toMillis() < 1 || backlog < 1000 || maxOrphans < 1
+                || orphanExpiry.toSeconds() < 1) {
             throw new IllegalArgumentException("invalid tallynet.relay settings");
         }
     }

@@ -77,6 +77,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     private final Map<PeerSession, Bucket> budgets = new ConcurrentHashMap<>();
     private final RecentRejects rejects;
     private final TransactionRequests requests;
+    private final OrphanTransactions<PeerSession> orphans;
 
     public TransactionRelay(Ledger ledger, Mempool mempool, ChainStore store, PeerRegistry peers,
                             RelayMetrics metrics, SyncProperties properties, RelayProperties relay) {
@@ -93,12 +94,17 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         this.properties = properties;
         this.rejects = new RecentRejects(properties.recentRejects());
         this.requests = new TransactionRequests(properties.transactionRequestTimeout());
+        this.orphans = new OrphanTransactions<>(relay.maxOrphans(), relay.orphanExpiry().toNanos(), metrics::orphans);
+        metrics.watch(orphans);
         ledger.addListener(this);
     }
 
     @Override
     public void blocksConnected(List<Block> connected, Object source) {
         rejects.chainChanged();
+        List<String> ids = new ArrayList<>();
+        connected.forEach(block -> block.transactions().forEach(tx -> ids.add(tx.id())));
+        retry(orphans.release(ids));
     }
 
     @Override
@@ -108,6 +114,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         }
         log.append(tx.id(), System.nanoTime());
         requests.received(tx.id());
+        retry(orphans.release(List.of(tx.id())));
         if (!woken) {
             woken = true;
             later(this::wake, Duration.ZERO); // draws the timers from now, and sleeps until the first is due
@@ -238,7 +245,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         List<String> lacking = new ArrayList<>();
         for (String id : announcement.ids()) {
             // in flight: no lookup, claim() makes this peer next in line; else cheapest first (cache, pool, database)
-            if (requests.inFlight(id) || rejects.find(id) == null && mempool.find(id).isEmpty()
+            if (requests.inFlight(id) || rejects.find(id) == null && !orphans.contains(id) && mempool.find(id).isEmpty()
                     && store.locate(id).isEmpty()) {
                 lacking.add(id);
             }
@@ -276,6 +283,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
                 continue;
             }
             long epoch = rejects.epoch();
+            long arrivals = orphans.arrivals();
             try {
                 if (ledger.acceptTransaction(tx, peer, budget::tryConsume) == Mempool.Added.OVER_BUDGET) {
                     metrics.transactionsDropped(TransactionDrop.OVER_BUDGET, transactions.size() - i);
@@ -287,12 +295,74 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
                 }
             } catch (InvalidLedgerObjectException e) {
                 rejects.add(tx.id(), e.reason(), epoch);
+                if (e.reason() == ValidationReason.UNKNOWN_INPUT) { // its parent may be on its way
+                    long now = System.nanoTime();
+                    if (orphans.hold(tx, peer, arrivals, now) == OrphanTransactions.Held.PARENT_ARRIVED) {
+                        retry(List.of(new OrphanTransactions.Orphan<>(tx, peer, now)));
+                    }
+                }
                 if (DISHONEST.contains(e.reason())) {
                     throw new PeerMisbehaviourException(e.reason().label(), e.getMessage());
                 }
             } catch (Mempool.FullException e) {
                 // no room for a low fee: not the peer's fault
             }
+        }
+    }
+
+    /**
+     * Offers released orphans to the mempool again, on the relay's own thread: never inside the ledger's
+     * listener call that released them (the ledger may hold its chain there); each on its own, so that
+     * one failing unexpectedly costs the others nothing.
+     */
+    private void retry(List<OrphanTransactions.Orphan<PeerSession>> released) {
+        released.forEach(orphan -> later(() -> offer(orphan), Duration.ZERO));
+    }
+
+    /**
+     * One released orphan, checked as if its peer pushed it now: its signatures paid from that peer's
+     * budget (a push of orphans spends none of it: their inputs were unknown, so no signature was checked)
+     * and a refusal no honest peer produces charged to it. One still lacking a parent (it spends from two,
+     * one yet to come) is held again.
+     */
+    private void offer(OrphanTransactions.Orphan<PeerSession> orphan) {
+        Transaction tx = orphan.tx();
+        PeerSession peer = orphan.peer();
+        Bucket budget = budgets.get(peer);
+        if (budget == null) { // its peer left after the release: forget() did not see it
+            metrics.orphans(OrphanTransactions.Outcome.FORGOTTEN, 1);
+            return;
+        }
+        long epoch = rejects.epoch();
+        long arrivals = orphans.arrivals();
+        try {
+            Mempool.Added added = ledger.acceptTransaction(tx, peer, budget::tryConsume);
+            metrics.orphans(switch (added) {
+                case ADDED -> OrphanTransactions.Outcome.ACCEPTED;
+                case ALREADY_KNOWN -> OrphanTransactions.Outcome.KNOWN;
+                case OVER_BUDGET -> OrphanTransactions.Outcome.REFUSED;
+            }, 1);
+            if (added == Mempool.Added.OVER_BUDGET) {
+                metrics.transactionsDropped(TransactionDrop.OVER_BUDGET, 1);
+                peer.charge(OVER_BUDGET, "signature budget exhausted by orphan " + tx.id());
+            }
+        } catch (InvalidLedgerObjectException e) {
+            if (e.reason() == ValidationReason.UNKNOWN_INPUT) {
+                if (orphans.holdAgain(orphan, arrivals, System.nanoTime()) == OrphanTransactions.Held.PARENT_ARRIVED) {
+                    retry(List.of(orphan));
+                }
+                return;
+            }
+            metrics.orphans(OrphanTransactions.Outcome.REFUSED, 1);
+            rejects.add(tx.id(), e.reason(), epoch);
+            if (DISHONEST.contains(e.reason())) {
+                peer.charge(e.reason().label(), "orphan " + tx.id() + ": " + e.getMessage());
+            }
+        } catch (Mempool.FullException e) {
+            metrics.orphans(OrphanTransactions.Outcome.REFUSED, 1);
+        } catch (RuntimeException e) { // counted, then logged by the task
+            metrics.orphans(OrphanTransactions.Outcome.REFUSED, 1);
+            throw e;
         }
     }
 
@@ -315,6 +385,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         }
         budgets.remove(peer);
         requests.closed(peer, System.nanoTime());
+        orphans.forget(peer);
     }
 
     /** Requests not delivered in time (or whose peer left) go to the next peer that announced them. */
@@ -368,6 +439,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         if (now - rerequestDue >= 0) {
             rerequestDue = now + REREQUEST_MILLIS * 1_000_000;
             rerequest();
+            orphans.expire(now);
         }
     }
 }

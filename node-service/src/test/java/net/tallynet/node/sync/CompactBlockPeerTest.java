@@ -58,12 +58,7 @@ class CompactBlockPeerTest {
         network = new TestNetwork(dir);
         node = network.node("target", "--tallynet.compact-blocks.transactions-timeout=1s");
         port = TestNetwork.port(node);
-        Block parent = Genesis.of("devnet");
-        for (int i = 0; i < 5; i++) {
-            parent = TestBlocks.block(parent, KEY, List.of());
-            node.getBean(Ledger.class).acceptBlock(parent);
-            blocks.add(parent);
-        }
+        blocks.addAll(TestBlocks.connectEmpty(node, KEY, 5));
     }
 
     @AfterAll

@@ -18,7 +18,6 @@ import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.crypto.Hashes;
 import net.tallynet.protocol.ledger.Block;
-import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.TransactionSigner;
 import net.tallynet.protocol.ledger.TransactionSigner.Spend;
@@ -60,12 +59,7 @@ class HostileTransactionPeerTest {
         node = network.node("target", "--tallynet.sync.transaction-signature-burst=1000",
                 "--tallynet.sync.transaction-signatures-per-second=1", "--tallynet.sync.transaction-request-timeout=2s");
         port = TestNetwork.port(node);
-        Block parent = Genesis.of("devnet");
-        for (int i = 0; i < 5; i++) {
-            parent = TestBlocks.block(parent, KEY, List.of());
-            node.getBean(Ledger.class).acceptBlock(parent);
-            blocks.add(parent);
-        }
+        blocks.addAll(TestBlocks.connectEmpty(node, KEY, 5));
     }
 
     @AfterAll
