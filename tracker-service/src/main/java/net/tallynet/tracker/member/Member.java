@@ -14,10 +14,10 @@ import java.time.Instant;
 @Entity
 @Table(name = "members",
         uniqueConstraints = @UniqueConstraint(name = "uk_members_address", columnNames = {"host", "port"}),
+        // no index by host or netgroup: the per-host and per-prefix caps count the active members in memory
+        // (ActiveMembers), and every registration would pay for keeping such an index (a store written
+        // before keeps its ix_members_host and ix_members_netgroup: ddl-auto never drops an index)
         indexes = {@Index(name = "ix_members_status", columnList = "status"),
-                // the per-host and per-prefix caps count active members here, on every new registration
-                @Index(name = "ix_members_host", columnList = "host, status"),
-                @Index(name = "ix_members_netgroup", columnList = "netgroup, status"),
                 // a newcomer to a table full of rows replaces the oldest inactive member
                 @Index(name = "ix_members_inactive_since", columnList = "status, inactive_since")})
 public class Member {
