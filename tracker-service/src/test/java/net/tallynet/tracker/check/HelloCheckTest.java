@@ -103,23 +103,16 @@ class HelloCheckTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
         server.close();
 
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        ServerSocket listening = server;
-        Thread.ofVirtual().start(() -> {
-            try (Socket socket = listening.accept()) {
-                readRequest(socket.getInputStream());
-                for (byte b : "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n".repeat(20)
-                        .getBytes(StandardCharsets.ISO_8859_1)) {
-                    socket.getOutputStream().write(b);
-                    socket.getOutputStream().flush();
-                    sleep(200);
-                }
-            } catch (IOException ignored) {
-                // the check gave up and closed
+        int trickling = listening(member -> {
+            member.request();
+            for (byte b : "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n".repeat(20)
+                    .getBytes(StandardCharsets.ISO_8859_1)) {
+                member.raw(new byte[] {b});
+                sleep(200);
             }
         });
         start = System.nanoTime();
-        assertThat(check.check("127.0.0.1", server.getLocalPort()).join().outcome()).isEqualTo(CheckOutcome.TIMEOUT);
+        assertThat(check.check("127.0.0.1", trickling).join().outcome()).isEqualTo(CheckOutcome.TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
 
@@ -146,19 +139,13 @@ class HelloCheckTest {
         server.close();
 
         // an upgrade answer whose headers never end within 8 KiB
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        ServerSocket listening = server;
-        Thread.ofVirtual().start(() -> {
-            try (Socket socket = listening.accept()) {
-                readRequest(socket.getInputStream());
-                socket.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\n" + "X-Padding: x\r\n".repeat(2000))
-                        .getBytes(StandardCharsets.ISO_8859_1));
-                socket.getInputStream().read();
-            } catch (IOException ignored) {
-                // the check gave up and closed
-            }
+        int padded = listening(member -> {
+            member.request();
+            member.raw(("HTTP/1.1 101 Switching Protocols\r\n" + "X-Padding: x\r\n".repeat(2000))
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            member.awaitClose();
         });
-        assertThat(check.check("127.0.0.1", server.getLocalPort()).join().outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
+        assertThat(check.check("127.0.0.1", padded).join().outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
     }
 
     private static void sleep(long millis) {
@@ -171,20 +158,13 @@ class HelloCheckTest {
 
     @Test
     void noWebSocketOrNothingListeningIsUnreachable() throws Exception {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(() -> {
-            try (Socket socket = server.accept()) {
-                readRequest(socket.getInputStream());
-                socket.getOutputStream().write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
-                        .getBytes(StandardCharsets.ISO_8859_1));
-            } catch (IOException ignored) {
-                // the test ends it
-            }
+        int plainHttp = listening(member -> {
+            member.request();
+            member.raw("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         });
-        assertThat(check.check("127.0.0.1", server.getLocalPort()).join().outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
-        int closedPort = server.getLocalPort();
+        assertThat(check.check("127.0.0.1", plainHttp).join().outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
         server.close();
-        assertThat(check.check("127.0.0.1", closedPort).join().outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
+        assertThat(check.check("127.0.0.1", plainHttp).join().outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
     }
 
     private static HelloMessage hello(long blockCount) {
@@ -194,14 +174,20 @@ class HelloCheckTest {
 
     /** Starts a member that upgrades one connection, reads the check's HELLO, then follows {@code script}. */
     private int member(Script script) throws IOException {
+        return listening(member -> {
+            member.upgrade();
+            assertThat(member.readText()).startsWith("{\"HELLO\"");
+            script.run(member);
+        });
+    }
+
+    /** Starts a member that accepts one connection and follows {@code script} from its first byte (the check's request). */
+    private int listening(Script script) throws IOException {
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         ServerSocket listening = server;
         Thread.ofVirtual().start(() -> {
             try (Socket socket = listening.accept()) {
-                ScriptedMember member = new ScriptedMember(socket);
-                member.upgrade();
-                assertThat(member.readText()).startsWith("{\"HELLO\"");
-                script.run(member);
+                script.run(new ScriptedMember(socket));
             } catch (IOException ignored) {
                 // the check closed its end: the script is over
             }
@@ -223,9 +209,22 @@ class HelloCheckTest {
             out = socket.getOutputStream();
         }
 
+        /** The check's HTTP request, read to its blank line. */
+        String request() throws IOException {
+            StringBuilder request = new StringBuilder();
+            while (!request.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                request.append((char) b);
+            }
+            return request.toString();
+        }
+
         void upgrade() throws IOException {
             String key = null;
-            for (String line : readRequest(in).split("\r\n")) {
+            for (String line : request().split("\r\n")) {
                 if (line.toLowerCase().startsWith("sec-websocket-key:")) {
                     key = line.substring(line.indexOf(':') + 1).trim();
                 }
@@ -283,18 +282,6 @@ class HelloCheckTest {
                 // the check's close frame, then end of stream
             }
         }
-    }
-
-    private static String readRequest(InputStream in) throws IOException {
-        StringBuilder request = new StringBuilder();
-        while (!request.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                break;
-            }
-            request.append((char) b);
-        }
-        return request.toString();
     }
 
     private static final class Local implements LocalPeer {
