@@ -17,6 +17,9 @@ import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.ledger.TransactionSigner;
+import net.tallynet.protocol.ledger.TransactionSigner.Spend;
+import net.tallynet.protocol.ledger.TxOutput;
 import net.tallynet.protocol.message.BroadcastTransactionMessage;
 import net.tallynet.protocol.message.GetBlockMessage;
 import net.tallynet.protocol.message.PushTransactionMessage;
@@ -41,7 +44,7 @@ class OrphanTransactionTest {
     static int port;
     static final byte[] KEY = Ed25519Keys.newSecretKey();
     static final byte[] SECOND = Ed25519Keys.newSecretKey();
-    /** Blocks 1 to 5, all paying {@link #KEY}; coinbases 1 to 4 are spendable in block 6. */
+    /** Blocks 1 to 6, all paying {@link #KEY}; coinbases 1 to 5 are spendable in block 7. */
     static final List<Block> blocks = new ArrayList<>();
 
     @BeforeAll
@@ -49,7 +52,7 @@ class OrphanTransactionTest {
         network = new TestNetwork(dir);
         node = network.node("target");
         port = TestNetwork.port(node);
-        blocks.addAll(TestBlocks.connectEmpty(node, KEY, 5));
+        blocks.addAll(TestBlocks.connectEmpty(node, KEY, 6));
     }
 
     @AfterAll
@@ -90,7 +93,7 @@ class OrphanTransactionTest {
             peer.roundTrip();
             assertThat(mempool().find(payment.id())).isEmpty();
 
-            // the only case that moves the chain: block 5 is still the tip
+            // the only case that moves the chain: block 6 is still the tip
             node.getBean(Ledger.class).acceptBlock(TestBlocks.block(blocks.getLast(), KEY, List.of(funding)));
             await().atMost(Duration.ofSeconds(10)).until(() -> mempool().find(payment.id()).isPresent());
         }
@@ -133,6 +136,42 @@ class OrphanTransactionTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> orphans("forgotten") - forgotten == 1);
         assertThat(held()).isZero();
+    }
+
+    @Test
+    void aPeerFloodingTheHoldEvictsOnlyItsOwnAndCannotHoldLargeTransactions() throws Exception {
+        // an honest peer's orphan first, then a flood of transactions spending outputs that never existed
+        Transaction parent = TestBlocks.pay(coinbase(5), KEY, SECOND, 5000);
+        Transaction child = TestBlocks.pay(parent, SECOND, Ed25519Keys.newSecretKey(), 2000);
+        List<Transaction> flood = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            flood.add(TransactionSigner.sign(TestBlocks.NETWORK, List.of(new Spend(String.format("%064x", 0x0f100 + i), 0, KEY)),
+                    List.of(new TxOutput(TestBlocks.address(KEY), 1))));
+        }
+        List<Spend> many = new ArrayList<>();
+        for (int i = 0; i <= OrphanTransactions.MAX_PARTS; i++) {
+            many.add(new Spend(String.format("%064x", 0x0f500 + i), 0, KEY));
+        }
+        Transaction large = TransactionSigner.sign(TestBlocks.NETWORK, many, List.of(new TxOutput(TestBlocks.address(KEY), 1)));
+        double evicted = orphans("evicted");
+        double tooLarge = orphans("too_large");
+        double forgotten = orphans("forgotten");
+        try (RawPeer honest = RawPeer.handshaken(port, "127.0.0.46", "0000000000000046")) {
+            honest.send(new PushTransactionMessage(List.of(child)));
+            honest.roundTrip();
+            try (RawPeer flooder = RawPeer.handshaken(port, "127.0.0.47", "0000000000000047")) {
+                flooder.send(new PushTransactionMessage(flood));
+                flooder.send(new PushTransactionMessage(List.of(large)));
+                flooder.roundTrip();
+                assertThat(held()).as("the default bound, tallynet.relay.max-orphans").isEqualTo(100);
+                assertThat(orphans("evicted") - evicted).isEqualTo(201);
+                assertThat(orphans("too_large") - tooLarge).isEqualTo(1);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> orphans("forgotten") - forgotten == 99);
+            // the flooder evicted its own: the honest orphan is still held, and taken once its parent comes
+            honest.send(new PushTransactionMessage(List.of(parent)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> mempool().find(child.id()).isPresent());
+        }
     }
 
     /** Whether a GETBLOCK for {@code id} arrives within {@code wait}, skipping other frames. */
