@@ -57,6 +57,7 @@ public class ChainStore implements UtxoView {
     private final ChainTipRepository tips;
     private final FrameCodec codec;
     private final JdbcTemplate jdbc;
+    private final BlockRows rows;
     /**
      * Bumped once a transaction that moved the tip has ended (committed or not): a cached tip read at an
      * older count is read again. The tip is asked for on every list served, every REST {@code /api/chain}
@@ -121,22 +122,23 @@ public class ChainStore implements UtxoView {
         this.tips = tips;
         this.codec = codec;
         this.jdbc = jdbc;
+        this.rows = new BlockRows(jdbc);
     }
 
     /** Records a block that passed the arrival checks; it joins the best chain only through {@link #connect}. */
     @Transactional
-    public StoredBlock store(Block block, String chainWork) {
+    public StoredHeader store(Block block, String chainWork) {
         return store(block, chainWork, encode(block));
     }
 
     /** As {@link #store(Block, String)}, with the block's frame already encoded ({@link #encode}). */
     @Transactional
-    public StoredBlock store(Block block, String chainWork, byte[] frame) {
+    public StoredHeader store(Block block, String chainWork, byte[] frame) {
         // raised before the insert, so has() asks the table from now on; numbered above every stored block, it is new
         boolean surelyNew = highestStored.getAndAccumulate(block.number(), Math::max) < block.number();
-        StoredBlock stored = surelyNew ? blocks.save(new StoredBlock(block, chainWork, frame))
-                : blocks.findById(block.hash()).orElseGet(() -> blocks.save(new StoredBlock(block, chainWork, frame)));
-        cacheOnceCommitted(stored.header()); // its child, next, asks for it as parent
+        StoredHeader stored = surelyNew ? rows.insert(block, chainWork, frame) : blocks.findById(block.hash())
+                .orElseGet(() -> blocks.save(new StoredBlock(block, chainWork, frame))).header();
+        cacheOnceCommitted(stored); // its child, next, asks for it as parent
         return stored;
     }
 
@@ -181,18 +183,7 @@ public class ChainStore implements UtxoView {
         }
         synchronized (coins) {
             transaction.executeWithoutResult(status -> {
-                ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
-                if (!block.previousHash().equals(tip.bestHash())) {
-                    throw new IllegalStateException("block " + block.hash() + " does not extend the tip " + tip.bestHash());
-                }
-                undo.saveAll(changes.spent().stream().map(u -> new SpentOutput(block.hash(), u)).toList());
-                List<TxLocation> locations = new ArrayList<>();
-                for (int i = 0; i < block.transactions().size(); i++) {
-                    locations.add(new TxLocation(block.transactions().get(i).id(), block.hash(), i));
-                }
-                transactions.saveAll(locations);
-                blocks.markMainChain(block.hash(), true);
-                tip.bestHash(block.hash());
+                rows.connect(block, changes.spent());
                 tipMovesOnceEnded(block.hash());
                 long generation = mainChainGeneration();
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -447,7 +438,8 @@ public class ChainStore implements UtxoView {
         if (tips.existsById(ChainTip.ID)) {
             completeHeaders();
         } else {
-            store(genesis, work).mainChain(true);
+            store(genesis, work);
+            blocks.markMainChain(genesis.hash(), true);
             tips.save(new ChainTip(genesis.hash()));
         }
         highestStored.set(blocks.highestNumber().orElse(0L));

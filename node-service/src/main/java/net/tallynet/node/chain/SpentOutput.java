@@ -10,7 +10,10 @@ import jakarta.persistence.Table;
 import java.io.Serializable;
 import net.tallynet.protocol.ledger.Utxo;
 
-/** Undo data: an output a best-chain block spent, restored if that block is disconnected. */
+/**
+ * Undo data: an output a best-chain block spent, restored if that block is disconnected. Inserted by {@link BlockRows}
+ * as a block connects; read and deleted here.
+ */
 @Entity
 @IdClass(SpentOutput.Key.class)
 @Table(name = "block_undo", indexes = @Index(name = "ix_undo_block", columnList = "block_hash"))
@@ -35,13 +38,6 @@ public class SpentOutput extends NewEntity<SpentOutput.Key> {
     private OutputColumns output;
 
     protected SpentOutput() {
-    }
-
-    SpentOutput(String blockHash, Utxo utxo) {
-        this.blockHash = blockHash;
-        this.txId = utxo.txId();
-        this.outputIndex = utxo.index();
-        this.output = new OutputColumns(utxo);
     }
 
     Utxo toUtxo() {

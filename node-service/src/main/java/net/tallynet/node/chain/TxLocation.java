@@ -5,7 +5,10 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** Where a best-chain transaction is: for look-ups by id (GETBLOCK transactions, REST). */
+/**
+ * Where a best-chain transaction is: for look-ups by id (GETBLOCK transactions, REST). Inserted by {@link BlockRows}
+ * as a block connects; read and deleted here.
+ */
 @Entity
 @Table(name = "transactions")
 public class TxLocation extends NewEntity<String> {
@@ -21,12 +24,6 @@ public class TxLocation extends NewEntity<String> {
     private int position;
 
     protected TxLocation() {
-    }
-
-    TxLocation(String txId, String blockHash, int position) {
-        this.txId = txId;
-        this.blockHash = blockHash;
-        this.position = position;
     }
 
     public String blockHash() {
