@@ -3,6 +3,7 @@ package net.tallynet.node.sync;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import net.tallynet.node.ledger.Ledger;
 import net.tallynet.p2p.PeriodicTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * Once a second: moves the requests of stalled peers elsewhere. While the node is behind its peers,
  * logs a progress line every {@code tallynet.sync.progress-interval} (height, target, blocks/s, what is
- * in flight), and one line when it has caught up. The same figures are gauges.
+ * in flight), and one line when it has caught up; meanwhile the ledger logs each block connected at DEBUG only.
+ * The same figures are gauges.
  */
 @Component
 @EnableConfigurationProperties(SyncProperties.class)
@@ -20,6 +22,7 @@ public class SyncMonitor extends PeriodicTask {
     private static final Logger log = LoggerFactory.getLogger(SyncMonitor.class);
 
     private final BlockSync sync;
+    private final Ledger ledger;
     private final SyncProperties properties;
     private volatile BlockSync.Progress last = new BlockSync.Progress(0, 0, 0, 0, 0, 0);
     private long lastLogNanos = System.nanoTime();
@@ -28,9 +31,10 @@ public class SyncMonitor extends PeriodicTask {
     private long syncStartHeight;
     private volatile boolean syncing;
 
-    SyncMonitor(BlockSync sync, SyncProperties properties, MeterRegistry meters) {
+    SyncMonitor(BlockSync sync, Ledger ledger, SyncProperties properties, MeterRegistry meters) {
         super("sync-monitor");
         this.sync = sync;
+        this.ledger = ledger;
         this.properties = properties;
         Gauge.builder("tallynet.sync.target.height", this, m -> m.last.target())
                 .description("Highest block number any peer has shown").register(meters);
@@ -73,6 +77,7 @@ public class SyncMonitor extends PeriodicTask {
             syncStartHeight = p.height();
             lastLogNanos = now;
             lastLogHeight = p.height();
+            ledger.quietConnects(true); // the progress lines report the blocks
             log.info("sync: behind at height {}, peers show {}", p.height(), p.target());
         } else if (behind && now - lastLogNanos >= properties.progressInterval().toNanos()) {
             double rate = (p.height() - lastLogHeight) / ((now - lastLogNanos) / 1e9);
@@ -83,6 +88,7 @@ public class SyncMonitor extends PeriodicTask {
             lastLogHeight = p.height();
         } else if (!behind && syncing) {
             syncing = false;
+            ledger.quietConnects(false);
             double seconds = (now - syncStartNanos) / 1e9;
             log.info("sync: caught up at height {}: {} blocks in {} s", p.height(), p.height() - syncStartHeight,
                     String.format("%.1f", seconds));
