@@ -8,7 +8,8 @@ import hashlib
 import json
 import struct
 
-V = 'protocol/src/test/resources/vectors/'
+from vector_files import V, add_case, add_reject, dumps, save
+
 M = 0xffffffffffffffff
 
 
@@ -46,31 +47,6 @@ assert siphash24(bytes(range(16)), bytes(range(15))) == 0xa129ca6149be45e5  # th
 def short_id(block_hash, salt, txid):
     key = hashlib.sha256(bytes.fromhex(block_hash) + struct.pack('<Q', salt)).digest()[:16]
     return '%012x' % (siphash24(key, bytes.fromhex(txid)) & 0xffffffffffff)
-
-
-def dumps(o):
-    return json.dumps(o, separators=(',', ':'))
-
-
-def save(path, data):
-    with open(path, 'w') as f:
-        json.dump(data, f, indent=2)
-        f.write('\n')
-
-
-def add_case(method, name, payload):
-    path = V + 'methods/%s.json' % method
-    data = json.load(open(path))
-    frame = dumps({method: payload})
-    data['cases'] = [c for c in data['cases'] if c['name'] != name] + [{"name": name, "frame": frame, "canonical": frame}]
-    save(path, data)
-
-
-def add_reject(reason, name, method, payload):
-    path = V + 'rejections/%s.json' % reason
-    data = json.load(open(path))
-    data['cases'] = [c for c in data['cases'] if c['name'] != name] + [{"name": name, "frame": dumps({method: payload})}]
-    save(path, data)
 
 
 block = json.loads(json.load(open(V + 'methods/BLOCK.json'))['cases'][1]['canonical'])['BLOCK']['block']

@@ -190,6 +190,16 @@ public final class PeerSession {
         }
     }
 
+    /**
+     * The frame just handled answered a request of ours (a block we asked this peer for): it gives back the
+     * message it took from the peer's inbound rate. What we solicit is bounded by what we ask, and with block
+     * batches (PROTOCOL.md 12.2) one request of ours may bring 128 answers: our own sync must not look like
+     * the peer flooding us.
+     */
+    public void solicited() {
+        inboundRate.addTokens(1);
+    }
+
     /** Queues the message; returns at once (the transport counts it in the metrics once written). */
     public void send(Message message) {
         if (connection.isOpen()) {

@@ -152,16 +152,9 @@ class PeerSessionTest {
     @Test
     void floodBeyondTheBurstIsDisconnected() {
         // a burst of 5 refilled at 1/s: the 6th message within a second is over the limit, however slow the machine
-        P2pProperties d = P2pProperties.defaults();
-        P2pProperties strict = new P2pProperties(d.handshakeTimeout(), d.rejectionPenalty(), d.misbehaviourThreshold(),
-                d.banDuration(), d.maxBannedAddresses(), 1, 5, d.sendBufferBytes(), d.sendTimeLimit(), d.maxInbound(),
-                d.maxFrameBytes(), d.pingInterval(), d.pingTimeout(), d.bytesPerSecond(), d.byteBurst(),
-                d.receiveBufferBytes(), d.misbehaviourMemory(), d.closeGrace(), d.maxAssemblingBytes(), d.frameTimeLimit(),
-                d.maxSendBytes(), d.workThreads());
-        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET, strict);
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET, burstOfFive());
         InMemoryConnection toPeer = new InMemoryConnection(Direction.INBOUND, "127.0.0.3");
-        PeerSession session = new PeerSession(toPeer, b.context);
-        session.onFrame(new FrameCodec().encode(helloOf("cccccccccccccccc", DEVNET)));
+        PeerSession session = helloFrom(b, toPeer);
         for (int i = 0; i < 4; i++) {
             session.onFrame("{\"HEY\":{}}");
         }
@@ -169,6 +162,40 @@ class PeerSessionTest {
         session.onFrame("{\"HEY\":{}}");
         assertThat(toPeer.closedWith).isEqualTo(CloseReason.RATE_LIMITED);
         assertThat(rejected(b, "rate_limited")).isEqualTo(1.0);
+    }
+
+    /** Block batches (PROTOCOL.md 12.2): what we asked for, such as the blocks of one batch, is no flood. */
+    @Test
+    void framesWeSolicitedDoNotCountAgainstTheRate() {
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET, burstOfFive());
+        InMemoryConnection toPeer = new InMemoryConnection(Direction.INBOUND, "127.0.0.4");
+        PeerSession session = helloFrom(b, toPeer);
+        for (int i = 0; i < 20; i++) {
+            session.onFrame("{\"HEY\":{}}");
+            session.solicited();
+        }
+        assertThat(toPeer.closedWith).isNull();
+        for (int i = 0; i < 5; i++) {
+            session.onFrame("{\"HEY\":{}}");
+        }
+        assertThat(toPeer.closedWith).isEqualTo(CloseReason.RATE_LIMITED);
+    }
+
+    /** A session of {@code side} with an inbound peer that has sent its HELLO (one message of its rate). */
+    private static PeerSession helloFrom(Side side, InMemoryConnection toPeer) {
+        PeerSession session = new PeerSession(toPeer, side.context);
+        session.onFrame(new FrameCodec().encode(helloOf("cccccccccccccccc", DEVNET)));
+        return session;
+    }
+
+    /** Messages: a burst of 5, refilled at 1 a second. */
+    private static P2pProperties burstOfFive() {
+        P2pProperties d = P2pProperties.defaults();
+        return new P2pProperties(d.handshakeTimeout(), d.rejectionPenalty(), d.misbehaviourThreshold(),
+                d.banDuration(), d.maxBannedAddresses(), 1, 5, d.sendBufferBytes(), d.sendTimeLimit(), d.maxInbound(),
+                d.maxFrameBytes(), d.pingInterval(), d.pingTimeout(), d.bytesPerSecond(), d.byteBurst(),
+                d.receiveBufferBytes(), d.misbehaviourMemory(), d.closeGrace(), d.maxAssemblingBytes(), d.frameTimeLimit(),
+                d.maxSendBytes(), d.workThreads());
     }
 
     @Test

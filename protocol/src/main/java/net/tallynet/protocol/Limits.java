@@ -13,6 +13,11 @@ public final class Limits {
     public static final int MAX_LOCATOR_HASHES = 64;
     public static final int MAX_LIST_OF_BLOCKS = 2000;
     public static final int MAX_REQUESTED_TRANSACTIONS = 1000;
+    /**
+     * Most blocks one GETBLOCK {@code hashes} asks for (extension block-batches/1): four fetch windows of
+     * 32, and at most 128 BLOCK answers queued for one request.
+     */
+    public static final int MAX_BATCH_BLOCKS = 128;
     public static final int MAX_PUSHED_TRANSACTIONS = 1000;
     public static final int MAX_ANNOUNCED_TRANSACTIONS = 1000;
     public static final int MAX_BLOCK_TRANSACTIONS = 10_000;

@@ -1,11 +1,13 @@
 package net.tallynet.node.network;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.StoredHeader;
 import net.tallynet.node.sync.CompactBlockProperties;
+import net.tallynet.node.sync.SyncProperties;
 import net.tallynet.p2p.LocalPeer;
 import net.tallynet.p2p.NetworkProperties;
 import net.tallynet.protocol.message.Extensions;
@@ -29,12 +31,23 @@ public class NodeIdentity implements LocalPeer {
     private final List<String> extensions;
 
     public NodeIdentity(NetworkProperties networkProperties, Chain chain, NodeNetworkProperties network,
-                        CompactBlockProperties compactBlocks) {
+                        CompactBlockProperties compactBlocks, SyncProperties sync) {
         this.nodeId = LocalPeer.newNodeId();
         this.networkId = networkProperties.networkId();
         this.chain = chain;
         this.network = network;
-        this.extensions = compactBlocks.enabled() ? List.of(Extensions.COMPACT_BLOCKS) : null;
+        this.extensions = listed(compactBlocks, sync);
+    }
+
+    private static List<String> listed(CompactBlockProperties compactBlocks, SyncProperties sync) {
+        List<String> listed = new ArrayList<>();
+        if (compactBlocks.enabled()) {
+            listed.add(Extensions.COMPACT_BLOCKS);
+        }
+        if (sync.blockBatches()) {
+            listed.add(Extensions.BLOCK_BATCHES);
+        }
+        return listed.isEmpty() ? null : List.copyOf(listed); // none: the field is left out, as a version-1 HELLO has it
     }
 
     @EventListener

@@ -88,6 +88,7 @@ public class BlockSync implements Ledger.Listener {
     private final BlockDownload<PeerSession> download;
     private final HeaderCheck headers;
     private final CompactPeers compact;
+    private final BlockBatches batches;
     private final Map<PeerSession, PeerState> states = new HashMap<>();
     /** Peers whose blocks waiting for a parent would have passed their memory share: dropped once the lock is released. */
     private final Set<PeerSession> overShare = new HashSet<>();
@@ -110,8 +111,10 @@ public class BlockSync implements Ledger.Listener {
         String announced;
         /** Its branch's headers being counted before any body is asked for (a branch behind us so far), or null. */
         Presync presync;
-        /** GETBLOCK requests to this peer, paced (tallynet.sync.requests-per-second). */
+        /** GETBLOCK frames to this peer, paced (tallynet.sync.requests-per-second). */
         final Bucket requests;
+        /** The largest BLOCK frame it has sent us: how many hashes one GETBLOCK to it asks for (12.2). */
+        long largestBlock;
 
         PeerState(int requestsPerSecond) {
             requests = Bucket.builder().addLimit(Bandwidth.builder().capacity(requestsPerSecond)
@@ -159,7 +162,8 @@ public class BlockSync implements Ledger.Listener {
 
     public BlockSync(ChainStore store, Chain chain, Ledger ledger, PeerRegistry peers, RelayMetrics metrics,
                      SyncProperties properties, ServingLimits serving, ChainParams params, PeerMemory memory,
-                     CompactPeers compact) {
+                     CompactPeers compact, BlockBatches batches) {
+        this.batches = batches;
         this.headers = new HeaderCheck(params, Clock.systemUTC());
         this.compact = compact;
         this.serving = serving;
@@ -443,6 +447,8 @@ public class BlockSync implements Ledger.Listener {
             BlockDownload.Delivery delivery = download.delivered(block.hash(), peer, System.nanoTime());
             if (delivery.nanos() >= 0) {
                 metrics.fetched(delivery.nanos());
+                state.largestBlock = Math.max(state.largestBlock, frameBytes);
+                peer.solicited(); // batches bring many blocks per request: our answers are no flood
             }
             metrics.moved(delivery.skipped(), 0);
             try {
@@ -825,9 +831,10 @@ public class BlockSync implements Ledger.Listener {
     }
 
     private void pump() {
-        for (BlockDownload.Request<PeerSession> request
-                : download.next(System.nanoTime(), peer -> state(peer).requests.tryConsume(1))) {
-            request.peer().send(GetBlockMessage.byHash(request.hash()));
+        GetBlockFrames<PeerSession> frames = new GetBlockFrames<>(
+                peer -> batches.hashesPerFrame(peer, state(peer).largestBlock), peer -> state(peer).requests.tryConsume(1));
+        for (GetBlockFrames.Frame<PeerSession> frame : frames.of(download.next(System.nanoTime(), frames::mayRequest))) {
+            frame.peer().send(frame.message());
         }
         announceDeferredTip();
     }

@@ -21,6 +21,7 @@ import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.message.BlockRef;
 import net.tallynet.protocol.message.BlockTransactionsMessage;
 import net.tallynet.protocol.message.CompactBlockMessage;
+import net.tallynet.protocol.message.Extensions;
 import net.tallynet.protocol.message.GetBlockTransactionsMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
     /** Rejection labels of the hostile cases (the reason tag of tallynet_frames_rejected_total). */
-    static final String NOT_NEGOTIATED = "extension_not_negotiated";
+    static final String NOT_NEGOTIATED = PeerExtensions.NOT_NEGOTIATED;
     static final String SHORT_ID_COLLISION = "short_id_collision";
     static final String UNSOLICITED_TRANSACTIONS = "unsolicited_block_transactions";
     static final String WRONG_TRANSACTION_COUNT = "wrong_transaction_count";
@@ -182,8 +183,7 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
 
     void requireNegotiated(PeerSession peer, String method) {
         if (!peers.negotiated(peer)) {
-            throw new PeerMisbehaviourException(NOT_NEGOTIATED, method + " from a peer whose HELLO did not list "
-                    + "compact-blocks/1 (or with it off here)");
+            throw PeerExtensions.notNegotiated(method, Extensions.COMPACT_BLOCKS);
         }
     }
 

@@ -18,7 +18,6 @@ import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.message.CompactBlockMessage;
 import net.tallynet.protocol.message.Extensions;
-import net.tallynet.protocol.message.HelloMessage;
 import net.tallynet.protocol.message.Method;
 import net.tallynet.protocol.message.SendCompactMessage;
 import org.springframework.stereotype.Component;
@@ -71,9 +70,7 @@ public class CompactPeers {
 
     /** Both sides listed compact-blocks/1 (and this node has it on): the extension's methods may be sent to the peer. */
     public boolean negotiated(PeerSession peer) {
-        HelloMessage hello = peer.remoteHello();
-        return properties.enabled() && hello != null && HelloMessage.ROLE_NODE.equals(hello.role())
-                && hello.offers(Extensions.COMPACT_BLOCKS);
+        return properties.enabled() && PeerExtensions.listed(peer, Extensions.COMPACT_BLOCKS);
     }
 
     /** SENDCOMPACT from the peer. */

@@ -19,8 +19,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * GETBLOCK: a block by hash or best-chain number, answered with BLOCK (COMPACTBLOCK if asked so,
- * PROTOCOL.md 12.1); or transactions by id, answered with PUSHTRANSACTION holding those found (none
- * found: no answer). PROTOCOL.md 4.6.
+ * PROTOCOL.md 12.1); blocks by hashes, each answered with its BLOCK in the order listed (PROTOCOL.md
+ * 12.2); or transactions by id, answered with PUSHTRANSACTION holding those found (none found: no
+ * answer). PROTOCOL.md 4.6.
  */
 @Component
 class GetBlockHandler implements MessageHandler<GetBlockMessage> {
@@ -30,15 +31,17 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
     private final ServingLimits serving;
     private final CompactBlockRelay compactRelay;
     private final CompactPeers compactPeers;
+    private final BlockBatches batches;
 
     GetBlockHandler(ChainStore store, Mempool mempool, FrameCodec codec, ServingLimits serving,
-                    CompactBlockRelay compactRelay, CompactPeers compactPeers) {
+                    CompactBlockRelay compactRelay, CompactPeers compactPeers, BlockBatches batches) {
         this.store = store;
         this.mempool = mempool;
         this.codec = codec;
         this.serving = serving;
         this.compactRelay = compactRelay;
         this.compactPeers = compactPeers;
+        this.batches = batches;
     }
 
     @Override
@@ -50,6 +53,10 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
     public void handle(PeerSession peer, GetBlockMessage request) {
         if (request.transactions() != null) {
             sendTransactions(peer, request.transactions());
+            return;
+        }
+        if (request.hashes() != null) {
+            sendBatch(peer, request.hashes());
             return;
         }
         if (request.wantsCompact()) {
@@ -64,8 +71,35 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
 
     /** The stored frame as it is: a GETBLOCK flood then costs a read, not a decode and an encode. */
     private void sendStored(PeerSession peer, String hash) {
-        store.frame(hash).filter(frame -> serving.maySend(peer, frame.length))
-                .ifPresent(frame -> peer.sendEncoded(Method.BLOCK, frame));
+        store.frame(hash).ifPresent(frame -> sendBlock(peer, frame));
+    }
+
+    private void sendBlock(PeerSession peer, byte[] frame) {
+        if (serving.maySend(peer, frame.length)) {
+            peer.sendEncoded(Method.BLOCK, frame);
+        }
+    }
+
+    /**
+     * Each hash once, in the order listed, as {@link #sendStored} answers one (PROTOCOL.md 12.2); unknown
+     * ones skipped. Together at most one frame limit of blocks: we read a peer's next request only while
+     * its queue has room for one answer of that size, so a batch of large blocks would overflow the queue
+     * and drop an honest peer as a slow reader. The rest is left unanswered, as if skipped.
+     */
+    private void sendBatch(PeerSession peer, List<String> hashes) {
+        batches.requireNegotiated(peer);
+        long room = codec.limits().maxFrameBytes();
+        for (String hash : new LinkedHashSet<>(hashes)) {
+            Optional<byte[]> frame = store.frame(hash);
+            if (frame.isEmpty()) {
+                continue;
+            }
+            if (frame.get().length > room) {
+                return;
+            }
+            room -= frame.get().length;
+            sendBlock(peer, frame.get());
+        }
     }
 
     /** The block as COMPACTBLOCK (PROTOCOL.md 12.1): usually the tip just announced, built once for every peer. */

@@ -33,10 +33,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxPresyncLists       full lists of headers a pre-sync may count before its branch must have more work than
  *                              our tip (PROTOCOL.md 7.7): 50 lists are 100,000 headers, ten times the default fork
  *                              depth. A branch still behind after them is left, and nothing more is asked for it
- * @param requestsPerSecond     GETBLOCK requests sent to one peer per second, at most: a receiver closes a connection
+ * @param requestsPerSecond     GETBLOCK frames sent to one peer per second, at most: a receiver closes a connection
  *                              past {@code tallynet.peers.messages-per-second} (200 by default; PROTOCOL.md 6), and a
- *                              fast sync must not look like a flood. One block per request, so this bounds a sync from
- *                              one peer; raise both together between nodes one operates
+ *                              fast sync must not look like a flood. One block per frame to a peer without block
+ *                              batches, so this bounds a sync from such a peer; to one with them a frame carries up
+ *                              to 128 blocks
+ * @param blockBatches          list block-batches/1 in HELLO, answer GETBLOCK {@code hashes} from peers that list it
+ *                              too, and ask them for blocks that way (PROTOCOL.md 12.2); off, one block per GETBLOCK
  */
 @ConfigurationProperties("tallynet.sync")
 public record SyncProperties(@DefaultValue("32") int fetchWindow, @DefaultValue("512") int downloadWindow,
@@ -52,7 +55,8 @@ public record SyncProperties(@DefaultValue("32") int fetchWindow, @DefaultValue(
                              @DefaultValue("20000") int recentRejects,
                              @DefaultValue("10s") Duration transactionRequestTimeout,
                              @DefaultValue("50") int maxPresyncLists,
-                             @DefaultValue("150") int requestsPerSecond) {
+                             @DefaultValue("150") int requestsPerSecond,
+                             @DefaultValue("true") boolean blockBatches) {
 
     public SyncProperties {
         if (fetchWindow < 1 || fetchWindow > 1000 || downloadWindow < fetchWindow || maxStalls < 1
@@ -68,6 +72,6 @@ public record SyncProperties(@DefaultValue("32") int fetchWindow, @DefaultValue(
 
     public static SyncProperties defaults() {
         return new SyncProperties(32, 512, Duration.ofSeconds(20), 3, 20_000, 200_000, Duration.ofSeconds(5),
-                5_000, 33_554_432L, 8_388_608L, 1000, 10_000, 20_000, Duration.ofSeconds(10), 50, 150);
+                5_000, 33_554_432L, 8_388_608L, 1000, 10_000, 20_000, Duration.ofSeconds(10), 50, 150, true);
     }
 }

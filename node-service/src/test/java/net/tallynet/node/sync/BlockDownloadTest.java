@@ -263,6 +263,6 @@ class BlockDownloadTest {
         return new SyncProperties(fetchWindow, downloadWindow, Duration.ofSeconds(10), maxStalls, maxQueued,
                 d.maxOrphanTransactions(), d.progressInterval(), maxQueuedPerPeer, maxHeldBytes, maxHeldBytesPerPeer,
                 d.transactionSignaturesPerSecond(), d.transactionSignatureBurst(), d.recentRejects(),
-                d.transactionRequestTimeout(), d.maxPresyncLists(), d.requestsPerSecond());
+                d.transactionRequestTimeout(), d.maxPresyncLists(), d.requestsPerSecond(), d.blockBatches());
     }
 }

@@ -10,6 +10,11 @@ public final class Extensions {
      * GETBLOCK's {@code compact} flag. The suffix is the extension's version.
      */
     public static final String COMPACT_BLOCKS = "compact-blocks/1";
+    /**
+     * Block batches (PROTOCOL.md 12.2): GETBLOCK's {@code hashes}, many blocks in one request, so a sync
+     * from one peer is not held to one block per request the requester's pacing allows.
+     */
+    public static final String BLOCK_BATCHES = "block-batches/1";
     /** Most extensions one HELLO may list. */
     public static final int MAX_LISTED = 16;
     /** Longest extension name. */

@@ -9,23 +9,26 @@ import net.tallynet.protocol.RejectReason;
 
 /**
  * Requests one block by {@code hash} or by {@code number} (answered with BLOCK), or transactions by
- * id (answered with PUSHTRANSACTION, unknown ids left out). Exactly one of the three is present.
- * {@code compact: true} beside a {@code hash} asks for the block as COMPACTBLOCK instead (extension
- * compact-blocks/1, PROTOCOL.md 12.1; sent only to a peer that listed it).
+ * id (answered with PUSHTRANSACTION, unknown ids left out), or blocks by {@code hashes} (each answered
+ * with its own BLOCK, in the order listed: extension block-batches/1, PROTOCOL.md 12.2). Exactly one of
+ * the four is present. {@code compact: true} beside a {@code hash} asks for the block as COMPACTBLOCK
+ * instead (extension compact-blocks/1, PROTOCOL.md 12.1). An extension's selector is sent only to a
+ * peer that listed the extension.
  */
 public record GetBlockMessage(@OptionalField String hash, @OptionalField Long number,
-                              @OptionalField List<String> transactions,
+                              @OptionalField List<String> transactions, @OptionalField List<String> hashes,
                               @OptionalField Boolean compact) implements Message {
 
     public GetBlockMessage {
-        int selectors = (hash != null ? 1 : 0) + (number != null ? 1 : 0) + (transactions != null ? 1 : 0);
+        int selectors = (hash != null ? 1 : 0) + (number != null ? 1 : 0) + (transactions != null ? 1 : 0)
+                + (hashes != null ? 1 : 0);
         if (selectors == 0) {
             throw new InvalidMessageException(RejectReason.MISSING_FIELD,
-                    "one of hash, number or transactions is required");
+                    "one of hash, number, transactions or hashes is required");
         }
         if (selectors > 1) {
             throw new InvalidMessageException(RejectReason.CONFLICTING_FIELDS,
-                    "only one of hash, number or transactions may be given");
+                    "only one of hash, number, transactions or hashes may be given");
         }
         if (hash != null) {
             Check.hash("hash", hash);
@@ -37,13 +40,15 @@ public record GetBlockMessage(@OptionalField String hash, @OptionalField Long nu
             Check.range("number", number, 0, Limits.MAX_SAFE_INTEGER);
         }
         if (transactions != null) {
-            transactions = Check.list("transactions", transactions, 1, Limits.MAX_REQUESTED_TRANSACTIONS);
-            transactions.forEach(id -> Check.hash("transactions[]", id));
+            transactions = hashList("transactions", transactions, Limits.MAX_REQUESTED_TRANSACTIONS);
+        }
+        if (hashes != null) {
+            hashes = hashList("hashes", hashes, Limits.MAX_BATCH_BLOCKS);
         }
     }
 
     public GetBlockMessage(String hash, Long number, List<String> transactions) {
-        this(hash, number, transactions, null);
+        this(hash, number, transactions, null, null);
     }
 
     public static GetBlockMessage byHash(String hash) {
@@ -52,7 +57,7 @@ public record GetBlockMessage(@OptionalField String hash, @OptionalField Long nu
 
     /** The block as COMPACTBLOCK: only to a peer that listed compact-blocks/1. */
     public static GetBlockMessage compactByHash(String hash) {
-        return new GetBlockMessage(hash, null, null, true);
+        return new GetBlockMessage(hash, null, null, null, true);
     }
 
     public static GetBlockMessage byNumber(long number) {
@@ -63,6 +68,11 @@ public record GetBlockMessage(@OptionalField String hash, @OptionalField Long nu
         return new GetBlockMessage(null, null, ids);
     }
 
+    /** Up to {@link Limits#MAX_BATCH_BLOCKS} blocks, each as its own BLOCK: only to a peer that listed block-batches/1. */
+    public static GetBlockMessage byHashes(List<String> hashes) {
+        return new GetBlockMessage(null, null, null, hashes, null);
+    }
+
     /** Whether the block is asked for as COMPACTBLOCK. */
     public boolean wantsCompact() {
         return Boolean.TRUE.equals(compact);
@@ -71,5 +81,11 @@ public record GetBlockMessage(@OptionalField String hash, @OptionalField Long nu
     @Override
     public Method method() {
         return Method.GETBLOCK;
+    }
+
+    private static List<String> hashList(String field, List<String> values, int max) {
+        List<String> checked = Check.list(field, values, 1, max);
+        checked.forEach(value -> Check.hash(field + "[]", value));
+        return checked;
     }
 }

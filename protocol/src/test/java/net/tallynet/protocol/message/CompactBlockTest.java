@@ -55,7 +55,7 @@ class CompactBlockTest {
                 .isInstanceOf(InvalidMessageException.class).hasMessageContaining("rise");
         assertThatThrownBy(() -> new GetBlockTransactionsMessage(block.hash(), List.of(1, 1)))
                 .isInstanceOf(InvalidMessageException.class).hasMessageContaining("rise");
-        assertThatThrownBy(() -> new GetBlockMessage(null, 1L, null, true))
+        assertThatThrownBy(() -> new GetBlockMessage(null, 1L, null, null, true))
                 .isInstanceOf(InvalidMessageException.class).hasMessageContaining("compact goes only with hash");
     }
 

@@ -1,0 +1,46 @@
+package net.tallynet.node.sync;
+
+import net.tallynet.p2p.PeerSession;
+import net.tallynet.protocol.Limits;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.message.Extensions;
+import org.springframework.stereotype.Component;
+
+/**
+ * Block batches (extension block-batches/1, PROTOCOL.md 12.2): which peers take GETBLOCK {@code hashes},
+ * and how many hashes one such request carries.
+ */
+@Component
+public class BlockBatches {
+    private final boolean enabled;
+    /** What one batch's answers may hold together, as the answering side bounds them (the frame limit). */
+    private final long answerBytes;
+
+    public BlockBatches(SyncProperties properties, FrameCodec codec) {
+        this.enabled = properties.blockBatches();
+        this.answerBytes = codec.limits().maxFrameBytes();
+    }
+
+    /** Both sides listed block-batches/1 (and this node has it on). */
+    boolean negotiated(PeerSession peer) {
+        return enabled && PeerExtensions.listed(peer, Extensions.BLOCK_BATCHES);
+    }
+
+    void requireNegotiated(PeerSession peer) {
+        if (!negotiated(peer)) {
+            throw PeerExtensions.notNegotiated("GETBLOCK hashes", Extensions.BLOCK_BATCHES);
+        }
+    }
+
+    /**
+     * Hashes per GETBLOCK to this peer: 1 without the extension; else as many as its answers fit the bytes
+     * it answers per batch at the size of the largest block it has sent us, so the batch is not cut short
+     * (the rest would look skipped), at most {@link Limits#MAX_BATCH_BLOCKS}.
+     */
+    int hashesPerFrame(PeerSession peer, long largestBlockBytes) {
+        if (!negotiated(peer)) {
+            return 1;
+        }
+        return (int) Math.clamp(answerBytes / Math.max(1, largestBlockBytes), 1, Limits.MAX_BATCH_BLOCKS);
+    }
+}

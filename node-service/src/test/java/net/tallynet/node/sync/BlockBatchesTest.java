@@ -1,0 +1,153 @@
+package net.tallynet.node.sync;
+
+import static net.tallynet.node.TestNetwork.chain;
+import static net.tallynet.node.TestNetwork.count;
+import static net.tallynet.node.TestNetwork.seed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.tallynet.node.RawPeer;
+import net.tallynet.node.TestBlocks;
+import net.tallynet.node.TestNetwork;
+import net.tallynet.node.chain.ChainStore;
+import net.tallynet.node.mining.Miner;
+import net.tallynet.node.network.NodeIdentity;
+import net.tallynet.p2p.PeerRegistry;
+import net.tallynet.protocol.crypto.Ed25519Keys;
+import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.message.BlockMessage;
+import net.tallynet.protocol.message.Extensions;
+import net.tallynet.protocol.message.GetBlockMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Block batches (PROTOCOL.md 12.2) between real nodes over real sockets: a node answers GETBLOCK
+ * {@code hashes} with each block's BLOCK in the order asked, skipping what it lacks, within one frame
+ * limit of blocks; refuses it from a peer that did not list the extension; and a node syncing from a
+ * peer that lists it asks for its blocks in batches, so its request pacing no longer bounds the sync.
+ */
+class BlockBatchesTest {
+    private static final List<String> BATCHES = List.of(Extensions.BLOCK_BATCHES);
+    private static final String UNKNOWN = "00000000000000000000000000000000000000000000000000000000000000ff";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBatchIsAnsweredInOrderSkippingUnknownHashesAndRefusedFromAPeerThatDidNotListIt() throws Exception {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext node = network.node("n", "--tallynet.peers.max-outbound=0");
+            List<Block> blocks = TestBlocks.connectEmpty(node, Ed25519Keys.newSecretKey(), 5);
+            int port = TestNetwork.port(node);
+            assertThat(node.getBean(NodeIdentity.class).hello().extensions()).contains(Extensions.BLOCK_BATCHES);
+
+            try (RawPeer peer = RawPeer.handshakenWith(port, "127.0.0.71", "0000000000000071", BATCHES)) {
+                Block first = blocks.get(0);
+                Block second = blocks.get(1);
+                Block third = blocks.get(2);
+                peer.send(GetBlockMessage.byHashes(List.of(third.hash(), UNKNOWN, first.hash(), third.hash(),
+                        second.hash())));
+                assertThat(blocksReceived(peer, 3)).containsExactly(third.hash(), first.hash(), second.hash());
+                assertNothingMoreBeforeGenesis(peer);
+                assertThat(misbehaviour(node, "0000000000000071")).isZero();
+            }
+
+            double refused = count(node, "tallynet.frames.rejected", "reason", PeerExtensions.NOT_NEGOTIATED);
+            try (RawPeer plain = RawPeer.handshaken(port, "127.0.0.72", "0000000000000072")) {
+                plain.send(GetBlockMessage.byHashes(List.of(blocks.get(0).hash())));
+                assertNothingMoreBeforeGenesis(plain);
+                assertThat(misbehaviour(node, "0000000000000072")).isPositive();
+            }
+            assertThat(count(node, "tallynet.frames.rejected", "reason", PeerExtensions.NOT_NEGOTIATED) - refused)
+                    .isEqualTo(1);
+        }
+    }
+
+    /**
+     * The node reads a peer's next request only while its send queue has room for one answer of the frame
+     * limit, so the answers to one batch stop there: the blocks that fit 2 KiB, in order, and no more.
+     */
+    @Test
+    void aBatchsAnswersStopAtTheFrameLimit() throws Exception {
+        int frameLimit = 2048;
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext node = network.node("n", "--tallynet.peers.max-outbound=0",
+                    "--tallynet.peers.max-frame-bytes=" + frameLimit);
+            List<Block> blocks = TestBlocks.connectEmpty(node, Ed25519Keys.newSecretKey(), 5);
+            List<String> fitting = new ArrayList<>();
+            long bytes = 0;
+            for (Block block : blocks) {
+                bytes += node.getBean(ChainStore.class).frame(block.hash()).orElseThrow().length;
+                if (bytes > frameLimit) {
+                    break;
+                }
+                fitting.add(block.hash());
+            }
+            assertThat(fitting).hasSizeBetween(1, blocks.size() - 1);
+
+            try (RawPeer peer = RawPeer.handshakenWith(TestNetwork.port(node), "127.0.0.73", "0000000000000073", BATCHES)) {
+                peer.send(GetBlockMessage.byHashes(blocks.stream().map(Block::hash).toList()));
+                assertThat(blocksReceived(peer, fitting.size())).isEqualTo(fitting);
+                assertNothingMoreBeforeGenesis(peer);
+            }
+        }
+    }
+
+    /**
+     * At 5 GETBLOCK frames a second, one block per frame would take a minute for 300 blocks; in batches the
+     * sync takes a few seconds and a few dozen frames. A node with batches off asks one block per frame.
+     */
+    @Test
+    void aSyncFromAPeerListingBatchesAsksForManyBlocksPerGetBlock() throws Exception {
+        int blocks = 300;
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext a = network.node("a");
+            a.getBean(Miner.class).generate(blocks, null);
+            String tip = chain(a).tip().hash();
+
+            ConfigurableApplicationContext b = network.node("b", seed(a), "--tallynet.sync.requests-per-second=5");
+            await().atMost(Duration.ofSeconds(50)).untilAsserted(() -> assertThat(chain(b).tip().hash()).isEqualTo(tip));
+            assertThat(count(b, "tallynet.frames.received", "method", "BLOCK")).isEqualTo(blocks);
+            assertThat(count(b, "tallynet.frames.sent", "method", "GETBLOCK")).isLessThan(blocks / 3.0);
+
+            ConfigurableApplicationContext c = network.node("c", seed(a), "--tallynet.sync.block-batches=false");
+            assertThat(c.getBean(NodeIdentity.class).hello().extensions()).doesNotContain(Extensions.BLOCK_BATCHES);
+            await().atMost(Duration.ofSeconds(50)).untilAsserted(() -> assertThat(chain(c).tip().hash()).isEqualTo(tip));
+            assertThat(count(c, "tallynet.frames.sent", "method", "GETBLOCK")).isGreaterThanOrEqualTo(blocks);
+            assertThat(count(a, "tallynet.frames.rejected", "reason", PeerExtensions.NOT_NEGOTIATED)).isZero();
+        }
+    }
+
+    /** The hashes of the next {@code count} BLOCKs the peer receives. */
+    private static List<String> blocksReceived(RawPeer peer, int count) throws IOException {
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            BlockMessage block = peer.next(BlockMessage.class, Duration.ofSeconds(5));
+            assertThat(block).as("BLOCK %d of %d", i + 1, count).isNotNull();
+            hashes.add(block.block().hash());
+        }
+        return hashes;
+    }
+
+    /** Frames are handled in order: the next BLOCK is the answer to a GETBLOCK of genesis sent now. */
+    private static void assertNothingMoreBeforeGenesis(RawPeer peer) throws IOException {
+        peer.send(GetBlockMessage.byNumber(0));
+        BlockMessage next = peer.next(BlockMessage.class, Duration.ofSeconds(10));
+        assertThat(next).as("the node answered GETBLOCK of genesis").isNotNull();
+        assertThat(next.block().hash()).isEqualTo(Genesis.of("devnet").hash());
+    }
+
+    private static int misbehaviour(ConfigurableApplicationContext node, String nodeId) {
+        return node.getBean(PeerRegistry.class).established().stream()
+                .filter(p -> p.remoteHello().nodeId().equals(nodeId))
+                .findFirst().orElseThrow().misbehaviour();
+    }
+}
