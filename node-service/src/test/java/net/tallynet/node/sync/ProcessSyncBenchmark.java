@@ -74,6 +74,9 @@ class ProcessSyncBenchmark {
             report.append(String.format("    source generate (baseline):  %8.0f blocks/s%n", generateRate));
             report.append(String.format("    sync of a new member:        %8.0f blocks/s   %.2fx of generate   (goal 1,500 blocks/s)%n",
                     coinbaseRate, coinbaseRate / generateRate));
+            double downloadRate = (BLOCKS - 1) / coinbaseOnly.secondsFrom(2);
+            report.append(String.format("      from its first block on:   %8.0f blocks/s   (without the dial, handshake and first list)%n",
+                    downloadRate));
             report.append(String.format("    new member: healthy %.1f s after its start, RSS after the sync %d MB%n",
                     coinbaseOnly.startSeconds(), coinbaseOnly.rssMb()));
 
