@@ -53,6 +53,16 @@ public interface PeerConnection {
         return PeerMemory.UNBOUNDED.open();
     }
 
+    /**
+     * Waits while the queue to the peer is too full to take one answer of the largest frame size (as before
+     * each inbound frame is handled), so a producer of answers the peer asked for earlier never overflows it.
+     * False if the peer wrote nothing back for twice the send time limit (it is then closed as a slow reader)
+     * or the wait was interrupted. A transport without a bounded queue always has room.
+     */
+    default boolean awaitRoomForAnswer() {
+        return true;
+    }
+
     /** The round trip of the latest answered keep-alive ping, in nanoseconds; -1 before the first. */
     default long pingNanos() {
         return -1;

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class BlockBatches {
     private final boolean enabled;
-    /** What one batch's answers may hold together, as the answering side bounds them (the frame limit). */
+    /** What the answering side sends of a batch at once (the frame limit; the rest once its queue has room). */
     private final long answerBytes;
 
     public BlockBatches(SyncProperties properties, FrameCodec codec) {
@@ -34,8 +34,8 @@ public class BlockBatches {
 
     /**
      * Hashes per GETBLOCK to this peer: 1 without the extension; else as many as its answers fit the bytes
-     * it answers per batch at the size of the largest block it has sent us, so the batch is not cut short
-     * (the rest would look skipped), at most {@link Limits#MAX_BATCH_BLOCKS}.
+     * it answers at once (one frame limit) at the size of the largest block it has sent us, so they seldom
+     * wait in parts for room in its queue to us, at most {@link Limits#MAX_BATCH_BLOCKS}.
      */
     int hashesPerFrame(PeerSession peer, long largestBlockBytes) {
         if (!negotiated(peer)) {

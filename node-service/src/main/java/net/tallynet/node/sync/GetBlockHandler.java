@@ -32,9 +32,10 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
     private final CompactBlockRelay compactRelay;
     private final CompactPeers compactPeers;
     private final BlockBatches batches;
+    private final BlockAnswers answers;
 
     GetBlockHandler(ChainStore store, Mempool mempool, FrameCodec codec, ServingLimits serving,
-                    CompactBlockRelay compactRelay, CompactPeers compactPeers, BlockBatches batches) {
+                    CompactBlockRelay compactRelay, CompactPeers compactPeers, BlockBatches batches, BlockAnswers answers) {
         this.store = store;
         this.mempool = mempool;
         this.codec = codec;
@@ -42,6 +43,7 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
         this.compactRelay = compactRelay;
         this.compactPeers = compactPeers;
         this.batches = batches;
+        this.answers = answers;
     }
 
     @Override
@@ -56,7 +58,8 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
             return;
         }
         if (request.hashes() != null) {
-            sendBatch(peer, request.hashes());
+            batches.requireNegotiated(peer);
+            answers.answer(peer, request.hashes());
             return;
         }
         if (request.wantsCompact()) {
@@ -65,40 +68,7 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
         }
         String hash = request.hash() != null ? request.hash() : store.mainChainHashAt(request.number()).orElse(null);
         if (hash != null) {
-            sendStored(peer, hash);
-        }
-    }
-
-    /** The stored frame as it is: a GETBLOCK flood then costs a read, not a decode and an encode. */
-    private void sendStored(PeerSession peer, String hash) {
-        store.frame(hash).ifPresent(frame -> sendBlock(peer, frame));
-    }
-
-    private void sendBlock(PeerSession peer, byte[] frame) {
-        if (serving.maySend(peer, frame.length)) {
-            peer.sendEncoded(Method.BLOCK, frame);
-        }
-    }
-
-    /**
-     * Each hash once, in the order listed, as {@link #sendStored} answers one (PROTOCOL.md 12.2); unknown
-     * ones skipped. Together at most one frame limit of blocks: we read a peer's next request only while
-     * its queue has room for one answer of that size, so a batch of large blocks would overflow the queue
-     * and drop an honest peer as a slow reader. The rest is left unanswered, as if skipped.
-     */
-    private void sendBatch(PeerSession peer, List<String> hashes) {
-        batches.requireNegotiated(peer);
-        long room = codec.limits().maxFrameBytes();
-        for (String hash : new LinkedHashSet<>(hashes)) {
-            Optional<byte[]> frame = store.frame(hash);
-            if (frame.isEmpty()) {
-                continue;
-            }
-            if (frame.get().length > room) {
-                return;
-            }
-            room -= frame.get().length;
-            sendBlock(peer, frame.get());
+            answers.answer(peer, List.of(hash)); // the stored frame as it is: a GETBLOCK flood costs a read, not a decode and an encode
         }
     }
 
@@ -107,7 +77,7 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
         compactRelay.requireNegotiated(peer, "GETBLOCK compact");
         Optional<byte[]> built = compactPeers.builtFrame(hash);
         if (built.isEmpty() && !CompactRecency.isRecent(store, hash)) {
-            sendStored(peer, hash); // compact relay is for new blocks: an old one would cost a decode and a rebuild
+            answers.answer(peer, List.of(hash)); // compact relay is for new blocks: an old one would cost a decode and a rebuild
             return;
         }
         built.or(() -> store.block(hash).map(compactPeers::frameOf)).filter(frame -> serving.maySend(peer, frame.length))

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The serving budgets of {@link ServingProperties}: a token bucket per peer and one for all peers, for
- * lists (counted) and for block and transaction answers (counted in bytes). What a budget refuses is
+ * lists (counted) and for block and transaction answers (counted in bytes); and per peer, blocks looked up. What a budget refuses is
  * left unanswered and counted in {@code tallynet_requests_unanswered_total{method, limit}}; the peer
  * is not charged, since an honest peer syncing fast may meet a budget too.
  */
@@ -33,7 +33,7 @@ public class ServingLimits {
     /** The time a peer's list burst takes to refill: a peer answered no list for this long is quiet. */
     private final long quietListNanos;
 
-    private record PeerBudget(Bucket lists, Bucket bytes) {
+    private record PeerBudget(Bucket lists, Bucket bytes, Bucket blocks) {
     }
 
     /**
@@ -84,6 +84,28 @@ public class ServingLimits {
         return answered;
     }
 
+    /**
+     * Whether one more block may be looked up for a GETBLOCK from {@code peer} now (asked before the read, found
+     * or not): a per-peer budget only, since reads are also bounded by the work threads they run on.
+     */
+    public boolean mayLookUp(PeerSession peer) {
+        if (budget(peer).blocks().tryConsume(1)) {
+            return true;
+        }
+        counter(Method.GETBLOCK, "peer").increment();
+        return false;
+    }
+
+    /** A look-up {@link #mayLookUp} granted that was not made after all: it is made later. */
+    public void returnLookUp(PeerSession peer) {
+        budget(peer).blocks().addTokens(1);
+    }
+
+    /** Counts a GETBLOCK of {@code peer} left unanswered for a per-peer bound other than the budgets here. */
+    public void unanswered(PeerSession peer) {
+        counter(Method.GETBLOCK, "peer").increment();
+    }
+
     /** Whether {@code bytes} of answer to a GETBLOCK from {@code peer} may be sent now. */
     public boolean maySend(PeerSession peer, long bytes) {
         return take(peer, Method.GETBLOCK, budget(peer).bytes(), allBytes, bytes);
@@ -109,7 +131,8 @@ public class ServingLimits {
     private PeerBudget budget(PeerSession peer) {
         return peers.computeIfAbsent(peer, p -> new PeerBudget(
                 bucket(properties.listBurst(), properties.listsPerSecond()),
-                bucket(properties.blockByteBurst(), properties.blockBytesPerSecond())));
+                bucket(properties.blockByteBurst(), properties.blockBytesPerSecond()),
+                bucket(properties.blocksPerSecond(), properties.blocksPerSecond())));
     }
 
     private Counter counter(Method method, String limit) {

@@ -16,17 +16,22 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param blockByteBurst           of those, at once: at least the frame limit ({@code tallynet.peers.max-frame-bytes}),
  *                                 or the largest blocks could never be served
  * @param totalBlockBytesPerSecond bytes of those answers per second to all peers together
+ * @param blocksPerSecond          blocks looked up for one peer's GETBLOCKs per second (by hash, number or
+ *                                 each of a batch's hashes, found or not), also its burst: with block batches
+ *                                 (PROTOCOL.md 12.2) one request names 128, so the message rate no longer
+ *                                 bounds the reads a peer makes us do, and small blocks hardly touch the bytes
  */
 @ConfigurationProperties("tallynet.serving")
 public record ServingProperties(@DefaultValue("5") int listsPerSecond, @DefaultValue("10") int listBurst,
                                 @DefaultValue("50") int totalListsPerSecond,
                                 @DefaultValue("33554432") long blockBytesPerSecond,
                                 @DefaultValue("67108864") long blockByteBurst,
-                                @DefaultValue("134217728") long totalBlockBytesPerSecond) {
+                                @DefaultValue("134217728") long totalBlockBytesPerSecond,
+                                @DefaultValue("4000") int blocksPerSecond) {
 
     public ServingProperties {
         if (listsPerSecond < 1 || listBurst < listsPerSecond || totalListsPerSecond < listsPerSecond
-                || blockBytesPerSecond < 1 || blockByteBurst < 1 || totalBlockBytesPerSecond < blockByteBurst) {
+                || blockBytesPerSecond < 1 || blocksPerSecond < 1 || blockByteBurst < 1 || totalBlockBytesPerSecond < blockByteBurst) {
             throw new IllegalArgumentException("invalid tallynet.serving settings");
         }
     }

@@ -73,31 +73,57 @@ class BlockBatchesTest {
 
     /**
      * The node reads a peer's next request only while its send queue has room for one answer of the frame
-     * limit, so the answers to one batch stop there: the blocks that fit 2 KiB, in order, and no more.
+     * limit, so the answers to one batch go one frame limit at a time, each part once the queue has room
+     * again (here: once it is empty, the queue's bound being the frame limit), and none is cut: a requester
+     * would take a missing one for a block the node lacks. A request sent meanwhile is answered after them.
      */
     @Test
-    void aBatchsAnswersStopAtTheFrameLimit() throws Exception {
+    void aBatchLargerThanTheFrameLimitIsAnsweredWholeInPartsAndInOrder() throws Exception {
         int frameLimit = 2048;
         try (TestNetwork network = new TestNetwork(dir)) {
             ConfigurableApplicationContext node = network.node("n", "--tallynet.peers.max-outbound=0",
-                    "--tallynet.peers.max-frame-bytes=" + frameLimit);
+                    "--tallynet.peers.max-frame-bytes=" + frameLimit, "--tallynet.peers.send-buffer-bytes=" + frameLimit);
             List<Block> blocks = TestBlocks.connectEmpty(node, Ed25519Keys.newSecretKey(), 5);
-            List<String> fitting = new ArrayList<>();
             long bytes = 0;
             for (Block block : blocks) {
                 bytes += node.getBean(ChainStore.class).frame(block.hash()).orElseThrow().length;
-                if (bytes > frameLimit) {
-                    break;
-                }
-                fitting.add(block.hash());
             }
-            assertThat(fitting).hasSizeBetween(1, blocks.size() - 1);
+            assertThat(bytes).as("the batch's answers need several parts").isGreaterThan(frameLimit);
 
             try (RawPeer peer = RawPeer.handshakenWith(TestNetwork.port(node), "127.0.0.73", "0000000000000073", BATCHES)) {
-                peer.send(GetBlockMessage.byHashes(blocks.stream().map(Block::hash).toList()));
-                assertThat(blocksReceived(peer, fitting.size())).isEqualTo(fitting);
+                List<String> hashes = blocks.stream().map(Block::hash).toList();
+                peer.send(GetBlockMessage.byHashes(hashes));
+                peer.send(GetBlockMessage.byHash(blocks.getFirst().hash()));
+                List<String> expected = new ArrayList<>(hashes);
+                expected.add(blocks.getFirst().hash());
+                assertThat(blocksReceived(peer, expected.size())).isEqualTo(expected);
                 assertNothingMoreBeforeGenesis(peer);
+                assertThat(misbehaviour(node, "0000000000000073")).isZero();
             }
+        }
+    }
+
+    /**
+     * One batch names 128 blocks, so the message rate no longer bounds the blocks a peer makes the node look
+     * up: each is taken from the peer's own budget (tallynet.serving.blocks-per-second), and what is past it
+     * is left unanswered and counted, uncharged, as any serving budget leaves a request.
+     */
+    @Test
+    void aBatchPastThePeersLookUpBudgetIsAnsweredOnlyUpToIt() throws Exception {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext node = network.node("n", "--tallynet.peers.max-outbound=0",
+                    "--tallynet.serving.blocks-per-second=3");
+            List<Block> blocks = TestBlocks.connectEmpty(node, Ed25519Keys.newSecretKey(), 5);
+            double unanswered = count(node, "tallynet.requests.unanswered", "method", "GETBLOCK", "limit", "peer");
+
+            try (RawPeer peer = RawPeer.handshakenWith(TestNetwork.port(node), "127.0.0.74", "0000000000000074", BATCHES)) {
+                peer.send(GetBlockMessage.byHashes(blocks.stream().map(Block::hash).toList()));
+                assertThat(blocksReceived(peer, 3)).isEqualTo(blocks.subList(0, 3).stream().map(Block::hash).toList());
+                Thread.sleep(500); // a token back for the genesis request below
+                assertNothingMoreBeforeGenesis(peer);
+                assertThat(misbehaviour(node, "0000000000000074")).isZero();
+            }
+            assertThat(count(node, "tallynet.requests.unanswered", "method", "GETBLOCK", "limit", "peer") - unanswered).isEqualTo(1);
         }
     }
 

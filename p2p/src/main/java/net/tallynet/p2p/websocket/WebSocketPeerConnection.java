@@ -258,12 +258,14 @@ final class WebSocketPeerConnection implements PeerConnection {
     }
 
     /**
-     * Called on the peer's read thread before a frame is handled: waits while our queue to the peer is
+     * Called on the peer's read thread before a frame is handled (and by whatever answers a request in parts,
+     * before each part): waits while our queue to the peer is
      * too full to take an answer of the largest size, so a peer's requests never produce more than it
      * reads (TCP then slows the peer down). False, and the peer is closed, if the writer wrote nothing
      * for twice the send time limit; its own timeout normally ends such a connection first.
      */
-    boolean awaitRoomForAnswer() {
+    @Override
+    public boolean awaitRoomForAnswer() {
         try {
             if (queue.awaitAtMost(answerLevel, 2 * sendTimeLimitNanos)) {
                 return true;
