@@ -54,13 +54,26 @@ public interface PeerConnection {
     }
 
     /**
-     * Waits while the queue to the peer is too full to take one answer of the largest frame size (as before
-     * each inbound frame is handled), so a producer of answers the peer asked for earlier never overflows it.
-     * False if the peer wrote nothing back for twice the send time limit (it is then closed as a slow reader)
-     * or the wait was interrupted. A transport without a bounded queue always has room.
+     * For the handler of the frame being handled: its answers continue in parts from another thread, each part
+     * at most one frame limit and sent after {@link #awaitRoomForAnswer}. The peer's next frame is not handled
+     * until the returned release has run, so those parts are the only answers being produced for the peer and
+     * come before the answers to its later requests. The release must run exactly once, when the last part is
+     * queued or given up; the transport closes the peer as a slow reader if that takes twice its send time
+     * limit. A transport that handles frames some other way may return a release that does nothing.
+     */
+    default Runnable answerInParts() {
+        return () -> {
+        };
+    }
+
+    /**
+     * For a thread sending the parts of {@link #answerInParts}: waits while the queue to the peer is too full to
+     * take one answer of the largest frame size. False if the peer read nothing for twice the send time limit
+     * (it is then closed as a slow reader), if it is closed, or if the wait was interrupted. A transport
+     * without a bounded queue always has room.
      */
     default boolean awaitRoomForAnswer() {
-        return true;
+        return isOpen();
     }
 
     /** The round trip of the latest answered keep-alive ping, in nanoseconds; -1 before the first. */

@@ -1,6 +1,5 @@
 package net.tallynet.node.network;
 
-import net.tallynet.node.sync.BlockAnswers;
 import net.tallynet.node.sync.BlockSync;
 import net.tallynet.node.sync.CompactBlockRelay;
 import net.tallynet.node.sync.TransactionRelay;
@@ -26,11 +25,9 @@ class NodePeerListener implements PeerListener {
     private final Feelers feelers;
     private final AddressGossip gossip;
     private final CompactBlockRelay compactBlocks;
-    private final BlockAnswers answers;
 
     NodePeerListener(NodeIdentity identity, BlockSync sync, TransactionRelay relay, AddressBook addresses,
-                     Feelers feelers, AddressGossip gossip, CompactBlockRelay compactBlocks, BlockAnswers answers) {
-        this.answers = answers;
+                     Feelers feelers, AddressGossip gossip, CompactBlockRelay compactBlocks) {
         this.gossip = gossip;
         this.compactBlocks = compactBlocks;
         this.identity = identity;
@@ -66,7 +63,6 @@ class NodePeerListener implements PeerListener {
     @Override
     public void closed(PeerSession peer) {
         sync.closed(peer);
-        answers.closed(peer);
         compactBlocks.closed(peer);
         relay.closed(peer);
         gossip.closed(peer);

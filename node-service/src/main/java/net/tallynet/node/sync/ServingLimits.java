@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The serving budgets of {@link ServingProperties}: a token bucket per peer and one for all peers, for
- * lists (counted) and for block and transaction answers (counted in bytes); and per peer, blocks looked up. What a budget refuses is
+ * lists (counted), for block and transaction answers (counted in bytes) and for blocks looked up (counted). What a budget refuses is
  * left unanswered and counted in {@code tallynet_requests_unanswered_total{method, limit}}; the peer
  * is not charged, since an honest peer syncing fast may meet a budget too.
  */
@@ -28,6 +28,7 @@ public class ServingLimits {
     private final Map<PeerSession, PeerBudget> peers = new ConcurrentHashMap<>();
     private final Bucket allLists;
     private final Bucket allBytes;
+    private final Bucket allBlocks;
     private final Map<String, Counter> unanswered = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     /** The time a peer's list burst takes to refill: a peer answered no list for this long is quiet. */
@@ -52,6 +53,7 @@ public class ServingLimits {
         this.quietListNanos = Duration.ofSeconds(1).toNanos() * properties.listBurst() / properties.listsPerSecond();
         this.allLists = bucket(properties.totalListsPerSecond(), properties.totalListsPerSecond());
         this.allBytes = bucket(properties.totalBlockBytesPerSecond(), properties.totalBlockBytesPerSecond());
+        this.allBlocks = bucket(properties.totalBlocksPerSecond(), properties.totalBlocksPerSecond());
         for (Method method : new Method[] {Method.GETLISTOFBLOCKS, Method.GETBLOCK}) {
             for (String limit : new String[] {"peer", "total"}) {
                 counter(method, limit);
@@ -86,28 +88,27 @@ public class ServingLimits {
 
     /**
      * Whether one more block may be looked up for a GETBLOCK from {@code peer} now (asked before the read, found
-     * or not): a per-peer budget only, since reads are also bounded by the work threads they run on.
+     * or not): within the peer's and everyone's look-up budgets, and only while its byte budget has some left
+     * (a block read to be refused its bytes is read for nothing). A closed peer gets nothing more: its budgets
+     * are gone and must not come back.
      */
     public boolean mayLookUp(PeerSession peer) {
-        if (budget(peer).blocks().tryConsume(1)) {
-            return true;
+        if (!peer.connection().isOpen()) {
+            return false;
         }
-        counter(Method.GETBLOCK, "peer").increment();
-        return false;
-    }
-
-    /** A look-up {@link #mayLookUp} granted that was not made after all: it is made later. */
-    public void returnLookUp(PeerSession peer) {
-        budget(peer).blocks().addTokens(1);
-    }
-
-    /** Counts a GETBLOCK of {@code peer} left unanswered for a per-peer bound other than the budgets here. */
-    public void unanswered(PeerSession peer) {
-        counter(Method.GETBLOCK, "peer").increment();
+        PeerBudget budget = budget(peer);
+        if (budget.bytes().getAvailableTokens() <= 0) {
+            counter(Method.GETBLOCK, "peer").increment();
+            return false;
+        }
+        return take(peer, Method.GETBLOCK, budget.blocks(), allBlocks, 1);
     }
 
     /** Whether {@code bytes} of answer to a GETBLOCK from {@code peer} may be sent now. */
     public boolean maySend(PeerSession peer, long bytes) {
+        if (!peer.connection().isOpen()) {
+            return false;
+        }
         return take(peer, Method.GETBLOCK, budget(peer).bytes(), allBytes, bytes);
     }
 

@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                                 each of a batch's hashes, found or not), also its burst: with block batches
  *                                 (PROTOCOL.md 12.2) one request names 128, so the message rate no longer
  *                                 bounds the reads a peer makes us do, and small blocks hardly touch the bytes
+ * @param totalBlocksPerSecond     of those, for all peers together (also the burst): a batch's later parts are
+ *                                 read off the work threads that bound the rest (PROTOCOL.md 8)
  */
 @ConfigurationProperties("tallynet.serving")
 public record ServingProperties(@DefaultValue("5") int listsPerSecond, @DefaultValue("10") int listBurst,
@@ -27,11 +29,12 @@ public record ServingProperties(@DefaultValue("5") int listsPerSecond, @DefaultV
                                 @DefaultValue("33554432") long blockBytesPerSecond,
                                 @DefaultValue("67108864") long blockByteBurst,
                                 @DefaultValue("134217728") long totalBlockBytesPerSecond,
-                                @DefaultValue("4000") int blocksPerSecond) {
+                                @DefaultValue("4000") int blocksPerSecond,
+                                @DefaultValue("16000") int totalBlocksPerSecond) {
 
     public ServingProperties {
         if (listsPerSecond < 1 || listBurst < listsPerSecond || totalListsPerSecond < listsPerSecond
-                || blockBytesPerSecond < 1 || blocksPerSecond < 1 || blockByteBurst < 1 || totalBlockBytesPerSecond < blockByteBurst) {
+                || blockBytesPerSecond < 1 || blocksPerSecond < 1 || totalBlocksPerSecond < blocksPerSecond || blockByteBurst < 1 || totalBlockBytesPerSecond < blockByteBurst) {
             throw new IllegalArgumentException("invalid tallynet.serving settings");
         }
     }

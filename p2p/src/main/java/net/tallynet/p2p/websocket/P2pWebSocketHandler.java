@@ -162,7 +162,7 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         try {
             // the peer's next request waits until its answers so far have gone (TCP then slows the peer down):
             // a peer's requests must not fill its queue, and this thread holds no lock while it waits
-            if (connection.awaitRoomForAnswer()) {
+            if (connection.awaitTurnToBeAnswered()) {
                 work.handle(() -> session.onFrame(frame));
             }
         } catch (InterruptedException e) {

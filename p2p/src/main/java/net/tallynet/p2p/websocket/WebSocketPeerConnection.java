@@ -61,6 +61,8 @@ final class WebSocketPeerConnection implements PeerConnection {
     private final OutboundQueue queue;
     private final Executor writers;
     private final long sendTimeLimitNanos;
+    /** Answers in parts still being produced for frames already handled ({@link #answerInParts}); its own monitor. */
+    private final int[] answering = new int[1];
     /** Reading pauses above this many queued bytes, so an answer of the largest size still fits the queue. */
     private final long answerLevel;
     /** Set by the first close for a slow reader or an over-share peer: it closes once. */
@@ -258,14 +260,53 @@ final class WebSocketPeerConnection implements PeerConnection {
     }
 
     /**
-     * Called on the peer's read thread before a frame is handled (and by whatever answers a request in parts,
-     * before each part): waits while our queue to the peer is
-     * too full to take an answer of the largest size, so a peer's requests never produce more than it
-     * reads (TCP then slows the peer down). False, and the peer is closed, if the writer wrote nothing
-     * for twice the send time limit; its own timeout normally ends such a connection first.
+     * Called on the peer's read thread before a frame is handled: waits until the answers of the frames handled
+     * before have all been produced ({@link #answerInParts}) and our queue to the peer has room for an answer
+     * of the largest size, so a peer's requests never produce more than it reads (TCP then slows the peer
+     * down), and only one thread produces answers for it at a time. False, and the peer is closed, if either
+     * takes twice the send time limit; the writer's own timeout normally ends such a connection first.
      */
+    boolean awaitTurnToBeAnswered() {
+        long deadline = System.nanoTime() + 2 * sendTimeLimitNanos;
+        try {
+            synchronized (answering) {
+                while (answering[0] > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return stuck("answers in parts not produced within " + 2 * sendTimeLimitNanos / 1_000_000 + " ms");
+                    }
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(answering, left);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        return roomInQueue();
+    }
+
+    @Override
+    public Runnable answerInParts() {
+        synchronized (answering) {
+            answering[0]++;
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                synchronized (answering) {
+                    answering[0]--;
+                    answering.notifyAll();
+                }
+            }
+        };
+    }
+
     @Override
     public boolean awaitRoomForAnswer() {
+        return roomInQueue() && isOpen();
+    }
+
+    private boolean roomInQueue() {
         try {
             if (queue.awaitAtMost(answerLevel, 2 * sendTimeLimitNanos)) {
                 return true;
@@ -274,7 +315,11 @@ final class WebSocketPeerConnection implements PeerConnection {
             Thread.currentThread().interrupt();
             return false;
         }
-        String why = "nothing written for " + 2 * sendTimeLimitNanos / 1_000_000 + " ms";
+        return stuck("nothing written for " + 2 * sendTimeLimitNanos / 1_000_000 + " ms");
+    }
+
+    /** Closes the peer as a slow reader, off this thread; false. */
+    private boolean stuck(String why) {
         try {
             writers.execute(() -> slowReader(why)); // closing may wait for the stuck write: not on the read thread
         } catch (RejectedExecutionException stopping) {
