@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -14,12 +15,14 @@ class CrashCampaignTest {
     private static final int KILLS = Integer.getInteger("tallynet.crash.kills", 10);
     private static final long SEED = Long.getLong("tallynet.crash.seed", System.nanoTime());
 
-    @TempDir
+    /** Kept when the campaign fails: the victim's logs and H2 files are what says why. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test
     void nothingReportedIsLostToAKill() throws Exception {
-        System.out.println("crash campaign seed " + SEED + " (-Dtallynet.crash.seed to repeat its timings)");
+        System.out.println("crash campaign seed " + SEED + " (-Dtallynet.crash.seed to repeat its timings), data in "
+                + dir + " (kept if it fails)");
         CrashCampaign.Tally tally = new CrashCampaign(dir, SEED).run(KILLS);
         System.out.println(tally);
         assertThat(tally.kills()).isEqualTo(KILLS);

@@ -164,6 +164,27 @@ class BlockBatchesTest {
         }
     }
 
+    /**
+     * A batch brings up to 128 BLOCKs for one request, far past a receiver's message rate; a BLOCK answering
+     * the receiver's own request gives its message back (PeerSession.solicited), so a node limited to 20
+     * messages a second syncs 300 blocks in batches without closing its source as rate_limited.
+     */
+    @Test
+    void theAnswersToOwnBatchesDoNotCountAgainstTheMessageRate() throws Exception {
+        int blocks = 300;
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext a = network.node("a");
+            a.getBean(Miner.class).generate(blocks, null);
+            String tip = chain(a).tip().hash();
+
+            ConfigurableApplicationContext b = network.node("b", seed(a), "--tallynet.peers.messages-per-second=20",
+                    "--tallynet.peers.message-burst=20");
+            await().atMost(Duration.ofSeconds(50)).untilAsserted(() -> assertThat(chain(b).tip().hash()).isEqualTo(tip));
+            assertThat(count(b, "tallynet.frames.received", "method", "BLOCK")).isEqualTo(blocks);
+            assertThat(count(b, "tallynet.frames.rejected", "reason", "rate_limited")).isZero();
+        }
+    }
+
     /** The hashes of the next {@code count} BLOCKs the peer receives. */
     private static List<String> blocksReceived(RawPeer peer, int count) throws IOException {
         List<String> hashes = new ArrayList<>();
