@@ -21,6 +21,7 @@ import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.ValidationReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Where blocks and transactions enter the node, whoever brings them (miner, REST, peers): the
@@ -150,11 +151,8 @@ public class Ledger {
             if (source instanceof PeerSession peer) {
                 peer.noteNovelBlock(); // a useful peer: inbound eviction protects it
             }
-            if (quietConnects) {
-                log.debug("block {} #{} connected ({} transactions)", block.hash(), block.number(), block.transactions().size());
-            } else {
-                log.info("block {} #{} connected ({} transactions)", block.hash(), block.number(), block.transactions().size());
-            }
+            log.atLevel(quietConnects ? Level.DEBUG : Level.INFO).log("block {} #{} connected ({} transactions)",
+                    block.hash(), block.number(), block.transactions().size());
             listeners.forEach(listener -> listener.blocksConnected(result.connected(), source));
         }
         return result;

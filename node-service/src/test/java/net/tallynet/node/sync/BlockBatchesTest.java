@@ -39,6 +39,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class BlockBatchesTest {
     private static final List<String> BATCHES = List.of(Extensions.BLOCK_BATCHES);
+    /** Blocks the sync tests download: at 5 GETBLOCK frames a second, a minute's worth one block per frame. */
+    private static final int SYNC_BLOCKS = 300;
     private static final String UNKNOWN = "00000000000000000000000000000000000000000000000000000000000000ff";
 
     @TempDir
@@ -145,21 +147,15 @@ class BlockBatchesTest {
      */
     @Test
     void aSyncFromAPeerListingBatchesAsksForManyBlocksPerGetBlock() throws Exception {
-        int blocks = 300;
         try (TestNetwork network = new TestNetwork(dir)) {
-            ConfigurableApplicationContext a = network.node("a");
-            a.getBean(Miner.class).generate(blocks, null);
-            String tip = chain(a).tip().hash();
+            ConfigurableApplicationContext a = sourceOfSyncBlocks(network);
 
-            ConfigurableApplicationContext b = network.node("b", seed(a), "--tallynet.sync.requests-per-second=5");
-            await().atMost(Duration.ofSeconds(50)).untilAsserted(() -> assertThat(chain(b).tip().hash()).isEqualTo(tip));
-            assertThat(count(b, "tallynet.frames.received", "method", "BLOCK")).isEqualTo(blocks);
-            assertThat(count(b, "tallynet.frames.sent", "method", "GETBLOCK")).isLessThan(blocks / 3.0);
+            ConfigurableApplicationContext b = syncedFrom(network, a, "b", "--tallynet.sync.requests-per-second=5");
+            assertThat(count(b, "tallynet.frames.sent", "method", "GETBLOCK")).isLessThan(SYNC_BLOCKS / 3.0);
 
-            ConfigurableApplicationContext c = network.node("c", seed(a), "--tallynet.sync.block-batches=false");
+            ConfigurableApplicationContext c = syncedFrom(network, a, "c", "--tallynet.sync.block-batches=false");
             assertThat(c.getBean(NodeIdentity.class).hello().extensions()).doesNotContain(Extensions.BLOCK_BATCHES);
-            await().atMost(Duration.ofSeconds(50)).untilAsserted(() -> assertThat(chain(c).tip().hash()).isEqualTo(tip));
-            assertThat(count(c, "tallynet.frames.sent", "method", "GETBLOCK")).isGreaterThanOrEqualTo(blocks);
+            assertThat(count(c, "tallynet.frames.sent", "method", "GETBLOCK")).isGreaterThanOrEqualTo(SYNC_BLOCKS);
             assertThat(count(a, "tallynet.frames.rejected", "reason", PeerExtensions.NOT_NEGOTIATED)).isZero();
         }
     }
@@ -171,18 +167,31 @@ class BlockBatchesTest {
      */
     @Test
     void theAnswersToOwnBatchesDoNotCountAgainstTheMessageRate() throws Exception {
-        int blocks = 300;
         try (TestNetwork network = new TestNetwork(dir)) {
-            ConfigurableApplicationContext a = network.node("a");
-            a.getBean(Miner.class).generate(blocks, null);
-            String tip = chain(a).tip().hash();
-
-            ConfigurableApplicationContext b = network.node("b", seed(a), "--tallynet.peers.messages-per-second=20",
+            ConfigurableApplicationContext a = sourceOfSyncBlocks(network);
+            ConfigurableApplicationContext b = syncedFrom(network, a, "b", "--tallynet.peers.messages-per-second=20",
                     "--tallynet.peers.message-burst=20");
-            await().atMost(Duration.ofSeconds(50)).untilAsserted(() -> assertThat(chain(b).tip().hash()).isEqualTo(tip));
-            assertThat(count(b, "tallynet.frames.received", "method", "BLOCK")).isEqualTo(blocks);
             assertThat(count(b, "tallynet.frames.rejected", "reason", "rate_limited")).isZero();
         }
+    }
+
+    /** A node that mined {@value #SYNC_BLOCKS} blocks for others to sync. */
+    private static ConfigurableApplicationContext sourceOfSyncBlocks(TestNetwork network) throws Exception {
+        ConfigurableApplicationContext source = network.node("a");
+        source.getBean(Miner.class).generate(SYNC_BLOCKS, null);
+        return source;
+    }
+
+    /** A new node seeded with {@code source}, once it is on the source's tip, having received each block once. */
+    private static ConfigurableApplicationContext syncedFrom(TestNetwork network, ConfigurableApplicationContext source,
+                                                             String name, String... settings) {
+        String tip = chain(source).tip().hash();
+        List<String> arguments = new ArrayList<>(List.of(seed(source)));
+        arguments.addAll(List.of(settings));
+        ConfigurableApplicationContext node = network.node(name, arguments.toArray(String[]::new));
+        await().atMost(Duration.ofSeconds(50)).untilAsserted(() -> assertThat(chain(node).tip().hash()).isEqualTo(tip));
+        assertThat(count(node, "tallynet.frames.received", "method", "BLOCK")).isEqualTo(SYNC_BLOCKS);
+        return node;
     }
 
     /** The hashes of the next {@code count} BLOCKs the peer receives. */
