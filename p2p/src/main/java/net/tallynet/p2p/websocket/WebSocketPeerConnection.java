@@ -264,18 +264,28 @@ final class WebSocketPeerConnection implements PeerConnection {
      * before have all been produced ({@link #answerInParts}) and our queue to the peer has room for an answer
      * of the largest size, so a peer's requests never produce more than it reads (TCP then slows the peer
      * down), and only one thread produces answers for it at a time. False, and the peer is closed, if either
-     * takes twice the send time limit; the writer's own timeout normally ends such a connection first.
+     * makes no progress for twice the send time limit; the writer's own timeout normally ends such a
+     * connection first. Progress is a byte written to the peer: a long batch read steadily by a slow but honest
+     * peer takes as long as it takes.
      */
     boolean awaitTurnToBeAnswered() {
-        long deadline = System.nanoTime() + 2 * sendTimeLimitNanos;
+        long idleLimit = 2 * sendTimeLimitNanos;
+        long deadline = System.nanoTime() + idleLimit;
+        long written = bytesSent;
         try {
             synchronized (answering) {
                 while (answering[0] > 0) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return stuck("answers in parts not produced within " + 2 * sendTimeLimitNanos / 1_000_000 + " ms");
+                    long now = System.nanoTime();
+                    if (bytesSent != written) { // the writer moved on: the deadline counts from its progress
+                        written = bytesSent;
+                        deadline = now + idleLimit;
                     }
-                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(answering, left);
+                    long left = deadline - now;
+                    if (left <= 0) {
+                        return stuck("answers in parts made no progress for " + idleLimit / 1_000_000 + " ms");
+                    }
+                    // the writer does not notify this monitor: look at its progress a few times per limit
+                    java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(answering, Math.min(left, idleLimit / 8));
                 }
             }
         } catch (InterruptedException e) {
