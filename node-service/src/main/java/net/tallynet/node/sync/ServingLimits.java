@@ -70,6 +70,9 @@ public class ServingLimits {
      */
     public boolean mayList(PeerSession peer) {
         PeerBudget budget = budget(peer);
+        if (budget == null) {
+            return false;
+        }
         long now = System.nanoTime();
         Long last = lastListAt.get(peer.remoteHost());
         boolean quiet = last == null || now - last >= quietListNanos;
@@ -89,14 +92,13 @@ public class ServingLimits {
     /**
      * Whether one more block may be looked up for a GETBLOCK from {@code peer} now (asked before the read, found
      * or not): within the peer's and everyone's look-up budgets, and only while its byte budget has some left
-     * (a block read to be refused its bytes is read for nothing). A closed peer gets nothing more: its budgets
-     * are gone and must not come back.
+     * (a block read to be refused its bytes is read for nothing).
      */
     public boolean mayLookUp(PeerSession peer) {
-        if (!peer.connection().isOpen()) {
+        PeerBudget budget = budget(peer);
+        if (budget == null) {
             return false;
         }
-        PeerBudget budget = budget(peer);
         if (budget.bytes().getAvailableTokens() <= 0) {
             counter(Method.GETBLOCK, "peer").increment();
             return false;
@@ -106,10 +108,16 @@ public class ServingLimits {
 
     /** Whether {@code bytes} of answer to a GETBLOCK from {@code peer} may be sent now. */
     public boolean maySend(PeerSession peer, long bytes) {
-        if (!peer.connection().isOpen()) {
+        PeerBudget budget = budget(peer);
+        if (budget == null) {
             return false;
         }
-        return take(peer, Method.GETBLOCK, budget(peer).bytes(), allBytes, bytes);
+        if (budget.bytes().getAvailableTokens() < bytes) {
+            // what is left fits no such answer: emptied, so that the peer's next requests are not even looked up
+            // (mayLookUp) until it refills; left as it was, it would seldom be exactly spent
+            budget.bytes().tryConsumeAsMuchAsPossible();
+        }
+        return take(peer, Method.GETBLOCK, budget.bytes(), allBytes, bytes);
     }
 
     public void closed(PeerSession peer) {
@@ -129,11 +137,22 @@ public class ServingLimits {
         return true;
     }
 
+    /**
+     * The peer's budgets, or null once its connection has closed: a closed peer is served nothing more, and
+     * its budgets, removed by {@link #closed}, must not come back. The check follows the look-up so that no
+     * interleaving with {@link #closed} leaves one behind: the connection reports closed before
+     * {@link #closed} runs, so budgets made after that removal are seen closed here and removed again.
+     */
     private PeerBudget budget(PeerSession peer) {
-        return peers.computeIfAbsent(peer, p -> new PeerBudget(
+        PeerBudget budget = peers.computeIfAbsent(peer, p -> new PeerBudget(
                 bucket(properties.listBurst(), properties.listsPerSecond()),
                 bucket(properties.blockByteBurst(), properties.blockBytesPerSecond()),
                 bucket(properties.blocksPerSecond(), properties.blocksPerSecond())));
+        if (!peer.connection().isOpen()) {
+            peers.remove(peer, budget);
+            return null;
+        }
+        return budget;
     }
 
     private Counter counter(Method method, String limit) {

@@ -1,6 +1,7 @@
 package net.tallynet.node.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,15 +74,80 @@ class ServingBudgetTest {
                 for (int i = 0; i < 300; i++) {
                     peer.send(GetBlockMessage.byNumber(1));
                 }
-                int blocks = 0;
-                while (peer.next(BlockMessage.class, Duration.ofSeconds(2)) != null) {
-                    blocks++;
-                }
+                int blocks = blocks(peer);
                 // a block frame is a few hundred bytes: 64 KiB of budget answers some of the 300, not all
                 assertThat(blocks).isBetween(1, 299);
                 assertThat(unanswered(node, "GETBLOCK", "peer")).isEqualTo(300 - blocks);
             }
         }
+    }
+
+    @Test
+    void blockLookUpsAreBoundedForAllPeersTogether() throws Exception {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext node = network.node("lookups", "--tallynet.serving.blocks-per-second=4",
+                    "--tallynet.serving.total-blocks-per-second=5");
+            int port = TestNetwork.port(node);
+            node.getBean(Miner.class).generate(1, null);
+            try (RawPeer first = RawPeer.handshaken(port, "127.0.3.4", "0000000000000304");
+                 RawPeer second = RawPeer.handshaken(port, "127.0.3.5", "0000000000000305")) {
+                for (int i = 0; i < 4; i++) {
+                    first.send(GetBlockMessage.byNumber(1));
+                    second.send(GetBlockMessage.byNumber(1));
+                }
+                // each asks within its own budget of 4, the 8 together past the 5 for all peers (which refills
+                // 5 a second: a slow run may see one more)
+                int answered = blocks(first) + blocks(second);
+                assertThat(answered).as("the budget for all peers").isBetween(5, 6);
+                assertThat(unanswered(node, "GETBLOCK", "total")).isEqualTo(8 - answered);
+            }
+            assertThat(unanswered(node, "GETBLOCK", "peer")).as("within each peer's own budget").isZero();
+            assertThat(node.getBean(MeterRegistry.class).find("tallynet.frames.rejected").counters().stream()
+                    .mapToDouble(Counter::count).sum()).as("nobody charged").isZero();
+        }
+    }
+
+    /**
+     * A peer whose answers' byte budget is spent makes the node look up nothing more: its further requests
+     * would otherwise read blocks only to refuse them, and take the look-ups every other peer needs.
+     */
+    @Test
+    void aPeerOutOfByteBudgetTakesNoLookUpsFromOthers() throws Exception {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            // small enough that a byte budget holds a few blocks and the look-ups refill slowly
+            ConfigurableApplicationContext node = network.node("spent", "--tallynet.peers.max-frame-bytes=8192",
+                    "--tallynet.peers.byte-burst=8192", "--tallynet.serving.block-byte-burst=8192",
+                    "--tallynet.serving.block-bytes-per-second=1", "--tallynet.serving.blocks-per-second=20",
+                    "--tallynet.serving.total-blocks-per-second=20");
+            int port = TestNetwork.port(node);
+            node.getBean(Miner.class).generate(1, null);
+            try (RawPeer spender = RawPeer.handshaken(port, "127.0.3.6", "0000000000000306");
+                 RawPeer other = RawPeer.handshaken(port, "127.0.3.7", "0000000000000307")) {
+                for (int i = 0; i < 300; i++) {
+                    spender.send(GetBlockMessage.byNumber(1));
+                }
+                // a block frame is about 1 KB: 8 KiB answer some 8 of the 300; wait for the rest to be refused (had
+                // they been looked up, they would have taken the 20 look-ups for all peers)
+                await().atMost(Duration.ofSeconds(20)).until(() -> unanswered(node, "GETBLOCK", "peer")
+                        + unanswered(node, "GETBLOCK", "total") >= 285);
+                for (int i = 0; i < 5; i++) {
+                    other.send(GetBlockMessage.byNumber(1));
+                }
+                assertThat(blocks(other)).as("the look-ups the spender's refused requests did not take").isEqualTo(5);
+                int spent = blocks(spender);
+                assertThat(spent).isBetween(1, 15);
+                assertThat(unanswered(node, "GETBLOCK", "peer")).isEqualTo(300 - spent);
+            }
+            assertThat(unanswered(node, "GETBLOCK", "total")).isZero();
+        }
+    }
+
+    private static int blocks(RawPeer peer) throws Exception {
+        int blocks = 0;
+        while (peer.next(BlockMessage.class, Duration.ofSeconds(2)) != null) {
+            blocks++;
+        }
+        return blocks;
     }
 
     private static int answers(RawPeer peer) throws Exception {
