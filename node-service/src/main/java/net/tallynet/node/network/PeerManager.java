@@ -229,9 +229,16 @@ class PeerManager extends PeriodicTask {
         return properties.maxOutbound() > 0;
     }
 
-    /** A random first delay keeps nodes started together from dialling each other at the same instant. */
+    /**
+     * A node given seeds dials them at start: a new member's sync (and a restarted node's return) should not
+     * wait. Without seeds, a random first delay keeps nodes started together from dialling each other at the
+     * same instant; two that still do keep one connection (PeerSession.replacesDuplicate).
+     */
     @Override
     protected Duration firstDelay() {
+        if (!properties.seeds().isEmpty()) {
+            return Duration.ZERO;
+        }
         return Duration.ofMillis(ThreadLocalRandom.current().nextLong(properties.connectInterval().toMillis() / 2 + 1));
     }
 
