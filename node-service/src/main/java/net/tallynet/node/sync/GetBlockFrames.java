@@ -2,9 +2,11 @@ package net.tallynet.node.sync;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 import net.tallynet.protocol.message.GetBlockMessage;
@@ -24,6 +26,8 @@ final class GetBlockFrames<P> {
     private final Predicate<P> takeToken;
     /** Per peer: how many hashes one frame takes, and how many requests were granted in this pump. */
     private final Map<P, int[]> granted = new HashMap<>();
+    /** Peers refused a token in this pump: refused for the rest of it. */
+    private final Set<P> outOfTokens = new HashSet<>();
 
     /**
      * @param hashesPerFrame 1 for a peer without block-batches/1, else its batch size (1 … 128)
@@ -36,8 +40,15 @@ final class GetBlockFrames<P> {
 
     /** For {@link BlockDownload#next}: whether one more block may be asked of {@code peer} in this pump. */
     boolean mayRequest(P peer) {
+        if (outOfTokens.contains(peer)) {
+            // a token refilled later in the same pump would buy a block further on while earlier ones wait: the
+            // peer answers in order, so those would arrive before their parents and be held (a sync that
+            // outran the pacing asked #853 before #655)
+            return false;
+        }
         int[] peerGranted = granted.computeIfAbsent(peer, p -> new int[] {Math.max(1, hashesPerFrame.applyAsInt(p)), 0});
         if (peerGranted[1] % peerGranted[0] == 0 && !takeToken.test(peer)) {
+            outOfTokens.add(peer);
             return false; // a new frame needs a token; the requests of a frame already paid for need none
         }
         peerGranted[1]++;

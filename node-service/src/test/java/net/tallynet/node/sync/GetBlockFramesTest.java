@@ -70,6 +70,24 @@ class GetBlockFramesTest {
         assertThat(tokens.get("batch")).isZero();
     }
 
+    /** A token that comes back during a pump (the bucket refills as it goes) buys nothing past the first refusal. */
+    @Test
+    void aPeerRefusedATokenGetsNoLaterBlockInTheSamePump() {
+        int[] calls = {0};
+        GetBlockFrames<String> frames = new GetBlockFrames<>(BATCH_SIZES::get, peer -> calls[0]++ != 1);
+        BlockDownload<String> download = download(32, 20, "plain");
+
+        List<GetBlockFrames.Frame<String>> sent = frames.of(download.next(0, frames::mayRequest));
+
+        // the first block bought a token, the second found none: nothing after it, though the third found one
+        assertThat(sent).extracting(frame -> frame.message().hash()).containsExactly(hash(0));
+        assertThat(calls[0]).isEqualTo(2);
+        List<GetBlockFrames.Frame<String>> next = pump(download);
+        tokens.put("plain", 1);
+        assertThat(pump(download)).extracting(frame -> frame.message().hash()).containsExactly(hash(1));
+        assertThat(next).isEmpty();
+    }
+
     @Test
     void theFetchWindowStillCountsBlocksNotFrames() {
         tokens.put("batch", 10);
