@@ -25,7 +25,9 @@ import tools.jackson.databind.JsonNode;
  * <li><b>mining</b>: the node alone, generating blocks back to back and accepting payments from its wallet;</li>
  * <li><b>sync and reorganisation</b>: a source node, stopped since the last such round, has mined a
  * branch with more work than the victim's chain from where they last agreed; the victim dials it,
- * disconnects its own newer blocks and downloads the source's.</li>
+ * disconnects its own newer blocks and downloads the source's. Half of these kills come within 1.5 s of
+ * the download's start (in it, in the switch of branches, or just after), half once the victim reports a
+ * random height of the source's branch short of its tip (mid-download, on the new branch).</li>
  * </ul>
  * While the work runs, the campaign reads {@code /api/chain} and the payments the API accepted, as a
  * user would. After each restart it checks that the last block reported before the kill is still
@@ -155,7 +157,9 @@ final class CrashCampaign {
                         "the source could not mine");
                 missing -= count;
             }
-            String sourceTip = NodeProcess.chain(sourcePort).get("bestHash").asString();
+            JsonNode branch = NodeProcess.chain(sourcePort);
+            String sourceTip = branch.get("bestHash").asString();
+            long branchHeight = branch.get("height").asLong();
             Process victim = startVictim("--tallynet.peers.seeds=127.0.0.1:" + sourcePort);
             String own = NodeProcess.chain(victimPort).get("bestHash").asString();
             // the kill lands after the download has begun: somewhere in it, in the switch of branches, or after
@@ -164,9 +168,16 @@ final class CrashCampaign {
                 return sync.path("syncing").asBoolean() || !own.equals(NodeProcess.chain(victimPort).get("bestHash").asString());
             });
             Reported reported = new Reported();
-            // within 1.5 s: a download of 300 to 600 blocks now takes one to two (block batches, 12.2), and a
-            // kill after it would test no download at all (4 s let 10 of 10 land after it)
-            watchAndKill(victim, reported, random.nextInt(1500));
+            if (random.nextBoolean()) {
+                // within 1.5 s: a download of 300 to 600 blocks takes about one (block batches, 12.2), and a
+                // kill after it would test no download at all (4 s let 10 of 10 land after it)
+                watchAndKill(victim, reported, random.nextInt(1500));
+            } else {
+                // the tip reaches the source's branch only once that outweighs the victim's own, near the end of
+                // the download, and then climbs for a fraction of a second: a timed kill seldom lands there
+                long target = victimHeight + 1 + random.nextLong(branchHeight - victimHeight - 1);
+                watchAndKill(victim, reported, seen -> seen.height >= target);
+            }
             if (!reported.hash.equals(own) && !reported.hash.equals(sourceTip)) {
                 syncKillsMidway++;
             }
@@ -195,12 +206,22 @@ final class CrashCampaign {
     /** Reads the chain as a user would until {@code millis} have passed, then kills the victim. */
     private void watchAndKill(Process victim, Reported reported, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
-        do {
+        watchAndKill(victim, reported, seen -> System.nanoTime() >= deadline);
+    }
+
+    /** Reads the chain as a user would until what it read satisfies {@code done} (at most 60 s), then kills the victim. */
+    private void watchAndKill(Process victim, Reported reported, java.util.function.Predicate<Reported> done)
+            throws InterruptedException {
+        long giveUp = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
             JsonNode chain = NodeProcess.chain(victimPort);
             reported.height = chain.get("height").asLong();
             reported.hash = chain.get("bestHash").asString();
+            if (done.test(reported) || System.nanoTime() >= giveUp) {
+                break;
+            }
             Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
+        }
         victim.destroyForcibly().waitFor();
     }
 
