@@ -33,9 +33,6 @@ public interface BlockRepository extends JpaRepository<StoredBlock, String> {
             + " from StoredBlock b where b.mainChain = true and b.number between :from and :to order by b.number desc")
     List<BlockSummary> mainChainSummaries(@Param("from") long from, @Param("to") long to);
 
-    @Query("select new net.tallynet.node.chain.EncodedBlock(b.frame) from StoredBlock b where b.hash = :hash")
-    Optional<EncodedBlock> frameOf(@Param("hash") String hash);
-
     @Query("select b.hash from StoredBlock b where b.mainChain = true and b.number = :number")
     Optional<String> mainChainHashAt(@Param("number") long number);
 

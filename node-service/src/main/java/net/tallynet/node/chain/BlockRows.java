@@ -2,6 +2,7 @@ package net.tallynet.node.chain;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.Utxo;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -25,10 +26,21 @@ final class BlockRows {
     private static final String LOCATION = "insert into transactions (tx_id, block_hash, position) values (?, ?, ?)";
     private static final String MAIN_CHAIN = "update blocks set main_chain = true where hash = ?";
 
+    private static final String FRAME = "select frame from blocks where hash = ?";
+
     private final JdbcTemplate jdbc;
 
     BlockRows(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /**
+     * A stored block's frame. Serving a sync reads one per block: through a Spring Data query it cost the
+     * serving node about three times the read itself (the repository proxies, Hibernate's query plan and
+     * result handling, the read-only transaction), two thirds of its answer time in a profile.
+     */
+    Optional<byte[]> frame(String hash) {
+        return jdbc.query(FRAME, rs -> rs.next() ? Optional.of(rs.getBytes(1)) : Optional.<byte[]>empty(), hash);
     }
 
     /** Inserts a block not stored before, off the best chain ({@link #connect} puts it there); its header. */

@@ -584,11 +584,10 @@ public class ChainStore implements UtxoView {
 
     /**
      * A stored block's BLOCK frame, exactly as it is sent (blocks are stored as their canonical frame),
-     * read without loading the rest of the row.
+     * read without loading the rest of the row; one select, with no transaction or JPA query around it.
      */
-    @Transactional(readOnly = true)
     public Optional<byte[]> frame(String hash) {
-        return blocks.frameOf(hash).map(EncodedBlock::frame);
+        return rows.frame(hash);
     }
 
     /** An unspent output of the best chain, from the cache or else the table (and then cached). */
