@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.p2p.P2pProperties;
 import net.tallynet.p2p.PeerSession;
@@ -34,7 +35,12 @@ public class ServingLimits {
     /** The time a peer's list burst takes to refill: a peer answered no list for this long is quiet. */
     private final long quietListNanos;
 
-    private record PeerBudget(Bucket lists, Bucket bytes, Bucket blocks) {
+    /**
+     * {@code refusedBytes}: the size of the last answer the peer's byte budget refused, 0 once one is sent:
+     * until the budget holds that much again, nothing more is looked up for the peer (a block read now would
+     * most likely be refused too).
+     */
+    private record PeerBudget(Bucket lists, Bucket bytes, Bucket blocks, AtomicLong refusedBytes) {
     }
 
     /**
@@ -91,15 +97,16 @@ public class ServingLimits {
 
     /**
      * Whether one more block may be looked up for a GETBLOCK from {@code peer} now (asked before the read, found
-     * or not): within the peer's and everyone's look-up budgets, and only while its byte budget has some left
-     * (a block read to be refused its bytes is read for nothing).
+     * or not): within the peer's and everyone's look-up budgets, and only while its byte budget has some left,
+     * and after an answer it refused, as much as that answer (a block read to be refused its bytes is read for
+     * nothing).
      */
     public boolean mayLookUp(PeerSession peer) {
         PeerBudget budget = budget(peer);
         if (budget == null) {
             return false;
         }
-        if (budget.bytes().getAvailableTokens() <= 0) {
+        if (budget.bytes().getAvailableTokens() < Math.max(1, budget.refusedBytes().get())) {
             counter(Method.GETBLOCK, "peer").increment();
             return false;
         }
@@ -112,12 +119,20 @@ public class ServingLimits {
         if (budget == null) {
             return false;
         }
-        if (budget.bytes().getAvailableTokens() < bytes) {
-            // what is left fits no such answer: emptied, so that the peer's next requests are not even looked up
-            // (mayLookUp) until it refills; left as it was, it would seldom be exactly spent
-            budget.bytes().tryConsumeAsMuchAsPossible();
+        if (!budget.bytes().tryConsume(bytes)) {
+            // remembered, not the budget emptied: the next look-up waits until this much has come back (a budget
+            // that refills continuously is seldom exactly spent, so "something left" alone would read on)
+            budget.refusedBytes().set(bytes);
+            counter(Method.GETBLOCK, "peer").increment();
+            return false;
         }
-        return take(peer, Method.GETBLOCK, budget.bytes(), allBytes, bytes);
+        if (!allBytes.tryConsume(bytes)) {
+            budget.bytes().addTokens(bytes); // not this peer's doing: its own budget is not spent
+            counter(Method.GETBLOCK, "total").increment();
+            return false;
+        }
+        budget.refusedBytes().set(0);
+        return true;
     }
 
     public void closed(PeerSession peer) {
@@ -147,7 +162,7 @@ public class ServingLimits {
         PeerBudget budget = peers.computeIfAbsent(peer, p -> new PeerBudget(
                 bucket(properties.listBurst(), properties.listsPerSecond()),
                 bucket(properties.blockByteBurst(), properties.blockBytesPerSecond()),
-                bucket(properties.blocksPerSecond(), properties.blocksPerSecond())));
+                bucket(properties.blocksPerSecond(), properties.blocksPerSecond()), new AtomicLong()));
         if (!peer.connection().isOpen()) {
             peers.remove(peer, budget);
             return null;

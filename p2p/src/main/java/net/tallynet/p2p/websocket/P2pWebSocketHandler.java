@@ -234,6 +234,8 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
         if (session == null) {
             return;
         }
+        // before the listeners hear of it: the container may still call a closing socket open meanwhile
+        ((WebSocketPeerConnection) session.connection()).markEnded();
         try {
             peerTasks.execute(() -> ended(socket.getId(), session));
         } catch (RejectedExecutionException stopping) {

@@ -78,6 +78,14 @@ final class WebSocketPeerConnection implements PeerConnection {
     private volatile long lastPingNanos = -1;
     /** Frame bytes written so far; only the writer thread of the queue adds to it. */
     private volatile long bytesSent;
+    /** Parts of answers in parts produced so far ({@link #awaitRoomForAnswer}): the progress the read thread waits on. */
+    private final java.util.concurrent.atomic.AtomicLong partsProduced = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Set once the container has reported the connection closed, before the listeners hear of it: Tomcat calls
+     * a closing session open until after its close callback, and what the listeners forget (a peer's budgets,
+     * its state) must not be made again for a connection that looks open.
+     */
+    private volatile boolean ended;
     /** The random payload of the last ping: only a pong echoing it measures a round trip. */
     private volatile long pingToken;
 
@@ -265,26 +273,27 @@ final class WebSocketPeerConnection implements PeerConnection {
      * of the largest size, so a peer's requests never produce more than it reads (TCP then slows the peer
      * down), and only one thread produces answers for it at a time. False, and the peer is closed, if either
      * makes no progress for twice the send time limit; the writer's own timeout normally ends such a
-     * connection first. Progress is a byte written to the peer: a long batch read steadily by a slow but honest
-     * peer takes as long as it takes.
+     * connection first. Progress is a part of the answers produced (each once the queue had room for it, so
+     * once the peer read the part before): a long batch read steadily by a slow but honest peer takes as long
+     * as it takes, while other frames to the peer (relays, announcements) do not hide a producer that stalled.
      */
     boolean awaitTurnToBeAnswered() {
         long idleLimit = 2 * sendTimeLimitNanos;
         long deadline = System.nanoTime() + idleLimit;
-        long written = bytesSent;
+        long produced = partsProduced.get();
         try {
             synchronized (answering) {
                 while (answering[0] > 0) {
                     long now = System.nanoTime();
-                    if (bytesSent != written) { // the writer moved on: the deadline counts from its progress
-                        written = bytesSent;
+                    if (partsProduced.get() != produced) { // a part went out: the deadline counts from it
+                        produced = partsProduced.get();
                         deadline = now + idleLimit;
                     }
                     long left = deadline - now;
                     if (left <= 0) {
                         return stuck("answers in parts made no progress for " + idleLimit / 1_000_000 + " ms");
                     }
-                    // the writer does not notify this monitor: look at its progress a few times per limit
+                    // the producer does not notify this monitor per part: look at its progress a few times per limit
                     java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(answering, Math.min(left, idleLimit / 8));
                 }
             }
@@ -313,7 +322,16 @@ final class WebSocketPeerConnection implements PeerConnection {
 
     @Override
     public boolean awaitRoomForAnswer() {
-        return roomInQueue() && isOpen();
+        if (roomInQueue() && isOpen()) {
+            partsProduced.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    /** The container reported the connection closed (see {@link #ended}). */
+    void markEnded() {
+        ended = true;
     }
 
     private boolean roomInQueue() {
@@ -345,7 +363,7 @@ final class WebSocketPeerConnection implements PeerConnection {
 
     @Override
     public boolean isOpen() {
-        return !queue.isClosed() && session.isOpen();
+        return !ended && !queue.isClosed() && session.isOpen();
     }
 
     private void write(Method method, byte[] frame) {

@@ -82,6 +82,35 @@ class AnswerInPartsTest {
         assertThat(socket.closed.getReason()).isEqualTo("slow_reader");
     }
 
+    @Test
+    void otherFramesWrittenMeanwhileAreNoProgressOfTheBatch() throws Exception {
+        Runnable release = connection.answerInParts(); // the batch's producer has stalled
+        // relays and announcements keep going to the peer for 5 s; they must not hide the stall
+        Thread relay = Thread.ofVirtual().start(() -> {
+            for (int i = 0; i < 100 && socket.closed == null; i++) {
+                connection.send(new GetAddrMessage(8081));
+                sleep(50);
+            }
+        });
+        long started = System.nanoTime();
+
+        assertThat(connection.awaitTurnToBeAnswered()).isFalse();
+
+        // closed after the 600 ms without a part, not once the relays stopped
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+        release.run();
+        relay.join();
+        assertThat(socket.written.get()).isPositive();
+    }
+
+    @Test
+    void aConnectionTheContainerReportedClosedIsClosedForItsListeners() {
+        assertThat(connection.isOpen()).isTrue();
+        connection.markEnded(); // Tomcat may still call a closing session open at that moment
+        assertThat(socket.isOpen()).isTrue();
+        assertThat(connection.isOpen()).isFalse();
+    }
+
     private static P2pProperties properties() {
         P2pProperties d = P2pProperties.defaults();
         return new P2pProperties(d.handshakeTimeout(), d.rejectionPenalty(), d.misbehaviourThreshold(),
