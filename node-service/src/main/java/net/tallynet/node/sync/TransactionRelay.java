@@ -24,6 +24,7 @@ import net.tallynet.protocol.Limits;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.ledger.TxInput;
 import net.tallynet.protocol.ledger.ValidationReason;
 import net.tallynet.protocol.message.BroadcastTransactionMessage;
 import net.tallynet.protocol.message.GetBlockMessage;
@@ -295,7 +296,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
                 }
             } catch (InvalidLedgerObjectException e) {
                 rejects.add(tx.id(), e.reason(), epoch);
-                if (e.reason() == ValidationReason.UNKNOWN_INPUT) { // its parent may be on its way
+                if (e.reason() == ValidationReason.UNKNOWN_INPUT && parentMayArrive(tx)) { // its parent may be on its way
                     long now = System.nanoTime();
                     if (orphans.hold(tx, peer, arrivals, now) == OrphanTransactions.Held.PARENT_ARRIVED) {
                         retry(List.of(new OrphanTransactions.Orphan<>(tx, peer, now)));
@@ -308,6 +309,22 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
                 // no room for a low fee: not the peer's fault
             }
         }
+    }
+
+    /**
+     * For a transaction refused {@code unknown_input}: false when the first input the node cannot find spends
+     * from a transaction already on its best chain, so that output was spent in a block (a double-spend race
+     * lost to a mined spend) or never existed: no parent is on its way, and holding the transaction as an
+     * orphan would only keep it until it expired. The mempool's check stopped at that input, so finding it
+     * costs the look-ups that check made, and one of the transaction index more.
+     */
+    private boolean parentMayArrive(Transaction tx) {
+        for (TxInput input : tx.inputs()) {
+            if (store.find(input.txId(), input.index()).isEmpty() && mempool.find(input.txId()).isEmpty()) {
+                return store.locate(input.txId()).isEmpty();
+            }
+        }
+        return true; // every input found now: the parent arrived meanwhile
     }
 
     /**
@@ -347,7 +364,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
                 peer.charge(OVER_BUDGET, "signature budget exhausted by orphan " + tx.id());
             }
         } catch (InvalidLedgerObjectException e) {
-            if (e.reason() == ValidationReason.UNKNOWN_INPUT) {
+            if (e.reason() == ValidationReason.UNKNOWN_INPUT && parentMayArrive(tx)) {
                 if (orphans.holdAgain(orphan, arrivals, System.nanoTime()) == OrphanTransactions.Held.PARENT_ARRIVED) {
                     retry(List.of(orphan));
                 }
