@@ -321,7 +321,9 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     private boolean parentMayArrive(Transaction tx) {
         for (TxInput input : tx.inputs()) {
             if (store.find(input.txId(), input.index()).isEmpty() && mempool.find(input.txId()).isEmpty()) {
-                return store.locate(input.txId()).isEmpty();
+                // found in the index after all: then the output is spent, unless the block bringing it connected
+                // between the two look-ups (held then, and released at once by the arrival it missed)
+                return store.locate(input.txId()).isEmpty() || store.find(input.txId(), input.index()).isPresent();
             }
         }
         return true; // every input found now: the parent arrived meanwhile
