@@ -173,10 +173,12 @@ final class CrashCampaign {
             } else {
                 // the tip moves to the source's branch only once that outweighs the victim's own, near the end of
                 // the download, and the rest follows within a fraction of a second: killed as soon as the victim
-                // reports the switch (a random height past it was reached too late in a loaded run, 0 of 5)
-                watchAndKill(victim, reported, seen -> !seen.hash.equals(own));
+                // reports a tip on it (a random height on it was reached too late in a loaded run, 0 of 5). While
+                // the switch disconnects the victim's own blocks, its tip is below its height before the round
+                watchAndKill(victim, reported, seen -> seen.height > victimHeight);
             }
-            if (!reported.hash.equals(own) && !reported.hash.equals(sourceTip)) {
+            // on the source's branch (above the victim's height: its own blocks were disconnected) and short of its tip
+            if (reported.height > victimHeight && !reported.hash.equals(sourceTip)) {
                 syncKillsMidway++;
             }
             syncKills++;
