@@ -171,20 +171,23 @@ class ServingBudgetTest {
         }
     }
 
+
     private static int blocks(RawPeer peer) throws Exception {
-        int blocks = 0;
-        while (peer.next(BlockMessage.class, Duration.ofSeconds(2)) != null) {
-            blocks++;
-        }
-        return blocks;
+        return received(peer, BlockMessage.class, Duration.ofSeconds(2));
     }
 
     private static int answers(RawPeer peer) throws Exception {
-        int lists = 0;
-        while (peer.next(ListOfBlocksMessage.class, Duration.ofSeconds(1)) != null) {
-            lists++;
+        return received(peer, ListOfBlocksMessage.class, Duration.ofSeconds(1));
+    }
+
+    /** Frames of {@code type} the peer receives until none comes for {@code quiet}. */
+    private static int received(RawPeer peer, Class<? extends net.tallynet.protocol.message.Message> type,
+                                Duration quiet) throws Exception {
+        int count = 0;
+        while (peer.next(type, quiet) != null) {
+            count++;
         }
-        return lists;
+        return count;
     }
 
     private static double unanswered(ConfigurableApplicationContext node, String method, String limit) {
