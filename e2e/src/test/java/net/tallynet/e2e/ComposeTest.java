@@ -3,8 +3,6 @@ package net.tallynet.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,14 +52,14 @@ class ComposeTest {
         env.put("TALLYNET_TRACKER_REGISTER_INTERVAL", "2s");
         env.put("TALLYNET_PEERS_CONNECT_INTERVAL", "1s");
         // the P2P ports are published too, but the test reaches only the API ports (REST, actuator)
-        env.put("TALLYNET_TRACKER_PORT", Integer.toString(freePort()));
-        env.put("TALLYNET_TRACKER2_PORT", Integer.toString(freePort()));
-        env.put("TALLYNET_NODE1_PORT", Integer.toString(freePort()));
-        env.put("TALLYNET_NODE2_PORT", Integer.toString(freePort()));
-        int trackerPort = freePort();
-        int tracker2Port = freePort();
-        int node1 = freePort();
-        int node2 = freePort();
+        env.put("TALLYNET_TRACKER_PORT", Integer.toString(FreePorts.one()));
+        env.put("TALLYNET_TRACKER2_PORT", Integer.toString(FreePorts.one()));
+        env.put("TALLYNET_NODE1_PORT", Integer.toString(FreePorts.one()));
+        env.put("TALLYNET_NODE2_PORT", Integer.toString(FreePorts.one()));
+        int trackerPort = FreePorts.one();
+        int tracker2Port = FreePorts.one();
+        int node1 = FreePorts.one();
+        int node2 = FreePorts.one();
         env.put("TALLYNET_TRACKER_API_PORT", Integer.toString(trackerPort));
         env.put("TALLYNET_TRACKER2_API_PORT", Integer.toString(tracker2Port));
         env.put("TALLYNET_NODE1_API_PORT", Integer.toString(node1));
@@ -221,11 +219,5 @@ class ComposeTest {
         String ids = Project.run(Duration.ofMinutes(1), "docker", "images", "-q", "--filter", "dangling=true");
         assertThat(ids).as("docker images").isNotNull();
         return ids.lines().map(String::strip).filter(id -> !id.isEmpty()).collect(Collectors.toSet());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -5,8 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -39,7 +36,7 @@ class DevnetTest {
         Path work = Files.createTempDirectory(Files.createDirectories(Project.ROOT.resolve("e2e/target")), "devnet-");
         Path clone = FreshClone.of(Project.ROOT, Files.createDirectory(work.resolve("tallynet")));
         FreshClone.withServiceJars(Project.ROOT, clone);
-        int base = freePorts(5); // the second start's tracker2 takes the port after node3's
+        int base = FreePorts.run(5); // the second start's tracker2 takes the port after node3's
         int tracker = base;
         int tracker2 = base + 4;
         int node1 = base + 1;
@@ -92,7 +89,7 @@ class DevnetTest {
         int nodes = 10;
         Path work = Files.createTempDirectory(Files.createDirectories(Project.ROOT.resolve("e2e/target")), "devnet10-");
         Path output = work.resolve("devnet.out");
-        int base = freePorts(nodes + 1);
+        int base = FreePorts.run(nodes + 1);
         Process devnet = null;
         try {
             long started = System.nanoTime();
@@ -247,29 +244,6 @@ class DevnetTest {
             }
         }
         return report.toString();
-    }
-
-    /** A base port with {@code count} free ports from it, high above what other services on the machine use. */
-    private static int freePorts(int count) throws IOException {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int base = ThreadLocalRandom.current().nextInt(18000, 30000 - count);
-            // P2P ports base..base+count-1, API ports 1000 above (scripts/devnet.sh)
-            if (allFree(base, count) && allFree(LocalService.api(base), count)) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no " + count + " consecutive free ports between 18000 and 30000");
-    }
-
-    private static boolean allFree(int base, int count) {
-        for (int port = base; port < base + count; port++) {
-            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                socket.getLocalPort();
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static long seconds(long since) {

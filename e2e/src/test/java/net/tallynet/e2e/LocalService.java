@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -94,27 +92,9 @@ record LocalService(String name, int port, Process process, Path log) {
         }
     }
 
-    /** A free port whose API port ({@link #api(int)}) is free too. */
+    /** A free port whose API port is free too (see {@link FreePorts}). */
     static int freePort() throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int port = socket.getLocalPort();
-                if (api(port) <= 65535 && free(api(port))) {
-                    return port;
-                }
-                if (attempt == 100) {
-                    throw new IOException("no free port p with p + " + API_PORT_OFFSET + " free as well");
-                }
-            }
-        }
-    }
-
-    private static boolean free(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return FreePorts.one();
     }
 
     static void deleteTree(Path dir) throws IOException {
