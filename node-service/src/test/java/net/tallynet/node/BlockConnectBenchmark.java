@@ -39,8 +39,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Block connect (validate and store) on H2 in file mode, the way the node does it, for blocks of
  * 1,000 transactions: each invocation connects 10 such blocks to a fresh node. The baseline writes
  * the same rows (block, transaction index, spent and created outputs, undo data) with plain JDBC
- * batches to a fresh H2 file in the same run. Not part of the test command; run it with
- * {@code ./tallynet bench-connect}.
+ * batches to a fresh H2 file in the same run. {@link EmptyBlockConnectBenchmark} does the same for
+ * coinbase-only blocks. Not part of the test command; run both with {@code ./tallynet bench-connect}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -64,7 +64,13 @@ public class BlockConnectBenchmark {
         blocks = TestBlocks.fanOutChain(BLOCKS, PAYMENTS);
         node = startNode(dataDir);
         ledger = node.getBean(Ledger.class);
-        jdbc = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("baseline") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+        jdbc = baselineDatabase(dataDir);
+    }
+
+    /** A fresh H2 file beside the node's with the tables the baseline writes, in manual-commit mode. */
+    static Connection baselineDatabase(Path dataDir) throws Exception {
+        Connection jdbc = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("baseline") + ";DB_CLOSE_ON_EXIT=FALSE",
+                "sa", "");
         try (Statement ddl = jdbc.createStatement()) {
             ddl.execute("create table blocks (hash char(64) primary key, number bigint, previous_hash char(64), time bigint,"
                     + " target char(64), chain_work char(64), main_chain boolean, tx_count int, frame blob)");
@@ -75,9 +81,10 @@ public class BlockConnectBenchmark {
                     + " amount bigint, height bigint, coinbase boolean, primary key (block_hash, tx_id, output_index))");
         }
         jdbc.setAutoCommit(false);
+        return jdbc;
     }
 
-    private static ConfigurableApplicationContext startNode(Path dataDir) {
+    static ConfigurableApplicationContext startNode(Path dataDir) {
         // a servlet web server (on any free port): the peer layer's WebSocket container needs one
         return new SpringApplicationBuilder(NodeApplication.class).run("--server.port=0", "--tallynet.api.port=0",
                 "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy", "--logging.level.root=WARN",
@@ -149,6 +156,11 @@ public class BlockConnectBenchmark {
 
     @Benchmark
     public int baselineJdbcBatchInsertOfTheSameRows() throws Exception {
+        return insertRows(jdbc, blocks);
+    }
+
+    /** Block by block, with a commit each: its row, transaction index, spent and created outputs, undo data. */
+    static int insertRows(Connection jdbc, List<Block> blocks) throws Exception {
         FrameCodec codec = new FrameCodec();
         int rows = 0;
         for (Block block : blocks) {
@@ -212,7 +224,9 @@ public class BlockConnectBenchmark {
      */
     @Test
     void run() throws Exception {
-        new Runner(new OptionsBuilder().include(BlockConnectBenchmark.class.getSimpleName()).shouldFailOnError(true)
+        // this class and EmptyBlockConnectBenchmark; -Dtallynet.bench.only=Empty (a regular expression) the matching ones
+        new Runner(new OptionsBuilder().include(System.getProperty("tallynet.bench.only", "") + ".*"
+                + BlockConnectBenchmark.class.getSimpleName()).shouldFailOnError(true)
                 .build()).run();
     }
 }

@@ -14,6 +14,7 @@ import net.tallynet.protocol.ledger.ChainParams;
 import net.tallynet.protocol.ledger.Difficulty;
 import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
+import net.tallynet.protocol.ledger.UtxoChanges;
 import net.tallynet.protocol.ledger.ValidationReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,6 +182,9 @@ public class Chain {
             invalid.put(block.hash(), false);
             throw e;
         }
+        if (!side && parent.hash().equals(tip.hash())) {
+            return extendTip(block, Difficulty.toHex(work), storedWithMoreWork);
+        }
         storeDurably(block, Difficulty.toHex(work), side ? () -> {
         } : () -> passOn(block, storedWithMoreWork));
         if (side) {
@@ -216,6 +220,61 @@ public class Chain {
             durable.run();
             return store.store(block, chainWork, frame);
         });
+    }
+
+    /**
+     * The usual block, a child of the tip: journaled, passed on, then checked against the spend rules and stored
+     * and connected in one transaction ({@link ChainStore#storeAndConnect}), all before the journal may be
+     * checkpointed (as {@link #storeDurably}). A block failing the spend rules is not stored at all (a
+     * switch stores it, then forgets it). If the store fails, the block is stored alone if it can be, and the
+     * next block connects it first ({@link #resume}), as after a failed switch.
+     */
+    private Result extendTip(Block block, String chainWork, Consumer<Block> storedWithMoreWork)
+            throws InvalidLedgerObjectException {
+        byte[] frame = store.encode(block);
+        InvalidLedgerObjectException refused;
+        if (journal == null) {
+            refused = storeAndConnect(block, chainWork, frame);
+            if (refused == null) {
+                passOn(block, storedWithMoreWork);
+            }
+        } else {
+            refused = journal.append(frame, () -> {
+                passOn(block, storedWithMoreWork);
+                return storeAndConnect(block, chainWork, frame);
+            });
+        }
+        if (refused != null) {
+            log.warn("block {} #{} is invalid ({}); staying on the previous chain", block.hash(), block.number(),
+                    refused.getMessage());
+            invalid.put(block.hash(), true); // step 3 alone: it may have been pushed on (12.1)
+            throw refused;
+        }
+        return new Result(Outcome.CONNECTED, List.of(block), List.of());
+    }
+
+    /** The spend rules, then the one transaction; the rules' refusal is returned (null: connected). */
+    private InvalidLedgerObjectException storeAndConnect(Block block, String chainWork, byte[] frame) {
+        UtxoChanges changes;
+        try {
+            changes = validator.connect(block, store.viewFor(block));
+        } catch (InvalidLedgerObjectException e) {
+            return e;
+        }
+        try {
+            store.storeAndConnect(block, chainWork, frame, changes);
+        } catch (RuntimeException e) {
+            log.error("connecting block {} #{} failed in the store ({}); storing it to connect later", block.hash(),
+                    block.number(), e.toString());
+            try {
+                store.store(block, chainWork, frame);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            resumeAtNextBlock = true;
+            throw e;
+        }
+        return null;
     }
 
     /**

@@ -171,6 +171,52 @@ class ChainReorganisationTest extends ChainStoreTest {
         assertThat(next.connected()).extracting(Block::hash).endsWith(b5.hash()).hasSize(5);
     }
 
+    /**
+     * A child of the tip is stored and connected in one transaction: a store failure there (H2 refusing its
+     * transaction index row) leaves the tip where it was, keeps the block, stored alone, and the next block
+     * connects both.
+     */
+    @Test
+    void aStoreFailureConnectingAChildOfTheTipKeepsTheBlockForTheNextOne() throws Exception {
+        Block a1 = block(Genesis.of("devnet"), alice, List.of());
+        Block a2 = block(a1, alice, List.of());
+        chain.accept(a1);
+        try {
+            refuseTransactionRow("FAIL_A2", a2.transactions().getFirst().id(), false);
+            assertThatThrownBy(() -> chain.accept(a2)).isInstanceOf(RuntimeException.class);
+            assertThat(chain.tip().hash()).isEqualTo(a1.hash());
+            assertThat(blocks.existsById(a2.hash())).as("stored, not connected").isTrue();
+            assertThat(balance(alice)).isEqualTo(PARAMS.blockReward());
+        } finally {
+            jdbc.execute("alter table TRANSACTIONS drop constraint if exists FAIL_A2");
+        }
+        Block a3 = block(a2, alice, List.of());
+        Chain.Result next = chain.accept(a3);
+        assertThat(next.connected()).extracting(Block::hash).containsExactly(a2.hash(), a3.hash());
+        assertThat(chain.tip().hash()).isEqualTo(a3.hash());
+        assertThat(balance(alice)).isEqualTo(3 * PARAMS.blockReward());
+        assertThat(transactions.existsById(a2.transactions().getFirst().id())).isTrue();
+    }
+
+    /** A child of the tip failing its spend rules is not stored, and is remembered as failing them alone. */
+    @Test
+    void aChildOfTheTipFailingItsSpendRulesIsNotStored() throws Exception {
+        Block a1 = block(Genesis.of("devnet"), alice, List.of());
+        chain.accept(a1);
+        Transaction bogus = TransactionSigner.sign(NETWORK, List.of(new TransactionSigner.Spend("77".repeat(32), 0, bob)),
+                List.of(new TxOutput(address(bob), 1)));
+        Block a2 = block(a1, alice, List.of(bogus));
+        assertThatThrownBy(() -> chain.accept(a2)).isInstanceOfSatisfying(InvalidLedgerObjectException.class,
+                e -> assertThat(e.reason()).isEqualTo(ValidationReason.UNKNOWN_INPUT));
+        assertThat(blocks.existsById(a2.hash())).isFalse();
+        assertThat(store.has(a2.hash())).isFalse();
+        assertThat(chain.failedOnlySpendRules(a2.hash())).isTrue();
+        assertThat(chain.tip().hash()).isEqualTo(a1.hash());
+        assertThat(undo.count()).isZero();
+        Block other = block(a1, alice, List.of());
+        assertThat(chain.accept(other).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
+    }
+
     private record Switch(List<Block> a, List<Block> b, Transaction alicePaysCarol) {
     }
 
