@@ -13,7 +13,7 @@ import net.tallynet.protocol.ledger.ValidationReason;
  */
 final class RecentRejects {
     /**
-     * Not remembered: an unknown input may be a parent that simply has not arrived yet and can enter
+     * Not remembered by {@link #add}: an unknown input may be a parent that simply has not arrived yet and can enter
      * the pool without any block (caching it would refuse the child for a whole block interval); and
      * with a bad id the id is the sender's claim, which would let anyone blacklist another's transaction.
      */
@@ -41,6 +41,17 @@ final class RecentRejects {
     synchronized void add(String id, ValidationReason reason, long checkedIn) {
         if (checkedIn == epoch && !FORGOTTEN.contains(reason)) {
             rejected.put(id, reason);
+        }
+    }
+
+    /**
+     * Remembers an {@code unknown_input} refusal whose missing output no transaction can bring while the chain
+     * stays as it is (its parent is on the best chain, or pooled without that output), unless the chain moved
+     * since {@code checkedIn}. The id was checked, so it is not a claim.
+     */
+    synchronized void addSettled(String id, long checkedIn) {
+        if (checkedIn == epoch) {
+            rejected.put(id, ValidationReason.UNKNOWN_INPUT);
         }
     }
 

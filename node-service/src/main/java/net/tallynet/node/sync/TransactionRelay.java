@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -296,7 +297,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
                 }
             } catch (InvalidLedgerObjectException e) {
                 rejects.add(tx.id(), e.reason(), epoch);
-                if (e.reason() == ValidationReason.UNKNOWN_INPUT && parentMayArrive(tx)) { // its parent may be on its way
+                if (e.reason() == ValidationReason.UNKNOWN_INPUT && parentMayArrive(tx, e, epoch)) { // its parent may be on its way
                     long now = System.nanoTime();
                     if (orphans.hold(tx, peer, arrivals, now) == OrphanTransactions.Held.PARENT_ARRIVED) {
                         retry(List.of(new OrphanTransactions.Orphan<>(tx, peer, now)));
@@ -312,21 +313,32 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     }
 
     /**
-     * For a transaction refused {@code unknown_input}: false when the first input the node cannot find spends
-     * from a transaction already on its best chain, so that output was spent in a block (a double-spend race
-     * lost to a mined spend) or never existed: no parent is on its way, and holding the transaction as an
-     * orphan would only keep it until it expired. The mempool's check stopped at that input, so finding it
-     * costs the look-ups that check made, and one of the transaction index more.
+     * For a transaction refused {@code unknown_input}: false when the input the check found missing can never
+     * be found while the best chain stays as it is, so no parent is on its way and holding the transaction as
+     * an orphan would only keep it until it expired. That is when the input spends from a transaction on the
+     * best chain (its transaction index), so the output was spent in a block (a double-spend race lost to a
+     * mined spend) or never existed, or from a pooled transaction that has no output at that index. Such a
+     * verdict is remembered until the chain changes ({@link RecentRejects#addSettled}): a transaction pushed
+     * again costs a map lookup, not these look-ups. Costs one read of the index (the check names the input).
      */
-    private boolean parentMayArrive(Transaction tx) {
-        for (TxInput input : tx.inputs()) {
-            if (store.find(input.txId(), input.index()).isEmpty() && mempool.find(input.txId()).isEmpty()) {
-                // found in the index after all: then the output is spent, unless the block bringing it connected
-                // between the two look-ups (held then, and released at once by the arrival it missed)
-                return store.locate(input.txId()).isEmpty() || store.find(input.txId(), input.index()).isPresent();
-            }
+    private boolean parentMayArrive(Transaction tx, InvalidLedgerObjectException refusal, long epoch) {
+        TxInput input = refusal.missingInput().orElse(null);
+        if (input == null) {
+            return true;
         }
-        return true; // every input found now: the parent arrived meanwhile
+        boolean mayArrive;
+        Optional<Transaction> pooled = mempool.find(input.txId());
+        if (pooled.isPresent()) {
+            mayArrive = input.index() < pooled.get().outputs().size(); // its parent was pooled after the check
+        } else {
+            // found in the index: the output is spent, unless the block bringing it connected since the check
+            // (held then, and released at once by the arrival it missed)
+            mayArrive = store.locate(input.txId()).isEmpty() || store.find(input.txId(), input.index()).isPresent();
+        }
+        if (!mayArrive) {
+            rejects.addSettled(tx.id(), epoch);
+        }
+        return mayArrive;
     }
 
     /**
@@ -366,7 +378,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
                 peer.charge(OVER_BUDGET, "signature budget exhausted by orphan " + tx.id());
             }
         } catch (InvalidLedgerObjectException e) {
-            if (e.reason() == ValidationReason.UNKNOWN_INPUT && parentMayArrive(tx)) {
+            if (e.reason() == ValidationReason.UNKNOWN_INPUT && parentMayArrive(tx, e, epoch)) {
                 if (orphans.holdAgain(orphan, arrivals, System.nanoTime()) == OrphanTransactions.Held.PARENT_ARRIVED) {
                     retry(List.of(orphan));
                 }

@@ -12,6 +12,8 @@ import net.tallynet.node.mempool.Mempool;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.ledger.TransactionSigner;
+import net.tallynet.protocol.ledger.TxOutput;
 import net.tallynet.protocol.message.PushTransactionMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +22,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * A payment that lost a double-spend race to a mined spend (PROTOCOL.md 7.5 item 7): its input is unknown
  * now, as for an orphan, but the transaction it spends from is on the best chain, so no parent is coming and
- * it is not held. A real orphan pushed with it still is.
+ * it is not held; nor is one spending an output its pooled parent does not have. A real orphan pushed with
+ * them still is. Both verdicts are remembered until the chain changes, so a push of them again costs no look-up.
  */
 class DoubleSpentByBlockTest {
     @TempDir
@@ -42,15 +45,32 @@ class DoubleSpentByBlockTest {
             Transaction orphan = TestBlocks.pay(parent, key, Ed25519Keys.newSecretKey(), 2000);
             double held = TestNetwork.count(node, "tallynet.orphans", "outcome", "held");
 
-            try (RawPeer peer = RawPeer.handshaken(port, "127.0.0.51", "0000000000000051")) {
-                peer.send(new PushTransactionMessage(List.of(late, orphan)));
-                peer.roundTrip(); // still connected: losing a race is honest
-            }
+            // a pooled transaction, and one spending an output it does not have: no parent can bring that either
+            Transaction pooled = TestBlocks.pay(blocks.get(2).transactions().getFirst(), key, key, 5000);
+            node.getBean(Ledger.class).acceptTransaction(pooled, "a peer");
+            Transaction noSuchOutput = TransactionSigner.sign(TestBlocks.NETWORK,
+                    List.of(new TransactionSigner.Spend(pooled.id(), pooled.outputs().size(), key)),
+                    List.of(new TxOutput(TestBlocks.address(key), 1000)));
 
-            assertThat(node.getBean(Mempool.class).find(late.id())).isEmpty();
-            assertThat(TestNetwork.count(node, "tallynet.orphans", "outcome", "held") - held)
-                    .as("the orphan only, not the payment the block outran").isEqualTo(1);
+            try (RawPeer peer = RawPeer.handshaken(port, "127.0.0.51", "0000000000000051")) {
+                peer.send(new PushTransactionMessage(List.of(late, orphan, noSuchOutput)));
+                peer.roundTrip(); // still connected: losing a race is honest
+                assertThat(node.getBean(Mempool.class).find(late.id())).isEmpty();
+                assertThat(TestNetwork.count(node, "tallynet.orphans", "outcome", "held") - held)
+                        .as("the orphan only, not the payment the block outran nor the spend of no output").isEqualTo(1);
+
+                // both verdicts hold until the chain changes: pushed again, they are dropped unchecked
+                double dropped = recentlyRejected(node);
+                peer.send(new PushTransactionMessage(List.of(late, noSuchOutput)));
+                peer.roundTrip();
+                assertThat(recentlyRejected(node) - dropped).isEqualTo(2);
+            }
+            assertThat(TestNetwork.count(node, "tallynet.orphans", "outcome", "held") - held).isEqualTo(1);
             assertThat(TestNetwork.count(node, "tallynet.frames.rejected", "reason", "unknown_input")).isZero();
         }
+    }
+
+    private static double recentlyRejected(ConfigurableApplicationContext node) {
+        return TestNetwork.count(node, "tallynet.transactions.dropped", "reason", TransactionDrop.RECENTLY_REJECTED.label());
     }
 }

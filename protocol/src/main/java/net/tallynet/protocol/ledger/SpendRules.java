@@ -8,7 +8,6 @@ import static net.tallynet.protocol.ledger.ValidationReason.IMMATURE_COINBASE;
 import static net.tallynet.protocol.ledger.ValidationReason.KEY_ADDRESS_MISMATCH;
 import static net.tallynet.protocol.ledger.ValidationReason.MISPLACED_COINBASE;
 import static net.tallynet.protocol.ledger.ValidationReason.OUTPUTS_EXCEED_INPUTS;
-import static net.tallynet.protocol.ledger.ValidationReason.UNKNOWN_INPUT;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -65,8 +64,7 @@ final class SpendRules {
             if (view.isSpent(input.txId(), input.index())) {
                 throw new InvalidLedgerObjectException(DOUBLE_SPEND, outpoint + " is spent twice in this block");
             }
-            Utxo utxo = view.find(input.txId(), input.index()).orElseThrow(() ->
-                    new InvalidLedgerObjectException(UNKNOWN_INPUT, outpoint + " is not an unspent output"));
+            Utxo utxo = view.find(input.txId(), input.index()).orElseThrow(() -> InvalidLedgerObjectException.unknownInput(input));
             if (utxo.coinbase() && height - utxo.height() < params.coinbaseMaturity()) {
                 throw new InvalidLedgerObjectException(IMMATURE_COINBASE, outpoint + " is a coinbase output of block "
                         + utxo.height() + ", spendable from block " + (utxo.height() + params.coinbaseMaturity()));
