@@ -9,9 +9,16 @@ import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 import java.time.Instant;
+import org.hibernate.annotations.DynamicUpdate;
 
-/** A registered member: the address its {@code /p2p} endpoint listens on, and how its checks went. */
+/**
+ * A registered member: the address its {@code /p2p} endpoint listens on, and how its checks went.
+ * Updated column by column ({@code @DynamicUpdate}): check rounds write their results straight to the table
+ * (CheckRecorder), and a renewal writing back the whole row as it read it would undo a round that committed
+ * in between (its {@code last_checked}).
+ */
 @Entity
+@DynamicUpdate
 @Table(name = "members",
         uniqueConstraints = @UniqueConstraint(name = "uk_members_address", columnNames = {"host", "port"}),
         // no index by host or netgroup: the per-host and per-prefix caps count the active members in memory

@@ -88,16 +88,18 @@ public class MemberRegistry {
         var now = clock.instant();
         var existing = members.findByHostAndPort(host, port);
         boolean wasInactive = existing.isPresent() && existing.get().status() == MemberStatus.INACTIVE;
+        var entry = new ActiveMembers.ActiveMember(host, port, now.toEpochMilli());
         if (existing.isEmpty() || wasInactive) {
-            var refused = limits.check(host, Netgroup.of(host));
+            var refused = limits.admit(entry); // counted in the index from here: the caps see it at once
             if (refused.isPresent()) {
                 refuse(host, port, refused.get());
                 return false;
             }
+        } else {
+            active.put(entry);
         }
         if (existing.isPresent()) {
             existing.get().reactivate(nodeId, height, now);
-            active.put(new ActiveMembers.ActiveMember(host, port, now.toEpochMilli()));
             metrics.registered(wasInactive ? "reactivated" : "renewed");
             if (wasInactive) {
                 log.debug("member {}:{} ({}) registered again: active", host, port, nodeId);
@@ -107,7 +109,6 @@ public class MemberRegistry {
         }
         limits.makeRoom();
         members.save(new Member(host, port, nodeId, height, now));
-        active.put(new ActiveMembers.ActiveMember(host, port, now.toEpochMilli()));
         metrics.registered("new");
         log.debug("member {}:{} ({}) registered", host, port, nodeId); // RegistrationSummary logs them together
         events.publishEvent(new MembersChanged());

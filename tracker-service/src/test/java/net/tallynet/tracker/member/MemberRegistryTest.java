@@ -8,12 +8,24 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -27,6 +39,8 @@ class MemberRegistryTest {
     MemberRepository members;
     @Autowired
     PlatformTransactionManager transactions;
+    @Autowired
+    DataSource dataSource;
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -135,5 +149,68 @@ class MemberRegistryTest {
             int port = Integer.parseInt(address.substring(colon + 1));
             return registry.register(address.substring(0, colon), port, String.format("%016x", port), 1L);
         }).toList();
+    }
+
+    /**
+     * Newcomers from one host registering at once, each committing on its own thread as the tracker's
+     * connections do: the per-host cap holds. Its count and the index entry of a newcomer were apart (a count
+     * query and an insert between them), so several could pass a cap with one place left.
+     */
+    @Test
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
+    void newcomersFromOneHostAtOnceStayWithinItsCap() throws Exception {
+        MemberRegistry registry = registry(1000, 3, 1000, 100);
+        int newcomers = 16;
+        ExecutorService threads = Executors.newFixedThreadPool(newcomers);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Boolean>> registered = new ArrayList<>();
+            for (int i = 0; i < newcomers; i++) {
+                int port = 1000 + i;
+                registered.add(threads.submit(() -> {
+                    start.await();
+                    return registry.register("127.0.0.7", port, String.format("%016x", port), 1L);
+                }));
+            }
+            start.countDown();
+            long accepted = 0;
+            for (Future<Boolean> result : registered) {
+                accepted += result.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+            assertThat(accepted).isEqualTo(3);
+            assertThat(members.count()).isEqualTo(3);
+            assertThat(registry.activeCount()).isEqualTo(3);
+            assertThat(refused(RegistrationRefusal.HOST_FULL.label())).isEqualTo(newcomers - 3);
+        } finally {
+            threads.shutdownNow();
+            members.deleteAll();
+        }
+    }
+
+    /**
+     * A renewal writes the columns it changed, not the row as it read it: a check round's update committed
+     * between the renewal's read and its commit keeps its {@code last_checked} (written back stale before).
+     */
+    @Test
+    @Transactional(propagation = Propagation.NOT_SUPPORTED)
+    void aRenewalLeavesWhatACheckWroteMeanwhile() {
+        MemberRegistry registry = registry(100, 100);
+        assertThat(registry.register("127.0.0.8", 1, "0000000000000001", 1L)).isTrue();
+        Instant checked = Instant.parse("2026-12-05T10:00:00Z");
+        try {
+            new TransactionTemplate(transactions).executeWithoutResult(renewal -> {
+                Member member = members.findByHostAndPort("127.0.0.8", 1).orElseThrow();
+                TransactionTemplate check = new TransactionTemplate(transactions);
+                check.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+                check.executeWithoutResult(round -> new JdbcTemplate(dataSource).update(
+                        "update members set last_checked = ? where id = ?", checked.atOffset(ZoneOffset.UTC), member.id()));
+                member.reactivate("0000000000000002", 2L, Instant.now());
+            });
+            Member renewed = members.findByHostAndPort("127.0.0.8", 1).orElseThrow();
+            assertThat(renewed.nodeId()).isEqualTo("0000000000000002");
+            assertThat(renewed.lastChecked()).isEqualTo(checked);
+        } finally {
+            members.deleteAll();
+        }
     }
 }
