@@ -61,7 +61,10 @@ public final class RawWebSocket {
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** Upgrades {@code socket} (connected) to a WebSocket at {@code path}; refused unless 101 with the right accept key. */
+    /**
+     * Upgrades {@code socket} (connected) to a WebSocket at {@code path}; refused unless 101 with {@code Upgrade:
+     * websocket}, {@code Connection: Upgrade} and the right accept key.
+     */
     public static RawWebSocket upgrade(Socket socket, String hostHeader, String path, int maxMessageBytes)
             throws IOException {
         RawWebSocket ws = new RawWebSocket(socket, maxMessageBytes);
@@ -76,13 +79,29 @@ public final class RawWebSocket {
         if (!lines[0].startsWith("HTTP/1.1 101")) {
             throw new UpgradeRefused(lines[0]);
         }
-        String expected = acceptKey(key);
-        boolean accepted = Arrays.stream(lines).anyMatch(line -> line.regionMatches(true, 0, "Sec-WebSocket-Accept:", 0, 21)
-                && line.substring(21).trim().equals(expected));
-        if (!accepted) {
+        // RFC 6455 4.1: a client fails the connection unless all three say it is the WebSocket it asked for
+        if (!header(lines, "Upgrade").equalsIgnoreCase("websocket")) {
+            throw new UpgradeRefused(lines[0] + " without Upgrade: websocket");
+        }
+        if (Arrays.stream(header(lines, "Connection").split(",")).noneMatch(token -> token.trim().equalsIgnoreCase("Upgrade"))) {
+            throw new UpgradeRefused(lines[0] + " without Connection: Upgrade");
+        }
+        if (!header(lines, "Sec-WebSocket-Accept").equals(acceptKey(key))) {
             throw new UpgradeRefused(lines[0] + " without the accept key");
         }
         return ws;
+    }
+
+    /** The value of the first header line named {@code name} (case-insensitive), trimmed; empty if none. */
+    private static String header(String[] lines, String name) {
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i];
+            if (line.length() > name.length() && line.charAt(name.length()) == ':'
+                    && line.regionMatches(true, 0, name, 0, name.length())) {
+                return line.substring(name.length() + 1).trim();
+            }
+        }
+        return "";
     }
 
     public void sendText(String text) throws IOException {

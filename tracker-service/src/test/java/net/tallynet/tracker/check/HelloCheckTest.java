@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import net.tallynet.p2p.LocalPeer;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.ledger.Genesis;
@@ -167,6 +168,31 @@ class HelloCheckTest {
         assertThat(check.check("127.0.0.1", plainHttp).join().outcome()).isEqualTo(CheckOutcome.UNREACHABLE);
     }
 
+    /**
+     * RFC 6455 4.1: a 101 answer is a WebSocket only with {@code Upgrade: websocket} and {@code Connection:
+     * Upgrade} (case-insensitive, Connection a list of tokens) beside the accept key; without either it is not
+     * a member's endpoint.
+     */
+    @Test
+    void aSwitchWithoutTheUpgradeHeadersIsUnreachable() throws Exception {
+        for (String headers : List.of("Connection: Upgrade\r\n", "Upgrade: h2c\r\nConnection: Upgrade\r\n",
+                "Upgrade: websocket\r\n", "Upgrade: websocket\r\nConnection: keep-alive\r\n")) {
+            int port = listening(member -> {
+                member.upgrade(headers);
+                member.awaitClose();
+            });
+            assertThat(check.check("127.0.0.1", port).join().outcome()).as(headers).isEqualTo(CheckOutcome.UNREACHABLE);
+            server.close();
+        }
+        int port = listening(member -> {
+            member.upgrade("upgrade: WebSocket\r\nCONNECTION: keep-alive, upgrade\r\n");
+            assertThat(member.readText()).startsWith("{\"HELLO\"");
+            member.text(CODEC.encode(new HeyMessage("a1a1a1a1a1a1a1a1")));
+            member.awaitClose();
+        });
+        assertThat(check.check("127.0.0.1", port).join().outcome()).isEqualTo(CheckOutcome.OK);
+    }
+
     private static HelloMessage hello(long blockCount) {
         return new HelloMessage(1, NETWORK, blockCount, NETWORK, System.currentTimeMillis(), 9000, "a1a1a1a1a1a1a1a1",
                 "scripted/1", HelloMessage.ROLE_NODE);
@@ -223,6 +249,11 @@ class HelloCheckTest {
         }
 
         void upgrade() throws IOException {
+            upgrade("Upgrade: websocket\r\nConnection: Upgrade\r\n");
+        }
+
+        /** A 101 answer with the right accept key and these other headers (each line ending in CRLF). */
+        void upgrade(String headers) throws IOException {
             String key = null;
             for (String line : request().split("\r\n")) {
                 if (line.toLowerCase().startsWith("sec-websocket-key:")) {
@@ -230,8 +261,8 @@ class HelloCheckTest {
                 }
             }
             String accept = RawWebSocket.acceptKey(key);
-            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(("HTTP/1.1 101 Switching Protocols\r\n" + headers + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
         }
 
