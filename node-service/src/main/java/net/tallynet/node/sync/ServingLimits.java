@@ -61,8 +61,8 @@ public class ServingLimits {
         this.allBytes = bucket(properties.totalBlockBytesPerSecond(), properties.totalBlockBytesPerSecond());
         this.allBlocks = bucket(properties.totalBlocksPerSecond(), properties.totalBlocksPerSecond());
         for (Method method : new Method[] {Method.GETLISTOFBLOCKS, Method.GETBLOCK}) {
-            for (String limit : new String[] {"peer", "total"}) {
-                counter(method, limit);
+            for (Refused limit : Refused.values()) {
+                counter(method, limit.label());
             }
         }
     }
@@ -87,7 +87,7 @@ public class ServingLimits {
             allLists.consumeIgnoringRateLimits(1);
             answered = true;
         } else {
-            answered = take(peer, Method.GETLISTOFBLOCKS, budget.lists(), allLists, 1);
+            answered = take(Method.GETLISTOFBLOCKS, budget.lists(), allLists, 1) == null;
         }
         if (answered) {
             lastListAt.put(peer.remoteHost(), now);
@@ -107,10 +107,10 @@ public class ServingLimits {
             return false;
         }
         if (budget.bytes().getAvailableTokens() < Math.max(1, budget.refusedBytes().get())) {
-            counter(Method.GETBLOCK, "peer").increment();
+            counter(Method.GETBLOCK, Refused.PEER.label()).increment();
             return false;
         }
-        return take(peer, Method.GETBLOCK, budget.blocks(), allBlocks, 1);
+        return take(Method.GETBLOCK, budget.blocks(), allBlocks, 1) == null;
     }
 
     /** Whether {@code bytes} of answer to a GETBLOCK from {@code peer} may be sent now. */
@@ -119,37 +119,43 @@ public class ServingLimits {
         if (budget == null) {
             return false;
         }
-        if (!budget.bytes().tryConsume(bytes)) {
+        Refused refused = take(Method.GETBLOCK, budget.bytes(), allBytes, bytes);
+        if (refused == Refused.PEER) {
             // remembered, not the budget emptied: the next look-up waits until this much has come back (a budget
             // that refills continuously is seldom exactly spent, so "something left" alone would read on)
             budget.refusedBytes().set(bytes);
-            counter(Method.GETBLOCK, "peer").increment();
-            return false;
+        } else if (refused == null) {
+            budget.refusedBytes().set(0);
         }
-        if (!allBytes.tryConsume(bytes)) {
-            budget.bytes().addTokens(bytes); // not this peer's doing: its own budget is not spent
-            counter(Method.GETBLOCK, "total").increment();
-            return false;
-        }
-        budget.refusedBytes().set(0);
-        return true;
+        return refused == null;
     }
 
     public void closed(PeerSession peer) {
         peers.remove(peer);
     }
 
-    private boolean take(PeerSession peer, Method method, Bucket own, Bucket all, long tokens) {
+    /** Which budget refused an answer: the asking peer's own, or the total of all peers'. */
+    private enum Refused {
+        PEER, TOTAL;
+
+        String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Takes {@code tokens} from the peer's budget and the total; null if both had them, else which refused (counted). */
+    private Refused take(Method method, Bucket own, Bucket all, long tokens) {
+        Refused refused = null;
         if (!own.tryConsume(tokens)) {
-            counter(method, "peer").increment();
-            return false;
-        }
-        if (!all.tryConsume(tokens)) {
+            refused = Refused.PEER;
+        } else if (!all.tryConsume(tokens)) {
             own.addTokens(tokens); // not this peer's doing: its own budget is not spent
-            counter(method, "total").increment();
-            return false;
+            refused = Refused.TOTAL;
         }
-        return true;
+        if (refused != null) {
+            counter(method, refused.label()).increment();
+        }
+        return refused;
     }
 
     /**
