@@ -31,17 +31,6 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-free_port() { # a port with the next $1 ports free too, and as many 1000 above (API ports, as the devnet uses)
-  local port i
-  for port in $(shuf -i 20000-60000 -n 50); do
-    for i in $(seq 0 "${1:-0}"); do
-      (exec 3<>"/dev/tcp/127.0.0.1/$((port + i))") 2>/dev/null && continue 2
-      (exec 3<>"/dev/tcp/127.0.0.1/$((port + 1000 + i))") 2>/dev/null && continue 2
-    done
-    echo "$port"; return
-  done
-  echo "bench-startup: no free port found" >&2; exit 1
-}
 # resident (RSS) and proportional (PSS: pages shared with other processes, such as the AOT cache,
 # counted in shares) memory, in KiB
 memory_kib() { # pid -> "rss pss"

@@ -49,6 +49,14 @@ train_aot_cache() { # jar
   local jar="$1" cache scratch
   cache=$(aot_cache_for "$jar")
   scratch=$(mktemp -d)
+  if [[ "$jar" == *node-service/* ]]; then
+    if train_node_by_sync "$jar" "$cache" "$scratch"; then
+      rm -rf "$scratch" "$scratch.log"
+      return
+    fi
+    mv "$scratch.log" "$scratch.sync.log" 2>/dev/null
+    echo "the node's training sync failed (see $scratch.sync.log); its cache is trained by a start alone" >&2
+  fi
   if java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="$cache" -Dspring.context.exit=onRefresh -jar "$jar" \
        --server.port=0 --server.address=127.0.0.1 --tallynet.data-dir="$scratch" >"$scratch.log" 2>&1; then
     rm -rf "$scratch" "$scratch.log"
@@ -56,6 +64,63 @@ train_aot_cache() { # jar
     echo "the start-up cache for $jar could not be made (see $scratch.log); starting without it" >&2
     rm -f "$cache"
   fi
+}
+
+# The node's cache is trained by more than its start: a node started for training syncs 2,000 empty
+# blocks from a second one over loopback, then stops, and the cache keeps the classes and method
+# profiles of receiving, checking and storing blocks too. A new member then syncs about 1.4 times as fast
+# (fresh members from one source: 430 to 660 blocks/s against 400 with the cache of a start alone, 347 to
+# 461 with none; README "Start-up and footprint"), and starts as fast. It costs the training about 25 s
+# more. Anything going wrong falls back to the start-only training.
+TRAINING_BLOCKS=2000
+train_node_by_sync() { # jar cache scratch -> 0 once the cache is written
+  local jar="$1" cache="$2" scratch="$3" token="aot-training-$RANDOM$RANDOM$RANDOM" source=0 trainee=0 port member tip made
+  local deadline=$((SECONDS + 240)) options=(--server.address=127.0.0.1 --tallynet.api.address=127.0.0.1
+    --tallynet.chain.preset=easy --tallynet.mining.enabled=false --tallynet.api.token="$token")
+  rm -f "$cache" # [ -s ] at the end must see this run's cache, not an older one
+  port=$(free_port) || return 1
+  java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -jar "$jar" "${options[@]}" --server.port="$port" \
+    --tallynet.api.port=$((port + 1000)) --tallynet.data-dir="$scratch/source" >"$scratch.log" 2>&1 & source=$!
+  until http_get $((port + 1000)) /actuator/health >/dev/null; do
+    if ! kill -0 "$source" 2>/dev/null || ((SECONDS > deadline)); then stop_training "$source"; return 1; fi
+    sleep 0.5
+  done
+  for ((made = 0; made < TRAINING_BLOCKS; made += 1000)); do
+    http_post $((port + 1000)) /api/blocks/generate "$token" '{"count":1000}' >/dev/null || { stop_training "$source"; return 1; }
+  done
+  member=$(free_port) || { stop_training "$source"; return 1; }
+  java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="$cache" -jar "$jar" "${options[@]}" \
+    --server.port="$member" --tallynet.api.port=$((member + 1000)) --tallynet.data-dir="$scratch/member" \
+    --tallynet.peers.seeds=127.0.0.1:"$port" >>"$scratch.log" 2>&1 & trainee=$!
+  until tip=$(http_get $((member + 1000)) /api/chain) && [[ "$tip" =~ \"height\":([0-9]+) ]] \
+      && ((BASH_REMATCH[1] >= TRAINING_BLOCKS)); do
+    if ! kill -0 "$trainee" 2>/dev/null || ((SECONDS > deadline)); then stop_training "$trainee" "$source"; return 1; fi
+    sleep 0.5
+  done
+  stop_training "$trainee" "$source" # the trainee's JVM writes the cache as it exits
+  [ -s "$cache" ]
+}
+
+stop_training() { # pid...
+  local pid
+  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null; done
+  for pid in "$@"; do wait "$pid" 2>/dev/null; done
+  return 0
+}
+
+free_port() { # [count] -> a port p below the ephemeral range with nothing listening on p..p+count, nor 1000 above (API ports)
+  local port i try
+  for try in {1..50}; do
+    port=$((20000 + RANDOM % (10000 - ${1:-0})))
+    for ((i = 0; i <= ${1:-0}; i++)); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$((port + i))") 2>/dev/null && continue 2
+      (exec 3<>"/dev/tcp/127.0.0.1/$((port + 1000 + i))") 2>/dev/null && continue 2
+    done
+    echo "$port"
+    return 0
+  done
+  echo "no free port found between 20000 and 31000" >&2
+  return 1
 }
 
 ensure_aot_caches() { # jar... : trains, in parallel, every cache missing or older than its jar
@@ -66,9 +131,18 @@ ensure_aot_caches() { # jar... : trains, in parallel, every cache missing or old
     fi
   done
   if [ ${#training[@]} -gt 0 ]; then
-    echo "making the JVM start-up cache for this build (once; about 20 s, longer on a busy machine)..."
+    echo "making the JVM start-up cache for this build (once; about 45 s, longer on a busy machine)..."
     wait "${training[@]}" || true
   fi
+}
+
+# HTTP POST of a JSON body on 127.0.0.1 with the API token, bash alone; fails unless the answer is 200
+http_post() { # port path token body
+  local response
+  response=$(exec 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$1" \
+    && printf 'POST %s HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+      "$2" "$3" "${#4}" "$4" >&3 && cat <&3) || return 1
+  [[ "$response" == "HTTP/1."?" 200"* ]]
 }
 
 # HTTP GET on 127.0.0.1 with bash alone (the devnet needs nothing beyond a JDK and Maven, not even curl):
