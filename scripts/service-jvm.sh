@@ -54,7 +54,7 @@ train_aot_cache() { # jar
       rm -rf "$scratch" "$scratch.log"
       return
     fi
-    mv "$scratch.log" "$scratch.sync.log" 2>/dev/null
+    mv "$scratch.log" "$scratch.sync.log" 2>/dev/null || true # a caller's set -e must not end the fallback
     echo "the node's training sync failed (see $scratch.sync.log); its cache is trained by a start alone" >&2
   fi
   if java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="$cache" -Dspring.context.exit=onRefresh -jar "$jar" \
@@ -77,7 +77,8 @@ train_node_by_sync() { # jar cache scratch -> 0 once the cache is written
   local jar="$1" cache="$2" scratch="$3" token="aot-training-$RANDOM$RANDOM$RANDOM" source=0 trainee=0 port member tip made
   local deadline=$((SECONDS + 240)) options=(--server.address=127.0.0.1 --tallynet.api.address=127.0.0.1
     --tallynet.chain.preset=easy --tallynet.mining.enabled=false --tallynet.api.token="$token")
-  rm -f "$cache" # [ -s ] at the end must see this run's cache, not an older one
+  local training="${cache%.aot}.training.aot" # written by the training node as it exits, then moved: never seen half-made
+  rm -f "$training"
   port=$(free_port) || return 1
   java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -jar "$jar" "${options[@]}" --server.port="$port" \
     --tallynet.api.port=$((port + 1000)) --tallynet.data-dir="$scratch/source" >"$scratch.log" 2>&1 & source=$!
@@ -89,7 +90,7 @@ train_node_by_sync() { # jar cache scratch -> 0 once the cache is written
     http_post $((port + 1000)) /api/blocks/generate "$token" '{"count":1000}' >/dev/null || { stop_training "$source"; return 1; }
   done
   member=$(free_port) || { stop_training "$source"; return 1; }
-  java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="$cache" -jar "$jar" "${options[@]}" \
+  java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="$training" -jar "$jar" "${options[@]}" \
     --server.port="$member" --tallynet.api.port=$((member + 1000)) --tallynet.data-dir="$scratch/member" \
     --tallynet.peers.seeds=127.0.0.1:"$port" >>"$scratch.log" 2>&1 & trainee=$!
   until tip=$(http_get $((member + 1000)) /api/chain) && [[ "$tip" =~ \"height\":([0-9]+) ]] \
@@ -98,13 +99,20 @@ train_node_by_sync() { # jar cache scratch -> 0 once the cache is written
     sleep 0.5
   done
   stop_training "$trainee" "$source" # the trainee's JVM writes the cache as it exits
-  [ -s "$cache" ]
+  [ -s "$training" ] && mv "$training" "$cache"
 }
 
-stop_training() { # pid...
-  local pid
+stop_training() { # pid... : SIGTERM, then SIGKILL to what is still running a minute later
+  local pid waited
   for pid in "$@"; do kill -TERM "$pid" 2>/dev/null; done
-  for pid in "$@"; do wait "$pid" 2>/dev/null; done
+  for pid in "$@"; do
+    for ((waited = 0; waited < 120; waited++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
   return 0
 }
 

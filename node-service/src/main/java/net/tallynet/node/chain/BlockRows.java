@@ -72,6 +72,8 @@ final class BlockRows {
             locations.add(new Object[] {block.transactions().get(i).id(), block.hash(), i});
         }
         jdbc.batchUpdate(LOCATION, locations);
-        jdbc.update(MAIN_CHAIN, block.hash());
+        if (jdbc.update(MAIN_CHAIN, block.hash()) != 1) {
+            throw new IllegalStateException("block " + block.hash() + " has no row to connect"); // nothing commits
+        }
     }
 }

@@ -253,15 +253,18 @@ public class Chain {
         return new Result(Outcome.CONNECTED, List.of(block), List.of());
     }
 
-    /** The spend rules, then the one transaction; the rules' refusal is returned (null: connected). */
+    /**
+     * The spend rules, then the one transaction; the rules' refusal is returned (null: connected). A store that
+     * fails, in the rules' reads or in the transaction, leaves the block stored alone if it can.
+     */
     private InvalidLedgerObjectException storeAndConnect(Block block, String chainWork, byte[] frame) {
-        UtxoChanges changes;
         try {
-            changes = validator.connect(block, store.viewFor(block));
-        } catch (InvalidLedgerObjectException e) {
-            return e;
-        }
-        try {
+            UtxoChanges changes;
+            try {
+                changes = validator.connect(block, store.viewFor(block));
+            } catch (InvalidLedgerObjectException e) {
+                return e;
+            }
             store.storeAndConnect(block, chainWork, frame, changes);
         } catch (RuntimeException e) {
             log.error("connecting block {} #{} failed in the store ({}); storing it to connect later", block.hash(),

@@ -142,6 +142,17 @@ public class ChainStore implements UtxoView {
         return stored;
     }
 
+    /**
+     * As {@link #store(Block, String, byte[])} for a block known not to be stored, with plain JDBC whatever its
+     * number: the rows {@link #connect} writes next on the same transaction must find its row, and a JPA persist
+     * would only be written at the commit (a block numbered at or below a stored one, after a longer side branch
+     * or a forgotten one, was so connected with its best-chain flag unset).
+     */
+    private void insertNew(Block block, String chainWork, byte[] frame) {
+        highestStored.getAndAccumulate(block.number(), Math::max);
+        cacheOnceCommitted(rows.insert(block, chainWork, frame));
+    }
+
     /** The frame a block is stored as (and journaled as, {@link BlockJournal}). */
     public byte[] encode(Block block) {
         return codec.encodeToBytes(new BlockMessage(block));
@@ -189,7 +200,7 @@ public class ChainStore implements UtxoView {
      * measurably: the rows, not the transactions, are the cost then.
      */
     public void storeAndConnect(Block block, String chainWork, byte[] frame, UtxoChanges changes) {
-        connect(block, changes, () -> store(block, chainWork, frame));
+        connect(block, changes, () -> insertNew(block, chainWork, frame)); // Chain found it not stored, holding itself
     }
 
     private void connect(Block block, UtxoChanges changes, Runnable first) {

@@ -121,6 +121,12 @@ class ChainReorganisationTest extends ChainStoreTest {
         assertThat(chain.accept(block(b4, bob, List.of())).outcome()).isEqualTo(Chain.Outcome.ORPHAN);
         chain.resume();
         assertThat(chain.tip().hash()).isEqualTo(a3.hash());
+
+        // the next block of the chain is numbered as the forgotten b4 was: it joins the best chain all the same
+        Block a4 = block(a3, alice, List.of());
+        assertThat(chain.accept(a4).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
+        assertThat(store.mainChainAt(4).orElseThrow().hash()).isEqualTo(a4.hash());
+        assertThat(store.mainChainRefs(1, 4)).hasSize(4);
     }
 
     /**

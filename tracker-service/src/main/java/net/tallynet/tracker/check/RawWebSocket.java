@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.StringJoiner;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -92,16 +93,20 @@ public final class RawWebSocket {
         return ws;
     }
 
-    /** The value of the first header line named {@code name} (case-insensitive), trimmed; empty if none. */
+    /**
+     * The values of the header lines named {@code name} (case-insensitive), trimmed and joined by commas as one
+     * list (RFC 9110 5.3: a field sent on several lines is one list); empty if none.
+     */
     private static String header(String[] lines, String name) {
+        StringJoiner values = new StringJoiner(",");
         for (int i = 1; i < lines.length; i++) {
             String line = lines[i];
             if (line.length() > name.length() && line.charAt(name.length()) == ':'
                     && line.regionMatches(true, 0, name, 0, name.length())) {
-                return line.substring(name.length() + 1).trim();
+                values.add(line.substring(name.length() + 1).trim());
             }
         }
-        return "";
+        return values.toString();
     }
 
     public void sendText(String text) throws IOException {

@@ -170,8 +170,8 @@ class HelloCheckTest {
 
     /**
      * RFC 6455 4.1: a 101 answer is a WebSocket only with {@code Upgrade: websocket} and {@code Connection:
-     * Upgrade} (case-insensitive, Connection a list of tokens) beside the accept key; without either it is not
-     * a member's endpoint.
+     * Upgrade} (case-insensitive, Connection a list of tokens on one line or several) beside the accept key;
+     * without either it is not a member's endpoint.
      */
     @Test
     void aSwitchWithoutTheUpgradeHeadersIsUnreachable() throws Exception {
@@ -185,7 +185,7 @@ class HelloCheckTest {
             server.close();
         }
         int port = listening(member -> {
-            member.upgrade("upgrade: WebSocket\r\nCONNECTION: keep-alive, upgrade\r\n");
+            member.upgrade("upgrade: WebSocket\r\nCONNECTION: keep-alive\r\nConnection: upgrade\r\n"); // one list on two lines
             assertThat(member.readText()).startsWith("{\"HELLO\"");
             member.text(CODEC.encode(new HeyMessage("a1a1a1a1a1a1a1a1")));
             member.awaitClose();
