@@ -3,13 +3,11 @@ package net.tallynet.node;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.tallynet.node.ledger.Ledger;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
-import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -40,22 +38,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 @Fork(1)
 public class EmptyBlockConnectBenchmark {
     static final int BLOCKS = 1_000;
-    private static final List<Block> CHAIN = emptyChain();
+    private static final List<Block> CHAIN = TestBlocks.emptyChain(Ed25519Keys.newSecretKey(), BLOCKS);
 
     private ConfigurableApplicationContext node;
     private Ledger ledger;
     private Connection jdbc;
-
-    private static List<Block> emptyChain() {
-        byte[] miner = Ed25519Keys.newSecretKey();
-        List<Block> chain = new ArrayList<>();
-        Block parent = Genesis.of("devnet");
-        for (int i = 0; i < BLOCKS; i++) {
-            parent = TestBlocks.block(parent, miner, List.of());
-            chain.add(parent);
-        }
-        return chain;
-    }
 
     @Setup(Level.Iteration)
     public void freshNode() throws Exception {
@@ -73,10 +60,7 @@ public class EmptyBlockConnectBenchmark {
 
     @Benchmark
     public long connectEmptyBlocks() throws InvalidLedgerObjectException {
-        for (Block block : CHAIN) {
-            ledger.acceptBlock(block);
-        }
-        return ledger.chain().tip().number();
+        return BlockConnectBenchmark.connectAll(ledger, CHAIN);
     }
 
     @Benchmark

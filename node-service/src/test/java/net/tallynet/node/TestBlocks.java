@@ -42,14 +42,22 @@ public final class TestBlocks {
 
     /** Connects {@code count} empty blocks from genesis, each paying {@code miner}, to a fresh node; returns them, block 1 first. */
     public static List<Block> connectEmpty(ApplicationContext node, byte[] miner, int count) throws Exception {
-        List<Block> connected = new ArrayList<>();
+        List<Block> chain = emptyChain(miner, count);
+        for (Block block : chain) {
+            node.getBean(Ledger.class).acceptBlock(block);
+        }
+        return chain;
+    }
+
+    /** {@code count} empty blocks from genesis, each paying {@code miner}; block 1 first. */
+    public static List<Block> emptyChain(byte[] miner, int count) {
+        List<Block> chain = new ArrayList<>();
         Block parent = Genesis.of("devnet");
         for (int i = 0; i < count; i++) {
             parent = block(parent, miner, List.of());
-            node.getBean(Ledger.class).acceptBlock(parent);
-            connected.add(parent);
+            chain.add(parent);
         }
-        return connected;
+        return chain;
     }
 
     /** A mined child of {@code parent} paying the reward to {@code miner}; the miner's key keeps branches distinct. */

@@ -134,9 +134,10 @@ public class ChainStore implements UtxoView {
     /** As {@link #store(Block, String)}, with the block's frame already encoded ({@link #encode}). */
     @Transactional
     public StoredHeader store(Block block, String chainWork, byte[] frame) {
-        // raised before the insert, so has() asks the table from now on; numbered above every stored block, it is new
-        boolean surelyNew = highestStored.getAndAccumulate(block.number(), Math::max) < block.number();
-        StoredHeader stored = surelyNew ? rows.insert(block, chainWork, frame) : blocks.findById(block.hash())
+        if (highestStored.get() < block.number()) {
+            return insertNew(block, chainWork, frame); // numbered above every stored block, it is new
+        }
+        StoredHeader stored = blocks.findById(block.hash())
                 .orElseGet(() -> blocks.save(new StoredBlock(block, chainWork, frame))).header();
         cacheOnceCommitted(stored); // its child, next, asks for it as parent
         return stored;
@@ -148,9 +149,11 @@ public class ChainStore implements UtxoView {
      * would only be written at the commit (a block numbered at or below a stored one, after a longer side branch
      * or a forgotten one, was so connected with its best-chain flag unset).
      */
-    private void insertNew(Block block, String chainWork, byte[] frame) {
-        highestStored.getAndAccumulate(block.number(), Math::max);
-        cacheOnceCommitted(rows.insert(block, chainWork, frame));
+    private StoredHeader insertNew(Block block, String chainWork, byte[] frame) {
+        highestStored.getAndAccumulate(block.number(), Math::max); // before the insert: has() asks the table from now on
+        StoredHeader stored = rows.insert(block, chainWork, frame);
+        cacheOnceCommitted(stored); // its child, next, asks for it as parent
+        return stored;
     }
 
     /** The frame a block is stored as (and journaled as, {@link BlockJournal}). */
