@@ -41,6 +41,8 @@ public final class PeerSession {
     // read without the session's lock by other components (relay, registries): volatile, never locked,
     // so nothing outside holds a session lock while waiting for its own (a lock cycle is a deadlock)
     private volatile HelloMessage remoteHello;
+    /** Our HELLO on this connection: the tip the peer was told of (a block found after it never reached the peer). */
+    private volatile HelloMessage sentHello;
     private volatile boolean established;
     private volatile int misbehaviour;
     /** The length of the frame being handled; written and read under this session's lock. */
@@ -360,7 +362,8 @@ public final class PeerSession {
 
     private void sendHello() {
         helloSent = true;
-        send(context.local().hello());
+        sentHello = context.local().hello();
+        send(sentHello);
     }
 
     private void refuseHandshake(String detail) {
@@ -391,6 +394,11 @@ public final class PeerSession {
 
     public boolean isEstablished() {
         return established;
+    }
+
+    /** Our HELLO on this connection, once sent (null before). */
+    public HelloMessage sentHello() {
+        return sentHello;
     }
 
     /** The peer's HELLO, once received (null before). */

@@ -179,7 +179,10 @@ public class BlockSync implements Ledger.Listener {
         ledger.addListener(this);
     }
 
-    /** A node peer is established: if it is ahead (or on another branch), ask which blocks we lack. */
+    /**
+     * A node peer is established: if it is ahead (or on another branch), ask which blocks we lack; if our tip
+     * changed since our HELLO, announce it.
+     */
     public void established(PeerSession peer) {
         locked(() -> {
             PeerState state = state(peer);
@@ -190,6 +193,11 @@ public class BlockSync implements Ledger.Listener {
             if (hello.blockCount() > tip.number() + 1
                     || (hello.blockCount() == tip.number() + 1 && !hello.bestHash().equals(tip.hash()))) {
                 requestList(peer, state, null);
+            } else if (peer.sentHello() != null && !peer.sentHello().bestHash().equals(tip.hash())
+                    && state.known.add(tip.hash())) {
+                // a block found between our HELLO and the end of the handshake was relayed to established peers
+                // only, so not to this one, which was told of an older tip: it hears of ours now (PROTOCOL.md 7.4)
+                peer.send(new BroadcastBlockMessage(tip.number(), tip.hash()));
             }
         });
     }
