@@ -45,10 +45,13 @@ fast_start_options() { # jar -> prints the options, one per line, for a fast sta
   fi
 }
 
-train_aot_cache() { # jar
+train_aot_cache() { # jar (run as a background job by ensure_aot_caches, which stops it with SIGTERM)
   local jar="$1" cache scratch
   cache=$(aot_cache_for "$jar")
   scratch=$(mktemp -d)
+  # stopped: the JVMs it started stop too (a background job's children ignore SIGINT, so Ctrl-C alone would
+  # leave them training), and nothing half-made is kept; the next start trains again
+  trap 'stop_training $(jobs -p); rm -rf "$scratch" "$scratch.log" "${cache%.aot}.training.aot"; exit 143' TERM
   if [[ "$jar" == *node-service/* ]]; then
     if train_node_by_sync "$jar" "$cache" "$scratch"; then
       rm -rf "$scratch" "$scratch.log"
@@ -57,8 +60,10 @@ train_aot_cache() { # jar
     mv "$scratch.log" "$scratch.sync.log" 2>/dev/null || true # a caller's set -e must not end the fallback
     echo "the node's training sync failed (see $scratch.sync.log); its cache is trained by a start alone" >&2
   fi
-  if java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="$cache" -Dspring.context.exit=onRefresh -jar "$jar" \
-       --server.port=0 --server.address=127.0.0.1 --tallynet.data-dir="$scratch" >"$scratch.log" 2>&1; then
+  # a background job waited for, so that SIGTERM's trap runs at once, not after the JVM has exited
+  java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="$cache" -Dspring.context.exit=onRefresh -jar "$jar" \
+       --server.port=0 --server.address=127.0.0.1 --tallynet.data-dir="$scratch" >"$scratch.log" 2>&1 &
+  if wait $!; then
     rm -rf "$scratch" "$scratch.log"
   else
     echo "the start-up cache for $jar could not be made (see $scratch.log); starting without it" >&2
@@ -140,7 +145,11 @@ ensure_aot_caches() { # jar... : trains, in parallel, every cache missing or old
   done
   if [ ${#training[@]} -gt 0 ]; then
     echo "making the JVM start-up cache for this build (once; about 45 s, longer on a busy machine)..."
+    # Ctrl-C reaches this script but not the trainings (background jobs ignore SIGINT): they are stopped here,
+    # JVMs and all, before the script ends
+    trap 'echo "stopping the start-up cache training..." >&2; kill -TERM "${training[@]}" 2>/dev/null; wait "${training[@]}"; exit 130' INT TERM
     wait "${training[@]}" || true
+    trap - INT TERM
   fi
 }
 

@@ -84,6 +84,38 @@ class DevnetTest {
     }
 
     /**
+     * Ctrl-C while the first start trains the JVM's start-up cache (about 45 s, the longest wait a new user
+     * has): the trainings are background jobs, which ignore SIGINT, so the script stops them itself, and no
+     * training JVM is left running, nor a half-made cache kept.
+     */
+    @Test
+    void ctrlCWhileTheStartUpCacheIsTrainedLeavesNothingRunning() throws Exception {
+        Path work = Files.createTempDirectory(Files.createDirectories(Project.ROOT.resolve("e2e/target")), "devnet-training-");
+        Path clone = FreshClone.of(Project.ROOT, Files.createDirectory(work.resolve("tallynet")));
+        FreshClone.withServiceJars(Project.ROOT, clone);
+        Process devnet = null;
+        try {
+            devnet = start(clone, work.resolve("first.out"), "--fresh", "--base-port", Integer.toString(FreePorts.run(4)));
+            Process first = devnet;
+            await("a training JVM runs").atMost(START).pollInterval(Duration.ofMillis(500))
+                    .failFast(() -> stillRunning(first, work, clone))
+                    .until(() -> processesIn(clone).stream().anyMatch(pid -> describe(pid).contains("AOTCacheOutput")));
+            Thread.sleep(3000); // into the training: its nodes starting, or the source generating blocks
+
+            stop(devnet, work, clone);
+
+            assertThat(Files.readString(work.resolve("first.out"))).contains("stopping the start-up cache training");
+            assertNothingLeft(clone, work, clone);
+            try (Stream<Path> caches = Files.list(clone.resolve("node-service/target/app"))) {
+                assertThat(caches.map(path -> path.getFileName().toString())).doesNotContain("app.training.aot");
+            }
+            deleteTree(work);
+        } finally {
+            stopEverything(devnet, clone);
+        }
+    }
+
+    /**
      * Ten nodes from this checkout (its packaged jars and start-up cache, as a developer reruns it): the
      * devnet starts them in waves, says it is ready, and all ten follow node1's chain; SIGTERM stops them.
      */

@@ -32,9 +32,15 @@ import tools.jackson.databind.json.JsonMapper;
  * send to that node's API port ({@link #apiPort(int)}).
  */
 public final class NodeProcess {
-    /** P2P port to the API port of every node started here. */
     /** The environment of scripts/service-jvm.sh: glibc kept to two malloc arenas. */
     public static final Map<String, String> SERVICE_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
+    /**
+     * The packaged node ({@code -Dtallynet.node.jar}, which {@code ./tallynet bench-sync} and {@code bench-propagation}
+     * set after building it and its AOT cache): nodes start from it as the devnet starts them. Unset (the tests),
+     * from the test class path, whose directories no AOT cache can cover.
+     */
+    private static final String JAR = System.getProperty("tallynet.node.jar", "");
+    /** P2P port to the API port of every node started here. */
     private static final Map<Integer, Integer> API_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String PER_NETGROUP = "--tallynet.peers.max-outbound-per-netgroup";
     /** Ports {@link #freePort()} returned, so that it never returns one twice. */
@@ -45,7 +51,6 @@ public final class NodeProcess {
     private NodeProcess() {
     }
 
-    /** Starts a node on {@code port} with {@code dataDir}; {@code extra} are further --key=value arguments. */
     /**
      * The service JVM of scripts/service-jvm.sh, as the devnet starts every process (serial GC, a heap that
      * starts small and gives back what it does not need, native memory trimmed), up to {@code maxHeap}
@@ -56,6 +61,7 @@ public final class NodeProcess {
                 "-XX:MaxHeapFreeRatio=40", "-XX:-ShrinkHeapInSteps", "-XX:TrimNativeHeapInterval=5000");
     }
 
+    /** Starts a node on {@code port} with {@code dataDir}; {@code extra} are further --key=value arguments. */
     public static Process start(Path dataDir, int port, String... extra) throws IOException {
         return start(dataDir, port, List.of("-Xmx256m"), Map.of(), extra);
     }
@@ -69,8 +75,8 @@ public final class NodeProcess {
         API_PORTS.put(port, apiPort);
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                NodeApplication.class.getName(), "--server.port=" + port, "--server.address=127.0.0.1",
+        command.addAll(launch());
+        command.addAll(List.of("--server.port=" + port, "--server.address=127.0.0.1",
                 "--tallynet.api.port=" + apiPort,
                 "--tallynet.data-dir=" + dataDir, "--tallynet.chain.preset=easy"));
         // all on 127.0.0.1, one netgroup (TestNetwork says why), unless the caller spreads its nodes and sets it
@@ -81,6 +87,37 @@ public final class NodeProcess {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
         builder.environment().putAll(environment);
         return builder.start();
+    }
+
+    /**
+     * What follows the JVM options: the packaged node with the fast start of scripts/service-jvm.sh
+     * ({@code fast_start_options}: Spring AOT, and the JDK's AOT cache made beside the jar when there is one), or
+     * the test class path.
+     */
+    private static List<String> launch() {
+        if (JAR.isEmpty()) {
+            return List.of("-cp", System.getProperty("java.class.path"), NodeApplication.class.getName());
+        }
+        List<String> launch = new ArrayList<>(List.of("-Dspring.aot.enabled=true"));
+        aotCache().ifPresent(cache -> launch.addAll(
+                List.of("-XX:AOTCache=" + cache, "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0")));
+        launch.addAll(List.of("-jar", JAR));
+        return launch;
+    }
+
+    /** The AOT cache scripts/service-jvm.sh makes beside the packaged jar ({@code aot_cache_for}), if made. */
+    private static java.util.Optional<Path> aotCache() {
+        Path cache = Path.of(JAR).resolveSibling("app.aot");
+        return Files.isRegularFile(cache) ? java.util.Optional.of(cache) : java.util.Optional.empty();
+    }
+
+    /** Whether nodes start from the packaged jar (with its AOT cache, if made), for a benchmark's report. */
+    public static String launchDescription() {
+        if (JAR.isEmpty()) {
+            return "from the test class path (no AOT cache)";
+        }
+        return "from the packaged jar as the devnet starts them (Spring AOT, "
+                + (aotCache().isPresent() ? "the JDK's AOT cache" : "no AOT cache") + ")";
     }
 
     /** SIGTERM, then SIGKILL if the process has not exited within {@code grace}; true when it exited on SIGTERM. */

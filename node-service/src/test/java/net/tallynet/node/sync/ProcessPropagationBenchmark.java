@@ -57,7 +57,7 @@ class ProcessPropagationBenchmark {
         List<Process> nodes = new ArrayList<>();
         int[] ports = new int[NODES];
         StringBuilder report = new StringBuilder("Block propagation benchmark (a line of " + NODES
-                + " node processes on loopback)\n");
+                + " node processes on loopback)\n  nodes started " + NodeProcess.launchDescription() + '\n');
         try {
             for (int i = 0; i < NODES; i++) {
                 ports[i] = NodeProcess.freePort();

@@ -57,7 +57,8 @@ class ProcessSyncBenchmark {
                 nodeArgs("--tallynet.api.token=" + TOKEN,
                 "--tallynet.api.rate-limit.requests-per-second=100000", "--tallynet.api.rate-limit.burst=100000"));
         List<Process> started = new ArrayList<>(List.of(source));
-        StringBuilder report = new StringBuilder("Process sync benchmark (separate node processes on loopback)\n");
+        StringBuilder report = new StringBuilder("Process sync benchmark (separate node processes on loopback)\n"
+                + "  nodes started " + NodeProcess.launchDescription() + '\n');
         if (!NODE_ARGS.isEmpty()) {
             report.append("  node settings: ").append(String.join(" ", NODE_ARGS)).append('\n');
         }
