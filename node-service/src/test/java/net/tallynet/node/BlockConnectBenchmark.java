@@ -77,8 +77,7 @@ public class BlockConnectBenchmark {
             ddl.execute("create table transactions (tx_id char(64) primary key, block_hash char(64), position int)");
             ddl.execute("create table utxos (tx_id char(64), output_index bigint, address char(40), amount bigint,"
                     + " height bigint, coinbase boolean, primary key (tx_id, output_index))");
-            ddl.execute("create table block_undo (block_hash char(64), tx_id char(64), output_index bigint, address char(40),"
-                    + " amount bigint, height bigint, coinbase boolean, primary key (block_hash, tx_id, output_index))");
+            ddl.execute("create table block_undo_data (block_hash char(64) primary key, spent varbinary(1000000000))");
         }
         jdbc.setAutoCommit(false);
         return jdbc;
@@ -170,7 +169,8 @@ public class BlockConnectBenchmark {
                  PreparedStatement t = jdbc.prepareStatement("insert into transactions values (?,?,?)");
                  PreparedStatement del = jdbc.prepareStatement("delete from utxos where tx_id = ? and output_index = ?");
                  PreparedStatement ins = jdbc.prepareStatement("insert into utxos values (?,?,?,?,?,?)");
-                 PreparedStatement undo = jdbc.prepareStatement("insert into block_undo values (?,?,?,?,?,?,?)")) {
+                 PreparedStatement undo = jdbc.prepareStatement("insert into block_undo_data values (?,?)")) {
+                int spent = 0;
                 b.setString(1, block.hash());
                 b.setLong(2, block.number());
                 b.setString(3, block.previousHash());
@@ -191,14 +191,7 @@ public class BlockConnectBenchmark {
                             del.setString(1, input.txId());
                             del.setLong(2, input.index());
                             del.addBatch();
-                            undo.setString(1, block.hash());
-                            undo.setString(2, input.txId());
-                            undo.setLong(3, input.index());
-                            undo.setString(4, "00".repeat(20));
-                            undo.setLong(5, 1);
-                            undo.setLong(6, 1);
-                            undo.setBoolean(7, false);
-                            undo.addBatch();
+                            spent++;
                         }
                     }
                     for (int o = 0; o < tx.outputs().size(); o++) {
@@ -211,8 +204,12 @@ public class BlockConnectBenchmark {
                         ins.addBatch();
                     }
                 }
-                rows += t.executeBatch().length + del.executeBatch().length + ins.executeBatch().length
-                        + undo.executeBatch().length + 1;
+                if (spent > 0) { // the undo data, one value of the node's size (UndoCodec: 73 bytes an output)
+                    undo.setString(1, block.hash());
+                    undo.setBytes(2, new byte[5 + 73 * spent]);
+                    rows += undo.executeUpdate();
+                }
+                rows += t.executeBatch().length + del.executeBatch().length + ins.executeBatch().length + 1;
             }
             jdbc.commit();
         }

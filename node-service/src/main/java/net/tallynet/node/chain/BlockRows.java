@@ -10,7 +10,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The rows that storing a new block and connecting a block write, as plain JDBC (batches where there are
  * many) on the caller's transaction: the block's row; then its undo data, transaction index, best-chain flag
- * and the tip. The tables are the entities' ({@link StoredBlock}, {@link SpentOutput}, {@link TxLocation},
+ * and the tip. The tables are the entities' ({@link StoredBlock}, {@link BlockUndo}, {@link TxLocation},
  * {@link ChainTip}), which everything else still reads and writes through JPA. Writing these through JPA cost
  * more than the database did: a profile of a syncing node found Hibernate's flush, its persist events and the
  * translation of the best-chain update's JPQL (done again at every execution) at about two thirds of a
@@ -21,8 +21,9 @@ final class BlockRows {
     private static final String BLOCK = "insert into blocks (hash, number, previous_hash, time, target, merkle_root, nonce,"
             + " chain_work, main_chain, tx_count, frame) values (?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?)";
     private static final String MOVE_TIP = "update chain_tip set best_hash = ? where id = ? and best_hash = ?";
-    private static final String UNDO = "insert into block_undo (block_hash, tx_id, output_index, address, amount, height,"
-            + " coinbase) values (?, ?, ?, ?, ?, ?, ?)";
+    private static final String UNDO = "insert into block_undo_data (block_hash, spent) values (?, ?)";
+    private static final String READ_UNDO = "select spent from block_undo_data where block_hash = ?";
+    private static final String DELETE_UNDO = "delete from block_undo_data where block_hash = ?";
     private static final String LOCATION = "insert into transactions (tx_id, block_hash, position) values (?, ?, ?)";
     private static final String MAIN_CHAIN = "update blocks set main_chain = true where hash = ?";
 
@@ -43,6 +44,16 @@ final class BlockRows {
         return jdbc.query(FRAME, rs -> rs.next() ? Optional.of(rs.getBytes(1)) : Optional.<byte[]>empty(), hash);
     }
 
+    /** The outputs a best-chain block spent (its undo data); none for a block that spent none, or is off the best chain. */
+    List<Utxo> spentBy(String blockHash) {
+        return jdbc.query(READ_UNDO, rs -> rs.next() ? UndoCodec.decode(blockHash, rs.getBytes(1)) : List.<Utxo>of(), blockHash);
+    }
+
+    /** Deletes a block's undo data, as it leaves the best chain. */
+    void forgetSpent(String blockHash) {
+        jdbc.update(DELETE_UNDO, blockHash);
+    }
+
     /** Inserts a block not stored before, off the best chain ({@link #connect} puts it there); its header. */
     StoredHeader insert(Block block, String chainWork, byte[] frame) {
         jdbc.update(BLOCK, block.hash(), block.number(), block.previousHash(), block.time(), block.target(),
@@ -59,13 +70,8 @@ final class BlockRows {
         if (jdbc.update(MOVE_TIP, block.hash(), ChainTip.ID, block.previousHash()) != 1) {
             throw new IllegalStateException("block " + block.hash() + " does not extend the tip");
         }
-        List<Object[]> undo = new ArrayList<>(spent.size());
-        for (Utxo utxo : spent) {
-            undo.add(new Object[] {block.hash(), utxo.txId(), utxo.index(), utxo.address(), utxo.amount(), utxo.height(),
-                    utxo.coinbase()});
-        }
-        if (!undo.isEmpty()) {
-            jdbc.batchUpdate(UNDO, undo);
+        if (!spent.isEmpty()) {
+            jdbc.update(UNDO, block.hash(), UndoCodec.encode(spent));
         }
         List<Object[]> locations = new ArrayList<>(block.transactions().size());
         for (int i = 0; i < block.transactions().size(); i++) {

@@ -62,7 +62,8 @@ public class Chain {
         this.validator = validator;
         this.params = params;
         Block genesis = Genesis.of(network);
-        store.upgradeFrameColumn();
+        store.useVaryingBinaryColumns();
+        store.upgradeUndoRows();
         store.initialise(genesis, Difficulty.toHex(Difficulty.work(genesis.target())));
         store.recoverCoins();
     }

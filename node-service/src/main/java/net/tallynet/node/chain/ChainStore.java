@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,7 +53,6 @@ public class ChainStore implements UtxoView {
     private static final Logger log = LoggerFactory.getLogger(ChainStore.class);
     private final BlockRepository blocks;
     private final UtxoRepository utxos;
-    private final UndoRepository undo;
     private final TxLocationRepository transactions;
     private final ChainTipRepository tips;
     private final FrameCodec codec;
@@ -108,7 +108,7 @@ public class ChainStore implements UtxoView {
     private record CachedTip(long moves, StoredHeader header) {
     }
 
-    public ChainStore(BlockRepository blocks, UtxoRepository utxos, UndoRepository undo,
+    public ChainStore(BlockRepository blocks, UtxoRepository utxos,
                       TxLocationRepository transactions, ChainTipRepository tips, FrameCodec codec, JdbcTemplate jdbc,
                       PlatformTransactionManager transactionManager, ChainProperties properties) {
         this.coins = new CoinsCache(properties.cachedCoins());
@@ -117,7 +117,6 @@ public class ChainStore implements UtxoView {
         this.transactionManager = transactionManager;
         this.blocks = blocks;
         this.utxos = utxos;
-        this.undo = undo;
         this.transactions = transactions;
         this.tips = tips;
         this.codec = codec;
@@ -256,10 +255,9 @@ public class ChainStore implements UtxoView {
                     }
                 }
                 deleteUtxos(created);
-                List<SpentOutput> spent = undo.findByBlockHash(block.hash());
-                List<StoredUtxo> restored = spent.stream().map(s -> new StoredUtxo(s.toUtxo())).toList();
+                List<StoredUtxo> restored = rows.spentBy(block.hash()).stream().map(StoredUtxo::new).toList();
                 utxos.saveAll(restored);
-                undo.deleteByBlock(block.hash());
+                rows.forgetSpent(block.hash());
                 transactions.deleteAllByIdInBatch(block.transactions().stream().map(Transaction::id).toList());
                 blocks.markMainChain(block.hash(), false);
                 tip.bestHash(block.previousHash());
@@ -447,18 +445,59 @@ public class ChainStore implements UtxoView {
     }
 
     /**
-     * An H2 store written before block frames were a varying binary column has them as a BLOB: converted
-     * once, here, before anything reads them (ddl-auto adds columns but never changes a column's type).
+     * Block frames and undo data are varying binary columns, not LOBs ({@link StoredBlock} says why), but
+     * Hibernate makes a byte array longer than H2's longest VARCHAR (1 MiB) a BLOB, and ddl-auto adds
+     * columns but never changes a column's type: on H2 each is converted here, before anything reads it,
+     * when the schema was just made or an older version made it.
      */
-    public void upgradeFrameColumn() {
-        List<String> types = jdbc.queryForList("select DATA_TYPE from INFORMATION_SCHEMA.COLUMNS"
-                + " where TABLE_NAME = 'BLOCKS' and COLUMN_NAME = 'FRAME'", String.class);
-        if (types.contains("BINARY LARGE OBJECT")) {
-            log.info("converting the stored block frames from BLOB to VARBINARY (once, for a store written by an older version)");
-            long started = System.nanoTime();
-            jdbc.execute("alter table BLOCKS alter column FRAME set data type varbinary(" + StoredBlock.MAX_FRAME_COLUMN_BYTES + ")");
-            log.info("block frames converted in {} ms", (System.nanoTime() - started) / 1_000_000);
+    public void useVaryingBinaryColumns() {
+        for (String[] column : new String[][] {{"BLOCKS", "FRAME"}, {"BLOCK_UNDO_DATA", "SPENT"}}) {
+            List<String> types = jdbc.queryForList("select DATA_TYPE from INFORMATION_SCHEMA.COLUMNS"
+                    + " where TABLE_NAME = ? and COLUMN_NAME = ?", String.class, column[0], column[1]);
+            if (types.contains("BINARY LARGE OBJECT")) {
+                long started = System.nanoTime();
+                jdbc.execute("alter table " + column[0] + " alter column " + column[1] + " set data type varbinary("
+                        + StoredBlock.MAX_FRAME_COLUMN_BYTES + ")");
+                log.info("{}.{} converted from BLOB to VARBINARY in {} ms", column[0], column[1],
+                        (System.nanoTime() - started) / 1_000_000);
+            }
         }
+    }
+
+    /**
+     * A store written before a block's undo data was one value kept it as a row per spent output, in
+     * {@code block_undo}: moved into {@code block_undo_data} once, here, in one transaction, and the old table
+     * dropped (ddl-auto creates tables but never drops one).
+     */
+    public void upgradeUndoRows() {
+        boolean old = Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) c -> {
+            String escape = c.getMetaData().getSearchStringEscape(); // "_" alone would match any character
+            for (String name : List.of("BLOCK_UNDO", "block_undo")) { // as H2 and as PostgreSQL name it
+                try (var tables = c.getMetaData().getTables(null, null, name.replace("_", escape + "_"), new String[] {"TABLE"})) {
+                    if (tables.next()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }));
+        if (!old) {
+            return;
+        }
+        log.info("moving the stored undo data from a row per spent output to a value per block (once, for a store"
+                + " written by an older version)");
+        long started = System.nanoTime();
+        transaction.executeWithoutResult(status -> {
+            Map<String, List<Utxo>> byBlock = new LinkedHashMap<>();
+            jdbc.query("select block_hash, tx_id, output_index, address, amount, height, coinbase from block_undo", rs -> {
+                byBlock.computeIfAbsent(rs.getString(1), hash -> new ArrayList<>()).add(new Utxo(rs.getString(2),
+                        rs.getLong(3), rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getBoolean(7)));
+            });
+            jdbc.batchUpdate("insert into block_undo_data (block_hash, spent) values (?, ?)", byBlock.entrySet().stream()
+                    .map(e -> new Object[] {e.getKey(), UndoCodec.encode(e.getValue())}).toList());
+            jdbc.execute("drop table block_undo");
+            log.info("undo data of {} blocks moved in {} ms", byBlock.size(), (System.nanoTime() - started) / 1_000_000);
+        });
     }
 
     /** Starts an empty store at the genesis block (whose coinbase, paying 0 to nobody, creates nothing spendable). */
@@ -652,9 +691,8 @@ public class ChainStore implements UtxoView {
     }
 
     /** The outputs a best-chain block spent (its undo data), read in one query; none for a side-branch block. */
-    @Transactional(readOnly = true)
     public List<Utxo> spentBy(String blockHash) {
-        return undo.findByBlockHash(blockHash).stream().map(SpentOutput::toUtxo).toList();
+        return rows.spentBy(blockHash);
     }
 
     @Transactional(readOnly = true)

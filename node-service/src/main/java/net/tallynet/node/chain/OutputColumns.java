@@ -4,7 +4,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;
 import net.tallynet.protocol.ledger.Utxo;
 
-/** What an output holds, stored the same way for unspent outputs and for undo data. */
+/** What an unspent output holds, in its row. */
 @Embeddable
 public class OutputColumns {
 

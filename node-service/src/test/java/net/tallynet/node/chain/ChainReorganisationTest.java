@@ -59,7 +59,7 @@ class ChainReorganisationTest extends ChainStoreTest {
         assertThat(balance(bob)).isEqualTo(4 * PARAMS.blockReward());
         assertThat(store.utxoCount()).isEqualTo(4);
         assertThat(transactions.existsById(alicePaysCarol.id())).isFalse();
-        assertThat(undo.count()).isZero();
+        assertThat(blocksWithUndoData()).isZero();
         assertThat(store.mainChainAt(2).orElseThrow().hash()).isEqualTo(b.get(1).hash());
 
         // chain A grows to 5 blocks: everything moves back, from the undo data and the stored blocks
@@ -71,7 +71,7 @@ class ChainReorganisationTest extends ChainStoreTest {
         assertThat(balance(alice)).isEqualTo(5 * PARAMS.blockReward() - 1_000 - TestBlocks.FEE);
         assertThat(balance(carol)).isEqualTo(1_000);
         assertThat(transactions.existsById(alicePaysCarol.id())).isTrue();
-        assertThat(undo.count()).isEqualTo(1);
+        assertThat(blocksWithUndoData()).isEqualTo(1);
     }
 
     @Test
@@ -218,7 +218,7 @@ class ChainReorganisationTest extends ChainStoreTest {
         assertThat(store.has(a2.hash())).isFalse();
         assertThat(chain.failedOnlySpendRules(a2.hash())).isTrue();
         assertThat(chain.tip().hash()).isEqualTo(a1.hash());
-        assertThat(undo.count()).isZero();
+        assertThat(blocksWithUndoData()).isZero();
         Block other = block(a1, alice, List.of());
         assertThat(chain.accept(other).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
     }
@@ -273,7 +273,7 @@ class ChainReorganisationTest extends ChainStoreTest {
         assertThat(balance(carol)).isZero();
         assertThat(store.utxoCount()).isEqualTo(5);
         assertThat(transactions.existsById(s.alicePaysCarol.id())).isFalse();
-        assertThat(undo.count()).isZero();
+        assertThat(blocksWithUndoData()).isZero();
     }
 
     @Test

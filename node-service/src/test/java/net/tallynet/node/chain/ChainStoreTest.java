@@ -44,8 +44,6 @@ public abstract class ChainStoreTest {
     @Autowired
     protected UtxoRepository utxos;
     @Autowired
-    protected UndoRepository undo;
-    @Autowired
     protected TxLocationRepository transactions;
     @Autowired
     protected ChainTipRepository tips;
@@ -56,11 +54,16 @@ public abstract class ChainStoreTest {
     @BeforeEach
     void emptyTables() {
         store.forgetCaches();
-        undo.deleteAll();
+        jdbc.update("delete from block_undo_data");
         transactions.deleteAll();
         utxos.deleteAll();
         tips.deleteAll();
         blocks.deleteAll();
+    }
+
+    /** How many blocks have undo data stored (a block that spends nothing has none). */
+    protected long blocksWithUndoData() {
+        return jdbc.queryForObject("select count(*) from block_undo_data", Long.class);
     }
 
     /** Starts the store at genesis and stores one child of it (not connected); returns the child. */

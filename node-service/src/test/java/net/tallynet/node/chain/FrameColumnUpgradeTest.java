@@ -15,17 +15,17 @@ class FrameColumnUpgradeTest extends ChainStoreTest {
 
     @Test
     void framesStoredAsBlobsAreConvertedAtStartAndReadBackUnchanged() {
-        // Hibernate's schema makes the column a BLOB; every start converts it. Other tests sharing this context
-        // may have done so already (run alone, this one is the first)
-        store.upgradeFrameColumn();
+        // Hibernate's schema makes the column a BLOB; every start converts it (ChainStore says why). Other tests
+        // sharing this context may have done so already (run alone, this one is the first)
+        store.useVaryingBinaryColumns();
         Block child = storeChildOfGenesis();
         byte[] frame = store.frame(child.hash()).orElseThrow();
         assertThat(jdbc.queryForObject(FRAME_TYPE, String.class)).isEqualTo("BINARY VARYING");
         jdbc.execute("alter table blocks alter column frame set data type blob"); // as an older version made it
         assertThat(jdbc.queryForObject(FRAME_TYPE, String.class)).isEqualTo("BINARY LARGE OBJECT");
 
-        store.upgradeFrameColumn(); // what every start does
-        store.upgradeFrameColumn(); // and again: nothing left to do
+        store.useVaryingBinaryColumns(); // what every start does
+        store.useVaryingBinaryColumns(); // and again: nothing left to do
 
         assertThat(jdbc.queryForObject(FRAME_TYPE, String.class)).isEqualTo("BINARY VARYING");
         assertThat(store.frame(child.hash())).hasValueSatisfying(read -> assertThat(read).isEqualTo(frame));
