@@ -51,7 +51,12 @@ train_aot_cache() { # jar (run as a background job by ensure_aot_caches, which s
   scratch=$(mktemp -d)
   # stopped: the JVMs it started stop too (a background job's children ignore SIGINT, so Ctrl-C alone would
   # leave them training), and nothing half-made is kept; the next start trains again
-  trap 'stop_training $(jobs -p); rm -rf "$scratch" "$scratch.log" "${cache%.aot}.training.aot"; exit 143' TERM
+  TRAINING_PIDS=() # every JVM this training starts (the function runs in a subshell of its own: not shared)
+  # SIGINT ignored outright: bash ignores it for a background job, but gives a command substitution (http_get)
+  # its default back, and a child dying of SIGINT takes this shell down with it, before the trap below could
+  # stop its JVMs
+  trap '' INT
+  trap 'stop_training "${TRAINING_PIDS[@]}"; rm -rf "$scratch" "$scratch.log" "${cache%.aot}.training.aot"; exit 143' TERM
   if [[ "$jar" == *node-service/* ]]; then
     if train_node_by_sync "$jar" "$cache" "$scratch"; then
       rm -rf "$scratch" "$scratch.log"
@@ -63,6 +68,7 @@ train_aot_cache() { # jar (run as a background job by ensure_aot_caches, which s
   # a background job waited for, so that SIGTERM's trap runs at once, not after the JVM has exited
   java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="$cache" -Dspring.context.exit=onRefresh -jar "$jar" \
        --server.port=0 --server.address=127.0.0.1 --tallynet.data-dir="$scratch" >"$scratch.log" 2>&1 &
+  TRAINING_PIDS+=($!)
   if wait $!; then
     rm -rf "$scratch" "$scratch.log"
   else
@@ -87,6 +93,7 @@ train_node_by_sync() { # jar cache scratch -> 0 once the cache is written
   port=$(free_port) || return 1
   java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -jar "$jar" "${options[@]}" --server.port="$port" \
     --tallynet.api.port=$((port + 1000)) --tallynet.data-dir="$scratch/source" >"$scratch.log" 2>&1 & source=$!
+  TRAINING_PIDS+=("$source")
   until http_get $((port + 1000)) /actuator/health >/dev/null; do
     if ! kill -0 "$source" 2>/dev/null || ((SECONDS > deadline)); then stop_training "$source"; return 1; fi
     sleep 0.5
@@ -98,6 +105,7 @@ train_node_by_sync() { # jar cache scratch -> 0 once the cache is written
   java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="$training" -jar "$jar" "${options[@]}" \
     --server.port="$member" --tallynet.api.port=$((member + 1000)) --tallynet.data-dir="$scratch/member" \
     --tallynet.peers.seeds=127.0.0.1:"$port" >>"$scratch.log" 2>&1 & trainee=$!
+  TRAINING_PIDS+=("$trainee")
   until tip=$(http_get $((member + 1000)) /api/chain) && [[ "$tip" =~ \"height\":([0-9]+) ]] \
       && ((BASH_REMATCH[1] >= TRAINING_BLOCKS)); do
     if ! kill -0 "$trainee" 2>/dev/null || ((SECONDS > deadline)); then stop_training "$trainee" "$source"; return 1; fi
@@ -147,7 +155,7 @@ ensure_aot_caches() { # jar... : trains, in parallel, every cache missing or old
     echo "making the JVM start-up cache for this build (once; about 45 s, longer on a busy machine)..."
     # Ctrl-C reaches this script but not the trainings (background jobs ignore SIGINT): they are stopped here,
     # JVMs and all, before the script ends
-    trap 'echo "stopping the start-up cache training..." >&2; kill -TERM "${training[@]}" 2>/dev/null; wait "${training[@]}"; exit 130' INT TERM
+    trap 'echo "stopping the start-up cache training..." >&2; kill -TERM "${training[@]}" 2>/dev/null; wait "${training[@]}" || true; exit 130' INT TERM
     wait "${training[@]}" || true
     trap - INT TERM
   fi
