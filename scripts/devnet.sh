@@ -63,11 +63,11 @@ why_build() {
     echo "no service jars yet"; return
   fi
   oldest="$tracker"; [ "$node" -ot "$oldest" ] && oldest="$node"
-  # what goes into the jars: test sources do not (a test edited since the last build needs no new jars)
-  newer=$(find pom.xml protocol/pom.xml protocol/src/main p2p/pom.xml p2p/src/main tracker-service/pom.xml \
-    tracker-service/src/main node-service/pom.xml node-service/src/main -type f -newer "$oldest" -print -quit)
+  newer=$(newer_source "$oldest" protocol p2p tracker-service node-service)
   [ -z "$newer" ] || echo "$newer is newer than $oldest"
 }
+# shellcheck source=scripts/service-jvm.sh
+. scripts/service-jvm.sh
 STARTED_AT=$SECONDS
 reason=$(why_build)
 if [ -n "$reason" ]; then
@@ -79,8 +79,6 @@ fi
 TRACKER_JAR="$PWD/$(app_jar tracker-service)"
 NODE_JAR="$PWD/$(app_jar node-service)"
 
-# shellcheck source=scripts/service-jvm.sh
-. scripts/service-jvm.sh
 ensure_aot_caches "$TRACKER_JAR" "$NODE_JAR"
 
 $FRESH && rm -rf "$DIR"

@@ -56,7 +56,10 @@ train_aot_cache() { # jar (run as a background job by ensure_aot_caches, which s
   # its default back, and a child dying of SIGINT takes this shell down with it, before the trap below could
   # stop its JVMs
   trap '' INT
-  trap 'stop_training "${TRAINING_PIDS[@]}"; rm -rf "$scratch" "$scratch.log" "${cache%.aot}.training.aot"; exit 143' TERM
+  # SIGKILL, not SIGTERM: a JVM given -XX:AOTCacheOutput writes its cache as it exits on SIGTERM too, and hands
+  # the writing to a JVM of its own that outlives it; what a stopped training would have made is not wanted
+  trap 'kill -KILL "${TRAINING_PIDS[@]}" 2>/dev/null; wait "${TRAINING_PIDS[@]}" 2>/dev/null || true
+        rm -rf "$scratch" "$scratch.log" "${cache%.aot}.training.aot"*; exit 143' TERM
   if [[ "$jar" == *node-service/* ]]; then
     if train_node_by_sync "$jar" "$cache" "$scratch"; then
       rm -rf "$scratch" "$scratch.log"
@@ -64,12 +67,14 @@ train_aot_cache() { # jar (run as a background job by ensure_aot_caches, which s
     fi
     mv "$scratch.log" "$scratch.sync.log" 2>/dev/null || true # a caller's set -e must not end the fallback
     echo "the node's training sync failed (see $scratch.sync.log); its cache is trained by a start alone" >&2
+    TRAINING_PIDS=() # stopped and reaped: their pids may be another process's by now
   fi
-  # a background job waited for, so that SIGTERM's trap runs at once, not after the JVM has exited
-  java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="$cache" -Dspring.context.exit=onRefresh -jar "$jar" \
-       --server.port=0 --server.address=127.0.0.1 --tallynet.data-dir="$scratch" >"$scratch.log" 2>&1 &
+  # a background job waited for, so that SIGTERM's trap runs at once, not after the JVM has exited; written
+  # beside the cache and moved once whole, as the sync's training does (a JVM stopped early may still write one)
+  java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="${cache%.aot}.training.aot" -Dspring.context.exit=onRefresh \
+       -jar "$jar" --server.port=0 --server.address=127.0.0.1 --tallynet.data-dir="$scratch" >"$scratch.log" 2>&1 &
   TRAINING_PIDS+=($!)
-  if wait $!; then
+  if wait $! && mv "${cache%.aot}.training.aot" "$cache"; then
     rm -rf "$scratch" "$scratch.log"
   else
     echo "the start-up cache for $jar could not be made (see $scratch.log); starting without it" >&2
@@ -144,6 +149,20 @@ free_port() { # [count] -> a port p below the ephemeral range with nothing liste
   return 1
 }
 
+stop_trainings() { # pid... : the trainings of ensure_aot_caches, each stopping its own JVMs on SIGTERM
+  echo "stopping the start-up cache training..." >&2
+  kill -TERM "$@" 2>/dev/null
+  wait "$@" || true
+}
+
+newer_source() { # jar module... -> the first pom.xml or main source of the build or these modules newer than the jar
+  local jar="$1" paths=(pom.xml) module; shift
+  for module in "$@"; do
+    paths+=("$module/pom.xml" "$module/src/main") # what goes into the jars: test sources do not
+  done
+  find "${paths[@]}" -type f -newer "$jar" -print -quit
+}
+
 ensure_aot_caches() { # jar... : trains, in parallel, every cache missing or older than its jar
   local jar training=()
   for jar in "$@"; do
@@ -155,7 +174,8 @@ ensure_aot_caches() { # jar... : trains, in parallel, every cache missing or old
     echo "making the JVM start-up cache for this build (once; about 45 s, longer on a busy machine)..."
     # Ctrl-C reaches this script but not the trainings (background jobs ignore SIGINT): they are stopped here,
     # JVMs and all, before the script ends
-    trap 'echo "stopping the start-up cache training..." >&2; kill -TERM "${training[@]}" 2>/dev/null; wait "${training[@]}" || true; exit 130' INT TERM
+    trap 'stop_trainings "${training[@]}"; exit 130' INT
+    trap 'stop_trainings "${training[@]}"; exit 143' TERM
     wait "${training[@]}" || true
     trap - INT TERM
   fi

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -465,39 +464,18 @@ public class ChainStore implements UtxoView {
     }
 
     /**
-     * A store written before a block's undo data was one value kept it as a row per spent output, in
-     * {@code block_undo}: moved into {@code block_undo_data} once, here, in one transaction, and the old table
-     * dropped (ddl-auto creates tables but never drops one).
+     * A store written before a block's undo data was one value kept it as a row per spent output: moved over
+     * once, here ({@link OldUndoRows}), in one transaction.
      */
     public void upgradeUndoRows() {
-        boolean old = Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) c -> {
-            String escape = c.getMetaData().getSearchStringEscape(); // "_" alone would match any character
-            for (String name : List.of("BLOCK_UNDO", "block_undo")) { // as H2 and as PostgreSQL name it
-                try (var tables = c.getMetaData().getTables(null, null, name.replace("_", escape + "_"), new String[] {"TABLE"})) {
-                    if (tables.next()) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }));
-        if (!old) {
+        if (!OldUndoRows.present(jdbc)) {
             return;
         }
         log.info("moving the stored undo data from a row per spent output to a value per block (once, for a store"
                 + " written by an older version)");
         long started = System.nanoTime();
-        transaction.executeWithoutResult(status -> {
-            Map<String, List<Utxo>> byBlock = new LinkedHashMap<>();
-            jdbc.query("select block_hash, tx_id, output_index, address, amount, height, coinbase from block_undo", rs -> {
-                byBlock.computeIfAbsent(rs.getString(1), hash -> new ArrayList<>()).add(new Utxo(rs.getString(2),
-                        rs.getLong(3), rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getBoolean(7)));
-            });
-            jdbc.batchUpdate("insert into block_undo_data (block_hash, spent) values (?, ?)", byBlock.entrySet().stream()
-                    .map(e -> new Object[] {e.getKey(), UndoCodec.encode(e.getValue())}).toList());
-            jdbc.execute("drop table block_undo");
-            log.info("undo data of {} blocks moved in {} ms", byBlock.size(), (System.nanoTime() - started) / 1_000_000);
-        });
+        int blocks = transaction.execute(status -> OldUndoRows.move(jdbc));
+        log.info("undo data of {} blocks moved in {} ms", blocks, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Starts an empty store at the genesis block (whose coinbase, paying 0 to nobody, creates nothing spendable). */

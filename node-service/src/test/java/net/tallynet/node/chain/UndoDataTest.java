@@ -56,6 +56,12 @@ class UndoDataTest extends ChainStoreTest {
                     utxo.address(), utxo.amount(), utxo.height(), utxo.coinbase());
         }
         jdbc.update("insert into block_undo values (?, ?, ?, ?, ?, ?, ?)", other, "03".repeat(32), 1, "04".repeat(20), 9, 2, false);
+        // more blocks than one batch of the move writes
+        jdbc.batchUpdate("insert into block_undo values (?, ?, ?, ?, ?, ?, ?)", java.util.stream.IntStream.range(0, 1001)
+                .mapToObj(i -> new Object[] {String.format("%064x", i + 1), "05".repeat(32), 0, "06".repeat(20), i, 3, false})
+                .toList());
+        // a move cut short once (H2 commits before the DROP): this block's value is there already, and moved again
+        jdbc.update("insert into block_undo_data values (?, ?)", BLOCK, UndoCodec.encode(SPENT.subList(0, 1)));
 
         store.upgradeUndoRows(); // what every start does
         store.upgradeUndoRows(); // and again: nothing left to do
@@ -63,6 +69,8 @@ class UndoDataTest extends ChainStoreTest {
         assertThat(store.spentBy(BLOCK)).containsExactlyInAnyOrderElementsOf(SPENT);
         assertThat(store.spentBy(other)).containsExactly(new Utxo("03".repeat(32), 1, "04".repeat(20), 9, 2, false));
         assertThat(store.spentBy("ee".repeat(32))).isEmpty();
+        assertThat(store.spentBy(String.format("%064x", 1001))).containsExactly(new Utxo("05".repeat(32), 0, "06".repeat(20), 1000, 3, false));
+        assertThat(blocksWithUndoData()).isEqualTo(2 + 1001);
         assertThat(jdbc.queryForObject("select count(*) from INFORMATION_SCHEMA.TABLES where TABLE_NAME = 'BLOCK_UNDO'",
                 Integer.class)).isZero();
     }
