@@ -46,8 +46,9 @@ fast_start_options() { # jar -> prints the options, one per line, for a fast sta
 }
 
 train_aot_cache() { # jar (run as a background job by ensure_aot_caches, which stops it with SIGTERM)
-  local jar="$1" cache scratch
+  local jar="$1" cache scratch training
   cache=$(aot_cache_for "$jar")
+  training="${cache%.aot}.training.aot" # what a training JVM writes as it exits, moved to the cache once whole
   scratch=$(mktemp -d)
   # stopped: the JVMs it started stop too (a background job's children ignore SIGINT, so Ctrl-C alone would
   # leave them training), and nothing half-made is kept; the next start trains again
@@ -59,9 +60,10 @@ train_aot_cache() { # jar (run as a background job by ensure_aot_caches, which s
   # SIGKILL, not SIGTERM: a JVM given -XX:AOTCacheOutput writes its cache as it exits on SIGTERM too, and hands
   # the writing to a JVM of its own that outlives it; what a stopped training would have made is not wanted
   trap 'kill -KILL "${TRAINING_PIDS[@]}" 2>/dev/null; wait "${TRAINING_PIDS[@]}" 2>/dev/null || true
-        rm -rf "$scratch" "$scratch.log" "${cache%.aot}.training.aot"*; exit 143' TERM
+        rm -rf "$scratch" "$scratch.log" "$training"*; exit 143' TERM
+  rm -f "$training"
   if [[ "$jar" == *node-service/* ]]; then
-    if train_node_by_sync "$jar" "$cache" "$scratch"; then
+    if train_node_by_sync "$jar" "$training" "$scratch" && mv "$training" "$cache"; then
       rm -rf "$scratch" "$scratch.log"
       return
     fi
@@ -69,16 +71,15 @@ train_aot_cache() { # jar (run as a background job by ensure_aot_caches, which s
     echo "the node's training sync failed (see $scratch.sync.log); its cache is trained by a start alone" >&2
     TRAINING_PIDS=() # stopped and reaped: their pids may be another process's by now
   fi
-  # a background job waited for, so that SIGTERM's trap runs at once, not after the JVM has exited; written
-  # beside the cache and moved once whole, as the sync's training does (a JVM stopped early may still write one)
-  java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="${cache%.aot}.training.aot" -Dspring.context.exit=onRefresh \
+  # a background job waited for, so that SIGTERM's trap runs at once, not after the JVM has exited
+  java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -XX:AOTCacheOutput="$training" -Dspring.context.exit=onRefresh \
        -jar "$jar" --server.port=0 --server.address=127.0.0.1 --tallynet.data-dir="$scratch" >"$scratch.log" 2>&1 &
   TRAINING_PIDS+=($!)
-  if wait $! && mv "${cache%.aot}.training.aot" "$cache"; then
+  if wait $! && mv "$training" "$cache"; then
     rm -rf "$scratch" "$scratch.log"
   else
     echo "the start-up cache for $jar could not be made (see $scratch.log); starting without it" >&2
-    rm -f "$cache"
+    rm -f "$cache" "$training"*
   fi
 }
 
@@ -89,12 +90,10 @@ train_aot_cache() { # jar (run as a background job by ensure_aot_caches, which s
 # 461 with none; README "Start-up and footprint"), and starts as fast. It costs the training about 25 s
 # more. Anything going wrong falls back to the start-only training.
 TRAINING_BLOCKS=2000
-train_node_by_sync() { # jar cache scratch -> 0 once the cache is written
-  local jar="$1" cache="$2" scratch="$3" token="aot-training-$RANDOM$RANDOM$RANDOM" source=0 trainee=0 port member tip made
+train_node_by_sync() { # jar training scratch -> 0 once the trainee has written its cache to training
+  local jar="$1" training="$2" scratch="$3" token="aot-training-$RANDOM$RANDOM$RANDOM" source=0 trainee=0 port member tip made
   local deadline=$((SECONDS + 240)) options=(--server.address=127.0.0.1 --tallynet.api.address=127.0.0.1
     --tallynet.chain.preset=easy --tallynet.mining.enabled=false --tallynet.api.token="$token")
-  local training="${cache%.aot}.training.aot" # written by the training node as it exits, then moved: never seen half-made
-  rm -f "$training"
   port=$(free_port) || return 1
   java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -jar "$jar" "${options[@]}" --server.port="$port" \
     --tallynet.api.port=$((port + 1000)) --tallynet.data-dir="$scratch/source" >"$scratch.log" 2>&1 & source=$!
@@ -117,7 +116,7 @@ train_node_by_sync() { # jar cache scratch -> 0 once the cache is written
     sleep 0.5
   done
   stop_training "$trainee" "$source" # the trainee's JVM writes the cache as it exits
-  [ -s "$training" ] && mv "$training" "$cache"
+  [ -s "$training" ]
 }
 
 stop_training() { # pid... : SIGTERM, then SIGKILL to what is still running a minute later

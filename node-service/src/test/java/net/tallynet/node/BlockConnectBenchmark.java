@@ -99,15 +99,7 @@ public class BlockConnectBenchmark {
 
     @Benchmark
     public long connectBlocksThroughTheNode() throws InvalidLedgerObjectException {
-        return connectAll(ledger, blocks);
-    }
-
-    /** Accepts {@code blocks} in order, as a node receiving them would; the tip's number after them. */
-    static long connectAll(Ledger ledger, List<Block> blocks) throws InvalidLedgerObjectException {
-        for (Block block : blocks) {
-            ledger.acceptBlock(block);
-        }
-        return ledger.chain().tip().number();
+        return TestBlocks.connectAll(ledger, blocks);
     }
 
     /**
@@ -152,7 +144,7 @@ public class BlockConnectBenchmark {
 
     @Benchmark
     public long connectPaymentBlocks(PaymentBlocks state) throws InvalidLedgerObjectException {
-        return connectAll(state.ledger, state.payments);
+        return TestBlocks.connectAll(state.ledger, state.payments);
     }
 
     @Benchmark

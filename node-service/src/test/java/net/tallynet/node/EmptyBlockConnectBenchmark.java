@@ -60,7 +60,7 @@ public class EmptyBlockConnectBenchmark {
 
     @Benchmark
     public long connectEmptyBlocks() throws InvalidLedgerObjectException {
-        return BlockConnectBenchmark.connectAll(ledger, CHAIN);
+        return TestBlocks.connectAll(ledger, CHAIN);
     }
 
     @Benchmark

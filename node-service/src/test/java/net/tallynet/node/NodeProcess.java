@@ -2,6 +2,7 @@ package net.tallynet.node;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +42,7 @@ public final class NodeProcess {
      * from the test class path, whose directories no AOT cache can cover.
      */
     private static final String JAR = System.getProperty("tallynet.node.jar", "");
+    private static List<String> fastStart;
     /** P2P port to the API port of every node started here. */
     private static final Map<Integer, Integer> API_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String PER_NETGROUP = "--tallynet.peers.max-outbound-per-netgroup";
@@ -90,25 +93,48 @@ public final class NodeProcess {
     }
 
     /**
-     * What follows the JVM options: the packaged node with the fast start of scripts/service-jvm.sh
-     * ({@code fast_start_options}: Spring AOT, and the JDK's AOT cache made beside the jar when there is one), or
-     * the test class path.
+     * What follows the JVM options: the packaged node with the fast start of scripts/service-jvm.sh, or the test
+     * class path.
      */
     private static List<String> launch() {
         if (JAR.isEmpty()) {
             return List.of("-cp", System.getProperty("java.class.path"), NodeApplication.class.getName());
         }
-        List<String> launch = new ArrayList<>(List.of("-Dspring.aot.enabled=true"));
-        aotCache().ifPresent(cache -> launch.addAll(
-                List.of("-XX:AOTCache=" + cache, "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0")));
+        List<String> launch = new ArrayList<>(fastStartOptions());
         launch.addAll(List.of("-jar", JAR));
         return launch;
     }
 
-    /** The AOT cache scripts/service-jvm.sh makes beside the packaged jar ({@code aot_cache_for}), if made. */
-    private static java.util.Optional<Path> aotCache() {
-        Path cache = Path.of(JAR).resolveSibling("app.aot");
-        return Files.isRegularFile(cache) ? java.util.Optional.of(cache) : java.util.Optional.empty();
+    /**
+     * {@code fast_start_options} of scripts/service-jvm.sh for the packaged jar (Spring AOT, and the JDK's AOT cache
+     * made beside it when there is one), asked of the script itself, as the lab's NodeCommand does, so that the
+     * benchmarks and the devnet never drift apart. Asked once: the cache does not change while they run.
+     */
+    private static synchronized List<String> fastStartOptions() {
+        if (fastStart == null) {
+            Path root = Path.of(JAR).toAbsolutePath();
+            while (root != null && !Files.isRegularFile(root.resolve("scripts/service-jvm.sh"))) {
+                root = root.getParent();
+            }
+            if (root == null) {
+                throw new IllegalStateException("no scripts/service-jvm.sh above " + JAR);
+            }
+            try {
+                Process bash = new ProcessBuilder("bash", "-c", ". scripts/service-jvm.sh; fast_start_options \"$1\"",
+                        "service-jvm", JAR).directory(root.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (bash.waitFor() != 0) {
+                    throw new IllegalStateException("scripts/service-jvm.sh could not give the fast start options of " + JAR);
+                }
+                fastStart = out.lines().filter(line -> !line.isBlank()).toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return fastStart;
     }
 
     /** Whether nodes start from the packaged jar (with its AOT cache, if made), for a benchmark's report. */
@@ -117,7 +143,8 @@ public final class NodeProcess {
             return "from the test class path (no AOT cache)";
         }
         return "from the packaged jar as the devnet starts them (Spring AOT, "
-                + (aotCache().isPresent() ? "the JDK's AOT cache" : "no AOT cache") + ")";
+                + (fastStartOptions().stream().anyMatch(option -> option.startsWith("-XX:AOTCache=")) ? "the JDK's AOT cache"
+                        : "no AOT cache") + ")";
     }
 
     /** SIGTERM, then SIGKILL if the process has not exited within {@code grace}; true when it exited on SIGTERM. */

@@ -11,6 +11,7 @@ import net.tallynet.protocol.ledger.Difficulty;
 import net.tallynet.protocol.ledger.ChainParams;
 import net.tallynet.protocol.ledger.NonceSearch;
 import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.TransactionSigner;
 import net.tallynet.protocol.ledger.TxInput;
@@ -43,10 +44,16 @@ public final class TestBlocks {
     /** Connects {@code count} empty blocks from genesis, each paying {@code miner}, to a fresh node; returns them, block 1 first. */
     public static List<Block> connectEmpty(ApplicationContext node, byte[] miner, int count) throws Exception {
         List<Block> chain = emptyChain(miner, count);
-        for (Block block : chain) {
-            node.getBean(Ledger.class).acceptBlock(block);
-        }
+        connectAll(node.getBean(Ledger.class), chain);
         return chain;
+    }
+
+    /** Accepts {@code blocks} in order, as a node receiving them would; the tip's number after them. */
+    public static long connectAll(Ledger ledger, List<Block> blocks) throws InvalidLedgerObjectException {
+        for (Block block : blocks) {
+            ledger.acceptBlock(block);
+        }
+        return ledger.chain().tip().number();
     }
 
     /** {@code count} empty blocks from genesis, each paying {@code miner}; block 1 first. */

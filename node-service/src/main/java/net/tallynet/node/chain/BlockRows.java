@@ -21,7 +21,8 @@ final class BlockRows {
     private static final String BLOCK = "insert into blocks (hash, number, previous_hash, time, target, merkle_root, nonce,"
             + " chain_work, main_chain, tx_count, frame) values (?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?)";
     private static final String MOVE_TIP = "update chain_tip set best_hash = ? where id = ? and best_hash = ?";
-    private static final String UNDO = "insert into block_undo_data (block_hash, spent) values (?, ?)";
+    /** A block's undo data ({@link UndoCodec}); also what {@link OldUndoRows} writes. */
+    static final String UNDO = "insert into block_undo_data (block_hash, spent) values (?, ?)";
     private static final String READ_UNDO = "select spent from block_undo_data where block_hash = ?";
     private static final String DELETE_UNDO = "delete from block_undo_data where block_hash = ?";
     private static final String LOCATION = "insert into transactions (tx_id, block_hash, position) values (?, ?, ?)";

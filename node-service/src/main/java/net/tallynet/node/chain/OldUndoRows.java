@@ -82,7 +82,7 @@ final class OldUndoRows implements RowCallbackHandler {
 
     private void write() {
         if (!batch.isEmpty()) {
-            jdbc.batchUpdate("insert into block_undo_data (block_hash, spent) values (?, ?)", batch);
+            jdbc.batchUpdate(BlockRows.UNDO, batch);
             batch.clear();
         }
     }
