@@ -31,6 +31,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -215,9 +216,21 @@ public class BlockConnectBenchmark {
      */
     @Test
     void run() throws Exception {
-        // this class and EmptyBlockConnectBenchmark; -Dtallynet.bench.only=Empty (a regular expression) the matching ones
-        new Runner(new OptionsBuilder().include(System.getProperty("tallynet.bench.only", "") + ".*"
-                + BlockConnectBenchmark.class.getSimpleName()).shouldFailOnError(true)
-                .build()).run();
+        // this class and EmptyBlockConnectBenchmark; -Dtallynet.bench.only=Empty (a regular expression) the matching
+        // ones, -Dtallynet.bench.method=connectPaymentBlocks one method, -Dtallynet.bench.params=transactions=admitted
+        // one parameter's value, -Dtallynet.bench.profiler=jfr a JMH profiler (a Flight Recorder file per benchmark)
+        ChainedOptionsBuilder options = new OptionsBuilder().include(System.getProperty("tallynet.bench.only", "") + ".*"
+                + BlockConnectBenchmark.class.getSimpleName() + "\\." + System.getProperty("tallynet.bench.method", ""))
+                .shouldFailOnError(true);
+        String params = System.getProperty("tallynet.bench.params", "");
+        if (!params.isEmpty()) {
+            String[] nameAndValue = params.split("=", 2);
+            options.param(nameAndValue[0], nameAndValue[1]);
+        }
+        String profiler = System.getProperty("tallynet.bench.profiler", "");
+        if (!profiler.isEmpty()) {
+            options.addProfiler(profiler);
+        }
+        new Runner(options.build()).run();
     }
 }

@@ -2,6 +2,7 @@ package net.tallynet.node.chain;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.Utxo;
@@ -9,8 +10,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The rows that storing a new block and connecting a block write, as plain JDBC (batches where there are
- * many) on the caller's transaction: the block's row; then its undo data, transaction index, best-chain flag
- * and the tip. The tables are the entities' ({@link StoredBlock}, {@link BlockUndo}, {@link TxLocation},
+ * many) on the caller's transaction: the block's row; then its undo data, best-chain flag and the tip; and,
+ * when the coins cache is flushed, the transaction index ({@link PendingLocations}). The tables are the entities' ({@link StoredBlock}, {@link BlockUndo}, {@link TxLocation},
  * {@link ChainTip}), which everything else still reads and writes through JPA. Writing these through JPA cost
  * more than the database did: a profile of a syncing node found Hibernate's flush, its persist events and the
  * translation of the best-chain update's JPQL (done again at every execution) at about two thirds of a
@@ -26,6 +27,8 @@ final class BlockRows {
     private static final String READ_UNDO = "select spent from block_undo_data where block_hash = ?";
     private static final String DELETE_UNDO = "delete from block_undo_data where block_hash = ?";
     private static final String LOCATION = "insert into transactions (tx_id, block_hash, position) values (?, ?, ?)";
+    private static final String FORGET_LOCATION = "delete from transactions where tx_id = ?";
+    private static final String IS_LOCATED = "select 1 from transactions where tx_id = ?";
     private static final String MAIN_CHAIN = "update blocks set main_chain = true where hash = ?";
 
     private static final String FRAME = "select frame from blocks where hash = ?";
@@ -63,6 +66,25 @@ final class BlockRows {
                 block.merkleRoot(), block.nonce(), chainWork, block.transactions().size());
     }
 
+    /** Inserts transaction locations (none of them in the table), in one batch. */
+    void locate(List<Map.Entry<String, PendingLocations.Location>> located) {
+        List<Object[]> batch = new ArrayList<>(located.size());
+        for (var entry : located) {
+            batch.add(new Object[] {entry.getKey(), entry.getValue().blockHash(), entry.getValue().position()});
+        }
+        jdbc.batchUpdate(LOCATION, batch);
+    }
+
+    /** Whether the table locates this transaction. */
+    boolean located(String txId) {
+        return !jdbc.queryForList(IS_LOCATED, Integer.class, txId).isEmpty();
+    }
+
+    /** Deletes the locations of {@code block}'s transactions, if the table has them. */
+    void forgetLocations(Block block) {
+        jdbc.batchUpdate(FORGET_LOCATION, block.transactions().stream().map(tx -> new Object[] {tx.id()}).toList());
+    }
+
     /**
      * Writes {@code block}'s rows, {@code spent} being the outputs it spends; fails, writing nothing that
      * commits, unless the block's parent is the tip (checked by the tip's own update, so no read first).
@@ -74,11 +96,6 @@ final class BlockRows {
         if (!spent.isEmpty()) {
             jdbc.update(UNDO, block.hash(), UndoCodec.encode(spent));
         }
-        List<Object[]> locations = new ArrayList<>(block.transactions().size());
-        for (int i = 0; i < block.transactions().size(); i++) {
-            locations.add(new Object[] {block.transactions().get(i).id(), block.hash(), i});
-        }
-        jdbc.batchUpdate(LOCATION, locations);
         if (jdbc.update(MAIN_CHAIN, block.hash()) != 1) {
             throw new IllegalStateException("block " + block.hash() + " has no row to connect"); // nothing commits
         }

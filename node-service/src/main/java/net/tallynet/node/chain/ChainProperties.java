@@ -22,7 +22,8 @@ import org.springframework.util.unit.DataSize;
  *                        does not verify them again (about 150 bytes each)
  * @param cacheSize       memory for the unspent outputs and block headers kept in front of the database
  *                        ({@link CoinsCache}): 7/8 for outputs (about {@value #BYTES_PER_COIN} bytes each, half
- *                        of them changes not yet written), 1/8 for headers (about {@value #BYTES_PER_HEADER}
+ *                        of them changes not yet written, which the transaction index of the blocks since the
+ *                        last write shares, {@link PendingLocations}), 1/8 for headers (about {@value #BYTES_PER_HEADER}
  *                        bytes each). 32 MB fits a node in 256 MB; more lets a sync write less often
  */
 @ConfigurationProperties("tallynet.chain")

@@ -37,9 +37,9 @@ import net.tallynet.p2p.BoundedMaps;
 /**
  * The chain on disk. Blocks are kept as their canonical BLOCK frames and read back through the
  * peer layer's strict codec (a block this node can receive, it can store). Connecting a block is one
- * database transaction covering the undo data, the transaction index and the tip; the unspent outputs
- * it changes go to the {@link CoinsCache} and reach the {@code utxos} table in batches ({@link #flushCoins}),
- * each batch recording the block it brings the table to. A crash at any moment leaves a consistent chain
+ * database transaction covering the undo data and the tip; the unspent outputs it changes go to the
+ * {@link CoinsCache} and its transaction index to {@link PendingLocations}, and both reach their tables in
+ * batches ({@link #flushCoins}), each batch recording the block it brings the tables to. A crash at any moment leaves a consistent chain
  * to resume from: {@link #recoverCoins} applies the stored blocks after that point again. Disconnecting a
  * block (a reorganisation, rare) flushes first and then writes the table directly, so the recorded block is
  * always the tip or one of its ancestors.
@@ -81,6 +81,8 @@ public class ChainStore implements UtxoView {
      * flush, so waiting readers still cannot starve the pool.
      */
     private final CoinsCache coins;
+    /** The transaction index not yet in its table; guarded by {@link #coins}'s monitor and flushed with it. */
+    private final PendingLocations locations = new PendingLocations();
     private final Map<String, StoredHeader> headers;
     /** Bumped whenever blocks are forgotten (guarded by {@link #headers}): a header read before is not cached. */
     private long headersForgotten;
@@ -186,8 +188,8 @@ public class ChainStore implements UtxoView {
     }
 
     /**
-     * Makes {@code block} (a child of the tip) the new tip: keeps its undo data and transaction index and
-     * moves the tip in one transaction, then applies its spends and outputs to the cache (flushed when full).
+     * Makes {@code block} (a child of the tip) the new tip: keeps its undo data and moves the tip in one
+     * transaction, then applies its spends, outputs and transaction index to the caches (flushed when full).
      */
     public void connect(Block block, UtxoChanges changes) {
         connect(block, changes, () -> {
@@ -222,6 +224,7 @@ public class ChainStore implements UtxoView {
                 });
             });
             coins.connect(block.hash(), changes.spent(), changes.created());
+            locations.connect(block);
         }
     }
 
@@ -257,6 +260,7 @@ public class ChainStore implements UtxoView {
                 List<StoredUtxo> restored = rows.spentBy(block.hash()).stream().map(StoredUtxo::new).toList();
                 utxos.saveAll(restored);
                 rows.forgetSpent(block.hash());
+                // the flush above wrote the block's locations: none is pending
                 transactions.deleteAllByIdInBatch(block.transactions().stream().map(Transaction::id).toList());
                 blocks.markMainChain(block.hash(), false);
                 tip.bestHash(block.previousHash());
@@ -286,16 +290,17 @@ public class ChainStore implements UtxoView {
         }
     }
 
-    /** Whether the cache holds changes the table lacks. */
+    /** Whether the caches hold changes the tables lack. */
     public boolean coinsToFlush() {
         synchronized (coins) {
-            return coins.dirtyCount() > 0;
+            return coins.dirtyCount() > 0 || locations.size() > 0;
         }
     }
 
+    /** Whether the cache's share for changes is full, pending locations counted as changes (alike in size). */
     private boolean coinsFull() {
         synchronized (coins) {
-            return coins.full();
+            return coins.full(locations.size());
         }
     }
 
@@ -311,18 +316,25 @@ public class ChainStore implements UtxoView {
     private void flushCoinsAside() {
         String appliedTip;
         List<Map.Entry<Outpoint, CoinsCache.Dirty>> changes;
+        List<Map.Entry<String, PendingLocations.Location>> located;
         synchronized (coins) {
             appliedTip = coins.appliedTip();
-            if (appliedTip == null || (coins.dirtyCount() == 0 && appliedTip.equals(flushedCoinsAt))) {
+            if (appliedTip == null || (coins.dirtyCount() == 0 && locations.size() == 0
+                    && appliedTip.equals(flushedCoinsAt))) {
                 return; // nothing new, and the table's record is up to date
             }
             changes = coins.beginFlush();
+            located = locations.beginFlush();
         }
         long started = System.nanoTime();
-        TransactionStatus status = transactionManager.getTransaction(TransactionDefinition.withDefaults());
+        TransactionStatus status = null;
         boolean written = false;
         try {
+            // inside the try: a transaction that cannot begin (no connection) must put the layers back too, or every
+            // later flush would find one in progress and no block could connect once the cache is full
+            status = transactionManager.getTransaction(TransactionDefinition.withDefaults());
             writeCoins(changes);
+            rows.locate(located);
             utxos.flush(); // the inserts now, not at the commit below: the monitor is held for the commit alone
             coinsWritten.run();
             synchronized (coins) {
@@ -330,12 +342,13 @@ public class ChainStore implements UtxoView {
                 transactionManager.commit(status);
                 written = true;
                 coins.endFlush(true);
+                locations.endFlush(true);
                 flushedCoinsAt = appliedTip;
             }
         } finally {
             if (!written) {
                 try {
-                    if (!status.isCompleted()) {
+                    if (status != null && !status.isCompleted()) {
                         transactionManager.rollback(status);
                     }
                 } finally {
@@ -343,11 +356,13 @@ public class ChainStore implements UtxoView {
                     // a later flush would record a block past changes never written
                     synchronized (coins) {
                         coins.endFlush(false);
+                        locations.endFlush(false);
                     }
                 }
             }
         }
-        log.debug("coins flushed beside blocks: {} changes in {} ms", changes.size(), (System.nanoTime() - started) / 1_000_000);
+        log.debug("coins flushed beside blocks: {} changes and {} locations in {} ms", changes.size(), located.size(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     /** The cache's changes as rows: spent (or, rarely, re-created) ones deleted, unspent ones inserted. */
@@ -393,8 +408,9 @@ public class ChainStore implements UtxoView {
     }
 
     /**
-     * At start-up: brings the {@code utxos} table from the block its last flush recorded up to the tip, from
-     * the stored blocks and their undo data (a kill lost the cache's changes since that flush). The recorded
+     * At start-up: brings the {@code utxos} and {@code transactions} tables from the block their last flush
+     * recorded up to the tip, from the stored blocks and their undo data (a kill lost the caches' changes since
+     * that flush). The recorded
      * block is always the tip or one of its ancestors ({@link #disconnect} flushes first); a store where it is
      * not (none written by this version) is rebuilt from genesis.
      */
@@ -410,6 +426,7 @@ public class ChainStore implements UtxoView {
     private void recoverCoinsFlushed() {
         synchronized (coins) {
             coins.clear();
+            locations.clear();
             ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
             String from = tip.coinsHash();
             StoredHeader best = storedHeader(tip.bestHash()).orElseThrow();
@@ -430,7 +447,11 @@ public class ChainStore implements UtxoView {
                 StoredBlock stored = blocks.findByNumberAndMainChainTrue(number).orElseThrow();
                 Block block = decode(stored);
                 coins.connect(block.hash(), spentBy(block.hash()), createdAndUnspent(block));
-                if (coins.full()) {
+                if (rows.located(block.transactions().getFirst().id())) {
+                    rows.forgetLocations(block); // written by a version that indexed blocks as they connected
+                }
+                locations.connect(block);
+                if (coins.full(locations.size())) {
                     flushCoinsAside(); // holding the monitor, so the whole flush does
                 }
                 if (System.nanoTime() - lastLine > 5_000_000_000L) {
@@ -673,8 +694,21 @@ public class ChainStore implements UtxoView {
         return rows.spentBy(blockHash);
     }
 
-    @Transactional(readOnly = true)
+    /**
+     * Where a best-chain transaction is: from the locations not yet flushed, else the table. Memory is read holding
+     * the cache's monitor, the table after it is let go: peers make the node ask this for up to 1,000 ids a message,
+     * which must not queue behind connects and flushes for a query each. In that order nothing is missed: a flush
+     * commits its rows and drops its layer in one step under the monitor, so a location not in memory at the look
+     * is in the table already, or belongs to a block connected since (as if asked a moment earlier).
+     */
     public Optional<TxLocation> locate(String txId) {
+        PendingLocations.Location pending;
+        synchronized (coins) {
+            pending = locations.get(txId);
+        }
+        if (pending != null) {
+            return Optional.of(new TxLocation(txId, pending.blockHash(), pending.position()));
+        }
         return transactions.findById(txId);
     }
 
@@ -867,6 +901,7 @@ public class ChainStore implements UtxoView {
         try {
             synchronized (coins) {
                 coins.clear();
+                locations.clear();
                 flushedCoinsAt = null;
             }
         } finally {

@@ -178,9 +178,9 @@ final class CoinsCache {
         }
     }
 
-    /** Whether the dirty half is full: flush before the next block. */
-    boolean full() {
-        return dirty.size() >= maxDirty;
+    /** Whether the dirty half is full, {@code alsoPending} other changes to flush sharing it: flush before the next block. */
+    boolean full(int alsoPending) {
+        return dirty.size() + alsoPending >= maxDirty;
     }
 
     int dirtyCount() {

@@ -7,7 +7,7 @@ import jakarta.persistence.Table;
 
 /**
  * Where a best-chain transaction is: for look-ups by id (GETBLOCK transactions, REST). Inserted by {@link BlockRows}
- * as a block connects; read and deleted here.
+ * when the coins cache is flushed ({@link PendingLocations} holds it until then); read and deleted by {@link ChainStore}.
  */
 @Entity
 @Table(name = "transactions")
@@ -24,6 +24,13 @@ public class TxLocation extends NewEntity<String> {
     private int position;
 
     protected TxLocation() {
+    }
+
+    /** A location not (yet) read from the table ({@link PendingLocations}). */
+    TxLocation(String txId, String blockHash, int position) {
+        this.txId = txId;
+        this.blockHash = blockHash;
+        this.position = position;
     }
 
     public String blockHash() {

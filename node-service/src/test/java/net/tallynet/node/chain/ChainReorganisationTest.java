@@ -58,7 +58,7 @@ class ChainReorganisationTest extends ChainStoreTest {
         assertThat(balance(carol)).isZero();
         assertThat(balance(bob)).isEqualTo(4 * PARAMS.blockReward());
         assertThat(store.utxoCount()).isEqualTo(4);
-        assertThat(transactions.existsById(alicePaysCarol.id())).isFalse();
+        assertThat(store.locate(alicePaysCarol.id()).isPresent()).isFalse();
         assertThat(blocksWithUndoData()).isZero();
         assertThat(store.mainChainAt(2).orElseThrow().hash()).isEqualTo(b.get(1).hash());
 
@@ -70,7 +70,7 @@ class ChainReorganisationTest extends ChainStoreTest {
         assertThat(balance(bob)).isZero();
         assertThat(balance(alice)).isEqualTo(5 * PARAMS.blockReward() - 1_000 - TestBlocks.FEE);
         assertThat(balance(carol)).isEqualTo(1_000);
-        assertThat(transactions.existsById(alicePaysCarol.id())).isTrue();
+        assertThat(store.locate(alicePaysCarol.id()).isPresent()).isTrue();
         assertThat(blocksWithUndoData()).isEqualTo(1);
     }
 
@@ -130,20 +130,20 @@ class ChainReorganisationTest extends ChainStoreTest {
     }
 
     /**
-     * Review item 20: a real database failure (H2 refusing the transaction index row of the branch's third
-     * block, by a check constraint) in the middle of a switch. The node goes back to the chain it had, keeps
+     * Review item 20: a real database failure (H2 refusing to mark the branch's third block as on the best
+     * chain, by a check constraint) in the middle of a switch. The node goes back to the chain it had, keeps
      * the branch (nothing is wrong with it), and takes it when the next block comes.
      */
     @Test
     void aStoreFailureMidwayThroughASwitchGoesBackAndTheBranchIsTakenAtTheNextBlock() throws Exception {
         Switch s = aChainAndALongerBranch();
         try {
-            refuseTransactionRow("FAIL_B3", s.b.get(2).transactions().getFirst().id(), false);
+            refuseConnecting("FAIL_B3", s.b.get(2), false);
             assertThatThrownBy(() -> chain.accept(s.b.get(3))).isInstanceOf(RuntimeException.class);
             assertOnChainA(s);
             assertThat(blocks.existsById(s.b.get(3).hash())).as("the branch is kept").isTrue();
         } finally {
-            jdbc.execute("alter table TRANSACTIONS drop constraint if exists FAIL_B3");
+            jdbc.execute("alter table BLOCKS drop constraint if exists FAIL_B3");
         }
         Block b5 = block(s.b.get(3), bob, List.of());
         Chain.Result next = chain.accept(b5);
@@ -159,16 +159,16 @@ class ChainReorganisationTest extends ChainStoreTest {
     void aSwitchLeftPartWayByTheStoreIsFinishedAtTheNextBlock() throws Exception {
         Switch s = aChainAndALongerBranch();
         try {
-            refuseTransactionRow("FAIL_B3", s.b.get(2).transactions().getFirst().id(), false);
-            refuseTransactionRow("FAIL_A2", s.a.get(1).transactions().getFirst().id(), true);
+            refuseConnecting("FAIL_B3", s.b.get(2), false);
+            refuseConnecting("FAIL_A2", s.a.get(1), true);
             assertThatThrownBy(() -> chain.accept(s.b.get(3))).isInstanceOf(RuntimeException.class)
                     .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
             // part way, but whole blocks only: a's first block is back, its second could not be
             assertThat(chain.tip().hash()).isEqualTo(s.a.getFirst().hash());
             assertThat(balance(alice)).isEqualTo(PARAMS.blockReward());
         } finally {
-            jdbc.execute("alter table TRANSACTIONS drop constraint if exists FAIL_B3");
-            jdbc.execute("alter table TRANSACTIONS drop constraint if exists FAIL_A2");
+            jdbc.execute("alter table BLOCKS drop constraint if exists FAIL_B3");
+            jdbc.execute("alter table BLOCKS drop constraint if exists FAIL_A2");
         }
         Block b5 = block(s.b.get(3), bob, List.of());
         Chain.Result next = chain.accept(b5);
@@ -179,7 +179,7 @@ class ChainReorganisationTest extends ChainStoreTest {
 
     /**
      * A child of the tip is stored and connected in one transaction: a store failure there (H2 refusing its
-     * transaction index row) leaves the tip where it was, keeps the block, stored alone, and the next block
+     * best-chain flag) leaves the tip where it was, keeps the block, stored alone, and the next block
      * connects both.
      */
     @Test
@@ -188,20 +188,20 @@ class ChainReorganisationTest extends ChainStoreTest {
         Block a2 = block(a1, alice, List.of());
         chain.accept(a1);
         try {
-            refuseTransactionRow("FAIL_A2", a2.transactions().getFirst().id(), false);
+            refuseConnecting("FAIL_A2", a2, false);
             assertThatThrownBy(() -> chain.accept(a2)).isInstanceOf(RuntimeException.class);
             assertThat(chain.tip().hash()).isEqualTo(a1.hash());
             assertThat(blocks.existsById(a2.hash())).as("stored, not connected").isTrue();
             assertThat(balance(alice)).isEqualTo(PARAMS.blockReward());
         } finally {
-            jdbc.execute("alter table TRANSACTIONS drop constraint if exists FAIL_A2");
+            jdbc.execute("alter table BLOCKS drop constraint if exists FAIL_A2");
         }
         Block a3 = block(a2, alice, List.of());
         Chain.Result next = chain.accept(a3);
         assertThat(next.connected()).extracting(Block::hash).containsExactly(a2.hash(), a3.hash());
         assertThat(chain.tip().hash()).isEqualTo(a3.hash());
         assertThat(balance(alice)).isEqualTo(3 * PARAMS.blockReward());
-        assertThat(transactions.existsById(a2.transactions().getFirst().id())).isTrue();
+        assertThat(store.locate(a2.transactions().getFirst().id())).isPresent();
     }
 
     /** A child of the tip failing its spend rules is not stored, and is remembered as failing them alone. */
@@ -248,10 +248,10 @@ class ChainReorganisationTest extends ChainStoreTest {
         return new Switch(a, b, alicePaysCarol);
     }
 
-    /** H2 refuses to index this transaction from now on (a real failure of the store, not a mock). */
-    private void refuseTransactionRow(String name, String txId, boolean rowExists) {
-        jdbc.execute("alter table TRANSACTIONS add constraint " + name + " check (TX_ID <> '" + txId + "')"
-                + (rowExists ? " nocheck" : ""));
+    /** Makes H2 refuse to put the block on the best chain (its row's flag), as a failing database would. */
+    private void refuseConnecting(String name, Block block, boolean onTheChainNow) {
+        jdbc.execute("alter table BLOCKS add constraint " + name + " check (HASH <> '" + block.hash()
+                + "' or MAIN_CHAIN = false)" + (onTheChainNow ? " nocheck" : ""));
     }
 
     private void assertOnChainA(Switch s) {
@@ -263,7 +263,7 @@ class ChainReorganisationTest extends ChainStoreTest {
         assertThat(balance(carol)).isEqualTo(1_000);
         assertThat(balance(bob)).isZero();
         assertThat(store.utxoCount()).isEqualTo(4);
-        assertThat(transactions.existsById(s.alicePaysCarol.id())).isTrue();
+        assertThat(store.locate(s.alicePaysCarol.id()).isPresent()).isTrue();
     }
 
     private void assertOnChainB(Switch s, Block b5) {
@@ -272,7 +272,7 @@ class ChainReorganisationTest extends ChainStoreTest {
         assertThat(balance(alice)).isZero();
         assertThat(balance(carol)).isZero();
         assertThat(store.utxoCount()).isEqualTo(5);
-        assertThat(transactions.existsById(s.alicePaysCarol.id())).isFalse();
+        assertThat(store.locate(s.alicePaysCarol.id()).isPresent()).isFalse();
         assertThat(blocksWithUndoData()).isZero();
     }
 

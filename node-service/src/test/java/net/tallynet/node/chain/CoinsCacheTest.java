@@ -71,6 +71,41 @@ class CoinsCacheTest extends ChainStoreTest {
     }
 
     @Test
+    void theTransactionIndexLostWithTheCacheIsWrittenAgainFromTheStoredBlocks() throws Exception {
+        for (Block block : TestBlocks.fanOutChain(10, 8)) {
+            chain.accept(block);
+        }
+        Map<String, String> located = StoredChainOutputs.impliedLocations(store, chain);
+        located.keySet().forEach(id -> assertThat(store.locate(id)).as(id).isPresent());
+        if (store.coinsToFlush()) {
+            assertThat(StoredChainOutputs.locationRows(transactions)).as("the index table lags the tip before a flush")
+                    .isNotEqualTo(located);
+        }
+        store.recoverCoins(); // as at start after a kill: what was in memory is gone
+        assertThat(StoredChainOutputs.locationRows(transactions)).isEqualTo(located);
+        assertMatchesStoredChain();
+    }
+
+    /**
+     * A store written before the transaction index was flushed with the coins has index rows for the blocks after
+     * the recorded one, which recovery applies again: their rows are replaced, not inserted twice.
+     */
+    @Test
+    void aStoreWithIndexRowsPastTheFlushPointRecovers() throws Exception {
+        List<Block> a = TestBlocks.fanOutChain(6, 4);
+        for (Block block : a) {
+            chain.accept(block);
+        }
+        store.flushCoins(); // every location in the table, as an older version wrote them at each connect
+        jdbc.update("delete from UTXOS"); // and its coins written at genesis only (genesis creates nothing spendable)
+        jdbc.update("update CHAIN_TIP set COINS_HASH = ?", GENESIS.hash());
+
+        store.recoverCoins();
+        assertThat(tableRows()).isEqualTo(impliedByStoredChain());
+        assertMatchesStoredChain();
+    }
+
+    @Test
     void aFlushPointOffTheBestChainRebuildsTheTableFromGenesis() throws Exception {
         List<Block> a = TestBlocks.fanOutChain(6, 4);
         for (Block block : a) {
@@ -116,7 +151,7 @@ class CoinsCacheTest extends ChainStoreTest {
     }
 
     private void assertMatchesStoredChain() {
-        StoredChainOutputs.assertMatch(store, chain, utxos);
+        StoredChainOutputs.assertMatch(store, chain, utxos, transactions);
     }
 
     private Map<Outpoint, Utxo> tableRows() {

@@ -48,7 +48,7 @@ class CoinsFlushBesideBlocksTest extends ChainStoreTest {
         whileTheNextFlushIsWritten(() -> connectBesideTheFlush(blocks.subList(10, 16)));
         store.flushCoins();
         assertThat(chain.tip().hash()).isEqualTo(blocks.get(15).hash());
-        StoredChainOutputs.assertMatch(store, chain, utxos);
+        StoredChainOutputs.assertMatch(store, chain, utxos, transactions);
         assertThat(store.coinsToFlush()).isFalse();
     }
 
@@ -65,7 +65,7 @@ class CoinsFlushBesideBlocksTest extends ChainStoreTest {
         for (Block block : blocks.subList(16, blocks.size())) {
             assertThat(chain.accept(block).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
         }
-        StoredChainOutputs.assertMatch(store, chain, utxos);
+        StoredChainOutputs.assertMatch(store, chain, utxos, transactions);
     }
 
     /** Runs {@code during} in the next flush only, once its rows are written and before they are committed. */

@@ -10,7 +10,10 @@ import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.Utxo;
 
-/** What the unspent outputs must be (every best-chain block applied from genesis), and the checks against it. */
+/**
+ * What the unspent outputs and the transaction index must be (every best-chain block applied from genesis), and
+ * the checks against it.
+ */
 final class StoredChainOutputs {
     private StoredChainOutputs() {
     }
@@ -48,12 +51,38 @@ final class StoredChainOutputs {
         });
     }
 
-    /** The look-ups, then the table (after a flush), both equal what the best chain implies. */
-    static void assertMatch(ChainStore store, Chain chain, UtxoRepository utxos) {
+    /** Where each best-chain transaction is, "block hash:position" by id. */
+    static Map<String, String> impliedLocations(ChainStore store, Chain chain) {
+        Map<String, String> locations = new HashMap<>();
+        for (long number = 1; number <= chain.tip().number(); number++) { // genesis is stored, never connected
+            Block block = store.block(store.mainChainAt(number).orElseThrow().hash()).orElseThrow();
+            for (int t = 0; t < block.transactions().size(); t++) {
+                locations.put(block.transactions().get(t).id(), block.hash() + ":" + t);
+            }
+        }
+        return locations;
+    }
+
+    /** The {@code transactions} table, as {@link #impliedLocations}. */
+    static Map<String, String> locationRows(TxLocationRepository transactions) {
+        Map<String, String> rows = new HashMap<>();
+        transactions.findAll().forEach(row -> rows.put(row.getId(), row.blockHash() + ":" + row.position()));
+        return rows;
+    }
+
+    /**
+     * The look-ups, then the tables (after a flush), all equal what the best chain implies: the unspent outputs
+     * and the transaction index.
+     */
+    static void assertMatch(ChainStore store, Chain chain, UtxoRepository utxos, TxLocationRepository transactions) {
         Map<Outpoint, Utxo> implied = implied(store, chain);
+        Map<String, String> located = impliedLocations(store, chain);
         assertLookupsMatch(store, implied);
+        located.forEach((id, where) -> assertThat(store.locate(id).map(l -> l.blockHash() + ":" + l.position()))
+                .as(id).contains(where));
         store.flushCoins();
         assertThat(tableRows(utxos)).isEqualTo(implied);
         assertThat(store.utxoCount()).isEqualTo(implied.size());
+        assertThat(locationRows(transactions)).isEqualTo(located);
     }
 }
