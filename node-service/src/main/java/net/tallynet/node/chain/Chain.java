@@ -121,7 +121,7 @@ public class Chain {
     }
 
     public Result accept(Block block) throws InvalidLedgerObjectException {
-        return accept(block, stored -> {
+        return accept(block, null, stored -> {
         });
     }
 
@@ -129,19 +129,22 @@ public class Chain {
      * As {@link #accept(Block)}; {@code storedWithMoreWork} hears of the block once it has passed every rule but
      * the spend rules, would become the tip and is stored durably (journaled: the database's commit may come
      * after), before those rules run: a relay may push it on from there (PROTOCOL.md 12.1). Called holding this
-     * chain, so it must be quick; a failure in it is logged and does not stop the block.
+     * chain, so it must be quick; a failure in it is logged and does not stop the block. {@code checkedSizes}: the
+     * transactions checked before as they are ({@link BlockValidator#checkStateless(Block, int[])}), or null.
      */
-    public synchronized Result accept(Block block, Consumer<Block> storedWithMoreWork) throws InvalidLedgerObjectException {
+    public synchronized Result accept(Block block, int[] checkedSizes, Consumer<Block> storedWithMoreWork)
+            throws InvalidLedgerObjectException {
         if (resumeAtNextBlock) {
             resumeAtNextBlock = false;
             // a switch the store failed: finish it first (or fail again, and come back here next time)
             Result resumed = resume();
-            return resumed.then(acceptOne(block, storedWithMoreWork));
+            return resumed.then(acceptOne(block, checkedSizes, storedWithMoreWork));
         }
-        return acceptOne(block, storedWithMoreWork);
+        return acceptOne(block, checkedSizes, storedWithMoreWork);
     }
 
-    private Result acceptOne(Block block, Consumer<Block> storedWithMoreWork) throws InvalidLedgerObjectException {
+    private Result acceptOne(Block block, int[] checkedSizes, Consumer<Block> storedWithMoreWork)
+            throws InvalidLedgerObjectException {
         if (invalid.containsKey(block.hash())) {
             throw new InvalidLedgerObjectException(ValidationReason.KNOWN_INVALID, "block " + block.hash()
                     + " was found invalid before");
@@ -149,7 +152,7 @@ public class Chain {
         if (store.has(block.hash(), block.number())) {
             return Result.of(Outcome.ALREADY_KNOWN);
         }
-        validator.checkStateless(block);
+        validator.checkStateless(block, checkedSizes);
         if (invalid.containsKey(block.previousHash())) {
             invalid.put(block.hash(), false);
             throw new InvalidLedgerObjectException(ValidationReason.INVALID_PARENT, "parent " + block.previousHash()
@@ -262,7 +265,7 @@ public class Chain {
         try {
             UtxoChanges changes;
             try {
-                changes = validator.connect(block, store.viewFor(block));
+                changes = validator.connectChecked(block, store.viewFor(block)); // acceptOne checked this block
             } catch (InvalidLedgerObjectException e) {
                 return e;
             }

@@ -117,7 +117,9 @@ public class Ledger {
         synchronized (chainMoves) {
             String tipBefore = chain.tip().hash();
             try {
-                result = chain.accept(block, stored -> listeners.forEach(listener -> listener.blockStored(stored, source)));
+                // transactions taken from the pool as they are (a compact block rebuilt here) are not hashed again
+                result = chain.accept(block, mempool.checkedSizes(block.transactions()),
+                        stored -> listeners.forEach(listener -> listener.blockStored(stored, source)));
             } catch (InvalidLedgerObjectException | RuntimeException e) {
                 if (e instanceof InvalidLedgerObjectException invalid) {
                     failed(invalid);

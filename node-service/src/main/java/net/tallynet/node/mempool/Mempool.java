@@ -272,6 +272,22 @@ public class Mempool {
         return List.copyOf(byId.values());
     }
 
+    /**
+     * For each of {@code transactions}, the size of its encoding if that very instance is pooled (its id was
+     * computed from its contents and its encoding measured on admission), else -1: what a block rebuilt from the
+     * pool need not check again ({@code BlockValidator.checkStateless}). An equal copy does not count: only the
+     * instance checked is known to be the one its id names.
+     */
+    public synchronized int[] checkedSizes(List<Transaction> transactions) {
+        int[] sizes = new int[transactions.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            Transaction tx = transactions.get(i);
+            Entry entry = byId.get(tx.id());
+            sizes[i] = entry != null && entry.tx() == tx ? entry.size() : -1;
+        }
+        return sizes;
+    }
+
     public synchronized int size() {
         return byId.size();
     }

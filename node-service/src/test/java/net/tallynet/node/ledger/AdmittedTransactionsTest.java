@@ -5,6 +5,7 @@ import static net.tallynet.node.TestBlocks.PARAMS;
 import static net.tallynet.node.TestBlocks.block;
 import static net.tallynet.node.TestBlocks.pay;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -16,13 +17,20 @@ import net.tallynet.node.mempool.MempoolProperties;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.BlockValidator;
+import net.tallynet.protocol.ledger.CanonicalEncoding;
 import net.tallynet.protocol.ledger.Genesis;
+import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import net.tallynet.protocol.ledger.SignatureChecker;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.TransactionValidator;
+import net.tallynet.protocol.ledger.TxInput;
+import net.tallynet.protocol.ledger.ValidationReason;
 import org.junit.jupiter.api.Test;
 
-/** The block validator and the mempool share one signature checker, as the node wires them: nothing is verified twice. */
+/**
+ * The block validator and the mempool share one signature checker, as the node wires them: nothing is verified twice;
+ * and a pooled transaction in a block is not hashed again.
+ */
 class AdmittedTransactionsTest extends ChainStoreTest {
     private final byte[] alice = Ed25519Keys.newSecretKey();
     private final byte[] bob = Ed25519Keys.newSecretKey();
@@ -53,5 +61,36 @@ class AdmittedTransactionsTest extends ChainStoreTest {
             assertThat(ledger.acceptBlock(block(c3, bob, List.of(cold))).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
             assertThat(signatures.verifications()).as("the one never admitted").isEqualTo(3);
         }
+    }
+
+    /**
+     * A block rebuilt from the pool carries the pooled instances, whose ids the pool computed: those are not hashed
+     * again. A copy claiming a pooled transaction's id is not that instance, so its id is checked, and a forged one
+     * is refused for it.
+     */
+    @Test
+    void onlyThePooledInstanceSkipsTheIdCheckAndAForgedCopyIsRefused() throws Exception {
+        Ledger ledger = new Ledger(new Chain(store, new BlockValidator(PARAMS, NETWORK, Clock.systemUTC()), PARAMS, "devnet",
+                1000), new Mempool(store, new TransactionValidator(PARAMS, NETWORK), MempoolProperties.bounds(5000, 5_000_000)),
+                new SimpleMeterRegistry());
+        Block c1 = block(Genesis.of("devnet"), alice, List.of());
+        Block c2 = block(c1, alice, List.of());
+        ledger.acceptBlock(c1);
+        ledger.acceptBlock(c2);
+        Transaction paid = pay(c1.transactions().getFirst(), alice, carol, 10_000);
+        ledger.acceptTransaction(paid, "a peer");
+
+        Transaction equalCopy = new Transaction(paid.id(), paid.inputs(), paid.outputs());
+        assertThat(ledger.mempool().checkedSizes(List.of(paid, equalCopy)))
+                .containsExactly(CanonicalEncoding.transaction(paid, true).length, -1);
+
+        TxInput input = paid.inputs().getFirst();
+        String signature = input.signature();
+        Transaction forged = new Transaction(paid.id(), List.of(new TxInput(input.txId(), input.index(), input.publicKey(),
+                signature.substring(0, signature.length() - 2) + (signature.endsWith("00") ? "01" : "00"))), paid.outputs());
+        assertThatThrownBy(() -> ledger.acceptBlock(block(c2, bob, List.of(forged))))
+                .isInstanceOfSatisfying(InvalidLedgerObjectException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ValidationReason.BAD_TRANSACTION_ID));
+        assertThat(ledger.acceptBlock(block(c2, bob, List.of(paid))).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
     }
 }

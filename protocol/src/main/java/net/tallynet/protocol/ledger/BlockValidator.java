@@ -93,6 +93,21 @@ public final class BlockValidator {
     }
 
     public void checkStateless(Block block) throws InvalidLedgerObjectException {
+        checkStateless(block, null);
+    }
+
+    /**
+     * As {@link #checkStateless(Block)}, except for transactions checked before as they are: where {@code
+     * checkedSizes} (one entry per transaction, or null for none) holds a size rather than -1, that very instance
+     * (immutable) had its id computed from its contents and its full encoding measured, as the mempool does on
+     * admission, so neither is done again. A block rebuilt from the pool (compact relay, PROTOCOL.md 12.1) was
+     * encoded and hashed anew at every hop, tens of milliseconds for 1,000 payments on a node without the JIT's
+     * SHA-256 intrinsic (the devnet's relaying nodes).
+     */
+    public void checkStateless(Block block, int[] checkedSizes) throws InvalidLedgerObjectException {
+        if (checkedSizes != null && checkedSizes.length != block.transactions().size()) {
+            throw new IllegalArgumentException("a checked size per transaction, or none");
+        }
         checkProofOfWork(block.hash(), CanonicalEncoding.blockHash(block), block.target());
         long latest = latestTime(clock, params);
         if (block.time() > latest) {
@@ -124,13 +139,22 @@ public final class BlockValidator {
             if (!ids.add(tx.id())) {
                 throw new InvalidLedgerObjectException(DUPLICATE_TRANSACTION, "transaction " + tx.id() + " appears twice");
             }
+            int checkedSize = checkedSizes == null || i == 0 ? -1 : checkedSizes[i];
             if (i > 0) {
                 if (tx.isCoinbase()) {
                     throw new InvalidLedgerObjectException(MISPLACED_COINBASE, "a second coinbase at position " + i);
                 }
-                SpendRules.checkStateless(tx);
+                if (checkedSize < 0) {
+                    byte[] encoded = CanonicalEncoding.transaction(tx, true); // once, for the id and the size
+                    SpendRules.checkStateless(tx, encoded);
+                    checkedSize = encoded.length;
+                } else {
+                    SpendRules.checkStatelessWithCheckedId(tx);
+                }
+            } else {
+                checkedSize = CanonicalEncoding.transaction(tx, true).length; // the coinbase: its id was checked above
             }
-            size += CanonicalEncoding.transaction(tx, true).length;
+            size += checkedSize;
             if (size > params.maxBlockBytes()) {
                 throw new InvalidLedgerObjectException(OVERSIZED_BLOCK, "block is over " + params.maxBlockBytes() + " bytes");
             }
@@ -166,6 +190,20 @@ public final class BlockValidator {
 
     /** Applies every transaction to {@code chain}; returns what changed (the undo data). Nothing is written. */
     public UtxoChanges connect(Block block, UtxoView chain) throws InvalidLedgerObjectException {
+        return connect(block, chain, false);
+    }
+
+    /**
+     * As {@link #connect(Block, UtxoView)} for this very block object just past {@link #checkStateless}: its
+     * transactions' ids were computed from their contents there, so the signature cache is asked by them
+     * ({@link SignatureChecker#verifyAllWithCheckedIds}) without hashing each transaction again. Blocks read back
+     * from a store (a switch of branches, rare) go through {@link #connect(Block, UtxoView)}.
+     */
+    public UtxoChanges connectChecked(Block block, UtxoView chain) throws InvalidLedgerObjectException {
+        return connect(block, chain, true);
+    }
+
+    private UtxoChanges connect(Block block, UtxoView chain, boolean idsChecked) throws InvalidLedgerObjectException {
         BlockUtxoView view = new BlockUtxoView(chain);
         List<Transaction> transactions = block.transactions();
         long fees = 0;
@@ -181,7 +219,12 @@ public final class BlockValidator {
             throw new InvalidLedgerObjectException(WRONG_COINBASE_AMOUNT, "coinbase claims " + claimed + ", at most "
                     + allowed + " (reward and fees)");
         }
-        signatures.verifyAll(transactions.subList(1, transactions.size()));
+        List<Transaction> paying = transactions.subList(1, transactions.size());
+        if (idsChecked) {
+            signatures.verifyAllWithCheckedIds(paying);
+        } else {
+            signatures.verifyAll(paying);
+        }
         SpendRules.createOutputs(coinbase, view, block.number(), true);
         return view.changes(fees);
     }

@@ -72,7 +72,12 @@ public final class CanonicalEncoding {
 
     /** A transaction's id: double SHA-256 of its full encoding, signatures included. */
     public static String transactionId(List<TxInput> inputs, List<TxOutput> outputs) {
-        return Hashes.hex(Hashes.sha256d(transaction(inputs, outputs, true)));
+        return transactionId(transaction(inputs, outputs, true));
+    }
+
+    /** The id of a transaction from its full encoding ({@link #transaction}, signatures included). */
+    public static String transactionId(byte[] encodedWithSignatures) {
+        return Hashes.hex(Hashes.sha256d(encodedWithSignatures));
     }
 
     public static String transactionId(Transaction tx) {

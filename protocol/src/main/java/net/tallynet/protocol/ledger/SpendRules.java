@@ -22,9 +22,19 @@ final class SpendRules {
 
     /** Checks that need only the transaction: its id, its shape, its amounts. */
     static void checkStateless(Transaction tx) throws InvalidLedgerObjectException {
-        if (!tx.id().equals(CanonicalEncoding.transactionId(tx))) {
+        checkStateless(tx, CanonicalEncoding.transaction(tx, true));
+    }
+
+    /** As {@link #checkStateless(Transaction)}, with the transaction's full encoding already made (a block's size needs it too). */
+    static void checkStateless(Transaction tx, byte[] encoded) throws InvalidLedgerObjectException {
+        if (!tx.id().equals(CanonicalEncoding.transactionId(encoded))) {
             throw new InvalidLedgerObjectException(BAD_TRANSACTION_ID, "transaction " + tx.id() + " has another id");
         }
+        checkStatelessWithCheckedId(tx);
+    }
+
+    /** The stateless rules but the id, for a transaction whose id was computed from its contents before. */
+    static void checkStatelessWithCheckedId(Transaction tx) throws InvalidLedgerObjectException {
         Set<String> outpoints = new HashSet<>();
         for (TxInput input : tx.inputs()) {
             if (input.isCoinbase()) {

@@ -167,6 +167,28 @@ class BlockValidatorTest {
         assertThat(connectReason(f.next(List.of(payment, payment), 0))).isEqualTo(ValidationReason.DUPLICATE_TRANSACTION);
     }
 
+    /**
+     * A block's signatures are looked up in the verified cache by the ids its transactions claim
+     * ({@link SignatureChecker#verifyAllWithCheckedIds}): a copy of an admitted payment with the same claimed id and
+     * another signature must be refused before, by its id.
+     */
+    @Test
+    void aForgedCopyOfAnAdmittedTransactionIsRefusedByItsId() throws Exception {
+        Transaction payment = payBob(1_000_000_000L, 3_999_000_000L);
+        Transaction forged = SignatureCheckerTest.forged(payment);
+        try (SignatureChecker shared = new SignatureChecker(NETWORK, 1, 100)) {
+            shared.verify(payment); // admitted to the mempool
+            BlockValidator sharing = new BlockValidator(PARAMS, clock, shared);
+            Block forgedBlock = f.next(List.of(forged), 1_000_000);
+            assertThat(reasonOf(() -> f.connect(forgedBlock, sharing))).isEqualTo(ValidationReason.BAD_TRANSACTION_ID);
+            // a block connected without that check (read back from a store) has its ids computed for the cache
+            assertThat(reasonOf(() -> sharing.connect(forgedBlock, f.utxos))).isEqualTo(ValidationReason.BAD_SIGNATURE);
+            f.connect(f.next(List.of(payment), 1_000_000), sharing);
+            assertThat(shared.verifications()).as("the payment's admission and the forged copy; none for the payment's block")
+                    .isEqualTo(2);
+        }
+    }
+
     @Test
     void rejectsTransactionWhoseIdFieldIsNotItsId() {
         Transaction payment = payBob(1, 1);
@@ -184,6 +206,25 @@ class BlockValidatorTest {
         }
         BlockValidator strict = new BlockValidator(small, NETWORK, clock);
         assertThat(reasonOf(() -> strict.checkStateless(f.next(many, 0)))).isEqualTo(ValidationReason.OVERSIZED_BLOCK);
+    }
+
+    /**
+     * Transactions checked before (the mempool's own instances) skip only their id's hash: their sizes still count
+     * against the block's limit, and every other stateless rule still runs.
+     */
+    @Test
+    void checkedTransactionsStillCountTowardsTheSizeAndMeetTheOtherRules() throws Exception {
+        Transaction payment = payBob(1, 1);
+        Block block = f.next(List.of(payment), 0);
+        int size = CanonicalEncoding.transaction(payment, true).length;
+        validator.checkStateless(block, new int[] {-1, size});
+        assertThat(reasonOf(() -> validator.checkStateless(block, new int[] {-1, PARAMS.maxBlockBytes()})))
+                .isEqualTo(ValidationReason.OVERSIZED_BLOCK);
+        Transaction twice = TransactionSigner.sign(NETWORK, List.of(new Spend(firstCoinbase.id(), 0, f.alice),
+                new Spend(firstCoinbase.id(), 0, f.alice)), List.of(new TxOutput(address(f.bob), 1)));
+        assertThat(reasonOf(() -> validator.checkStateless(f.next(List.of(twice), 0),
+                new int[] {-1, CanonicalEncoding.transaction(twice, true).length}))).isEqualTo(ValidationReason.DOUBLE_SPEND);
+        assertThatThrownBy(() -> validator.checkStateless(block, new int[] {-1})).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -57,6 +57,21 @@ class SignatureCheckerTest {
     }
 
     @Test
+    void transactionsWithCheckedIdsAreLookedUpByThoseIds() throws Exception {
+        List<Transaction> block = payments(40);
+        try (SignatureChecker checker = new SignatureChecker(NETWORK, 2, 100)) {
+            for (Transaction tx : block.subList(0, 30)) {
+                checker.verify(tx);
+            }
+            checker.verifyAllWithCheckedIds(block);
+            assertThat(checker.verifications()).as("only the 10 never admitted").isEqualTo(40);
+            List<Transaction> withBad = new ArrayList<>(block.subList(30, 40));
+            withBad.set(4, forged(withBad.get(4))); // not admitted: verified, and refused
+            assertThatThrownBy(() -> checker.verifyAllWithCheckedIds(withBad)).isInstanceOf(InvalidLedgerObjectException.class);
+        }
+    }
+
+    @Test
     void theCacheIsKeyedByTheComputedIdNotTheClaimedOne() throws Exception {
         Transaction good = payments(1).getFirst();
         // same claimed id, other signature: must be verified, and fails
@@ -93,7 +108,7 @@ class SignatureCheckerTest {
     }
 
     /** The same transaction (and claimed id) with its signature's last byte changed. */
-    private static Transaction forged(Transaction tx) {
+    static Transaction forged(Transaction tx) {
         TxInput input = tx.inputs().getFirst();
         String signature = input.signature();
         String last = signature.substring(signature.length() - 2);
