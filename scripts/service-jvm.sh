@@ -180,21 +180,43 @@ ensure_aot_caches() { # jar... : trains, in parallel, every cache missing or old
   fi
 }
 
-# HTTP POST of a JSON body on 127.0.0.1 with the API token, bash alone; fails unless the answer is 200
-http_post() { # port path token body
-  local response
-  response=$(exec 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$1" \
-    && printf 'POST %s HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
-      "$2" "$3" "${#4}" "$4" >&3 && cat <&3) || return 1
-  [[ "$response" == "HTTP/1."?" 200"* ]]
-}
+# Seconds an HTTP exchange below may wait for each line of an answer: a JVM that accepts and never answers
+# (stuck, or a port taken by something else) must not hold a training or the devnet's readiness wait until
+# its own deadline. Generous: generating 1,000 blocks on a busy machine answers in tens of seconds.
+HTTP_ANSWER_TIMEOUT=${HTTP_ANSWER_TIMEOUT:-120}
 
-# HTTP GET on 127.0.0.1 with bash alone (the devnet needs nothing beyond a JDK and Maven, not even curl):
-# prints the body, fails unless the answer is 200
-http_get() { # port path
+# One HTTP/1.0 exchange on 127.0.0.1 with bash alone (the devnet needs nothing beyond a JDK and Maven, not even
+# curl, nor coreutils' timeout): sends the request, prints the body, fails unless the answer is 200
+http_exchange() { # port request
   local response
-  response=$(exec 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$1" \
-    && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3 && cat <&3) || return 1
+  response=$(exec 2>/dev/null 3<>"/dev/tcp/127.0.0.1/$1" && printf '%s' "$2" >&3 && read_answer <&3) || return 1
   [[ "$response" == "HTTP/1."?" 200"* ]] || return 1
   printf '%s\n' "${response#*$'\r\n\r\n'}"
+}
+
+read_answer() { # an answer on stdin, printed as it came; fails if a line takes longer than HTTP_ANSWER_TIMEOUT
+  local line status
+  while true; do
+    IFS= read -r -t "$HTTP_ANSWER_TIMEOUT" line
+    status=$?
+    if ((status == 0)); then
+      printf '%s\n' "$line"
+    elif ((status > 128)); then
+      return 1 # timed out: a silent server, not the end of its answer
+    else
+      printf '%s' "$line" # the end, after a last line without a newline, if any
+      return 0
+    fi
+  done
+}
+
+# HTTP POST of a JSON body with the API token; fails unless the answer is 200
+http_post() { # port path token body
+  http_exchange "$1" "$(printf 'POST %s HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+    "$2" "$3" "${#4}" "$4")" >/dev/null
+}
+
+# HTTP GET: prints the body, fails unless the answer is 200
+http_get() { # port path
+  http_exchange "$1" "$(printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2")"
 }
