@@ -212,11 +212,15 @@ read_answer() { # an answer on stdin, printed as it came; fails if a line takes 
 
 # HTTP POST of a JSON body with the API token; fails unless the answer is 200
 http_post() { # port path token body
-  http_exchange "$1" "$(printf 'POST %s HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
-    "$2" "$3" "${#4}" "$4")" >/dev/null
+  local request # printf -v, not $(...): a command substitution drops the request's final newline
+  printf -v request 'POST %s HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s' \
+    "$2" "$3" "${#4}" "$4"
+  http_exchange "$1" "$request" >/dev/null
 }
 
 # HTTP GET: prints the body, fails unless the answer is 200
 http_get() { # port path
-  http_exchange "$1" "$(printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2")"
+  local request
+  printf -v request 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2"
+  http_exchange "$1" "$request"
 }
