@@ -52,11 +52,11 @@ final class CrashCampaign {
             return """
                     Crash campaign
                     kills (SIGKILL)                         %d (%d while mining, %d during sync and reorganisation, %d of them mid-download)
-                    after each restart                      chain consistent, unspent outputs = recomputed from the stored chain: %d of %d
+                    after each restart                      chain consistent, unspent outputs and transaction index = recomputed from the stored chain: %d of %d
                     reported blocks still there             %d of %d
                     accepted payments still known           %d of %d
                     restarts that replayed journaled blocks %d (%d blocks the database had not written yet)
-                    restarts that applied blocks to outputs %d (%d blocks after the outputs' last batch)
+                    restarts that applied blocks to outputs %d (%d blocks after the last batch of outputs and index)
                     final height                            %d
                     time                                    %d s
                     """.formatted(kills, miningKills, syncKills, syncKillsMidway, kills, kills, reportedBlocksChecked, reportedBlocksChecked,

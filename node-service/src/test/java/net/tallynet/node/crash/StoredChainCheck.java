@@ -24,8 +24,10 @@ import net.tallynet.protocol.message.BlockMessage;
 /**
  * Reads a stopped node's H2 files directly and checks that the unspent outputs it keeps are exactly
  * those its stored best chain implies: every best-chain block decoded from its stored frame, in
- * order, spending and creating outputs from genesis on. Also checks the best chain is numbered
- * 0..tip without gaps and ends at the recorded tip.
+ * order, spending and creating outputs from genesis on; and that its transaction index locates exactly
+ * the best chain's transactions, each in its block at its position. Also checks the best chain is
+ * numbered 0..tip without gaps and ends at the recorded tip. Run after a clean stop, which flushes
+ * both to the tables; after a kill they lag, and the node's start puts back what they lack.
  */
 public final class StoredChainCheck {
     private static final FrameCodec CODEC = new FrameCodec();
@@ -48,6 +50,7 @@ public final class StoredChainCheck {
         try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("node") + ";ACCESS_MODE_DATA=r", "sa", "");
              Statement sql = db.createStatement()) {
             Map<String, Output> implied = new HashMap<>();
+            Map<String, String> located = new HashMap<>();
             long expected = 0;
             String last = null;
             try (ResultSet rows = sql.executeQuery("select number, hash, frame from blocks where main_chain order by number")) {
@@ -61,6 +64,9 @@ public final class StoredChainCheck {
                         throw new AssertionError("best chain broken at #" + number);
                     }
                     apply(block, implied);
+                    for (int t = 0; t < block.transactions().size() && number > 0; t++) { // genesis is never connected
+                        located.put(block.transactions().get(t).id(), block.hash() + ":" + t);
+                    }
                     last = block.hash();
                     expected++;
                 }
@@ -85,6 +91,21 @@ public final class StoredChainCheck {
                 throw new AssertionError("stored unspent outputs differ from those the best chain implies (up to #"
                         + (expected - 1) + "): missing " + missing.size() + " " + first(missing) + ", extra " + extra.size()
                         + " " + first(extra) + ", " + (implied.size() - missing.size()) + " agree");
+            }
+            Map<String, String> index = new HashMap<>();
+            try (ResultSet rows = sql.executeQuery("select tx_id, block_hash, position from transactions")) {
+                while (rows.next()) {
+                    index.put(rows.getString(1), rows.getString(2) + ":" + rows.getInt(3));
+                }
+            }
+            if (!index.equals(located)) {
+                Map<String, String> missing = new HashMap<>(located);
+                missing.entrySet().removeAll(index.entrySet());
+                Map<String, String> extra = new HashMap<>(index);
+                extra.entrySet().removeAll(located.entrySet());
+                throw new AssertionError("the transaction index differs from the best chain's transactions (up to #"
+                        + (expected - 1) + "): " + missing.size() + " missing or elsewhere " + first(missing) + ", "
+                        + extra.size() + " extra or elsewhere " + first(extra));
             }
             return new Summary(expected - 1, stored.size(), digest(stored));
         }
@@ -122,7 +143,7 @@ public final class StoredChainCheck {
         return Hashes.hex(sha256.digest());
     }
 
-    private static String first(Map<String, Output> outputs) {
-        return outputs.entrySet().stream().findFirst().map(Object::toString).orElse("");
+    private static String first(Map<String, ?> entries) {
+        return entries.entrySet().stream().findFirst().map(Object::toString).orElse("");
     }
 }
