@@ -1,11 +1,9 @@
 package net.tallynet.node.chain;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -24,23 +22,19 @@ final class UndoCodec {
     private UndoCodec() {
     }
 
+    /** Into one buffer, not through a stream: a block of 1,000 payments is 6,000 small writes otherwise. */
     static byte[] encode(List<Utxo> spent) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(5 + spent.size() * ENTRY_BYTES);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            out.writeInt(spent.size());
-            for (Utxo utxo : spent) {
-                out.write(HEX.parseHex(utxo.txId()));
-                out.writeInt((int) utxo.index()); // at most 2^32 - 1 (Limits.MAX_TX_INDEX): unsigned
-                out.write(HEX.parseHex(utxo.address()));
-                out.writeLong(utxo.amount());
-                out.writeLong(utxo.height());
-                out.writeBoolean(utxo.coinbase());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not throw
+        ByteBuffer out = ByteBuffer.allocate(5 + spent.size() * ENTRY_BYTES); // big-endian, as DataOutput wrote it
+        out.put((byte) VERSION).putInt(spent.size());
+        for (Utxo utxo : spent) {
+            out.put(HEX.parseHex(utxo.txId()))
+                    .putInt((int) utxo.index()) // at most 2^32 - 1 (Limits.MAX_TX_INDEX): unsigned
+                    .put(HEX.parseHex(utxo.address()))
+                    .putLong(utxo.amount())
+                    .putLong(utxo.height())
+                    .put((byte) (utxo.coinbase() ? 1 : 0));
         }
-        return bytes.toByteArray();
+        return out.array();
     }
 
     static List<Utxo> decode(String blockHash, byte[] value) {

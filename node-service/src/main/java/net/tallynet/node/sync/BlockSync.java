@@ -28,10 +28,12 @@ import net.tallynet.p2p.RollingBloomFilter;
 import net.tallynet.p2p.memory.PeerMemory;
 import net.tallynet.protocol.Limits;
 import net.tallynet.protocol.ledger.Block;
+import net.tallynet.protocol.ledger.CanonicalEncoding;
 import net.tallynet.protocol.ledger.ChainParams;
 import net.tallynet.protocol.ledger.HeaderCheck;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import net.tallynet.protocol.ledger.KnownHeader;
+import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.ValidationReason;
 import net.tallynet.protocol.message.BlockRef;
 import net.tallynet.protocol.message.BroadcastBlockMessage;
@@ -460,7 +462,7 @@ public class BlockSync implements Ledger.Listener {
             }
             metrics.moved(delivery.skipped(), 0);
             try {
-                connect(peer, block, delivery.nanos() >= 0, frameBytes, false);
+                connect(peer, block, delivery.nanos() >= 0, frameBytes, false, false);
             } finally {
                 pump();
             }
@@ -592,26 +594,39 @@ public class BlockSync implements Ledger.Listener {
         });
     }
 
-    /**
-     * A block rebuilt from a COMPACTBLOCK: connected as a BLOCK is, though no list asked for it. True if it
-     * was the first to bring the block and the block is stored (false if it came meanwhile by another way, or
-     * was refused).
-     */
-    boolean onRebuilt(PeerSession peer, Block block, long frameBytes, boolean pushed) {
-        boolean first = locked(() -> {
+    /** What became of a block rebuilt from a COMPACTBLOCK ({@link #onRebuilt}). */
+    enum Rebuilt {
+        /** It brought the block first, and the block is stored. */
+        FIRST,
+        /** The block came meanwhile by another way, or was refused. */
+        NOT_FIRST,
+        /**
+         * Its transactions do not match the header's merkle root: one of ours shared a short id with one of the
+         * block's, or the peer sent others. The block itself may be valid; it is fetched whole.
+         */
+        WRONG_TRANSACTIONS
+    }
+
+    /** A block rebuilt from a COMPACTBLOCK: connected as a BLOCK is, though no list asked for it. */
+    Rebuilt onRebuilt(PeerSession peer, Block block, long frameBytes, boolean pushed) {
+        Rebuilt rebuilt = locked(() -> {
             state(peer).known.add(block.hash());
             if (store.has(block.hash(), block.number()) || download.isWanted(block.hash())) {
-                return false;
+                return Rebuilt.NOT_FIRST;
             }
             try {
-                connect(peer, block, false, frameBytes, pushed);
+                if (connect(peer, block, false, frameBytes, pushed, true)) {
+                    askHeadersUpTo(peer, state(peer), block.hash());
+                    return Rebuilt.WRONG_TRANSACTIONS;
+                }
             } finally {
                 pump();
             }
-            return store.has(block.hash()); // not if refused: an invalid block brings its sender no push slot
+            // not if refused: an invalid block brings its sender no push slot
+            return store.has(block.hash()) ? Rebuilt.FIRST : Rebuilt.NOT_FIRST;
         });
         dropOverShare();
-        return first;
+        return rebuilt;
     }
 
     /** A compact block that could not be rebuilt (or whose missing transactions never came): fetched whole, headers first. */
@@ -743,24 +758,35 @@ public class BlockSync implements Ledger.Listener {
      * senders is charged. A block too far in the future is dropped uncharged: an honest peer's clock
      * may be ahead of ours, and the block may become valid. Nor is the pusher of a compact block that failed
      * only its spend rules: it may have pushed it on before running them, as we do (PROTOCOL.md 12.1); one we
-     * asked for after its announcement has no such excuse (blocks are announced once connected).
+     * asked for after its announcement has no such excuse (blocks are announced once connected). A block
+     * {@code rebuilt} from a COMPACTBLOCK that the block rules refuse, and whose transactions do not match its merkle
+     * root, was rebuilt with the wrong transactions: nothing is dropped or charged, and true is returned (the caller
+     * fetches it whole).
      */
-    private void connect(PeerSession peer, Block block, boolean asked, long frameBytes, boolean pushed) {
+    private boolean connect(PeerSession peer, Block block, boolean asked, long frameBytes, boolean pushed,
+                            boolean rebuilt) {
         Chain.Result result;
         try {
             result = ledger.acceptBlock(block, peer);
         } catch (InvalidLedgerObjectException e) {
+            if (rebuilt && (e.reason() == ValidationReason.BAD_MERKLE_ROOT || !merkleRootMatches(block))) {
+                // the root is checked once, by the block rules, not also while rebuilding (BlockReconstruction); a rule
+                // they check before it (the block's size) may refuse the wrong transactions first
+                log.info("peer {} {}: compact block {} #{} rebuilt with the wrong transactions; fetching it whole",
+                        peer.connection().id(), peer.remoteHost(), block.hash(), block.number());
+                return true;
+            }
             download.done(block.hash());
             chargeLater(download.dropDescendants(block.hash()), ValidationReason.INVALID_PARENT);
             if (e.reason() == ValidationReason.TIME_TOO_FAR_IN_FUTURE) {
                 log.info("peer {} {}: block {} #{} is too far in the future, dropped", peer.connection().id(),
                         peer.remoteHost(), block.hash(), block.number());
-                return;
+                return false;
             }
             if (pushed && chain.failedOnlySpendRules(block.hash())) {
                 log.info("peer {} {}: pushed compact block {} #{} failed its spend rules ({}), not charged",
                         peer.connection().id(), peer.remoteHost(), block.hash(), block.number(), e.reason().label());
-                return;
+                return false;
             }
             throw new PeerMisbehaviourException(e.reason().label(), e.getMessage());
         } catch (RuntimeException e) {
@@ -771,14 +797,14 @@ public class BlockSync implements Ledger.Listener {
             // not invalid, only not worth storing (a deep or low-work side branch): nothing waits on it, nobody is charged
             download.done(block.hash());
             download.dropDescendants(block.hash());
-            return;
+            return false;
         }
         if (result.outcome() == Chain.Outcome.ORPHAN) {
             if (!asked || !download.isWanted(block.previousHash()) || !download.holdOrphan(block, peer, frameBytes)) {
                 download.done(block.hash());
                 requestList(peer, state(peer), null);
             }
-            return;
+            return false;
         }
         download.done(block.hash());
         Deque<BlockDownload.Held<PeerSession>> ready = new ArrayDeque<>(download.takeChildren(block.hash()));
@@ -797,6 +823,13 @@ public class BlockSync implements Ledger.Listener {
                 chargeLater(download.dropDescendants(held.block().hash()), ValidationReason.INVALID_PARENT);
             }
         }
+        return false;
+    }
+
+    /** Only for a rebuilt block that the block rules refused: its transactions against the header's merkle root. */
+    private static boolean merkleRootMatches(Block block) {
+        return CanonicalEncoding.merkleRoot(block.transactions().stream().map(Transaction::id).toList())
+                .equals(block.merkleRoot());
     }
 
     /**

@@ -159,19 +159,17 @@ public class CompactBlockRelay extends PeriodicTask implements Ledger.Listener {
         finish(peer, reconstruction, owed.frameBytes() + peer.frameLength(), owed.pushed(), "completed");
     }
 
-    /** Connects the rebuilt block, or fetches it whole if its transactions do not match its merkle root. */
+    /** Connects the rebuilt block; one whose transactions do not match its merkle root is fetched whole. */
     private void finish(PeerSession peer, BlockReconstruction reconstruction, long frameBytes, boolean pushed, String outcome) {
-        Block block = reconstruction.block();
-        if (block == null) {
-            // one of our transactions shared a short id with one of the block's: not the peer's fault
-            log.info("peer {} {}: compact block {} rebuilt with the wrong transactions; fetching it whole",
-                    peer.connection().id(), peer.remoteHost(), reconstruction.compact().hash());
-            sync.fetchWhole(peer, reconstruction.compact().hash());
-            outcomes.get("fetched_whole").increment();
-            return;
+        BlockSync.Rebuilt rebuilt = BlockSync.Rebuilt.NOT_FIRST;
+        try {
+            rebuilt = sync.onRebuilt(peer, reconstruction.block(), frameBytes, pushed);
+        } finally {
+            // counted when the block is refused too (its sender charged); one rebuilt with the wrong transactions (one
+            // of ours shared a short id with one of the block's: not the peer's fault) is fetched whole
+            outcomes.get(rebuilt == BlockSync.Rebuilt.WRONG_TRANSACTIONS ? "fetched_whole" : outcome).increment();
         }
-        outcomes.get(outcome).increment();
-        if (sync.onRebuilt(peer, block, frameBytes, pushed)) {
+        if (rebuilt == BlockSync.Rebuilt.FIRST) {
             peers.broughtBlock(peer); // it brought us the block first: asked to push the next ones
         }
     }

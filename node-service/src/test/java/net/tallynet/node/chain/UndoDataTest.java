@@ -23,6 +23,9 @@ class UndoDataTest extends ChainStoreTest {
         byte[] value = UndoCodec.encode(SPENT);
 
         assertThat(value).hasSize(5 + 2 * 73);
+        // the layout stores on disk hold (the class comment): big-endian, 73 bytes an entry
+        assertThat(java.util.HexFormat.of().formatHex(value)).startsWith("01" + "00000002" + "01".repeat(32) + "00000000"
+                + "02".repeat(20) + "000000000000c350" + "0000000000000007" + "01" + "ff".repeat(32) + "ffffffff");
         assertThat(UndoCodec.decode(BLOCK, value)).isEqualTo(SPENT);
         assertThat(UndoCodec.decode(BLOCK, UndoCodec.encode(List.of()))).isEmpty();
     }

@@ -176,6 +176,7 @@ class CompactBlockPeerTest {
     void anAnnouncedBlockFailingItsSpendRulesIsCharged() throws Exception {
         Transaction bogus = paymentOfNothing();
         Block block = TestBlocks.block(tip(), KEY, List.of(bogus));
+        double completed = TestNetwork.count(node, "tallynet.compact.blocks", "outcome", "completed");
         expectCharged("127.0.0.63", "unknown_input", peer -> {
             peer.send(new BroadcastBlockMessage(block.number(), block.hash()));
             assertThat(peer.next(GetBlockMessage.class, Duration.ofSeconds(5)).compact()).isTrue();
@@ -184,6 +185,38 @@ class CompactBlockPeerTest {
             peer.send(new BlockTransactionsMessage(block.hash(), List.of(bogus)));
         });
         assertThat(store().has(block.hash())).isFalse();
+        assertThat(TestNetwork.count(node, "tallynet.compact.blocks", "outcome", "completed") - completed)
+                .as("counted though refused").isEqualTo(1);
+    }
+
+    /**
+     * Transactions that do not match the header's merkle root (a short id shared with one of ours, or a peer
+     * sending others) make the block be fetched whole, headers first: the block may well be valid, so nothing is
+     * charged and it is not remembered as invalid. The root is checked once, by the block rules, and last of
+     * their first step: wrong transactions that break a rule checked before it (here a second coinbase) are
+     * told apart the same way.
+     */
+    @Test
+    void aBlockRebuiltWithTheWrongTransactionsIsFetchedWholeUncharged() throws Exception {
+        Transaction other = pay(4, 556);
+        Transaction aCoinbase = blocks.get(4).transactions().getFirst();
+        int host = 64;
+        for (Transaction wrong : List.of(other, aCoinbase)) {
+            Block block = TestBlocks.block(tip(), KEY, List.of(pay(3, 555 + host)));
+            double charged = totalRejected();
+            double whole = TestNetwork.count(node, "tallynet.compact.blocks", "outcome", "fetched_whole");
+            try (RawPeer peer = RawPeer.handshakenWith(port, "127.0.0." + host, "00000000000000" + host, COMPACT)) {
+                peer.send(CompactBlockMessage.of(block, 13));
+                assertThat(peer.next(GetBlockTransactionsMessage.class, Duration.ofSeconds(5)).indexes()).containsExactly(1);
+                peer.send(new BlockTransactionsMessage(block.hash(), List.of(wrong)));
+                assertThat(peer.next(GetListOfBlocksMessage.class, Duration.ofSeconds(5))).as("fetched whole").isNotNull();
+            }
+            assertThat(TestNetwork.count(node, "tallynet.compact.blocks", "outcome", "fetched_whole") - whole).isEqualTo(1);
+            assertThat(totalRejected()).isEqualTo(charged);
+            assertThat(TestNetwork.chain(node).wasInvalid(block.hash())).isFalse();
+            assertThat(store().has(block.hash())).isFalse();
+            host++;
+        }
     }
 
     /** A payment of an output this chain never had, signed by its (stranger's) key: only the spend rules refuse it. */

@@ -73,7 +73,7 @@ class ProcessPropagationBenchmark {
                 jvm.add(i == 0 || FULL_JIT ? "-XX:TieredStopAtLevel=4" : "-XX:TieredStopAtLevel=1"); // the miner hashes
                 if (i == NODES / 2 && Boolean.getBoolean("tallynet.bench.profile")) {
                     jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("node" + (i + 1)).resolve("node.jfr")
-                            + ",settings=profile");
+                            + ",settings=profile,jdk.ExecutionSample#period=1ms"); // a hop takes milliseconds: the profile's 10 ms says little
                 }
                 nodes.add(NodeProcess.start(dir.resolve("node" + (i + 1)), ports[i], jvm, NodeProcess.SERVICE_ENVIRONMENT,
                         ProcessSyncBenchmark.nodeArgs(args.toArray(String[]::new))));
