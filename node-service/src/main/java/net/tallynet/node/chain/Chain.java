@@ -343,6 +343,24 @@ public class Chain {
         return store.tip();
     }
 
+    /**
+     * What moved since the best chain ended at {@code oldTip}, read from the store: its blocks now off the best
+     * chain (newest first) and the best chain's blocks after the fork (oldest first). For a move no {@link Result}
+     * reported: a switch the store left part way, or one finished ({@link #resume}) before the block that came was
+     * refused (review item 20). {@code oldTip} was on the best chain, so it and its ancestors are stored.
+     */
+    public synchronized Result movedSince(String oldTip) {
+        List<Block> disconnected = offBestChain(oldTip);
+        String fork = disconnected.isEmpty() ? oldTip : disconnected.getLast().previousHash();
+        List<Block> connected = new ArrayList<>();
+        long tip = store.tip().number();
+        for (long number = store.storedHeader(fork).orElseThrow().number() + 1; number <= tip; number++) {
+            connected.add(store.block(store.mainChainAt(number).orElseThrow().hash()).orElseThrow());
+        }
+        return new Result(disconnected.isEmpty() ? Outcome.CONNECTED : Outcome.REORGANISED, connected, disconnected);
+    }
+
+
     /** Whether the block is remembered as invalid (or as the child of an invalid one). */
     public synchronized boolean wasInvalid(String hash) {
         return invalid.containsKey(hash);
@@ -366,18 +384,27 @@ public class Chain {
         return contextAfter(store.tip());
     }
 
+    /** The stored block {@code hash} and its ancestors, newest first, down to the first on the best chain (excluded). */
+    private List<Block> offBestChain(String hash) {
+        List<Block> off = new ArrayList<>();
+        BranchLink link = store.link(hash).orElseThrow();
+        while (!link.mainChain()) {
+            off.add(store.block(hash).orElseThrow());
+            hash = link.previousHash();
+            link = store.link(hash).orElseThrow();
+        }
+        return off;
+    }
+
     private Result switchTo(Block newTip) throws InvalidLedgerObjectException {
         Deque<Block> branch = new ArrayDeque<>();
         branch.add(newTip);
         String fork = newTip.previousHash();
         // the usual case, a child of the tip, reads nothing more; a branch is walked back through block links
         if (!fork.equals(store.tip().hash())) {
-            BranchLink link = store.link(fork).orElseThrow();
-            while (!link.mainChain()) {
-                branch.addFirst(store.block(fork).orElseThrow());
-                fork = link.previousHash();
-                link = store.link(fork).orElseThrow();
-            }
+            List<Block> below = offBestChain(fork);
+            below.forEach(branch::addFirst);
+            fork = below.isEmpty() ? fork : below.getLast().previousHash();
         }
         List<Block> disconnected = new ArrayList<>();
         List<Block> connected = new ArrayList<>();

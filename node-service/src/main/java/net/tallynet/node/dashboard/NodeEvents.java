@@ -101,7 +101,8 @@ class NodeEvents extends PeriodicTask implements Ledger.Listener {
 
     @Override
     public void reorganised(List<Block> disconnected, List<Block> connected) {
-        events.publish("reorg", new ReorgEvent(disconnected.size(), connected.getFirst().previousHash(),
+        // the fork: the parent of the oldest block that left (a switch the store left part way may have connected none)
+        events.publish("reorg", new ReorgEvent(disconnected.size(), disconnected.getLast().previousHash(),
                 hashes(disconnected), hashes(connected)));
     }
 

@@ -114,6 +114,7 @@ public class Ledger {
     public Chain.Result acceptBlock(Block block, Object source) throws InvalidLedgerObjectException {
         Timer.Sample sample = Timer.start(meters);
         Chain.Result result;
+        Exception refusal = null;
         synchronized (chainMoves) {
             String tipBefore = chain.tip().hash();
             try {
@@ -124,24 +125,45 @@ public class Ledger {
                 if (e instanceof InvalidLedgerObjectException invalid) {
                     failed(invalid);
                 }
-                // the tip moved all the same (review item 20: a switch the store failed part way, or one finished
-                // before this block was refused): the pool is checked against the tip there is now
-                if (!chain.tip().hash().equals(tipBefore)) {
-                    mempool.revalidate();
-                }
-                throw e;
+                refusal = e;
+                // the tip moved all the same (review item 20: a switch the store left part way, or one finished before
+                // this block was refused): the pool and the listeners follow what moved as they follow any move
+                result = chain.tip().hash().equals(tipBefore) ? null : movedAnyway(tipBefore, e);
             } finally {
                 sample.stop(acceptTime);
             }
-            result.connected().forEach(mempool::blockConnected);
-            if (!result.disconnected().isEmpty()) {
-                mempool.blocksDisconnected(result.disconnected().reversed());
+            if (result != null) {
+                result.connected().forEach(mempool::blockConnected);
+                if (!result.disconnected().isEmpty()) {
+                    mempool.blocksDisconnected(result.disconnected().reversed());
+                }
             }
         }
-        if (result.outcome().refused()) {
-            refusedBranches.get(result.outcome()).increment();
-            return result;
+        if (result != null && !result.outcome().refused()) {
+            followed(result, refusal == null ? block : null, source);
         }
+        if (refusal instanceof InvalidLedgerObjectException invalid) {
+            throw invalid;
+        }
+        if (refusal != null) {
+            throw (RuntimeException) refusal;
+        }
+        return result;
+    }
+
+    /** What moved though the block was refused; null (the pool checked against the tip instead) if the store cannot say. */
+    private Chain.Result movedAnyway(String tipBefore, Exception refusal) {
+        try {
+            return chain.movedSince(tipBefore);
+        } catch (RuntimeException e) {
+            refusal.addSuppressed(e);
+            mempool.revalidate();
+            return null;
+        }
+    }
+
+    /** Metrics, the log and the listeners, once the chain moved; {@code block}: the one that came, if it connected. */
+    private void followed(Chain.Result result, Block block, Object source) {
         if (!result.disconnected().isEmpty()) {
             reorgs.increment();
             reorgDepth.record(result.disconnected().size());
@@ -150,14 +172,14 @@ public class Ledger {
         }
         connected.increment(result.connected().size());
         if (!result.connected().isEmpty()) {
-            if (source instanceof PeerSession peer) {
+            if (block != null && source instanceof PeerSession peer) {
                 peer.noteNovelBlock(); // a useful peer: inbound eviction protects it
             }
+            Block tip = result.connected().getLast();
             log.atLevel(quietConnects ? Level.DEBUG : Level.INFO).log("block {} #{} connected ({} transactions)",
-                    block.hash(), block.number(), block.transactions().size());
-            listeners.forEach(listener -> listener.blocksConnected(result.connected(), source));
+                    tip.hash(), tip.number(), tip.transactions().size());
+            listeners.forEach(listener -> listener.blocksConnected(result.connected(), block != null ? source : null));
         }
-        return result;
     }
 
     /** Whether each connected block is logged at DEBUG rather than INFO (while a sync logs its progress). */

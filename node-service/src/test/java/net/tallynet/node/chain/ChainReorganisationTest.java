@@ -143,7 +143,7 @@ class ChainReorganisationTest extends ChainStoreTest {
             assertOnChainA(s);
             assertThat(blocks.existsById(s.b.get(3).hash())).as("the branch is kept").isTrue();
         } finally {
-            jdbc.execute("alter table BLOCKS drop constraint if exists FAIL_B3");
+            allowConnecting("FAIL_B3");
         }
         Block b5 = block(s.b.get(3), bob, List.of());
         Chain.Result next = chain.accept(b5);
@@ -167,8 +167,8 @@ class ChainReorganisationTest extends ChainStoreTest {
             assertThat(chain.tip().hash()).isEqualTo(s.a.getFirst().hash());
             assertThat(balance(alice)).isEqualTo(PARAMS.blockReward());
         } finally {
-            jdbc.execute("alter table BLOCKS drop constraint if exists FAIL_B3");
-            jdbc.execute("alter table BLOCKS drop constraint if exists FAIL_A2");
+            allowConnecting("FAIL_B3");
+            allowConnecting("FAIL_A2");
         }
         Block b5 = block(s.b.get(3), bob, List.of());
         Chain.Result next = chain.accept(b5);
@@ -194,7 +194,7 @@ class ChainReorganisationTest extends ChainStoreTest {
             assertThat(blocks.existsById(a2.hash())).as("stored, not connected").isTrue();
             assertThat(balance(alice)).isEqualTo(PARAMS.blockReward());
         } finally {
-            jdbc.execute("alter table BLOCKS drop constraint if exists FAIL_A2");
+            allowConnecting("FAIL_A2");
         }
         Block a3 = block(a2, alice, List.of());
         Chain.Result next = chain.accept(a3);
@@ -246,12 +246,6 @@ class ChainReorganisationTest extends ChainStoreTest {
             assertThat(chain.accept(b.get(i)).outcome()).isEqualTo(Chain.Outcome.SIDE_BRANCH);
         }
         return new Switch(a, b, alicePaysCarol);
-    }
-
-    /** Makes H2 refuse to put the block on the best chain (its row's flag), as a failing database would. */
-    private void refuseConnecting(String name, Block block, boolean onTheChainNow) {
-        jdbc.execute("alter table BLOCKS add constraint " + name + " check (HASH <> '" + block.hash()
-                + "' or MAIN_CHAIN = false)" + (onTheChainNow ? " nocheck" : ""));
     }
 
     private void assertOnChainA(Switch s) {

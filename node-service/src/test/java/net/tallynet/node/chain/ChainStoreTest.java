@@ -66,6 +66,19 @@ public abstract class ChainStoreTest {
         return jdbc.queryForObject("select count(*) from block_undo_data", Long.class);
     }
 
+    /**
+     * Makes H2 refuse to put the block on the best chain (its row's flag), as a failing database would, until
+     * {@link #allowConnecting} drops the constraint {@code name}.
+     */
+    protected void refuseConnecting(String name, Block block, boolean onTheChainNow) {
+        jdbc.execute("alter table BLOCKS add constraint " + name + " check (HASH <> '" + block.hash()
+                + "' or MAIN_CHAIN = false)" + (onTheChainNow ? " nocheck" : ""));
+    }
+
+    protected void allowConnecting(String name) {
+        jdbc.execute("alter table BLOCKS drop constraint if exists " + name);
+    }
+
     /** Starts the store at genesis and stores one child of it (not connected); returns the child. */
     protected Block storeChildOfGenesis() {
         store.initialise(GENESIS, GENESIS_WORK);
