@@ -139,8 +139,20 @@ public class Ledger {
                 }
             }
         }
-        if (result != null && !result.outcome().refused()) {
-            followed(result, refusal == null ? block : null, source);
+        if (result != null) {
+            if (result.outcome().refused()) {
+                refusedBranches.get(result.outcome()).increment();
+            }
+            // a refused outcome may come after a switch finished first (resume): what that moved is followed too
+            Block cameAndConnected = refusal == null && !result.outcome().refused() ? block : null;
+            try {
+                followed(result, cameAndConnected, source);
+            } catch (RuntimeException e) {
+                if (refusal == null) {
+                    throw e;
+                }
+                refusal.addSuppressed(e); // a listener failing too (the database failing) does not hide why the block was refused
+            }
         }
         if (refusal instanceof InvalidLedgerObjectException invalid) {
             throw invalid;

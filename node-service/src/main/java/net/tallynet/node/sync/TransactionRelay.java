@@ -101,6 +101,12 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         ledger.addListener(this);
     }
 
+    /** Blocks left the best chain: what was refused as spent or unknown may be valid now (connected may be none). */
+    @Override
+    public void reorganised(List<Block> disconnected, List<Block> connected) {
+        rejects.chainChanged();
+    }
+
     @Override
     public void blocksConnected(List<Block> connected, Object source) {
         rejects.chainChanged();
