@@ -360,7 +360,6 @@ public class Chain {
         return new Result(disconnected.isEmpty() ? Outcome.CONNECTED : Outcome.REORGANISED, connected, disconnected);
     }
 
-
     /** Whether the block is remembered as invalid (or as the child of an invalid one). */
     public synchronized boolean wasInvalid(String hash) {
         return invalid.containsKey(hash);

@@ -33,7 +33,6 @@ import net.tallynet.protocol.ledger.ChainParams;
 import net.tallynet.protocol.ledger.HeaderCheck;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import net.tallynet.protocol.ledger.KnownHeader;
-import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.ValidationReason;
 import net.tallynet.protocol.message.BlockRef;
 import net.tallynet.protocol.message.BroadcastBlockMessage;
@@ -828,7 +827,7 @@ public class BlockSync implements Ledger.Listener {
 
     /** Only for a rebuilt block that the block rules refused: its transactions against the header's merkle root. */
     private static boolean merkleRootMatches(Block block) {
-        return CanonicalEncoding.merkleRoot(block.transactions().stream().map(Transaction::id).toList())
+        return CanonicalEncoding.merkleRootOf(block.transactions())
                 .equals(block.merkleRoot());
     }
 

@@ -13,7 +13,6 @@ import java.util.List;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.ChainStoreTest;
 import net.tallynet.node.mempool.Mempool;
-import net.tallynet.node.mempool.MempoolProperties;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.BlockValidator;
@@ -41,7 +40,7 @@ class AdmittedTransactionsTest extends ChainStoreTest {
         try (SignatureChecker signatures = new SignatureChecker(NETWORK, 2, 1000)) {
             Ledger ledger = new Ledger(new Chain(store, new BlockValidator(PARAMS, Clock.systemUTC(), signatures), PARAMS,
                     "devnet", 1000), new Mempool(store, new TransactionValidator(PARAMS, signatures),
-                    MempoolProperties.bounds(5000, 5_000_000)), new SimpleMeterRegistry());
+                    LedgerOverStore.ROOMY), new SimpleMeterRegistry());
             Block c1 = block(Genesis.of("devnet"), alice, List.of());
             Block c2 = block(c1, alice, List.of());
             ledger.acceptBlock(c1);
@@ -70,9 +69,7 @@ class AdmittedTransactionsTest extends ChainStoreTest {
      */
     @Test
     void onlyThePooledInstanceSkipsTheIdCheckAndAForgedCopyIsRefused() throws Exception {
-        Ledger ledger = new Ledger(new Chain(store, new BlockValidator(PARAMS, NETWORK, Clock.systemUTC()), PARAMS, "devnet",
-                1000), new Mempool(store, new TransactionValidator(PARAMS, NETWORK), MempoolProperties.bounds(5000, 5_000_000)),
-                new SimpleMeterRegistry());
+        Ledger ledger = LedgerOverStore.of(store, 1000, LedgerOverStore.ROOMY, new SimpleMeterRegistry());
         Block c1 = block(Genesis.of("devnet"), alice, List.of());
         Block c2 = block(c1, alice, List.of());
         ledger.acceptBlock(c1);

@@ -1,27 +1,21 @@
 package net.tallynet.node.ledger;
 
-import static net.tallynet.node.TestBlocks.NETWORK;
-import static net.tallynet.node.TestBlocks.PARAMS;
 import static net.tallynet.node.TestBlocks.block;
 import static net.tallynet.node.TestBlocks.pay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.ChainStoreTest;
 import net.tallynet.node.mempool.Mempool;
-import net.tallynet.node.mempool.MempoolProperties;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
-import net.tallynet.protocol.ledger.BlockValidator;
 import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import net.tallynet.protocol.ledger.Transaction;
-import net.tallynet.protocol.ledger.TransactionValidator;
 import net.tallynet.protocol.ledger.ValidationReason;
 import org.junit.jupiter.api.Test;
 
@@ -41,9 +35,9 @@ class FailedSwitchListenersTest extends ChainStoreTest {
 
     @Test
     void aSwitchLeftPartWayIsHeardAndItsPaymentsGoBackToThePool() throws Exception {
-        Chain chain = new Chain(store, new BlockValidator(PARAMS, NETWORK, Clock.systemUTC()), PARAMS, "devnet", 1000);
-        Mempool mempool = new Mempool(store, new TransactionValidator(PARAMS, NETWORK), MempoolProperties.bounds(5000, 5_000_000));
-        Ledger ledger = new Ledger(chain, mempool, new SimpleMeterRegistry());
+        Ledger ledger = LedgerOverStore.of(store, 1000, LedgerOverStore.ROOMY, new SimpleMeterRegistry());
+        Chain chain = ledger.chain();
+        Mempool mempool = ledger.mempool();
         ledger.addListener(new Ledger.Listener() {
             @Override
             public void blocksConnected(List<Block> connected, Object source) {

@@ -1,22 +1,15 @@
 package net.tallynet.node.ledger;
 
-import static net.tallynet.node.TestBlocks.NETWORK;
-import static net.tallynet.node.TestBlocks.PARAMS;
 import static net.tallynet.node.TestBlocks.block;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.util.List;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.ChainStoreTest;
-import net.tallynet.node.mempool.Mempool;
-import net.tallynet.node.mempool.MempoolProperties;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
-import net.tallynet.protocol.ledger.BlockValidator;
 import net.tallynet.protocol.ledger.Genesis;
-import net.tallynet.protocol.ledger.TransactionValidator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,9 +20,7 @@ class NotStoredCountTest extends ChainStoreTest {
     @Test
     void aBranchForkingTooDeepIsCounted() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        Chain chain = new Chain(store, new BlockValidator(PARAMS, NETWORK, Clock.systemUTC()), PARAMS, "devnet", 1);
-        Ledger ledger = new Ledger(chain, new Mempool(store, new TransactionValidator(PARAMS, NETWORK),
-                MempoolProperties.bounds(5000, 5_000_000)), meters);
+        Ledger ledger = LedgerOverStore.of(store, 1, LedgerOverStore.ROOMY, meters); // a fork may be 1 block deep
         byte[] alice = Ed25519Keys.newSecretKey();
         Block parent = Genesis.of("devnet");
         for (int i = 0; i < 3; i++) {

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.util.List;
 import net.tallynet.node.chain.ChainStoreTest;
 import net.tallynet.node.chain.Chain;
@@ -17,11 +16,9 @@ import net.tallynet.node.mempool.Mempool;
 import net.tallynet.node.mempool.MempoolProperties;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Block;
-import net.tallynet.protocol.ledger.BlockValidator;
 import net.tallynet.protocol.ledger.Genesis;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
 import net.tallynet.protocol.ledger.Transaction;
-import net.tallynet.protocol.ledger.TransactionValidator;
 import net.tallynet.protocol.ledger.ValidationReason;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +39,7 @@ class ReorganisationMempoolTest extends ChainStoreTest {
 
     @BeforeEach
     void commonPrefix() throws Exception {
-        ledger = ledger(MempoolProperties.bounds(5000, 5_000_000));
+        ledger = ledger(LedgerOverStore.ROOMY);
         c1 = block(Genesis.of("devnet"), alice, List.of());
         c2 = block(c1, alice, List.of());
         ledger.acceptBlock(c1);
@@ -50,9 +47,7 @@ class ReorganisationMempoolTest extends ChainStoreTest {
     }
 
     private Ledger ledger(MempoolProperties bounds) {
-        Chain chain = new Chain(store, new BlockValidator(PARAMS, NETWORK, Clock.systemUTC()), PARAMS, "devnet", 1000);
-        Mempool mempool = new Mempool(store, new TransactionValidator(PARAMS, NETWORK), bounds);
-        return new Ledger(chain, mempool, new SimpleMeterRegistry());
+        return LedgerOverStore.of(store, 1000, bounds, new SimpleMeterRegistry());
     }
 
     @Test

@@ -27,7 +27,7 @@ public record Block(long number, String hash, String previousHash, String merkle
     /** Builds a block whose hash and merkle root are computed from its contents. */
     public static Block of(long number, String previousHash, long time, String target, long nonce,
                            List<Transaction> transactions) {
-        String merkleRoot = CanonicalEncoding.merkleRoot(transactions.stream().map(Transaction::id).toList());
+        String merkleRoot = CanonicalEncoding.merkleRootOf(transactions);
         String hash = CanonicalEncoding.blockHash(number, previousHash, merkleRoot, time, target, nonce);
         return new Block(number, hash, previousHash, merkleRoot, time, target, nonce, transactions);
     }

@@ -159,7 +159,7 @@ public final class BlockValidator {
                 throw new InvalidLedgerObjectException(OVERSIZED_BLOCK, "block is over " + params.maxBlockBytes() + " bytes");
             }
         }
-        String merkleRoot = CanonicalEncoding.merkleRoot(transactions.stream().map(Transaction::id).toList());
+        String merkleRoot = CanonicalEncoding.merkleRootOf(transactions);
         if (!merkleRoot.equals(block.merkleRoot())) {
             throw new InvalidLedgerObjectException(BAD_MERKLE_ROOT, "merkle root is " + merkleRoot);
         }

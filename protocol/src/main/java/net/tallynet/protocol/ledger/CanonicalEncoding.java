@@ -112,6 +112,11 @@ public final class CanonicalEncoding {
         return Hashes.hex(level.getFirst());
     }
 
+    /** The merkle root of these transactions' ids, in order: what a block's header must carry. */
+    public static String merkleRootOf(List<Transaction> transactions) {
+        return merkleRoot(transactions.stream().map(Transaction::id).toList());
+    }
+
     /** A growable big-endian writer; small enough not to need a library. */
     private static final class Writer extends ByteArrayOutputStream {
         Writer(int size) {
