@@ -218,7 +218,9 @@ public class BlockConnectBenchmark {
     void run() throws Exception {
         // this class and EmptyBlockConnectBenchmark; -Dtallynet.bench.only=Empty (a regular expression) the matching
         // ones, -Dtallynet.bench.method=connectPaymentBlocks one method, -Dtallynet.bench.params=transactions=admitted
-        // one parameter's value, -Dtallynet.bench.profiler=jfr a JMH profiler (a Flight Recorder file per benchmark)
+        // one parameter's value, -Dtallynet.bench.profiler=jfr a JMH profiler (a Flight Recorder file per benchmark),
+        // with its options after a colon as on JMH's command line (jfr:configName=/path/to/settings.jfc), and
+        // -Dtallynet.bench.iterations=15 more measured iterations than 5 (a single shot of 10 blocks is noisy)
         ChainedOptionsBuilder options = new OptionsBuilder().include(System.getProperty("tallynet.bench.only", "") + ".*"
                 + BlockConnectBenchmark.class.getSimpleName() + "\\." + System.getProperty("tallynet.bench.method", ""))
                 .shouldFailOnError(true);
@@ -227,9 +229,14 @@ public class BlockConnectBenchmark {
             String[] nameAndValue = params.split("=", 2);
             options.param(nameAndValue[0], nameAndValue[1]);
         }
+        int iterations = Integer.getInteger("tallynet.bench.iterations", 0);
+        if (iterations > 0) {
+            options.measurementIterations(iterations);
+        }
         String profiler = System.getProperty("tallynet.bench.profiler", "");
         if (!profiler.isEmpty()) {
-            options.addProfiler(profiler);
+            String[] nameAndOptions = profiler.split(":", 2);
+            options.addProfiler(nameAndOptions[0], nameAndOptions.length > 1 ? nameAndOptions[1] : "");
         }
         new Runner(options.build()).run();
     }

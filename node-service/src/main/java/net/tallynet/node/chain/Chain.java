@@ -121,7 +121,7 @@ public class Chain {
     }
 
     public Result accept(Block block) throws InvalidLedgerObjectException {
-        return accept(block, null, stored -> {
+        return accept(block, Admitted.NONE, stored -> {
         });
     }
 
@@ -129,21 +129,21 @@ public class Chain {
      * As {@link #accept(Block)}; {@code storedWithMoreWork} hears of the block once it has passed every rule but
      * the spend rules, would become the tip and is stored durably (journaled: the database's commit may come
      * after), before those rules run: a relay may push it on from there (PROTOCOL.md 12.1). Called holding this
-     * chain, so it must be quick; a failure in it is logged and does not stop the block. {@code checkedSizes}: the
-     * transactions checked before as they are ({@link BlockValidator#checkStateless(Block, int[])}), or null.
+     * chain, so it must be quick; a failure in it is logged and does not stop the block. {@code admitted}: what the
+     * mempool checked and encoded of the block's transactions, not done again.
      */
-    public synchronized Result accept(Block block, int[] checkedSizes, Consumer<Block> storedWithMoreWork)
+    public synchronized Result accept(Block block, Admitted admitted, Consumer<Block> storedWithMoreWork)
             throws InvalidLedgerObjectException {
         if (resumeAtNextBlock) {
             resumeAtNextBlock = false;
             // a switch the store failed: finish it first (or fail again, and come back here next time)
             Result resumed = resume();
-            return resumed.then(acceptOne(block, checkedSizes, storedWithMoreWork));
+            return resumed.then(acceptOne(block, admitted, storedWithMoreWork));
         }
-        return acceptOne(block, checkedSizes, storedWithMoreWork);
+        return acceptOne(block, admitted, storedWithMoreWork);
     }
 
-    private Result acceptOne(Block block, int[] checkedSizes, Consumer<Block> storedWithMoreWork)
+    private Result acceptOne(Block block, Admitted admitted, Consumer<Block> storedWithMoreWork)
             throws InvalidLedgerObjectException {
         if (invalid.containsKey(block.hash())) {
             throw new InvalidLedgerObjectException(ValidationReason.KNOWN_INVALID, "block " + block.hash()
@@ -152,7 +152,7 @@ public class Chain {
         if (store.has(block.hash(), block.number())) {
             return Result.of(Outcome.ALREADY_KNOWN);
         }
-        validator.checkStateless(block, checkedSizes);
+        validator.checkStateless(block, admitted.checkedSizes());
         if (invalid.containsKey(block.previousHash())) {
             invalid.put(block.hash(), false);
             throw new InvalidLedgerObjectException(ValidationReason.INVALID_PARENT, "parent " + block.previousHash()
@@ -187,9 +187,9 @@ public class Chain {
             throw e;
         }
         if (!side && parent.hash().equals(tip.hash())) {
-            return extendTip(block, Difficulty.toHex(work), storedWithMoreWork);
+            return extendTip(block, Difficulty.toHex(work), admitted, storedWithMoreWork);
         }
-        storeDurably(block, Difficulty.toHex(work), side ? () -> {
+        storeDurably(block, Difficulty.toHex(work), admitted, side ? () -> {
         } : () -> passOn(block, storedWithMoreWork));
         if (side) {
             branches.stored(block.hash(), parent, tip.number());
@@ -213,13 +213,13 @@ public class Chain {
      * own commit where there is a journal: a push need not wait for it, since a restart stores what the journal
      * holds (7.8).
      */
-    private void storeDurably(Block block, String chainWork, Runnable durable) {
+    private void storeDurably(Block block, String chainWork, Admitted admitted, Runnable durable) {
         if (journal == null) {
             store.store(block, chainWork);
             durable.run();
             return;
         }
-        byte[] frame = store.encode(block);
+        byte[] frame = store.encode(block, admitted);
         journal.append(frame, () -> {
             durable.run();
             return store.store(block, chainWork, frame);
@@ -233,9 +233,9 @@ public class Chain {
      * switch stores it, then forgets it). If the store fails, the block is stored alone if it can be, and the
      * next block connects it first ({@link #resume}), as after a failed switch.
      */
-    private Result extendTip(Block block, String chainWork, Consumer<Block> storedWithMoreWork)
+    private Result extendTip(Block block, String chainWork, Admitted admitted, Consumer<Block> storedWithMoreWork)
             throws InvalidLedgerObjectException {
-        byte[] frame = store.encode(block);
+        byte[] frame = store.encode(block, admitted);
         InvalidLedgerObjectException refused;
         if (journal == null) {
             refused = storeAndConnect(block, chainWork, frame);

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import net.tallynet.protocol.codec.DecodeResult;
 import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.codec.TransactionEncodings;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.ledger.Utxo;
@@ -158,7 +159,17 @@ public class ChainStore implements UtxoView {
 
     /** The frame a block is stored as (and journaled as, {@link BlockJournal}). */
     public byte[] encode(Block block) {
-        return codec.encodeToBytes(new BlockMessage(block));
+        return encode(block, TransactionEncodings.NONE);
+    }
+
+    /** As {@link #encode(Block)}, copying the encodings {@code known} of its transactions ({@link #encode(Transaction)}). */
+    public byte[] encode(Block block, TransactionEncodings known) {
+        return codec.encodeToBytes(new BlockMessage(block), known);
+    }
+
+    /** A transaction as a block's frame carries it: what {@link #encode(Block, TransactionEncodings)} copies. */
+    public byte[] encode(Transaction tx) {
+        return codec.encodeTransaction(tx);
     }
 
     /** A block from a frame written by {@link #encode}. */

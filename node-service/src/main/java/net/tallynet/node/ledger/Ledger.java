@@ -118,8 +118,9 @@ public class Ledger {
         synchronized (chainMoves) {
             String tipBefore = chain.tip().hash();
             try {
-                // transactions taken from the pool as they are (a compact block rebuilt here) are not hashed again
-                result = chain.accept(block, mempool.checkedSizes(block.transactions()),
+                // transactions taken from the pool as they are (a compact block rebuilt here) are not hashed nor
+                // encoded again
+                result = chain.accept(block, mempool.admitted(block.transactions()),
                         stored -> listeners.forEach(listener -> listener.blockStored(stored, source)));
             } catch (InvalidLedgerObjectException | RuntimeException e) {
                 if (e instanceof InvalidLedgerObjectException invalid) {

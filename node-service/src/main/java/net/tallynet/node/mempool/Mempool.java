@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import net.tallynet.node.chain.Admitted;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.CanonicalEncoding;
@@ -47,10 +49,12 @@ public class Mempool {
     private final LongAdder signatureChecks = new LongAdder();
 
     /**
-     * A pooled transaction with its fee, canonical size and when this node pooled it (epoch milliseconds: how
-     * far a payment has spread is read across nodes from it, as blocks' first-seen times are).
+     * A pooled transaction with its fee, canonical size, when this node pooled it (epoch milliseconds: how
+     * far a payment has spread is read across nodes from it, as blocks' first-seen times are) and its encoding as
+     * a block's frame carries it ({@link ChainStore#encode(Transaction)}; a block made of pooled transactions is
+     * then written mostly by copying, {@link #admitted}).
      */
-    public record Entry(Transaction tx, long fee, int size, long pooledAt) {
+    public record Entry(Transaction tx, long fee, int size, long pooledAt, byte[] encoding) {
         public double feeRate() {
             return (double) fee / size;
         }
@@ -99,7 +103,7 @@ public class Mempool {
             return Added.ALREADY_KNOWN;
         }
         long fee = validator.checkWithoutSignatures(tx, view(), chain.tip().number() + 1);
-        Entry entry = new Entry(tx, fee, CanonicalEncoding.transaction(tx, true).length, 0);
+        Entry entry = new Entry(tx, fee, CanonicalEncoding.transaction(tx, true).length, 0, null);
         refuseBelowMinimumFee(entry);
         synchronized (this) {
             // a transaction that would find no room costs no signature checks either
@@ -110,6 +114,7 @@ public class Mempool {
         }
         signatureChecks.add(tx.inputs().size());
         validator.verifySignatures(tx);
+        byte[] encoding = chain.encode(tx);
         synchronized (this) {
             if (byId.containsKey(tx.id())) {
                 return Added.ALREADY_KNOWN;
@@ -120,7 +125,7 @@ public class Mempool {
                 // cheap rules again, now under the lock; the signatures still hold, they depend on nothing else
                 fee = validator.checkWithoutSignatures(tx, view(), chain.tip().number() + 1);
             }
-            entry = new Entry(tx, fee, entry.size(), System.currentTimeMillis());
+            entry = new Entry(tx, fee, entry.size(), System.currentTimeMillis(), encoding);
             roomFor(entry, true);
             byId.put(tx.id(), entry);
             tx.inputs().forEach(input -> spentBy.put(outpoint(input.txId(), input.index()), tx.id()));
@@ -273,19 +278,24 @@ public class Mempool {
     }
 
     /**
-     * For each of {@code transactions}, the size of its encoding if that very instance is pooled (its id was
-     * computed from its contents and its encoding measured on admission), else -1: what a block rebuilt from the
-     * pool need not check again ({@code BlockValidator.checkStateless}). An equal copy does not count: only the
-     * instance checked is known to be the one its id names.
+     * What admission worked out for those of {@code transactions} that are pooled as these very instances (their
+     * ids were computed from their contents, their sizes measured and their encodings written on admission): what a
+     * block rebuilt from the pool need not do again.
      */
-    public synchronized int[] checkedSizes(List<Transaction> transactions) {
+    public synchronized Admitted admitted(List<Transaction> transactions) {
         int[] sizes = new int[transactions.size()];
+        Map<Transaction, byte[]> encodings = new IdentityHashMap<>();
         for (int i = 0; i < sizes.length; i++) {
             Transaction tx = transactions.get(i);
             Entry entry = byId.get(tx.id());
-            sizes[i] = entry != null && entry.tx() == tx ? entry.size() : -1;
+            if (entry != null && entry.tx() == tx) {
+                sizes[i] = entry.size();
+                encodings.put(tx, entry.encoding());
+            } else {
+                sizes[i] = -1;
+            }
         }
-        return sizes;
+        return new Admitted(sizes, encodings);
     }
 
     public synchronized int size() {

@@ -7,7 +7,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Mempool bounds ({@code tallynet.mempool.*}): peers can send transactions without limit, memory is not.
  *
  * @param maxTransactions    most transactions kept
- * @param maxBytes           most canonical bytes kept
+ * @param maxBytes           most canonical bytes kept; each pooled transaction also keeps its encoding as frames
+ *                           carry it (2.3 to 2.8 times its canonical size), which a block of pooled transactions
+ *                           copies into its frame: about 14 MB more at the default
  * @param minFeeRate         fee a transaction must pay per 1,000 canonical bytes to be pooled and relayed (no
  *                           free relay: spam costs its sender); 100, as Bitcoin Core's 0.1 sat/vB (an amount of
  *                           1 is a hundred-millionth of a coin), about 25 for an ordinary payment

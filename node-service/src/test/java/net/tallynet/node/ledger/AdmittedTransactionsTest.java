@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import net.tallynet.node.chain.Admitted;
 import net.tallynet.node.chain.Chain;
 import net.tallynet.node.chain.ChainStoreTest;
 import net.tallynet.node.mempool.Mempool;
@@ -55,6 +56,8 @@ class AdmittedTransactionsTest extends ChainStoreTest {
             assertThat(ledger.acceptBlock(c3).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
             assertThat(signatures.verifications()).as("none again for the block").isEqualTo(2);
             assertThat(ledger.mempool().size()).isZero();
+            // its frame copied the payments' encodings from the pool: the same bytes as written whole
+            assertThat(store.frame(c3.hash())).hasValue(store.encode(c3));
 
             Transaction cold = pay(c2.transactions().getFirst(), alice, bob, 7);
             assertThat(ledger.acceptBlock(block(c3, bob, List.of(cold))).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
@@ -78,8 +81,10 @@ class AdmittedTransactionsTest extends ChainStoreTest {
         ledger.acceptTransaction(paid, "a peer");
 
         Transaction equalCopy = new Transaction(paid.id(), paid.inputs(), paid.outputs());
-        assertThat(ledger.mempool().checkedSizes(List.of(paid, equalCopy)))
-                .containsExactly(CanonicalEncoding.transaction(paid, true).length, -1);
+        Admitted admitted = ledger.mempool().admitted(List.of(paid, equalCopy));
+        assertThat(admitted.checkedSizes()).containsExactly(CanonicalEncoding.transaction(paid, true).length, -1);
+        assertThat(admitted.of(paid)).isEqualTo(store.encode(paid));
+        assertThat(admitted.of(equalCopy)).isNull();
 
         TxInput input = paid.inputs().getFirst();
         String signature = input.signature();

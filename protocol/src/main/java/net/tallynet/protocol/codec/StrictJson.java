@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import net.tallynet.protocol.InvalidMessageException;
 import net.tallynet.protocol.RejectReason;
 import net.tallynet.protocol.codec.DecodeResult.Rejected;
+import net.tallynet.protocol.ledger.Transaction;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -14,13 +15,18 @@ import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.SerializationConfig;
+import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.ser.ValueSerializerModifier;
 import tools.jackson.databind.type.LogicalType;
 
 /**
@@ -75,6 +81,15 @@ final class StrictJson {
                 .changeDefaultVisibility(visibility -> visibility
                         .withIsGetterVisibility(JsonAutoDetect.Visibility.NONE))
                 .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
+                // a transaction whose encoding the frame's writer was given is copied, not written again
+                .addModule(new SimpleModule("known-transactions").setSerializerModifier(new ValueSerializerModifier() {
+                    @Override
+                    public ValueSerializer<?> modifySerializer(SerializationConfig config, BeanDescription.Supplier bean,
+                                                               ValueSerializer<?> serializer) {
+                        return bean.getBeanClass() == Transaction.class ? new KnownTransactionSerializer(serializer)
+                                : serializer;
+                    }
+                }))
                 .build();
     }
 

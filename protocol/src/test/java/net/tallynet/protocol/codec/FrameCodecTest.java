@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import net.tallynet.protocol.GoldenVectors;
@@ -64,6 +66,35 @@ class FrameCodecTest {
         Block block = blockOf(1000);
         BlockMessage message = new BlockMessage(block);
         assertThat(codec.decode(codec.encodeToBytes(message))).isEqualTo(new Decoded(message));
+    }
+
+    @Test
+    void knownTransactionEncodingsAreCopiedIntoTheSameFrame() {
+        Block block = blockOf(1000);
+        byte[] written = codec.encodeToBytes(new BlockMessage(block));
+        // every other transaction known, by instance: an equal copy of a known one is written, not looked up
+        Map<Transaction, byte[]> known = new IdentityHashMap<>();
+        for (int i = 0; i < block.transactions().size(); i += 2) {
+            known.put(block.transactions().get(i), codec.encodeTransaction(block.transactions().get(i)));
+        }
+        List<Transaction> asked = new ArrayList<>();
+        byte[] copied = codec.encodeToBytes(new BlockMessage(block), tx -> {
+            asked.add(tx);
+            return known.get(tx);
+        });
+        assertThat(copied).isEqualTo(written);
+        assertThat(asked).hasSize(1000);
+        assertThat(codec.encodeToBytes(new BlockMessage(block), known::get)).isEqualTo(written);
+        // what is copied is what was given: the frame is written from the encodings, not beside them
+        Transaction first = block.transactions().getFirst();
+        byte[] other = codec.encodeTransaction(block.transactions().get(1));
+        assertThat(new String(codec.encodeToBytes(new BlockMessage(block), tx -> tx == first ? other : null),
+                StandardCharsets.UTF_8)).startsWith(new String(written, StandardCharsets.UTF_8)
+                .substring(0, new String(written, StandardCharsets.UTF_8).indexOf("{\"id\""))
+                + new String(other, StandardCharsets.UTF_8) + ",");
+        // a transaction's own encoding is what a frame carries
+        assertThat(new String(written, StandardCharsets.UTF_8))
+                .contains(new String(codec.encodeTransaction(first), StandardCharsets.UTF_8));
     }
 
     @Test
