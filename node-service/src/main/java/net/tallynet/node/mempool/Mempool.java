@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import net.tallynet.node.chain.Admitted;
 import net.tallynet.node.chain.ChainStore;
+import net.tallynet.node.chain.Outpoint;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.CanonicalEncoding;
 import net.tallynet.protocol.ledger.InvalidLedgerObjectException;
@@ -42,7 +43,7 @@ public class Mempool {
     private final TransactionValidator validator;
     private final MempoolProperties properties;
     private final Map<String, Entry> byId = new LinkedHashMap<>();
-    private final Map<String, String> spentBy = new HashMap<>();
+    private final Map<Outpoint, String> spentBy = new HashMap<>();
     private long bytes;
     /** Bumped whenever a pooled transaction leaves or the chain moves: what was checked before may no longer hold. */
     private long version;
@@ -384,7 +385,8 @@ public class Mempool {
         }
     }
 
-    private static String outpoint(String txId, long index) {
-        return txId + ":" + index;
+    /** A record, not "txId:index": a lookup builds no string (a block's thousands of inputs are looked up here). */
+    private static Outpoint outpoint(String txId, long index) {
+        return new Outpoint(txId, index);
     }
 }

@@ -14,8 +14,8 @@ import java.util.Set;
  */
 final class BlockUtxoView implements UtxoView {
     private final UtxoView chain;
-    private final Map<String, Utxo> created = new LinkedHashMap<>();
-    private final Set<String> spent = new HashSet<>();
+    private final Map<OutputKey, Utxo> created = new LinkedHashMap<>();
+    private final Set<OutputKey> spent = new HashSet<>();
     private final List<Utxo> spentFromChain = new ArrayList<>();
 
     BlockUtxoView(UtxoView chain) {
@@ -24,7 +24,7 @@ final class BlockUtxoView implements UtxoView {
 
     @Override
     public Optional<Utxo> find(String txId, long index) {
-        String key = key(txId, index);
+        OutputKey key = key(txId, index);
         if (spent.contains(key)) {
             return Optional.empty();
         }
@@ -37,7 +37,7 @@ final class BlockUtxoView implements UtxoView {
     }
 
     void spend(Utxo utxo) {
-        String key = key(utxo.txId(), utxo.index());
+        OutputKey key = key(utxo.txId(), utxo.index());
         spent.add(key);
         // created and spent in the same block: it never reaches the chain, so there is nothing to undo
         if (created.remove(key) == null) {
@@ -53,7 +53,7 @@ final class BlockUtxoView implements UtxoView {
         return new UtxoChanges(spentFromChain, new ArrayList<>(created.values()), fees);
     }
 
-    private static String key(String txId, long index) {
-        return txId + ":" + index;
+    private static OutputKey key(String txId, long index) {
+        return new OutputKey(txId, index);
     }
 }

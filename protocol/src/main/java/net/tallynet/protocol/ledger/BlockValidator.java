@@ -132,7 +132,7 @@ public final class BlockValidator {
             throw new InvalidLedgerObjectException(ValidationReason.BAD_TRANSACTION_ID, "coinbase has another id");
         }
         SpendRules.sumOutputs(coinbase);
-        Set<String> ids = new HashSet<>();
+        Set<String> ids = HashSet.newHashSet(transactions.size()); // sized once: a block of 1,000 would resize it 7 times
         long size = CanonicalEncoding.HEADER_BYTES;
         for (int i = 0; i < transactions.size(); i++) {
             Transaction tx = transactions.get(i);

@@ -35,14 +35,14 @@ final class SpendRules {
 
     /** The stateless rules but the id, for a transaction whose id was computed from its contents before. */
     static void checkStatelessWithCheckedId(Transaction tx) throws InvalidLedgerObjectException {
-        Set<String> outpoints = new HashSet<>();
+        Set<OutputKey> outpoints = new HashSet<>();
         for (TxInput input : tx.inputs()) {
             if (input.isCoinbase()) {
                 throw new InvalidLedgerObjectException(MISPLACED_COINBASE, "coinbase input in transaction " + tx.id());
             }
-            if (!outpoints.add(input.txId() + ":" + input.index())) {
+            if (!outpoints.add(OutputKey.of(input))) {
                 throw new InvalidLedgerObjectException(DOUBLE_SPEND, "transaction " + tx.id() + " spends "
-                        + input.txId() + ":" + input.index() + " twice");
+                        + OutputKey.of(input) + " twice");
             }
         }
         sumOutputs(tx);
@@ -70,18 +70,17 @@ final class SpendRules {
             throws InvalidLedgerObjectException {
         long in = 0;
         for (TxInput input : tx.inputs()) {
-            String outpoint = input.txId() + ":" + input.index();
             if (view.isSpent(input.txId(), input.index())) {
-                throw new InvalidLedgerObjectException(DOUBLE_SPEND, outpoint + " is spent twice in this block");
+                throw new InvalidLedgerObjectException(DOUBLE_SPEND, OutputKey.of(input) + " is spent twice in this block");
             }
             Utxo utxo = view.find(input.txId(), input.index()).orElseThrow(() -> InvalidLedgerObjectException.unknownInput(input));
             if (utxo.coinbase() && height - utxo.height() < params.coinbaseMaturity()) {
-                throw new InvalidLedgerObjectException(IMMATURE_COINBASE, outpoint + " is a coinbase output of block "
+                throw new InvalidLedgerObjectException(IMMATURE_COINBASE, OutputKey.of(input) + " is a coinbase output of block "
                         + utxo.height() + ", spendable from block " + (utxo.height() + params.coinbaseMaturity()));
             }
             // a SHA-256, not a signature check: cheap enough to run with the lookups
             if (!Ed25519Keys.address(Hashes.fromHex(input.publicKey())).equals(utxo.address())) {
-                throw new InvalidLedgerObjectException(KEY_ADDRESS_MISMATCH, "the key spending " + outpoint
+                throw new InvalidLedgerObjectException(KEY_ADDRESS_MISMATCH, "the key spending " + OutputKey.of(input)
                         + " is not the one its address belongs to");
             }
             in += utxo.amount();
