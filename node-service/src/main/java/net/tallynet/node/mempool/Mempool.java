@@ -44,18 +44,22 @@ public class Mempool {
     private final MempoolProperties properties;
     private final Map<String, Entry> byId = new LinkedHashMap<>();
     private final Map<Outpoint, String> spentBy = new HashMap<>();
+    /**
+     * Each pooled transaction's encoding as a block's frame carries it ({@link ChainStore#encode(Transaction)}): a
+     * block made of pooled transactions is then written mostly by copying ({@link #admitted}). Kept here, not in
+     * {@link Entry}, so that no caller of {@link #entries} holds an array that is copied into stored frames.
+     */
+    private final Map<String, byte[]> encodings = new HashMap<>();
     private long bytes;
     /** Bumped whenever a pooled transaction leaves or the chain moves: what was checked before may no longer hold. */
     private long version;
     private final LongAdder signatureChecks = new LongAdder();
 
     /**
-     * A pooled transaction with its fee, canonical size, when this node pooled it (epoch milliseconds: how
-     * far a payment has spread is read across nodes from it, as blocks' first-seen times are) and its encoding as
-     * a block's frame carries it ({@link ChainStore#encode(Transaction)}; a block made of pooled transactions is
-     * then written mostly by copying, {@link #admitted}).
+     * A pooled transaction with its fee, canonical size and when this node pooled it (epoch milliseconds: how
+     * far a payment has spread is read across nodes from it, as blocks' first-seen times are).
      */
-    public record Entry(Transaction tx, long fee, int size, long pooledAt, byte[] encoding) {
+    public record Entry(Transaction tx, long fee, int size, long pooledAt) {
         public double feeRate() {
             return (double) fee / size;
         }
@@ -104,7 +108,7 @@ public class Mempool {
             return Added.ALREADY_KNOWN;
         }
         long fee = validator.checkWithoutSignatures(tx, view(), chain.tip().number() + 1);
-        Entry entry = new Entry(tx, fee, CanonicalEncoding.transaction(tx, true).length, 0, null);
+        Entry entry = new Entry(tx, fee, CanonicalEncoding.transaction(tx, true).length, 0);
         refuseBelowMinimumFee(entry);
         synchronized (this) {
             // a transaction that would find no room costs no signature checks either
@@ -126,9 +130,10 @@ public class Mempool {
                 // cheap rules again, now under the lock; the signatures still hold, they depend on nothing else
                 fee = validator.checkWithoutSignatures(tx, view(), chain.tip().number() + 1);
             }
-            entry = new Entry(tx, fee, entry.size(), System.currentTimeMillis(), encoding);
+            entry = new Entry(tx, fee, entry.size(), System.currentTimeMillis());
             roomFor(entry, true);
             byId.put(tx.id(), entry);
+            encodings.put(tx.id(), encoding);
             tx.inputs().forEach(input -> spentBy.put(outpoint(input.txId(), input.index()), tx.id()));
             bytes += entry.size();
             return Added.ADDED;
@@ -285,18 +290,18 @@ public class Mempool {
      */
     public synchronized Admitted admitted(List<Transaction> transactions) {
         int[] sizes = new int[transactions.size()];
-        Map<Transaction, byte[]> encodings = new IdentityHashMap<>();
+        Map<Transaction, byte[]> known = new IdentityHashMap<>();
         for (int i = 0; i < sizes.length; i++) {
             Transaction tx = transactions.get(i);
             Entry entry = byId.get(tx.id());
             if (entry != null && entry.tx() == tx) {
                 sizes[i] = entry.size();
-                encodings.put(tx, entry.encoding());
+                known.put(tx, encodings.get(tx.id()));
             } else {
                 sizes[i] = -1;
             }
         }
-        return new Admitted(sizes, encodings);
+        return new Admitted(sizes, known);
     }
 
     public synchronized int size() {
@@ -379,6 +384,7 @@ public class Mempool {
     private void removeOnly(String id) {
         Entry entry = byId.remove(id);
         if (entry != null) {
+            encodings.remove(id);
             version++;
             entry.tx().inputs().forEach(input -> spentBy.remove(outpoint(input.txId(), input.index())));
             bytes -= entry.size();

@@ -53,10 +53,14 @@ class AdmittedTransactionsTest extends ChainStoreTest {
             assertThat(signatures.verifications()).isEqualTo(2);
 
             Block c3 = block(c2, bob, List.of(paid, passedOn));
+            Admitted admitted = ledger.mempool().admitted(c3.transactions());
+            assertThat(admitted.of(paid)).as("kept since admission").isEqualTo(store.encode(paid));
+            assertThat(admitted.of(passedOn)).isEqualTo(store.encode(passedOn));
             assertThat(ledger.acceptBlock(c3).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
             assertThat(signatures.verifications()).as("none again for the block").isEqualTo(2);
             assertThat(ledger.mempool().size()).isZero();
-            // its frame copied the payments' encodings from the pool: the same bytes as written whole
+            // its frame, written with the payments' encodings copied from the pool (FrameCodecTest shows the copy is
+            // what is written), is the block written whole
             assertThat(store.frame(c3.hash())).hasValue(store.encode(c3));
 
             Transaction cold = pay(c2.transactions().getFirst(), alice, bob, 7);

@@ -162,7 +162,8 @@ public final class FrameCodec {
         try (ByteArrayBuilder out = new ByteArrayBuilder(); JsonGenerator generator = mapper.createGenerator(out)) {
             generator.writeStartObject();
             generator.writeName(message.method().name());
-            writer.withAttribute(KnownTransactionSerializer.ENCODINGS, known).writeValue(generator, message);
+            (known == TransactionEncodings.NONE ? writer : writer.withAttribute(KnownTransactionSerializer.ENCODINGS, known))
+                    .writeValue(generator, message);
             generator.writeEndObject();
             generator.flush();
             return out.toByteArray();

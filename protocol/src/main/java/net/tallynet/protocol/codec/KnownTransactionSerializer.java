@@ -9,13 +9,19 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.SerializableString;
 import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.BeanProperty;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.jsonFormatVisitors.JsonFormatVisitorWrapper;
+import tools.jackson.databind.jsontype.TypeSerializer;
+import tools.jackson.databind.util.NameTransformer;
 
 /**
  * Writes a transaction whose encoding the frame's {@link TransactionEncodings} (a writer attribute) knows by
  * copying those bytes, and any other one with the serializer Jackson made for it. The bytes are what that
- * serializer wrote for the same immutable instance, so the frame is the same either way (FrameCodecTest).
+ * serializer wrote for the same immutable instance, so the frame is the same either way (FrameCodecTest). Every
+ * other question Jackson asks of a serializer is passed on to that one: installed on every mapper of the codec,
+ * this wrapper changes nothing but the copy.
  */
 final class KnownTransactionSerializer extends ValueSerializer<Transaction> {
     /** The writer attribute holding the {@link TransactionEncodings} of the frame being written. */
@@ -37,6 +43,41 @@ final class KnownTransactionSerializer extends ValueSerializer<Transaction> {
         } else {
             generator.writeRawValue(new Utf8(encoding));
         }
+    }
+
+    /** With type information (none in the wire model today) Jackson's own writes it: nothing is copied. */
+    @Override
+    public void serializeWithType(Transaction tx, JsonGenerator generator, SerializationContext context,
+                                  TypeSerializer types) {
+        written.serializeWithType(tx, generator, context, types);
+    }
+
+    @Override
+    public ValueSerializer<Transaction> unwrappingSerializer(NameTransformer names) {
+        @SuppressWarnings("unchecked")
+        ValueSerializer<Transaction> unwrapping = (ValueSerializer<Transaction>) (ValueSerializer<?>)
+                written.unwrappingSerializer(names);
+        return unwrapping;
+    }
+
+    @Override
+    public Class<?> handledType() {
+        return Transaction.class;
+    }
+
+    @Override
+    public boolean isEmpty(SerializationContext context, Transaction tx) {
+        return written.isEmpty(context, tx);
+    }
+
+    @Override
+    public boolean usesObjectId() {
+        return written.usesObjectId();
+    }
+
+    @Override
+    public void acceptJsonFormatVisitor(JsonFormatVisitorWrapper visitor, JavaType type) {
+        written.acceptJsonFormatVisitor(visitor, type);
     }
 
     @Override
