@@ -23,7 +23,7 @@ public final class InvalidLedgerObjectException extends Exception {
      * or spent on the chain?) instead of all the inputs again.
      */
     public static InvalidLedgerObjectException unknownInput(TxInput input) {
-        return new InvalidLedgerObjectException(ValidationReason.UNKNOWN_INPUT, input.txId() + ":" + input.index()
+        return new InvalidLedgerObjectException(ValidationReason.UNKNOWN_INPUT, OutputKey.of(input)
                 + " is not an unspent output", input);
     }
 

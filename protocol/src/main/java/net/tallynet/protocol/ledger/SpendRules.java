@@ -103,8 +103,7 @@ final class SpendRules {
         byte[] digest = TransactionSigner.digest(networkId, tx.inputs(), tx.outputs());
         for (TxInput input : tx.inputs()) {
             if (!TransactionSigner.verify(digest, input)) {
-                throw new InvalidLedgerObjectException(BAD_SIGNATURE, "bad signature spending " + input.txId() + ":"
-                        + input.index());
+                throw new InvalidLedgerObjectException(BAD_SIGNATURE, "bad signature spending " + OutputKey.of(input));
             }
         }
     }
