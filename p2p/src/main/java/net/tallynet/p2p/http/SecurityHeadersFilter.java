@@ -10,23 +10,25 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Headers that make the dashboards safe to open: a strict Content-Security-Policy (scripts, styles,
  * images and connections from this service only, no inline script or style, no frames, no forms
- * posting elsewhere), no MIME sniffing, no referrer. Every response gets them except the API
- * explorer's (Swagger UI, a third-party page that styles itself inline), which shows no node data
- * and sends nothing without the token the user types.
+ * posting elsewhere), no MIME sniffing, no referrer. The API explorer's pages (Swagger UI, a third-party
+ * page that styles itself inline) get the same policy with inline styles allowed, and nothing else more.
  */
 public final class SecurityHeadersFilter extends OncePerRequestFilter {
     static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; "
             + "frame-ancestors 'none'";
+    static final String EXPLORER_POLICY = POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+    private static final String EXPLORER = "/api/explorer";
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String path = request.getRequestURI();
-        if (!path.startsWith("/api/explorer") && !path.startsWith("/swagger-ui")) {
-            response.setHeader("Content-Security-Policy", POLICY);
-            response.setHeader("X-Frame-Options", "DENY");
-        }
+        // the path the request is served from, as ApiGuardFilter reads it: the raw URI would let
+        // /api/explorer/..;/ (Tomcat drops ";" parameters and then resolves "..") pass for the explorer
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        boolean explorer = path.equals(EXPLORER) || path.startsWith(EXPLORER + "/");
+        response.setHeader("Content-Security-Policy", explorer ? EXPLORER_POLICY : POLICY);
+        response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Referrer-Policy", "no-referrer");
         chain.doFilter(request, response);
