@@ -44,13 +44,19 @@ public final class ApiGuardFilter extends OncePerRequestFilter {
         this.expectedToken = settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The decoded, normalised path without ;parameters, as the controllers are matched: a spelling such as
+     * /api/payments;x=1 must meet the same limits as /api/payments, and /api/explorer/..;/ is not the explorer's.
+     */
+    static String servedPath(HttpServletRequest request) {
+        return request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String method = request.getMethod();
-        // the decoded, normalised path without ;parameters, as the controllers are matched: a spelling such as
-        // /api/payments;x=1 must meet the same limits as /api/payments
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        String path = servedPath(request);
         String endpoint = method + " " + path;
         try {
             String disabledReason = settings.guardedMethods().get(method);

@@ -23,9 +23,9 @@ public final class SecurityHeadersFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        // the path the request is served from, as ApiGuardFilter reads it: the raw URI would let
-        // /api/explorer/..;/ (Tomcat drops ";" parameters and then resolves "..") pass for the explorer
-        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        // the path the request is served from: the raw URI would let /api/explorer/..;/ (Tomcat drops ";"
+        // parameters and then resolves "..") pass for the explorer
+        String path = ApiGuardFilter.servedPath(request);
         boolean explorer = path.equals(EXPLORER) || path.startsWith(EXPLORER + "/");
         response.setHeader("Content-Security-Policy", explorer ? EXPLORER_POLICY : POLICY);
         response.setHeader("X-Frame-Options", "DENY");
