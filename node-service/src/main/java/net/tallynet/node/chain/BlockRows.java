@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 final class BlockRows {
     private static final String BLOCK = "insert into blocks (hash, number, previous_hash, time, target, merkle_root, nonce,"
-            + " chain_work, main_chain, tx_count, frame) values (?, ?, ?, ?, ?, ?, ?, ?, false, ?, ?)";
+            + " chain_work, main_chain, tx_count, frame) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String MOVE_TIP = "update chain_tip set best_hash = ? where id = ? and best_hash = ?";
     /** A block's undo data ({@link UndoCodec}); also what {@link OldUndoRows} writes. */
     static final String UNDO = "insert into block_undo_data (block_hash, spent) values (?, ?)";
@@ -58,10 +58,13 @@ final class BlockRows {
         jdbc.update(DELETE_UNDO, blockHash);
     }
 
-    /** Inserts a block not stored before, off the best chain ({@link #connect} puts it there); its header. */
-    StoredHeader insert(Block block, String chainWork, byte[] frame) {
+    /**
+     * Inserts a block not stored before; its header. Off the best chain ({@link #connect} puts it there), or, when
+     * {@code mainChain}, flagged on it already for a {@link #connect} in the same transaction (one update less).
+     */
+    StoredHeader insert(Block block, String chainWork, byte[] frame, boolean mainChain) {
         jdbc.update(BLOCK, block.hash(), block.number(), block.previousHash(), block.time(), block.target(),
-                block.merkleRoot(), block.nonce(), chainWork, block.transactions().size(), frame);
+                block.merkleRoot(), block.nonce(), chainWork, mainChain, block.transactions().size(), frame);
         return new StoredHeader(block.hash(), block.previousHash(), block.number(), block.time(), block.target(),
                 block.merkleRoot(), block.nonce(), chainWork, block.transactions().size());
     }
@@ -88,15 +91,16 @@ final class BlockRows {
     /**
      * Writes {@code block}'s rows, {@code spent} being the outputs it spends; fails, writing nothing that
      * commits, unless the block's parent is the tip (checked by the tip's own update, so no read first).
+     * {@code flag}: set its best-chain flag (false when {@link #insert} set it in this transaction).
      */
-    void connect(Block block, List<Utxo> spent) {
+    void connect(Block block, List<Utxo> spent, boolean flag) {
         if (jdbc.update(MOVE_TIP, block.hash(), ChainTip.ID, block.previousHash()) != 1) {
             throw new IllegalStateException("block " + block.hash() + " does not extend the tip");
         }
         if (!spent.isEmpty()) {
             jdbc.update(UNDO, block.hash(), UndoCodec.encode(spent));
         }
-        if (jdbc.update(MAIN_CHAIN, block.hash()) != 1) {
+        if (flag && jdbc.update(MAIN_CHAIN, block.hash()) != 1) {
             throw new IllegalStateException("block " + block.hash() + " has no row to connect"); // nothing commits
         }
     }

@@ -105,6 +105,11 @@ final class BlockDownload<P> {
 
     private static final class PeerLoad<P> {
         final Deque<Want<P>> outstanding = new ArrayDeque<>();
+        /**
+         * Whether {@link #next} may give it more requests: from when it is down to half its window until the window
+         * is full again (a fill cut short, by the request pacing say, goes on at the next pump).
+         */
+        boolean filling = true;
         long lastDelivery;
         int stalls;
     }
@@ -160,6 +165,7 @@ final class BlockDownload<P> {
             wanted.put(hash, want);
         }
         want.sources.add(source);
+        load(source); // every source has a load, which next() looks at before the queue
         return true;
     }
 
@@ -309,6 +315,18 @@ final class BlockDownload<P> {
      * token of a rate limit: it is asked only when the request will be made).
      */
     List<Request<P>> next(long now, java.util.function.Predicate<P> mayRequest) {
+        // a peer with requests in flight gets more only once it is down to half its window, and is then filled
+        // up: a sync's requests go out in batches rather than one block for each block delivered, and a pump
+        // in which every peer is still above half returns here, before the queue (the two were a tenth of a
+        // syncing node's receiving thread)
+        boolean anyFilling = false;
+        for (PeerLoad<P> load : loads.values()) {
+            load.filling |= load.outstanding.size() <= fetchWindow / 2;
+            anyFilling |= load.filling;
+        }
+        if (!anyFilling) {
+            return List.of();
+        }
         List<Request<P>> requests = new ArrayList<>();
         int seen = 0;
         for (Want<P> want : wanted.values()) {
@@ -324,10 +342,10 @@ final class BlockDownload<P> {
             P best = null;
             int bestLoad = fetchWindow;
             for (P source : want.sources) {
-                int load = load(source).outstanding.size();
-                if (load < bestLoad) {
+                PeerLoad<P> load = load(source);
+                if (load.filling && load.outstanding.size() < bestLoad) {
                     best = source;
-                    bestLoad = load;
+                    bestLoad = load.outstanding.size();
                 }
             }
             if (best != null && mayRequest.test(best)) {
@@ -338,6 +356,7 @@ final class BlockDownload<P> {
                 want.askedFrom = best;
                 want.askedAt = now;
                 load.outstanding.add(want);
+                load.filling = load.outstanding.size() < fetchWindow;
                 requests.add(new Request<>(best, want.hash));
             }
         }

@@ -8,7 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Block download during sync and transaction relay ({@code tallynet.sync.*}, PROTOCOL.md 7.3, 7.5).
  *
- * @param fetchWindow           GETBLOCK requests in flight to one peer
+ * @param fetchWindow           blocks asked of one peer and not yet delivered, at most; a peer with blocks in flight is
+ *                              asked for more once at most half the window is left, then up to the window again
+ *                              (to a peer with block batches, in one frame)
  * @param downloadWindow        requests go only to the first this many blocks still wanted and not yet received,
  *                              so the blocks in flight stay close to the chain we are connecting
  * @param fetchTimeout          a peer with requests outstanding that delivers nothing for this long has

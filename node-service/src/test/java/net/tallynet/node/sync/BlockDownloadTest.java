@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import net.tallynet.node.TestBlocks;
 import net.tallynet.p2p.memory.PeerMemory;
 import net.tallynet.protocol.crypto.Ed25519Keys;
@@ -33,6 +34,44 @@ class BlockDownloadTest {
         assertThat(requests).filteredOn(r -> r.peer().equals("b")).hasSize(2);
         assertThat(download.inFlight()).isEqualTo(4);
         assertThat(download.next(0)).isEmpty();
+    }
+
+    @Test
+    void aPeerIsAskedForMoreOnlyOnceHalfItsWindowHasComeAndThenUpToItAgain() {
+        BlockDownload<String> sync = new BlockDownload<>(props(32, 512, 2, 1000, 1000, 1 << 20, 1 << 20));
+        for (int i = 0; i < 100; i++) {
+            sync.want("h" + i, "a");
+        }
+        assertThat(sync.next(0)).hasSize(32);
+        // 15 delivered, 17 still in flight: more than half the window, so nothing goes out (not one block a delivery)
+        for (int i = 0; i < 15; i++) {
+            sync.delivered("h" + i, "a", SECOND);
+            sync.done("h" + i);
+            assertThat(sync.next(SECOND)).isEmpty();
+        }
+        // the 16th leaves half: the window fills up again at once, in chain order (one frame to a batching peer)
+        sync.delivered("h15", "a", SECOND);
+        sync.done("h15");
+        assertThat(sync.next(SECOND)).extracting(BlockDownload.Request::hash)
+                .containsExactlyElementsOf(IntStream.range(32, 48).mapToObj(i -> "h" + i).toList());
+        assertThat(sync.inFlight()).isEqualTo(32);
+        assertThat(sync.next(SECOND)).isEmpty();
+
+        // a fill cut short (the request pacing allowed 5) goes on at the next pump, though more than half is in flight
+        for (int i = 16; i < 32; i++) {
+            sync.delivered("h" + i, "a", 2 * SECOND);
+            sync.done("h" + i);
+        }
+        int[] allowed = {5};
+        assertThat(sync.next(2 * SECOND, peer -> allowed[0]-- > 0)).hasSize(5);
+        assertThat(sync.next(2 * SECOND)).extracting(BlockDownload.Request::hash)
+                .containsExactlyElementsOf(IntStream.range(53, 64).mapToObj(i -> "h" + i).toList());
+        assertThat(sync.inFlight()).isEqualTo(32);
+
+        // a block listed by a peer with nothing in flight is asked of it at once, whatever the other is doing
+        sync.want("h40", "b");
+        sync.want("other", "b");
+        assertThat(sync.next(SECOND)).containsExactly(new BlockDownload.Request<>("b", "other"));
     }
 
     @Test

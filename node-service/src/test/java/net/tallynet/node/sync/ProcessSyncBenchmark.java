@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
  * -Dtallynet.bench.nodeArgs="--tallynet.sync.requests-per-second=2000 --tallynet.peers.messages-per-second=4000"}
  * passes settings to every node (here: lifting the one-peer request pacing); {@code
  * -Dtallynet.bench.profile=true} records the source and each new member with Flight Recorder ({@code node.jfr}
- * in its data directory, kept).
+ * in its data directory, kept), with the JDK's {@code profile} settings (a sample every 10 ms) or those of {@code
+ * -Dtallynet.bench.jfc=<file>}: a block takes about a millisecond, and a sample a millisecond ({@code jfr configure
+ * method-profiling=max --output fast.jfc}) says more.
  */
 class ProcessSyncBenchmark {
     private static final int BLOCKS = Integer.getInteger("tallynet.bench.blocks", 2000);
@@ -141,7 +143,8 @@ class ProcessSyncBenchmark {
         List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
         if (Boolean.getBoolean("tallynet.bench.profile")) {
             jvm.add("-XX:FlightRecorderOptions:stackdepth=256"); // Spring, Hibernate and H2 stacks are deep
-            jvm.add("-XX:StartFlightRecording=filename=" + dataDir.resolve("node.jfr") + ",settings=profile");
+            jvm.add("-XX:StartFlightRecording=filename=" + dataDir.resolve("node.jfr") + ",settings="
+                    + System.getProperty("tallynet.bench.jfc", "profile"));
         }
         return jvm;
     }
