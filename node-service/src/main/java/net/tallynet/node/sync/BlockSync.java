@@ -325,7 +325,9 @@ public class BlockSync implements Ledger.Listener {
                 refusedBranch = true; // a side branch we refused to store: nothing of it, or after it, again
                 break;
             }
-            if (store.has(header.hash()) || download.want(header, peer)) {
+            // by number: a list of new blocks (a sync's every list) asks the database nothing, where a query for
+            // each of its 2,000 headers was over a third of a new member's time from connecting to its first block
+            if (store.has(header.hash(), header.number()) || download.want(header, peer)) {
                 lastQueued = header;
             } else {
                 break; // queue full: continue after the last one queued, later
