@@ -1,5 +1,6 @@
 package net.tallynet.node.api;
 
+import net.tallynet.p2p.http.SecurityHeadersFilter;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
@@ -13,7 +14,8 @@ import org.webjars.WebJarVersionLocator;
  */
 @Configuration(proxyBeanMethods = false)
 class ApiExplorer implements WebMvcConfigurer {
-    static final String PATH = "/api/explorer";
+    /** The one path the security headers give the explorer's policy (inline styles): shared, so the two cannot part. */
+    static final String PATH = SecurityHeadersFilter.EXPLORER;
 
     @Override
     public void addViewControllers(ViewControllerRegistry registry) {

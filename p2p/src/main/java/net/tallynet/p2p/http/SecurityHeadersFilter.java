@@ -18,7 +18,8 @@ public final class SecurityHeadersFilter extends OncePerRequestFilter {
             + "connect-src 'self'; font-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; "
             + "frame-ancestors 'none'";
     static final String EXPLORER_POLICY = POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
-    private static final String EXPLORER = "/api/explorer";
+    /** Where the node's {@code ApiExplorer} serves the API explorer: the pages given {@link #EXPLORER_POLICY}. */
+    public static final String EXPLORER = "/api/explorer";
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
