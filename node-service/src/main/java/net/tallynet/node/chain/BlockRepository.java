@@ -2,7 +2,6 @@ package net.tallynet.node.chain;
 
 import java.util.List;
 import java.util.Optional;
-import net.tallynet.protocol.message.BlockRef;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
@@ -19,12 +18,6 @@ public interface BlockRepository extends JpaRepository<StoredBlock, String> {
     // The queries below answer what peers ask for without loading a single block body: an entity
     // load would read each block's whole frame (2,000 of them per LISTOFBLOCKS).
 
-    /** Best-chain references from {@code from} to {@code to}, in chain order. */
-    @Query("select new net.tallynet.protocol.message.BlockRef(b.number, b.hash, b.previousHash, b.merkleRoot, b.time,"
-            + " b.target, b.nonce) from StoredBlock b"
-            + " where b.mainChain = true and b.number between :from and :to order by b.number")
-    List<BlockRef> mainChainRefs(@Param("from") long from, @Param("to") long to);
-
     @Query("select b.hash from StoredBlock b where b.merkleRoot is null or b.nonce is null")
     List<String> hashesWithoutFullHeader();
 
@@ -32,13 +25,6 @@ public interface BlockRepository extends JpaRepository<StoredBlock, String> {
     @Query("select new net.tallynet.node.chain.BlockSummary(b.number, b.hash, b.previousHash, b.time, b.txCount)"
             + " from StoredBlock b where b.mainChain = true and b.number between :from and :to order by b.number desc")
     List<BlockSummary> mainChainSummaries(@Param("from") long from, @Param("to") long to);
-
-    @Query("select b.hash from StoredBlock b where b.mainChain = true and b.number = :number")
-    Optional<String> mainChainHashAt(@Param("number") long number);
-
-    /** The number of the block with this hash if it is on the best chain. */
-    @Query("select b.number from StoredBlock b where b.hash = :hash and b.mainChain = true")
-    Optional<Long> mainChainNumberOf(@Param("hash") String hash);
 
     /** Where a stored block sits: enough to walk a side branch back to the best chain without loading bodies. */
     @Query("select new net.tallynet.node.chain.BranchLink(b.previousHash, b.number, b.chainWork, b.mainChain)"

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.ledger.Utxo;
+import net.tallynet.protocol.message.BlockRef;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -32,6 +33,10 @@ final class BlockRows {
     private static final String MAIN_CHAIN = "update blocks set main_chain = true where hash = ?";
 
     private static final String FRAME = "select frame from blocks where hash = ?";
+    private static final String MAIN_CHAIN_REFS = "select number, hash, previous_hash, merkle_root, time, target, nonce"
+            + " from blocks where main_chain = true and number between ? and ? order by number";
+    private static final String MAIN_CHAIN_HASH = "select hash from blocks where main_chain = true and number = ?";
+    private static final String MAIN_CHAIN_NUMBER = "select number from blocks where hash = ? and main_chain = true";
 
     private final JdbcTemplate jdbc;
 
@@ -46,6 +51,26 @@ final class BlockRows {
      */
     Optional<byte[]> frame(String hash) {
         return jdbc.query(FRAME, rs -> rs.next() ? Optional.of(rs.getBytes(1)) : Optional.<byte[]>empty(), hash);
+    }
+
+    /**
+     * Best-chain references from {@code from} to {@code to}, in chain order, read without a block body. A peer's
+     * first GETLISTOFBLOCKS made a node that had never served one compile the JPQL query and map its 2,000 rows
+     * through Hibernate: about 0.4 s of a new member's wait for its first list in a profile of a sync.
+     */
+    List<BlockRef> mainChainRefs(long from, long to) {
+        return jdbc.query(MAIN_CHAIN_REFS, (rs, row) -> new BlockRef(rs.getLong(1), rs.getString(2), rs.getString(3),
+                rs.getString(4), rs.getLong(5), rs.getString(6), rs.getLong(7)), from, to);
+    }
+
+    /** The hash of the best-chain block numbered {@code number} (locators, when not cached). */
+    Optional<String> mainChainHashAt(long number) {
+        return jdbc.query(MAIN_CHAIN_HASH, rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty(), number);
+    }
+
+    /** The number of the block {@code hash} if it is on the best chain (each list served, each compact block relayed). */
+    Optional<Long> mainChainNumberOf(String hash) {
+        return jdbc.query(MAIN_CHAIN_NUMBER, rs -> rs.next() ? Optional.of(rs.getLong(1)) : Optional.<Long>empty(), hash);
     }
 
     /** The outputs a best-chain block spent (its undo data); none for a block that spent none, or is off the best chain. */

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import jakarta.annotation.PreDestroy;
 import net.tallynet.protocol.codec.DecodeResult;
 import net.tallynet.protocol.codec.FrameCodec;
 import net.tallynet.protocol.codec.TransactionEncodings;
@@ -25,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -97,11 +97,11 @@ public class ChainStore implements UtxoView {
     private final TransactionTemplate transaction;
     /**
      * For the transaction that connects a block, which writes through plain JDBC alone ({@link BlockRows}): begun and
-     * ended by the JDBC connection itself rather than through Hibernate. A profile of a syncing node had the JPA
+     * ended by a JDBC connection of its own rather than through Hibernate. A profile of a syncing node had the JPA
      * transaction's own work (a Hibernate session opened, flushed and closed around rows it never saw) at about a
-     * third of a block's connect, nearly as much as the rows themselves.
+     * third of a block's connect, nearly as much as the rows themselves. Guarded by {@link #coins}'s monitor.
      */
-    private final TransactionTemplate rowsTransaction;
+    private final BlockWriteConnection blockWrites;
     /** The highest block number stored (raised before each insert, never lowered); unknown (the maximum) until {@link #initialise}. */
     private final AtomicLong highestStored = new AtomicLong(Long.MAX_VALUE);
     private final PlatformTransactionManager transactionManager;
@@ -124,7 +124,7 @@ public class ChainStore implements UtxoView {
         this.coins = new CoinsCache(properties.cachedCoins());
         this.headers = BoundedMaps.evictingEldest(properties.cachedHeaders(), true);
         this.transaction = new TransactionTemplate(transactionManager);
-        this.rowsTransaction = new TransactionTemplate(new JdbcTransactionManager(jdbc.getDataSource()));
+        this.blockWrites = new BlockWriteConnection(jdbc.getDataSource());
         this.transactionManager = transactionManager;
         this.blocks = blocks;
         this.utxos = utxos;
@@ -228,29 +228,45 @@ public class ChainStore implements UtxoView {
     /** Connects {@code block}, inserting its row first (already on the best chain) when {@code newFrame} is given. */
     private void connect(Block block, UtxoChanges changes, String newChainWork, byte[] newFrame) {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
-            // the JDBC transaction below would take over the connection of a JPA one and commit it half-way
+            // its rows would commit on a connection of their own whatever the caller's transaction does, unseen by
+            // it, and wait for any lock it holds on the tip's row
             throw new IllegalStateException("a block is connected in a transaction of its own, not inside another");
         }
         if (coinsFull()) {
             flushCoins(); // before, not after: a failed flush must leave the block unconnected
         }
         synchronized (coins) {
-            rowsTransaction.executeWithoutResult(status -> {
-                if (newFrame != null) {
-                    insertNew(block, newChainWork, newFrame, true);
-                }
-                rows.connect(block, changes.spent(), newFrame == null);
-                tipMovesOnceEnded(block.hash());
-                long generation = mainChainGeneration();
-                TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                    @Override
-                    public void afterCommit() {
-                        rememberMainChain(block.number(), block.hash(), generation);
+            long generation = mainChainGeneration();
+            long headerGeneration = headerGeneration();
+            try {
+                StoredHeader inserted = blockWrites.inTransaction(on -> {
+                    StoredHeader header = null;
+                    if (newFrame != null) {
+                        highestStored.getAndAccumulate(block.number(), Math::max); // as insertNew: before the insert
+                        header = on.insert(block, newChainWork, newFrame, true);
                     }
+                    on.connect(block, changes.spent(), newFrame == null);
+                    return header;
                 });
-            });
+                // committed: what the transactions of the other writes do once they commit (tipMovesOnceEnded)
+                if (inserted != null) {
+                    cacheHeader(inserted, headerGeneration); // its child, next, asks for it as parent
+                }
+                knownBest = block.hash();
+                rememberMainChain(block.number(), block.hash(), generation);
+            } finally {
+                tipMoves.incrementAndGet(); // committed or not, a tip cached before is read again
+            }
             coins.connect(block.hash(), changes.spent(), changes.created());
             locations.connect(block);
+        }
+    }
+
+    /** Gives the connection blocks are connected on back to the pool, before the pool closes. */
+    @PreDestroy
+    void close() {
+        synchronized (coins) {
+            blockWrites.close();
         }
     }
 
@@ -456,14 +472,14 @@ public class ChainStore implements UtxoView {
             ChainTip tip = tips.findById(ChainTip.ID).orElseThrow();
             String from = tip.coinsHash();
             StoredHeader best = storedHeader(tip.bestHash()).orElseThrow();
-            Optional<Long> start = blocks.mainChainNumberOf(from);
+            Optional<Long> start = rows.mainChainNumberOf(from);
             if (start.isEmpty()) {
                 log.warn("the unspent outputs were last written at block {}, not on the best chain: rebuilding them from genesis", from);
                 transaction.executeWithoutResult(status -> utxos.deleteAllInBatch());
             }
             long first = start.map(n -> n + 1).orElse(1L);
             // genesis creates nothing spendable: a rebuilt table starts empty, at genesis
-            coins.appliedTip(start.isPresent() ? from : blocks.mainChainHashAt(0).orElseThrow());
+            coins.appliedTip(start.isPresent() ? from : rows.mainChainHashAt(0).orElseThrow());
             if (first <= best.number()) {
                 log.info("unspent outputs: applying blocks #{} to #{} again (written to the database only in batches)",
                         first, best.number());
@@ -624,10 +640,9 @@ public class ChainStore implements UtxoView {
         return blocks.findByNumberAndMainChainTrue(number);
     }
 
-    /** Best-chain references from {@code from} to {@code to}, read without loading block bodies. */
-    @Transactional(readOnly = true)
+    /** Best-chain references from {@code from} to {@code to}, read without loading block bodies; one select, plain JDBC. */
     public List<BlockRef> mainChainRefs(long from, long to) {
-        return blocks.mainChainRefs(from, to);
+        return rows.mainChainRefs(from, to);
     }
 
     /** Best-chain blocks from {@code from} to {@code to}, newest first, without their bodies. */
@@ -645,7 +660,7 @@ public class ChainStore implements UtxoView {
             }
             generation = mainChainForgotten;
         }
-        Optional<String> hash = blocks.mainChainHashAt(number);
+        Optional<String> hash = rows.mainChainHashAt(number);
         hash.ifPresent(h -> rememberMainChain(number, h, generation));
         return hash;
     }
@@ -659,10 +674,9 @@ public class ChainStore implements UtxoView {
         }
     }
 
-    /** The number of {@code hash} if it is on the best chain, read without loading the block. */
-    @Transactional(readOnly = true)
+    /** The number of {@code hash} if it is on the best chain, read without loading the block; one select, plain JDBC. */
     public Optional<Long> mainChainNumberOf(String hash) {
-        return blocks.mainChainNumberOf(hash);
+        return rows.mainChainNumberOf(hash);
     }
 
     /** Where the stored block {@code hash} sits (parent, number, work, best chain or not), without its body. */
@@ -848,17 +862,8 @@ public class ChainStore implements UtxoView {
 
     /** Caches a header once the transaction storing its block has committed (not before: it may roll back). */
     private void cacheOnceCommitted(StoredHeader header) {
-        long generation;
-        synchronized (headers) {
-            generation = headersForgotten;
-        }
-        Runnable put = () -> {
-            synchronized (headers) {
-                if (generation == headersForgotten) {
-                    headers.put(header.hash(), header);
-                }
-            }
-        };
+        long generation = headerGeneration();
+        Runnable put = () -> cacheHeader(header, generation);
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             put.run();
             return;
@@ -869,6 +874,21 @@ public class ChainStore implements UtxoView {
                 put.run();
             }
         });
+    }
+
+    private long headerGeneration() {
+        synchronized (headers) {
+            return headersForgotten;
+        }
+    }
+
+    /** Caches a header stored while no block was forgotten since {@code generation} (else it may be one of them). */
+    private void cacheHeader(StoredHeader header, long generation) {
+        synchronized (headers) {
+            if (generation == headersForgotten) {
+                headers.put(header.hash(), header);
+            }
+        }
     }
 
     /** Drops forgotten blocks' headers, now and once their deletion has ended, and refuses reads begun before. */

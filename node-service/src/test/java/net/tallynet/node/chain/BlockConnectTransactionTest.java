@@ -15,9 +15,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The transaction that stores and connects a block is a plain JDBC one of its own (ChainStore says why): the new
- * block's row goes in already on the best chain, and a connect inside another transaction, whose connection the
- * JDBC one would take over and commit half-way, is refused before it writes anything.
+ * The transaction that stores and connects a block is a plain JDBC one on a connection of its own (ChainStore says
+ * why): the new block's row goes in already on the best chain, and a connect inside another transaction, which it
+ * would commit apart from, is refused before it writes anything.
  */
 class BlockConnectTransactionTest extends ChainStoreTest {
     @Autowired
@@ -48,6 +48,25 @@ class BlockConnectTransactionTest extends ChainStoreTest {
 
         assertThat(store.tip().hash()).isEqualTo(GENESIS.hash());
         assertThat(store.has(child.hash())).isFalse();
+    }
+
+    @Test
+    void aConnectThatFailsHalfWayLeavesNothingAndTheNextBlockConnects() {
+        store.initialise(GENESIS, GENESIS_WORK);
+        Block first = TestBlocks.block(GENESIS, new byte[32], List.of());
+        Block second = TestBlocks.block(first, new byte[32], List.of());
+
+        // its row goes in, then the tip's update finds genesis not its parent: the insert must not commit
+        assertThatThrownBy(() -> store.storeAndConnect(second, GENESIS_WORK, store.encode(second), coinbaseOnly(second)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not extend the tip");
+        assertThat(store.has(second.hash())).isFalse();
+        assertThat(store.tip().hash()).isEqualTo(GENESIS.hash());
+
+        store.storeAndConnect(first, GENESIS_WORK, store.encode(first), coinbaseOnly(first));
+        store.storeAndConnect(second, GENESIS_WORK, store.encode(second), coinbaseOnly(second));
+        assertThat(store.tip().hash()).isEqualTo(second.hash());
+        assertThat(jdbc.queryForObject("select best_hash from chain_tip", String.class)).isEqualTo(second.hash());
+        assertThat(mainChainFlag(second)).isTrue();
     }
 
     private boolean mainChainFlag(Block block) {

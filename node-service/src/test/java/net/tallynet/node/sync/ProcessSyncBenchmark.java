@@ -29,9 +29,12 @@ import org.junit.jupiter.api.Test;
  * <li>blocks of 200 payments: sync rate in transactions per second beside this JVM verifying the same
  * signatures on two threads (the issue's goal is 80% of that), and the source's local connect of the
  * same blocks (its {@code generate} with the payments already admitted to its mempool);</li>
- * <li>the new member's start time to healthy and its resident memory after the sync.</li>
+ * <li>the new member's start time to healthy and its resident memory after the sync;</li>
+ * <li>the CPU time each process used per block and per transaction, all its threads (the JIT's and the
+ * collector's too).</li>
  * </ul>
- * Sizes: {@code -Dtallynet.bench.blocks=2000 -Dtallynet.bench.paymentBlocks=40}; {@code
+ * Sizes: {@code -Dtallynet.bench.blocks=2000 -Dtallynet.bench.paymentBlocks=40}; {@code -Dtallynet.bench.fullJit=true}
+ * gives the members the full JIT (the devnet's nodes that do not mine run C1 alone); {@code
  * -Dtallynet.bench.nodeArgs="--tallynet.sync.requests-per-second=2000 --tallynet.peers.messages-per-second=4000"}
  * passes settings to every node (here: lifting the one-peer request pacing); {@code
  * -Dtallynet.bench.profile=true} records the source and each new member with Flight Recorder ({@code node.jfr}
@@ -43,6 +46,8 @@ class ProcessSyncBenchmark {
     private static final int BLOCKS = Integer.getInteger("tallynet.bench.blocks", 2000);
     private static final int PAYMENT_BLOCKS = Integer.getInteger("tallynet.bench.paymentBlocks", 40);
     private static final int PAYMENTS = 200;
+    /** As the devnet starts them, a member (which does not mine) runs C1 alone; true gives it the full JIT too. */
+    private static final boolean FULL_JIT = Boolean.getBoolean("tallynet.bench.fullJit");
     static final String TOKEN = "bench-sync-api-token";
     private static final String NETWORK = TestBlocks.NETWORK;
     private static final FrameCodec CODEC = new FrameCodec();
@@ -55,12 +60,14 @@ class ProcessSyncBenchmark {
         Path dir = Files.createTempDirectory("tallynet-sync-bench");
         int sourcePort = NodeProcess.freePort();
         // the spending endpoints' rate limit is for strangers; this benchmark submits 200 payments a block
-        Process source = NodeProcess.start(dir.resolve("source"), sourcePort, jvm(dir.resolve("source")), Map.of(),
+        Process source = NodeProcess.start(dir.resolve("source"), sourcePort, jvm(dir.resolve("source"), true), Map.of(),
                 nodeArgs("--tallynet.api.token=" + TOKEN,
                 "--tallynet.api.rate-limit.requests-per-second=100000", "--tallynet.api.rate-limit.burst=100000"));
         List<Process> started = new ArrayList<>(List.of(source));
         StringBuilder report = new StringBuilder("Process sync benchmark (separate node processes on loopback)\n"
                 + "  nodes started " + NodeProcess.launchDescription() + '\n');
+        report.append(FULL_JIT ? "  every node with the full JIT (-Dtallynet.bench.fullJit)\n"
+                : "  the source (it mines) with the full JIT, each new member with C1 alone, as in the devnet\n");
         if (!NODE_ARGS.isEmpty()) {
             report.append("  node settings: ").append(String.join(" ", NODE_ARGS)).append('\n');
         }
@@ -87,6 +94,8 @@ class ProcessSyncBenchmark {
             report.append(String.format("      its second half:           %8.0f blocks/s   (the JIT warmer)%n", warmRate));
             report.append(String.format("    new member: healthy %.1f s after its start, RSS after the sync %d MB%n",
                     coinbaseOnly.startSeconds(), coinbaseOnly.rssMb()));
+            report.append(String.format("    CPU per block from its first block on: member %.2f ms, source %.2f ms (all threads: JIT, GC)%n",
+                    coinbaseOnly.cpuMillisFrom(2, 0) / (BLOCKS - 1), coinbaseOnly.cpuMillisFrom(2, 1) / (BLOCKS - 1)));
 
             Payments payments = mintPayments(sourcePort, BLOCKS);
             Syncing paid = syncFrom(dir.resolve("member2"), sourcePort, payments.tipNumber(), started);
@@ -94,8 +103,10 @@ class ProcessSyncBenchmark {
             for (Process process : started) {
                 NodeProcess.stop(process, Duration.ofSeconds(20)); // the baseline gets the machine to itself
             }
-            double verifyRate = verifyRate(payments.transactions(), 2);
+            // one thread first, which warms the JIT for both: measured first, two threads came out cold, at about
+            // 1.05x of one (a shared two-core machine that runs two threads of SHA-256 at 1.95x of one)
             double verifyRate1 = verifyRate(payments.transactions(), 1);
+            double verifyRate = verifyRate(payments.transactions(), 2);
             report.append(String.format("  %d blocks of %d payments (%d transactions)%n", PAYMENT_BLOCKS, PAYMENTS,
                     PAYMENT_BLOCKS * PAYMENTS));
             report.append(String.format("    raw signature checks, 1 thread:  %8.0f tx/s%n", verifyRate1));
@@ -105,6 +116,15 @@ class ProcessSyncBenchmark {
             report.append(String.format("    sync of a new member:            %8.0f tx/s   %.2fx of baseline (goal 0.80x), %.1f blocks/s%n",
                     syncTxRate, syncTxRate / verifyRate, syncTxRate / PAYMENTS));
             report.append(String.format("    new member: RSS after the sync %d MB%n", paid.rssMb()));
+            report.append(String.format("    CPU per transaction: member %.0f us, source %.0f us (all threads: JIT, GC)%n",
+                    paid.cpuMillisFrom(payments.firstPaymentBlock(), 0) * 1e3 / (PAYMENT_BLOCKS * PAYMENTS),
+                    paid.cpuMillisFrom(payments.firstPaymentBlock(), 1) * 1e3 / (PAYMENT_BLOCKS * PAYMENTS)));
+            // the member met no payment before these blocks: its JIT compiles their path while they come in
+            long secondHalf = payments.firstPaymentBlock() + PAYMENT_BLOCKS / 2;
+            int secondHalfTxs = (PAYMENT_BLOCKS - PAYMENT_BLOCKS / 2) * PAYMENTS;
+            double warmTxRate = secondHalfTxs / paid.secondsFrom(secondHalf);
+            report.append(String.format("      its second half:             %8.0f tx/s   %.2fx of baseline (the JIT warmer), member CPU %.0f us per transaction%n",
+                    warmTxRate, warmTxRate / verifyRate, paid.cpuMillisFrom(secondHalf, 0) * 1e3 / secondHalfTxs));
         } finally {
             for (Process process : started) {
                 NodeProcess.stop(process, Duration.ofSeconds(20));
@@ -118,13 +138,13 @@ class ProcessSyncBenchmark {
     private static Syncing syncFrom(Path dataDir, int sourcePort, long height, List<Process> started) throws Exception {
         int port = NodeProcess.freePort();
         long start = System.nanoTime();
-        Process member = NodeProcess.start(dataDir, port, jvm(dataDir), Map.of(), nodeArgs("--tallynet.api.token=" + TOKEN,
+        Process member = NodeProcess.start(dataDir, port, jvm(dataDir, false), Map.of(), nodeArgs("--tallynet.api.token=" + TOKEN,
                 "--tallynet.peers.seeds=127.0.0.1:" + sourcePort));
         started.add(member);
         awaitHealthy(port, Duration.ofSeconds(60));
         double startSeconds = seconds(start);
         long healthy = System.nanoTime();
-        List<long[]> progress = new ArrayList<>(); // {height, nanos}
+        List<long[]> progress = new ArrayList<>(); // {height, nanos, member CPU nanos, source CPU nanos}
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         long tip = -1;
         while (tip < height) {
@@ -132,15 +152,29 @@ class ProcessSyncBenchmark {
                 throw new AssertionError("the new member reached #" + tip + " of #" + height + " in 10 minutes");
             }
             tip = NodeProcess.chain(port).path("height").asLong(-1);
-            progress.add(new long[] {tip, System.nanoTime()});
+            progress.add(new long[] {tip, System.nanoTime(), cpuNanos(member), cpuNanos(started.getFirst())});
             Thread.sleep(20);
         }
         return new Syncing(healthy, progress, startSeconds, rssMb(member.pid()));
     }
 
-    /** The JVM options of a node; with profiling on, a flight recording ({@code node.jfr} in its data directory). */
-    private static List<String> jvm(Path dataDir) {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
+    /**
+     * The CPU time a process has used, all its threads (the JIT's and the collector's too): wall time on these
+     * shared two-core machines varies by a third from run to run, and says little of a change's saving alone.
+     */
+    private static long cpuNanos(Process process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    /**
+     * The JVM options of a node: the devnet's (scripts/service-jvm.sh), whose nodes that do not mine run C1 alone,
+     * its miner the full JIT (SHA-256's intrinsic is C2's); with profiling on, a flight recording ({@code node.jfr}
+     * in its data directory). With the full JIT a new member's compiler threads took about a core for the whole
+     * sync, C2 compiling what was already running compiled by C1.
+     */
+    private static List<String> jvm(Path dataDir, boolean mines) {
+        List<String> jvm = new ArrayList<>(NodeProcess.serviceJvm("256m"));
+        jvm.add(mines || FULL_JIT ? "-XX:TieredStopAtLevel=4" : "-XX:TieredStopAtLevel=1");
         if (Boolean.getBoolean("tallynet.bench.profile")) {
             jvm.add("-XX:FlightRecorderOptions:stackdepth=256"); // Spring, Hibernate and H2 stacks are deep
             jvm.add("-XX:StartFlightRecording=filename=" + dataDir.resolve("node.jfr") + ",settings="
@@ -157,8 +191,16 @@ class ProcessSyncBenchmark {
 
         /** From the first poll at or past {@code height - 1} (the blocks before it were in) to the end. */
         double secondsFrom(long height) {
-            long from = progress.stream().filter(p -> p[0] >= height - 1).findFirst().orElseThrow()[1];
-            return (progress.getLast()[1] - from) / 1e9;
+            return (progress.getLast()[1] - from(height)[1]) / 1e9;
+        }
+
+        /** CPU milliseconds the member (process 0) or the source (1) used over the same span as {@link #secondsFrom}. */
+        double cpuMillisFrom(long height, int process) {
+            return (progress.getLast()[2 + process] - from(height)[2 + process]) / 1e6;
+        }
+
+        private long[] from(long height) {
+            return progress.stream().filter(p -> p[0] >= height - 1).findFirst().orElseThrow();
         }
     }
 
@@ -215,7 +257,7 @@ class ProcessSyncBenchmark {
     private static double verifyRate(List<Transaction> transactions, int threads) throws Exception {
         try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             double best = 0;
-            for (int round = 0; round < 3; round++) { // the first warms the JIT
+            for (int round = 0; round < 5; round++) { // the best of five; the first warms the JIT
                 long start = System.nanoTime();
                 List<Future<Boolean>> results = new ArrayList<>();
                 int share = (transactions.size() + threads - 1) / threads;
