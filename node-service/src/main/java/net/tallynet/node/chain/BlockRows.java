@@ -60,7 +60,19 @@ final class BlockRows {
      */
     List<BlockRef> mainChainRefs(long from, long to) {
         return jdbc.query(MAIN_CHAIN_REFS, (rs, row) -> new BlockRef(rs.getLong(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getLong(5), rs.getString(6), rs.getLong(7)), from, to);
+                rs.getString(4), rs.getLong(5), rs.getString(6), nonce(rs.getObject(7, Long.class), rs.getString(2))),
+                from, to);
+    }
+
+    /**
+     * A row's nonce, which rows of old versions lack until {@code ChainStore.completeHeaders} fills it at start: read
+     * as 0 it would send a header that hashes to another block, so a missing one fails the read instead.
+     */
+    private static long nonce(Long nonce, String hash) {
+        if (nonce == null) {
+            throw new IllegalStateException("block " + hash + " has no nonce in its row");
+        }
+        return nonce;
     }
 
     /** The hash of the best-chain block numbered {@code number} (locators, when not cached). */

@@ -2,6 +2,7 @@ package net.tallynet.node.chain;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -17,15 +18,28 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  *
  * <p>Not thread-safe: the store uses it under its coins cache's monitor only, one transaction at a time. A
  * connection whose commit or rollback failed is given back to the pool (which rolls back whatever it holds) and
- * another is taken for the next block.
+ * another is taken for the next block; so is one that no longer answers after {@value #IDLE_CHECK_SECONDS} s
+ * unused (a database server or a firewall may drop an idle connection, which the pool would have checked).
  */
 final class BlockWriteConnection implements AutoCloseable {
+    /** Unused this long, the connection is asked whether it still works before the next block. */
+    static final int IDLE_CHECK_SECONDS = 5;
     private final DataSource dataSource;
+    private final long idleCheckNanos;
     private Connection connection;
     private BlockRows rows;
+    private long lastUsed;
+    /** Closed with the store: no connection is taken from the pool again. */
+    private boolean closed;
 
     BlockWriteConnection(DataSource dataSource) {
+        this(dataSource, Duration.ofSeconds(IDLE_CHECK_SECONDS));
+    }
+
+    /** Tests: with another idle time before the check. */
+    BlockWriteConnection(DataSource dataSource, Duration idleCheck) {
         this.dataSource = dataSource;
+        this.idleCheckNanos = idleCheck.toNanos();
     }
 
     /**
@@ -34,6 +48,7 @@ final class BlockWriteConnection implements AutoCloseable {
      */
     <T> T inTransaction(Function<BlockRows, T> work) {
         BlockRows on = open();
+        lastUsed = System.nanoTime();
         T result;
         try {
             result = work.apply(on);
@@ -53,6 +68,12 @@ final class BlockWriteConnection implements AutoCloseable {
     }
 
     private BlockRows open() {
+        if (closed) {
+            throw new IllegalStateException("the store is closed: no block is stored any more");
+        }
+        if (connection != null && System.nanoTime() - lastUsed >= idleCheckNanos && !stillWorks()) {
+            giveBack();
+        }
         if (connection == null) {
             try {
                 Connection opened = dataSource.getConnection();
@@ -71,18 +92,32 @@ final class BlockWriteConnection implements AutoCloseable {
         return rows;
     }
 
+    private boolean stillWorks() {
+        try {
+            return connection.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     private void rollback(Throwable cause) {
         try {
             connection.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
-            close();
+            giveBack();
         }
     }
 
-    /** Gives the connection back to the pool (a transaction left open is rolled back there). */
+    /** Gives the connection back to the pool, for good: no other is taken. */
     @Override
     public void close() {
+        closed = true;
+        giveBack();
+    }
+
+    /** Gives the connection back to the pool (a transaction left open is rolled back there); the next block takes another. */
+    private void giveBack() {
         if (connection == null) {
             return;
         }

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * collector's too).</li>
  * </ul>
  * Sizes: {@code -Dtallynet.bench.blocks=2000 -Dtallynet.bench.paymentBlocks=40}; {@code -Dtallynet.bench.fullJit=true}
- * gives the members the full JIT (the devnet's nodes that do not mine run C1 alone); {@code
+ * gives the members the full JIT (the devnet's nodes that do not mine run C1 alone), {@code
+ * -Dtallynet.bench.memberJvm="-XX:..."} further JVM options; {@code
  * -Dtallynet.bench.nodeArgs="--tallynet.sync.requests-per-second=2000 --tallynet.peers.messages-per-second=4000"}
  * passes settings to every node (here: lifting the one-peer request pacing); {@code
  * -Dtallynet.bench.profile=true} records the source and each new member with Flight Recorder ({@code node.jfr}
@@ -60,8 +62,8 @@ class ProcessSyncBenchmark {
         Path dir = Files.createTempDirectory("tallynet-sync-bench");
         int sourcePort = NodeProcess.freePort();
         // the spending endpoints' rate limit is for strangers; this benchmark submits 200 payments a block
-        Process source = NodeProcess.start(dir.resolve("source"), sourcePort, jvm(dir.resolve("source"), true), Map.of(),
-                nodeArgs("--tallynet.api.token=" + TOKEN,
+        Process source = NodeProcess.start(dir.resolve("source"), sourcePort, jvm(dir.resolve("source"), true),
+                NodeProcess.SERVICE_ENVIRONMENT, nodeArgs("--tallynet.api.token=" + TOKEN,
                 "--tallynet.api.rate-limit.requests-per-second=100000", "--tallynet.api.rate-limit.burst=100000"));
         List<Process> started = new ArrayList<>(List.of(source));
         StringBuilder report = new StringBuilder("Process sync benchmark (separate node processes on loopback)\n"
@@ -138,8 +140,8 @@ class ProcessSyncBenchmark {
     private static Syncing syncFrom(Path dataDir, int sourcePort, long height, List<Process> started) throws Exception {
         int port = NodeProcess.freePort();
         long start = System.nanoTime();
-        Process member = NodeProcess.start(dataDir, port, jvm(dataDir, false), Map.of(), nodeArgs("--tallynet.api.token=" + TOKEN,
-                "--tallynet.peers.seeds=127.0.0.1:" + sourcePort));
+        Process member = NodeProcess.start(dataDir, port, jvm(dataDir, false), NodeProcess.SERVICE_ENVIRONMENT,
+                nodeArgs("--tallynet.api.token=" + TOKEN, "--tallynet.peers.seeds=127.0.0.1:" + sourcePort));
         started.add(member);
         awaitHealthy(port, Duration.ofSeconds(60));
         double startSeconds = seconds(start);
@@ -167,14 +169,18 @@ class ProcessSyncBenchmark {
     }
 
     /**
-     * The JVM options of a node: the devnet's (scripts/service-jvm.sh), whose nodes that do not mine run C1 alone,
-     * its miner the full JIT (SHA-256's intrinsic is C2's); with profiling on, a flight recording ({@code node.jfr}
-     * in its data directory). With the full JIT a new member's compiler threads took about a core for the whole
-     * sync, C2 compiling what was already running compiled by C1.
+     * The JVM options of a node (its environment is the devnet's too): the devnet's (scripts/service-jvm.sh), whose
+     * nodes that do not mine run C1 alone, its miner the full JIT (SHA-256's intrinsic is C2's); with profiling on,
+     * a flight recording ({@code node.jfr} in its data directory). With the full JIT a new member's compiler
+     * threads took about a core for the whole sync, C2 compiling what was already running compiled by C1.
      */
     private static List<String> jvm(Path dataDir, boolean mines) {
         List<String> jvm = new ArrayList<>(NodeProcess.serviceJvm("256m"));
         jvm.add(mines || FULL_JIT ? "-XX:TieredStopAtLevel=4" : "-XX:TieredStopAtLevel=1");
+        if (!mines) { // -Dtallynet.bench.memberJvm="-XX:..." for trying JVM options on the members alone
+            Arrays.stream(System.getProperty("tallynet.bench.memberJvm", "").split(" ")).filter(o -> !o.isBlank())
+                    .forEach(jvm::add);
+        }
         if (Boolean.getBoolean("tallynet.bench.profile")) {
             jvm.add("-XX:FlightRecorderOptions:stackdepth=256"); // Spring, Hibernate and H2 stacks are deep
             jvm.add("-XX:StartFlightRecording=filename=" + dataDir.resolve("node.jfr") + ",settings="
