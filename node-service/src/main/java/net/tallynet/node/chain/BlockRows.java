@@ -80,7 +80,7 @@ final class BlockRows {
         return jdbc.query(MAIN_CHAIN_HASH, rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty(), number);
     }
 
-    /** The number of the block {@code hash} if it is on the best chain (each list served, each compact block relayed). */
+    /** The number of the block {@code hash} if it is on the best chain (each list served, each compact block served). */
     Optional<Long> mainChainNumberOf(String hash) {
         return jdbc.query(MAIN_CHAIN_NUMBER, rs -> rs.next() ? Optional.of(rs.getLong(1)) : Optional.<Long>empty(), hash);
     }

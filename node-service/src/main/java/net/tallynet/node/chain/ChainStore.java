@@ -145,7 +145,9 @@ public class ChainStore implements UtxoView {
     @Transactional
     public StoredHeader store(Block block, String chainWork, byte[] frame) {
         if (highestStored.get() < block.number()) {
-            return insertNew(block, chainWork, frame, false); // numbered above every stored block, it is new
+            StoredHeader inserted = insertRow(rows, block, chainWork, frame, false); // above every stored block: new
+            cacheOnceCommitted(inserted); // its child, next, asks for it as parent
+            return inserted;
         }
         StoredHeader stored = blocks.findById(block.hash())
                 .orElseGet(() -> blocks.save(new StoredBlock(block, chainWork, frame))).header();
@@ -154,16 +156,14 @@ public class ChainStore implements UtxoView {
     }
 
     /**
-     * As {@link #store(Block, String, byte[])} for a block known not to be stored, with plain JDBC whatever its
-     * number: the rows {@link #connect} writes next on the same transaction must find its row, and a JPA persist
-     * would only be written at the commit (a block numbered at or below a stored one, after a longer side branch
-     * or a forgotten one, was so connected with its best-chain flag unset).
+     * Inserts the row of a block known not to be stored through {@code on}, with plain JDBC whatever its number: the
+     * rows {@link #connect} writes next on the same transaction must find it, and a JPA persist would only be written
+     * at the commit (a block numbered at or below a stored one, after a longer side branch or a forgotten one, was so
+     * connected with its best-chain flag unset). Its header is the caller's to cache once the transaction commits.
      */
-    private StoredHeader insertNew(Block block, String chainWork, byte[] frame, boolean mainChain) {
+    private StoredHeader insertRow(BlockRows on, Block block, String chainWork, byte[] frame, boolean mainChain) {
         highestStored.getAndAccumulate(block.number(), Math::max); // before the insert: has() asks the table from now on
-        StoredHeader stored = rows.insert(block, chainWork, frame, mainChain);
-        cacheOnceCommitted(stored); // its child, next, asks for it as parent
-        return stored;
+        return on.insert(block, chainWork, frame, mainChain);
     }
 
     /** The frame a block is stored as (and journaled as, {@link BlockJournal}). */
@@ -240,11 +240,7 @@ public class ChainStore implements UtxoView {
             long headerGeneration = headerGeneration();
             try {
                 StoredHeader inserted = blockWrites.inTransaction(on -> {
-                    StoredHeader header = null;
-                    if (newFrame != null) {
-                        highestStored.getAndAccumulate(block.number(), Math::max); // as insertNew: before the insert
-                        header = on.insert(block, newChainWork, newFrame, true);
-                    }
+                    StoredHeader header = newFrame == null ? null : insertRow(on, block, newChainWork, newFrame, true);
                     on.connect(block, changes.spent(), newFrame == null);
                     return header;
                 });
