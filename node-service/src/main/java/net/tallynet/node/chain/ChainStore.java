@@ -330,8 +330,13 @@ public class ChainStore implements UtxoView {
 
     /** Whether the caches hold changes the tables lack. */
     public boolean coinsToFlush() {
+        return coinsUnflushed() > 0;
+    }
+
+    /** The changes the caches hold and the tables lack: unspent outputs added or spent, transaction locations. */
+    public long coinsUnflushed() {
         synchronized (coins) {
-            return coins.dirtyCount() > 0 || locations.size() > 0;
+            return (long) coins.dirtyCount() + locations.size();
         }
     }
 

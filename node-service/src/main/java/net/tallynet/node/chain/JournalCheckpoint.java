@@ -1,5 +1,7 @@
 package net.tallynet.node.chain;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import net.tallynet.p2p.PeriodicTask;
 import org.slf4j.Logger;
@@ -10,7 +12,8 @@ import org.springframework.stereotype.Component;
 /**
  * Brings the database's file up to date and empties the block journal every checkpoint interval
  * (when blocks came since the last one), and once soon after start (the segments a killed process
- * left, replayed by then) and when the application closes.
+ * left, replayed by then) and when the application closes. Two gauges say what the next one has to write: what a
+ * restart after a crash would replay, and what a benchmark waits for before it measures on a quiet node.
  */
 @Component
 class JournalCheckpoint extends PeriodicTask implements DisposableBean {
@@ -22,11 +25,17 @@ class JournalCheckpoint extends PeriodicTask implements DisposableBean {
     private boolean first = true;
     private volatile boolean started;
 
-    JournalCheckpoint(BlockJournal journal, ChainStore store, JournalProperties properties) {
+    JournalCheckpoint(BlockJournal journal, ChainStore store, JournalProperties properties, MeterRegistry meters) {
         super("journal-checkpoint");
         this.journal = journal;
         this.store = store;
         this.properties = properties;
+        Gauge.builder("tallynet.chain.journal.pending", journal, BlockJournal::pendingBytes).baseUnit("bytes")
+                .description("Block frames journaled since the last checkpoint: what a restart after a crash replays")
+                .register(meters);
+        Gauge.builder("tallynet.chain.coins.unflushed", store, ChainStore::coinsUnflushed)
+                .description("Unspent-output and transaction-location changes held in memory for the next checkpoint")
+                .register(meters);
     }
 
     @Override

@@ -43,20 +43,22 @@ class NodePeerListener implements PeerListener {
             gossip.asked(peer);
             peer.send(new GetAddrMessage(identity.advertisedPort()));
         } else if (HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
-            if (peer.connection().direction() == Direction.OUTBOUND) {
-                String address = PeerManager.dialledAddress(peer);
-                addresses.good(address);
-                if (feelers.contains(address)) {
-                    peer.disconnect(CloseReason.NORMAL);
-                    return;
-                }
+            String dialled = peer.connection().direction() == Direction.OUTBOUND ? PeerManager.dialledAddress(peer) : null;
+            if (dialled != null && feelers.contains(dialled)) {
+                addresses.good(dialled);
+                peer.disconnect(CloseReason.NORMAL);
+                return;
+            }
+            // first: a new member's first GETLISTOFBLOCKS goes out before the address book's write and the rest
+            sync.established(peer);
+            if (dialled != null) {
+                addresses.good(dialled);
                 // as Bitcoin Core asks its outbound peers: their book fills ours, so a node that knows one
                 // member finds the others without waiting for gossip it may have missed
                 gossip.asked(peer);
                 peer.send(new GetAddrMessage(null));
             }
             relay.established(peer);
-            sync.established(peer);
         }
     }
 

@@ -88,6 +88,8 @@ public class BlockSync implements Ledger.Listener {
     private final ServingLimits serving;
     private final BlockDownload<PeerSession> download;
     private final HeaderCheck headers;
+    private volatile Runnable fellBehind = () -> {
+    };
     private final CompactPeers compact;
     private final BlockBatches batches;
     private final Map<PeerSession, PeerState> states = new HashMap<>();
@@ -185,7 +187,7 @@ public class BlockSync implements Ledger.Listener {
      * changed since our HELLO, announce it.
      */
     public void established(PeerSession peer) {
-        locked(() -> {
+        boolean behind = locked(() -> {
             PeerState state = state(peer);
             HelloMessage hello = peer.remoteHello();
             state.known.add(hello.bestHash());
@@ -200,7 +202,16 @@ public class BlockSync implements Ledger.Listener {
                 // only, so not to this one, which was told of an older tip: it hears of ours now (PROTOCOL.md 7.4)
                 peer.send(new BroadcastBlockMessage(tip.number(), tip.hash()));
             }
+            return state.bestNumber - tip.number() > 1;
         });
+        if (behind) {
+            fellBehind.run(); // outside the lock: the progress it reads takes it
+        }
+    }
+
+    /** Called (on the peer's thread) when a handshake shows a peer more than one block ahead: a sync begins. */
+    void whenBehind(Runnable listener) {
+        fellBehind = listener;
     }
 
     public void closed(PeerSession peer) {

@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.stereotype.Component;
 
 /**
- * Once a second: moves the requests of stalled peers elsewhere. While the node is behind its peers,
+ * Once a second: moves the requests of stalled peers elsewhere. While the node is behind its peers (known once a
+ * second, and at once from a handshake that shows a peer ahead),
  * logs a progress line every {@code tallynet.sync.progress-interval} (height, target, blocks/s, what is
  * in flight), and one line when it has caught up; meanwhile the ledger logs each block connected at DEBUG only.
  * The same figures are gauges.
@@ -36,6 +37,7 @@ public class SyncMonitor extends PeriodicTask {
         this.sync = sync;
         this.ledger = ledger;
         this.properties = properties;
+        sync.whenBehind(this::check);
         Gauge.builder("tallynet.sync.target.height", this, m -> m.last.target())
                 .description("Highest block number any peer has shown").register(meters);
         Gauge.builder("tallynet.sync.progress", this, SyncMonitor::progress)
@@ -66,6 +68,15 @@ public class SyncMonitor extends PeriodicTask {
     @Override
     protected void tick() {
         sync.expireStalled();
+        check();
+    }
+
+    /**
+     * Compares the node's height with the highest its peers have shown: once a second, and at once when a handshake
+     * shows a peer more than a block ahead (a new member learns it from its first peer's HELLO), so that a sync's
+     * progress lines and its quiet per-block logging start with its first block rather than a second into it.
+     */
+    private synchronized void check() {
         BlockSync.Progress p = sync.progress();
         last = p;
         long now = System.nanoTime();

@@ -37,6 +37,11 @@ public final class NodeMetrics {
         return values;
     }
 
+    /** Whether the scrape has a series of {@code name} at all (a sum of none is 0). */
+    public boolean has(String name) {
+        return Pattern.compile("^" + Pattern.quote(name) + "[{ ]", Pattern.MULTILINE).matcher(text).find();
+    }
+
     /** The sum of the series of {@code name} whose labels include every one of {@code labels} ({@code key="value"}). */
     public double sum(String name, String... labels) {
         double sum = 0;
