@@ -43,6 +43,8 @@ public final class NodeProcess {
      */
     private static final String JAR = System.getProperty("tallynet.node.jar", "");
     private static List<String> fastStart;
+    private static List<String> devnetJit;
+    private static List<String> serviceJvm;
     /** P2P port to the API port of every node started here. */
     private static final Map<Integer, Integer> API_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
     private static final String PER_NETGROUP = "--tallynet.peers.max-outbound-per-netgroup";
@@ -55,13 +57,15 @@ public final class NodeProcess {
     }
 
     /**
-     * The service JVM of scripts/service-jvm.sh, as the devnet starts every process (serial GC, a heap that
-     * starts small and gives back what it does not need, native memory trimmed), up to {@code maxHeap}
-     * (the devnet's is 256m).
+     * The service JVM of scripts/service-jvm.sh ({@code JVM_OPTIONS}, asked of the script), as the devnet starts every
+     * process (serial GC, a heap that starts small and gives back what it does not need, native memory trimmed), with
+     * the heap's maximum {@code maxHeap} instead of the devnet's.
      */
-    public static List<String> serviceJvm(String maxHeap) {
-        return List.of("-XX:+UseSerialGC", "-Xms16m", "-Xmx" + maxHeap, "-XX:MinHeapFreeRatio=20",
-                "-XX:MaxHeapFreeRatio=40", "-XX:-ShrinkHeapInSteps", "-XX:TrimNativeHeapInterval=5000");
+    public static synchronized List<String> serviceJvm(String maxHeap) {
+        if (serviceJvm == null) {
+            serviceJvm = askServiceJvm("printf '%s\\n' \"${JVM_OPTIONS[@]}\"", "");
+        }
+        return serviceJvm.stream().map(option -> option.startsWith("-Xmx") ? "-Xmx" + maxHeap : option).toList();
     }
 
     /** Starts a node on {@code port} with {@code dataDir}; {@code extra} are further --key=value arguments. */
@@ -112,29 +116,45 @@ public final class NodeProcess {
      */
     private static synchronized List<String> fastStartOptions() {
         if (fastStart == null) {
-            Path root = Path.of(JAR).toAbsolutePath();
-            while (root != null && !Files.isRegularFile(root.resolve("scripts/service-jvm.sh"))) {
-                root = root.getParent();
-            }
-            if (root == null) {
-                throw new IllegalStateException("no scripts/service-jvm.sh above " + JAR);
-            }
-            try {
-                Process bash = new ProcessBuilder("bash", "-c", ". scripts/service-jvm.sh; fast_start_options \"$1\"",
-                        "service-jvm", JAR).directory(root.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (bash.waitFor() != 0) {
-                    throw new IllegalStateException("scripts/service-jvm.sh could not give the fast start options of " + JAR);
-                }
-                fastStart = out.lines().filter(line -> !line.isBlank()).toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            fastStart = askServiceJvm("fast_start_options \"$1\"", JAR);
         }
         return fastStart;
+    }
+
+    /**
+     * The JIT the devnet gives the services that do not mine ({@code DEVNET_JIT} of scripts/service-jvm.sh, asked of
+     * the script): the process benchmarks start their non-mining nodes with it, as the devnet does.
+     */
+    public static synchronized List<String> devnetJit() {
+        if (devnetJit == null) {
+            devnetJit = askServiceJvm("printf '%s\\n' \"${DEVNET_JIT[@]}\"", "");
+        }
+        return devnetJit;
+    }
+
+    /** The lines {@code command} prints after sourcing scripts/service-jvm.sh at the project's root ({@code $1}: {@code argument}). */
+    private static List<String> askServiceJvm(String command, String argument) {
+        Path root = (JAR.isEmpty() ? Path.of("") : Path.of(JAR)).toAbsolutePath();
+        while (root != null && !Files.isRegularFile(root.resolve("scripts/service-jvm.sh"))) {
+            root = root.getParent();
+        }
+        if (root == null) {
+            throw new IllegalStateException("no scripts/service-jvm.sh above " + (JAR.isEmpty() ? "this directory" : JAR));
+        }
+        try {
+            Process bash = new ProcessBuilder("bash", "-c", ". scripts/service-jvm.sh; " + command, "service-jvm", argument)
+                    .directory(root.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String out = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (bash.waitFor() != 0) {
+                throw new IllegalStateException("scripts/service-jvm.sh failed at: " + command);
+            }
+            return out.lines().filter(line -> !line.isBlank()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Whether nodes start from the packaged jar (with its AOT cache, if made), for a benchmark's report. */

@@ -43,6 +43,8 @@ public final class BlockJournal implements AutoCloseable {
     /** Appends (each with the commit that follows it) share it; a checkpoint's rotation takes it alone. */
     private final ReentrantReadWriteLock rotation = new ReentrantReadWriteLock();
     private final AtomicLong segmentBytes = new AtomicLong();
+    /** The bytes of the segments a checkpoint set aside, until its flush has run and they are deleted. */
+    private final AtomicLong checkpointingBytes = new AtomicLong();
     /** This process's first segment: those before it are what earlier processes left. */
     private final long firstSegment;
     private long segment;
@@ -112,9 +114,12 @@ public final class BlockJournal implements AutoCloseable {
         segmentBytes.addAndGet(HEADER_BYTES + frame.length);
     }
 
-    /** Bytes appended to the segment being written, since the last checkpoint. */
+    /**
+     * Bytes journaled since the last completed checkpoint: appended to the segment being written, and those of the
+     * segments a checkpoint in progress (or one that failed) has not yet deleted. What a restart would replay.
+     */
     public long pendingBytes() {
-        return segmentBytes.get();
+        return segmentBytes.get() + checkpointingBytes.get();
     }
 
     /**
@@ -130,7 +135,8 @@ public final class BlockJournal implements AutoCloseable {
                 closeQuietly(current);
                 current = next;
                 segment++;
-                segmentBytes.set(0);
+                // still pending until the database's flush is done and the old segments are deleted
+                checkpointingBytes.addAndGet(segmentBytes.getAndSet(0));
                 kept = segment;
             }
         } catch (IOException e) {
@@ -150,6 +156,7 @@ public final class BlockJournal implements AutoCloseable {
                 }
             }
         }
+        checkpointingBytes.set(0);
         return deleted;
     }
 

@@ -330,14 +330,18 @@ public class ChainStore implements UtxoView {
 
     /** Whether the caches hold changes the tables lack. */
     public boolean coinsToFlush() {
-        return coinsUnflushed() > 0;
+        synchronized (coins) {
+            return coins.dirtyCount() > 0 || locations.size() > 0;
+        }
     }
 
-    /** The changes the caches hold and the tables lack: unspent outputs added or spent, transaction locations. */
+    /**
+     * The changes the caches hold and the tables lack (unspent outputs added or spent, transaction locations), those
+     * a flush is writing included. Read without the caches' lock, which a reorganisation's flush holds for seconds: a
+     * metrics scrape must not wait for it, and a count a moment old is what a gauge is.
+     */
     public long coinsUnflushed() {
-        synchronized (coins) {
-            return (long) coins.dirtyCount() + locations.size();
-        }
+        return (long) coins.unflushed() + locations.unflushed();
     }
 
     /** Whether the cache's share for changes is full, pending locations counted as changes (alike in size). */

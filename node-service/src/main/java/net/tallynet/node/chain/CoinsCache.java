@@ -187,6 +187,11 @@ final class CoinsCache {
         return dirty.size();
     }
 
+    /** Changes the table lacks, the layer being written included: read without a lock, a snapshot for a gauge. */
+    int unflushed() {
+        return dirty.size() + flushing.size();
+    }
+
     String appliedTip() {
         return appliedTip;
     }

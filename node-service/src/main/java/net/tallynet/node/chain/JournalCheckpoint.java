@@ -31,10 +31,10 @@ class JournalCheckpoint extends PeriodicTask implements DisposableBean {
         this.store = store;
         this.properties = properties;
         Gauge.builder("tallynet.chain.journal.pending", journal, BlockJournal::pendingBytes).baseUnit("bytes")
-                .description("Block frames journaled since the last checkpoint: what a restart after a crash replays")
+                .description("Block frames journaled since the last completed checkpoint: what a restart after a crash replays")
                 .register(meters);
         Gauge.builder("tallynet.chain.coins.unflushed", store, ChainStore::coinsUnflushed)
-                .description("Unspent-output and transaction-location changes held in memory for the next checkpoint")
+                .description("Unspent-output and transaction-location changes not yet in their tables, those being written included")
                 .register(meters);
     }
 

@@ -64,6 +64,11 @@ final class PendingLocations {
         return pending.size();
     }
 
+    /** Locations the table lacks, the layer being written included: read without a lock, a snapshot for a gauge. */
+    int unflushed() {
+        return pending.size() + flushing.size();
+    }
+
     void clear() {
         pending.clear();
         flushing = Map.of();

@@ -1,6 +1,7 @@
 package net.tallynet.node.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -81,12 +82,23 @@ class BlockJournalTest {
         }
         try (BlockJournal journal = BlockJournal.open(dir, false)) {
             journal.append(bytes("this process"), () -> null);
-            assertThat(journal.pendingBytes()).isPositive();
+            long pending = journal.pendingBytes();
+            assertThat(pending).isPositive();
+            // a flush that fails leaves what it was to cover pending: a restart would still replay it
+            assertThatThrownBy(() -> journal.checkpoint(() -> {
+                throw new IllegalStateException("the disk is full");
+            })).hasMessageContaining("the disk is full");
+            assertThat(journal.pendingBytes()).isEqualTo(pending);
             List<Integer> segmentsSeenByTheFlush = new ArrayList<>();
-            int deleted = journal.checkpoint(() -> segmentsSeenByTheFlush.add(count(segments())));
-            // the flush ran with the old segments still there, and the new one begun
-            assertThat(segmentsSeenByTheFlush).containsExactly(3);
-            assertThat(deleted).isEqualTo(2);
+            List<Long> pendingDuringTheFlush = new ArrayList<>();
+            int deleted = journal.checkpoint(() -> {
+                segmentsSeenByTheFlush.add(count(segments()));
+                pendingDuringTheFlush.add(journal.pendingBytes());
+            });
+            // the flush ran with the old segments still there, and the new ones begun (one per checkpoint)
+            assertThat(segmentsSeenByTheFlush).containsExactly(4);
+            assertThat(pendingDuringTheFlush).as("still pending until the flush is done").containsExactly(pending);
+            assertThat(deleted).isEqualTo(3);
             assertThat(segments()).hasSize(1);
             assertThat(journal.pendingBytes()).isZero();
         }
