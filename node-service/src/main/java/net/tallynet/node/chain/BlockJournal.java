@@ -135,8 +135,11 @@ public final class BlockJournal implements AutoCloseable {
                 closeQuietly(current);
                 current = next;
                 segment++;
-                // still pending until the database's flush is done and the old segments are deleted
-                checkpointingBytes.addAndGet(segmentBytes.getAndSet(0));
+                // still pending until the database's flush is done and the old segments are deleted; added there before
+                // taken here, so that pendingBytes (segment first) never reads the bytes in neither
+                long rotated = segmentBytes.get();
+                checkpointingBytes.addAndGet(rotated);
+                segmentBytes.addAndGet(-rotated);
                 kept = segment;
             }
         } catch (IOException e) {

@@ -127,7 +127,6 @@ final class CoinsCache {
      */
     void endFlush(boolean written) {
         Map<Outpoint, Dirty> layer = flushing;
-        flushing = Map.of();
         layer.forEach((outpoint, change) -> {
             Dirty since = dirty.get(outpoint);
             if (written) {
@@ -142,6 +141,7 @@ final class CoinsCache {
                 dirty.put(outpoint, new Dirty(since.utxo(), since.spent(), change.fresh()));
             }
         });
+        flushing = Map.of(); // last: the unflushed gauge, read without the lock, never sees the layer in neither map
     }
 
     /**

@@ -54,10 +54,10 @@ final class PendingLocations {
     /** The layer set aside is in the table ({@code written}), or goes back under what gathered since. */
     void endFlush(boolean written) {
         Map<String, Location> layer = flushing;
-        flushing = Map.of();
         if (!written) {
             layer.forEach(pending::putIfAbsent);
         }
+        flushing = Map.of(); // last: the unflushed gauge, read without a lock, never sees the layer in neither map
     }
 
     int size() {

@@ -54,7 +54,7 @@ class ProcessSyncBenchmark {
     private static final int PAYMENT_BLOCKS = Integer.getInteger("tallynet.bench.paymentBlocks", 40);
     private static final int PAYMENTS = 200;
     /** New members that sync the coinbase-only chain, one after another; the figures are the median one's. */
-    private static final int SYNC_RUNS = Integer.getInteger("tallynet.bench.syncRuns", 3);
+    private static final int SYNC_RUNS = Math.max(1, Integer.getInteger("tallynet.bench.syncRuns", 3));
     /** As the devnet starts them, a member (which does not mine) runs C1 alone; true gives it the full JIT too. */
     private static final boolean FULL_JIT = Boolean.getBoolean("tallynet.bench.fullJit");
     static final String TOKEN = "bench-sync-api-token";
