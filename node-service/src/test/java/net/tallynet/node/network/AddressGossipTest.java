@@ -45,12 +45,15 @@ class AddressGossipTest {
             });
             // an address new to b, in a small ADDR, is relayed on to RELAY_FANOUT random node peers of b other than
             // its source: every one of them is a session with a or c (b may hold two with one of them for a moment,
-            // or a feeler), so one of the two hears of it; asking it of c alone failed now and then
+            // or a feeler), so one of the two hears of it; asking it of c alone failed now and then. The address is
+            // in another netgroup (127.7) than the nodes' own (127.0): in 127.0 it went to the one new-table bucket
+            // every loopback address from a loopback source goes to, where its keyed slot could be one b already
+            // held (2 or 3 of 64 slots), and b then keeps the holder and does not learn it (AddressTables.add)
             double relayed = count(b, "tallynet.addresses.relayed");
             try (RawPeer peer = RawPeer.handshaken(port(b), "127.0.0.33", "0000000000000033")) {
-                peer.send(new AddrMessage(List.of(new AddressEntry("127.0.7.7", 9777, System.currentTimeMillis()))));
+                peer.send(new AddrMessage(List.of(new AddressEntry("127.7.7.7", 9777, System.currentTimeMillis()))));
                 await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(List.of(a, c)).anySatisfy(node ->
-                        assertThat(node.getBean(AddressBook.class).addresses()).contains("127.0.7.7:9777")));
+                        assertThat(node.getBean(AddressBook.class).addresses()).contains("127.7.7.7:9777")));
             }
             assertThat(count(b, "tallynet.addresses.relayed")).isGreaterThan(relayed);
         }
