@@ -122,10 +122,13 @@ public final class NodeProcess {
     }
 
     /**
-     * The JIT the devnet gives the services that do not mine ({@code DEVNET_JIT} of scripts/service-jvm.sh, asked of
-     * the script): the process benchmarks start their non-mining nodes with it, as the devnet does.
+     * A node's JIT as the devnet gives it: the full JIT to the miner (SHA-256's intrinsic is C2's), and to the others
+     * {@code DEVNET_JIT} of scripts/service-jvm.sh (asked of the script), unless {@code full}.
      */
-    public static synchronized List<String> devnetJit() {
+    public static synchronized List<String> devnetJit(boolean full) {
+        if (full) {
+            return List.of("-XX:TieredStopAtLevel=4");
+        }
         if (devnetJit == null) {
             devnetJit = askServiceJvm("printf '%s\\n' \"${DEVNET_JIT[@]}\"", "");
         }

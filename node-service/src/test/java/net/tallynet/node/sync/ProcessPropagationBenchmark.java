@@ -70,11 +70,7 @@ class ProcessPropagationBenchmark {
                 // the devnet's JVM (serial GC: G1's young pauses took 65 to 150 ms on ten JVMs sharing two cores,
                 // and a block of 1,000 payments met a 1.5 s concurrent cycle) and its JIT: C1 only but on the miner
                 List<String> jvm = new ArrayList<>(NodeProcess.serviceJvm("256m"));
-                if (i == 0 || FULL_JIT) {
-                    jvm.add("-XX:TieredStopAtLevel=4"); // the miner hashes
-                } else {
-                    jvm.addAll(NodeProcess.devnetJit());
-                }
+                jvm.addAll(NodeProcess.devnetJit(i == 0 || FULL_JIT)); // the miner hashes
                 if (i == NODES / 2 && Boolean.getBoolean("tallynet.bench.profile")) {
                     jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("node" + (i + 1)).resolve("node.jfr")
                             + ",settings=profile,jdk.ExecutionSample#period=1ms"); // a hop takes milliseconds: the profile's 10 ms says little

@@ -196,11 +196,7 @@ class ProcessSyncBenchmark {
      */
     private static List<String> jvm(Path dataDir, boolean mines) {
         List<String> jvm = new ArrayList<>(NodeProcess.serviceJvm("256m"));
-        if (mines || FULL_JIT) {
-            jvm.add("-XX:TieredStopAtLevel=4");
-        } else {
-            jvm.addAll(NodeProcess.devnetJit());
-        }
+        jvm.addAll(NodeProcess.devnetJit(mines || FULL_JIT));
         if (!mines) { // -Dtallynet.bench.memberJvm="-XX:..." for trying JVM options on the members alone
             Arrays.stream(System.getProperty("tallynet.bench.memberJvm", "").split(" ")).filter(o -> !o.isBlank())
                     .forEach(jvm::add);
