@@ -7,6 +7,7 @@ import org.apache.catalina.Valve;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.valves.ErrorReportValve;
 import net.tallynet.p2p.StopHook;
+import io.micrometer.observation.ObservationPredicate;
 import org.apache.coyote.AbstractProtocol;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -19,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 
 /**
  * The HTTP hardening the node and the tracker share: the {@link ApiGuardFilter} on {@code /api/*},
@@ -68,6 +70,17 @@ public class HttpApiConfiguration {
         registration.addUrlPatterns("/*");
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return registration;
+    }
+
+    /**
+     * No HTTP observation (the {@code http.server.requests} timer and its context) for a peer's WebSocket
+     * upgrade on the P2P port: that metric is the REST API's and actuator's (README), and in a tracker's
+     * registration wave each member's upgrade made one, a cost on the path whose throughput issue 19 measures.
+     */
+    @Bean
+    ObservationPredicate noObservationOfPeerUpgrades() {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext request
+                && P2P_PATH.equals(request.getCarrier().getRequestURI()));
     }
 
     /**

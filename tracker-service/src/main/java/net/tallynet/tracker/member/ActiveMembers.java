@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import net.tallynet.protocol.message.AddressEntry;
 
 /**
  * The active members in memory, for ADDR answers. Sampling in the database (ORDER BY RANDOM())
@@ -15,7 +16,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * round and updated on every registration.
  */
 public final class ActiveMembers {
-    private final List<ActiveMember> entries = new ArrayList<>();
+    /**
+     * Each as the ADDR entry it is sent as, built (and checked, as every AddressEntry is) once when it enters the
+     * index, not for each of the up to 50 answers a second that sample it: that was about 6% of the tracker's
+     * CPU in a registration wave (issue 19, a profile).
+     */
+    private final List<AddressEntry> entries = new ArrayList<>();
     private final Map<String, Integer> positions = new HashMap<>();
     /**
      * Active members per host and per network, for the caps (MemberLimits): two count queries on every
@@ -33,7 +39,11 @@ public final class ActiveMembers {
         }
 
         String key() {
-            return host + " " + port;
+            return ActiveMembers.key(host, port);
+        }
+
+        AddressEntry entry() {
+            return new AddressEntry(host, port, lastSeen);
         }
     }
 
@@ -49,6 +59,38 @@ public final class ActiveMembers {
         putLocked(member);
     }
 
+    /** Replaces member's entry if its address is in the index (a renewal); false, changing nothing, if not. */
+    public synchronized boolean renew(ActiveMember member) {
+        Integer at = positions.get(member.key());
+        if (at == null) {
+            return false;
+        }
+        entries.set(at, member.entry());
+        return true;
+    }
+
+    /**
+     * Takes the member at host:port out of the index, if there (a newcomer whose registration could not be
+     * stored); the last entry moves into its place, so removal is O(1).
+     */
+    public synchronized void remove(String host, int port) {
+        Integer at = positions.remove(key(host, port));
+        if (at == null) {
+            return;
+        }
+        AddressEntry last = entries.removeLast();
+        if (at < entries.size()) {
+            entries.set(at, last);
+            positions.put(key(last.host(), last.port()), at);
+        }
+        perHost.computeIfPresent(host, (h, count) -> count == 1 ? null : count - 1);
+        perNetgroup.computeIfPresent(Netgroup.of(host), (g, count) -> count == 1 ? null : count - 1);
+    }
+
+    private static String key(String host, int port) {
+        return host + " " + port;
+    }
+
     public synchronized int size() {
         return entries.size();
     }
@@ -62,11 +104,11 @@ public final class ActiveMembers {
     }
 
     /** Up to {@code limit} distinct random members, never host:port itself. */
-    public synchronized List<ActiveMember> sample(String host, int port, int limit) {
-        Integer self = positions.get(host + " " + port);
+    public synchronized List<AddressEntry> sample(String host, int port, int limit) {
+        Integer self = positions.get(key(host, port));
         int available = entries.size() - (self == null ? 0 : 1);
         int wanted = Math.min(limit, available);
-        List<ActiveMember> sample = new ArrayList<>(wanted);
+        List<AddressEntry> sample = new ArrayList<>(wanted);
         if (wanted <= 0) {
             return sample;
         }
@@ -101,10 +143,11 @@ public final class ActiveMembers {
     private void putLocked(ActiveMember member) {
         Integer at = positions.get(member.key());
         if (at != null) {
-            entries.set(at, member);
+            entries.set(at, member.entry());
         } else {
+            AddressEntry entry = member.entry(); // before any change: a host it refuses leaves the index as it was
             positions.put(member.key(), entries.size());
-            entries.add(member);
+            entries.add(entry);
             perHost.merge(member.host(), 1, Integer::sum);
             perNetgroup.merge(Netgroup.of(member.host()), 1, Integer::sum);
         }

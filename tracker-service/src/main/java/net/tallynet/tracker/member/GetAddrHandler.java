@@ -1,13 +1,11 @@
 package net.tallynet.tracker.member;
 
-import java.util.List;
 import net.tallynet.p2p.CloseReason;
 import net.tallynet.p2p.MessageHandler;
 import net.tallynet.p2p.PeerMisbehaviourException;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.protocol.RejectReason;
 import net.tallynet.protocol.message.AddrMessage;
-import net.tallynet.protocol.message.AddressEntry;
 import net.tallynet.protocol.message.GetAddrMessage;
 import net.tallynet.protocol.message.Method;
 import org.springframework.stereotype.Component;
@@ -23,6 +21,8 @@ public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
     public static final String REGISTRATION_FLOOD = "registration_flood";
     /** The close reason of a registration answered: an orderly end (status 1000). */
     public static final String REGISTERED = "registered";
+    /** The close reason of a registration the tracker could not store (a database failure), unanswered. */
+    public static final String REGISTRATION_FAILED = "registration_failed";
     private final MemberRegistry registry;
 
     public GetAddrHandler(MemberRegistry registry) {
@@ -47,12 +47,20 @@ public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
             peer.close(CloseReason.RATE_LIMITED, REGISTRATION_FLOOD);
             throw new PeerMisbehaviourException(REGISTRATION_FLOOD, "too many registrations from " + host);
         }
-        registry.register(host, message.port(), peer.remoteHello().nodeId(), peer.remoteHello().blockCount());
-        List<AddressEntry> sample = registry.sampleFor(host, message.port()).stream()
-                .map(m -> new AddressEntry(m.host(), m.port(), m.lastSeen()))
-                .toList();
-        peer.send(new AddrMessage(sample));
-        // after the ADDR is written (close waits for what was queued before it)
-        peer.close(CloseReason.NORMAL, REGISTERED);
+        int port = message.port();
+        // answered once the registration is committed, on a thread of the registration writer's: this frame's
+        // work thread goes on to the next frame meanwhile, so registrations arriving together are written together
+        registry.register(host, port, peer.remoteHello().nodeId(), peer.remoteHello().blockCount())
+                .whenComplete((registered, failure) -> {
+                    if (failure != null) {
+                        // our fault, not the member's (logged and counted by the registry): it registers again at
+                        // its next interval
+                        peer.close(CloseReason.NORMAL, REGISTRATION_FAILED);
+                        return;
+                    }
+                    peer.send(new AddrMessage(registry.sampleFor(host, port)));
+                    // after the ADDR is written (close waits for what was queued before it)
+                    peer.close(CloseReason.NORMAL, REGISTERED);
+                });
     }
 }

@@ -13,9 +13,11 @@ import org.hibernate.annotations.DynamicUpdate;
 
 /**
  * A registered member: the address its {@code /p2p} endpoint listens on, and how its checks went.
- * Updated column by column ({@code @DynamicUpdate}): check rounds write their results straight to the table
- * (CheckRecorder), and a renewal writing back the whole row as it read it would undo a round that committed
- * in between (its {@code last_checked}).
+ * Read through this entity, written in SQL: registrations in batches (RegistrationWriter), check results
+ * (CheckRecorder) and status changes (MemberRepository), each setting only its own columns, so none undoes
+ * another committed in between (a renewal that wrote back the whole row as it had read it once lost a check
+ * round's {@code last_checked}). Should an update through the entity come back, {@code @DynamicUpdate}
+ * keeps it to the columns it changed.
  */
 @Entity
 @DynamicUpdate
@@ -86,17 +88,6 @@ public class Member {
         this.firstSeen = now;
         this.lastSeen = now;
         this.status = MemberStatus.ACTIVE.name();
-    }
-
-    /** A re-registration: the member is alive again whatever its checks said. */
-    void reactivate(String newNodeId, Long newHeight, Instant now) {
-        this.netgroup = Netgroup.of(host);
-        this.nodeId = newNodeId;
-        this.height = newHeight;
-        this.lastSeen = now;
-        this.consecutiveFailures = 0;
-        this.status = MemberStatus.ACTIVE.name();
-        this.inactiveSince = null;
     }
 
     public Long id() {

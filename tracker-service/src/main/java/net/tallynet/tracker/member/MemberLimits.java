@@ -5,35 +5,38 @@ import java.util.Optional;
 /**
  * The caps a new active member must fit under (PROTOCOL.md 7.2, step 5). Only active members
  * count: inactive rows wait for deletion and must not lock newcomers out, so when the table is full
- * of rows, the newcomer takes the place of the oldest inactive one (the table stays at most
- * {@code max} rows). Every count comes from the in-memory index of active members: counting up to
+ * of rows, the newcomer takes the place of the oldest inactive one (RegistrationWriter keeps the table
+ * at most {@code max} rows). Every count comes from the in-memory index of active members: counting up to
  * {@code max} rows on every new registration would let a flood of them cost the tracker a scan each,
  * and even the per-host and per-network counts over an index were a third of a registration's
  * database time (issue 19, a profile).
  */
 final class MemberLimits {
-    private final MemberRepository members;
     private final MembersProperties properties;
     private final ActiveMembers active;
 
-    MemberLimits(MemberRepository members, MembersProperties properties, ActiveMembers active) {
-        this.members = members;
+    MemberLimits(MembersProperties properties, ActiveMembers active) {
         this.properties = properties;
         this.active = active;
     }
 
     /**
-     * {@link #check} for {@code member}, and if no cap refuses it, the member counted in the index at once,
-     * both holding the index: newcomers checked together could otherwise all pass a cap with one place left
-     * (16 from one host against a cap of 3 in MemberRegistryTest).
+     * The member's entry to the index: a renewal if its address is there already, else {@link #check} and, if no
+     * cap refuses it, the newcomer counted in the index at once, all holding the index: newcomers checked
+     * together could otherwise all pass a cap with one place left (16 from one host against a cap of 3 in
+     * MemberRegistryTest), and the same address registering twice at once is one newcomer and one renewal.
      */
-    Optional<Refused> admit(ActiveMembers.ActiveMember member) {
+    Admission admit(ActiveMembers.ActiveMember member) {
         synchronized (active) {
-            Optional<Refused> refused = check(member.host(), Netgroup.of(member.host()));
-            if (refused.isEmpty()) {
-                active.put(member);
+            if (active.renew(member)) {
+                return Admission.RENEWAL;
             }
-            return refused;
+            Optional<Refused> refused = check(member.host(), Netgroup.of(member.host()));
+            if (refused.isPresent()) {
+                return new Admission(false, refused.get());
+            }
+            active.put(member);
+            return Admission.NEWCOMER;
         }
     }
 
@@ -51,15 +54,10 @@ final class MemberLimits {
         return Optional.empty();
     }
 
-    /**
-     * Before a new row: frees one when the table holds {@code max} rows (check() found fewer active). The
-     * row count is H2's own figure for the table, read in constant time; on PostgreSQL it is a count over
-     * the table, paid once per new member (renewals do not come here).
-     */
-    void makeRoom() {
-        if (members.count() >= properties.max()) {
-            members.findFirstByStatusOrderByInactiveSinceAsc(MemberStatus.INACTIVE.name()).ifPresent(members::delete);
-        }
+    /** What {@link #admit} decided: a renewal, a newcomer counted, or a refusal (then {@code refused} is set). */
+    record Admission(boolean renewal, Refused refused) {
+        static final Admission RENEWAL = new Admission(true, null);
+        static final Admission NEWCOMER = new Admission(false, null);
     }
 
     /** A refusal and the limit that caused it. */

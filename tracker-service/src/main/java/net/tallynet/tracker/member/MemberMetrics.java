@@ -19,8 +19,10 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class MemberMetrics {
+    /** The kind of a registration admitted but not stored (its batch's transaction failed): it was not answered. */
+    static final String FAILED = "failed";
     /** Every kind {@link MemberRegistry} counts, registered at zero. */
-    private static final List<String> KINDS = Stream.concat(Stream.of("new", "renewed", "reactivated"),
+    private static final List<String> KINDS = Stream.concat(Stream.of("new", "renewed", "reactivated", FAILED),
             Stream.of(RegistrationRefusal.values()).map(RegistrationRefusal::label)).toList();
 
     private final AtomicLong inactive = new AtomicLong();
@@ -38,7 +40,7 @@ public class MemberMetrics {
         }
     }
 
-    /** {@code kind}: new, renewed, reactivated, or a {@link RegistrationRefusal} label. */
+    /** {@code kind}: new, renewed, reactivated, failed, or a {@link RegistrationRefusal} label. */
     void registered(String kind) {
         registrations.get(kind).increment();
     }

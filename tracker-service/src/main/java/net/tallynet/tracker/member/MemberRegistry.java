@@ -2,17 +2,22 @@ package net.tallynet.tracker.member;
 
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import net.tallynet.p2p.BoundedMaps;
+import net.tallynet.protocol.message.AddressEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -30,18 +35,19 @@ public class MemberRegistry {
     private final Map<String, Boolean> refusalsLogged;
     private final MemberLimits limits;
     private final ActiveMembers active = new ActiveMembers();
-    private final TransactionTemplate transaction;
+    private final RegistrationWriter writer;
     /**
      * Registrations (shared) against a reload of the index from the database (exclusive): a reload
-     * replaces the index with what the database holds, so a registration committed just after its query
-     * would be lost from the index (and ADDR answers, and the live gauge) until the next round. Held
-     * across each registration's commit; fair, so a stream of registrations cannot starve the reload.
+     * replaces the index with what the database holds, so a registration admitted to the index but not yet
+     * committed would be lost from it (and ADDR answers, and the live gauge) until the next round. Held from
+     * a registration's admission until it is queued for writing, and a reload writes the queue first; fair, so
+     * a stream of registrations cannot starve the reload.
      */
     private final ReentrantReadWriteLock indexLock = new ReentrantReadWriteLock(true);
 
     public MemberRegistry(MemberRepository members, MembersProperties properties, MemberMetrics metrics, Clock clock,
-                          ApplicationEventPublisher events, TransactionTemplate transaction) {
-        this.transaction = transaction;
+                          ApplicationEventPublisher events, TransactionTemplate transaction, JdbcTemplate jdbc) {
+        this.writer = new RegistrationWriter(jdbc, transaction, properties.max());
         this.members = members;
         this.properties = properties;
         this.metrics = metrics;
@@ -51,7 +57,7 @@ public class MemberRegistry {
         this.registrationRates = BoundedMaps.evictingEldest(properties.trackedHosts(), true);
         // by insertion: a host that keeps being refused is logged again once as many others were
         this.refusalsLogged = BoundedMaps.evictingEldest(properties.trackedHosts(), false);
-        this.limits = new MemberLimits(members, properties, active);
+        this.limits = new MemberLimits(properties, active);
         metrics.activeFrom(active::size);
     }
 
@@ -71,48 +77,58 @@ public class MemberRegistry {
     }
 
     /**
-     * Records (or reactivates) the member at host:port. Returns false when a new address, or an
-     * inactive one coming back, would break a cap of {@link MemberLimits}: the member still gets its
-     * ADDR answer, it is just not handed out.
+     * Records (or reactivates) the member at host:port. The future completes once it is committed (with true),
+     * at once with false when a new address, or an inactive one coming back, would break a cap of
+     * {@link MemberLimits} (the member still gets its ADDR answer, it is just not handed out), and fails when it
+     * could not be stored. A connection answers from it, so its work thread is free meanwhile.
      */
-    public boolean register(String host, int port, String nodeId, Long height) {
+    public CompletableFuture<Boolean> register(String host, int port, String nodeId, Long height) {
+        var now = clock.instant();
+        var registration = new RegistrationWriter.Registration(host, port, nodeId, height, now);
+        MemberLimits.Admission admission;
+        CompletableFuture<RegistrationWriter.Written> written;
+        // admitted and queued while the index is held shared: a reload flushes the queue first, so it cannot lose
+        // the member
         indexLock.readLock().lock();
         try {
-            return Boolean.TRUE.equals(transaction.execute(status -> record(host, port, nodeId, height)));
+            // counted in the index from here: the caps see it at once
+            admission = limits.admit(new ActiveMembers.ActiveMember(host, port, now.toEpochMilli()));
+            if (admission.refused() != null) {
+                refuse(host, port, admission.refused());
+                return CompletableFuture.completedFuture(false);
+            }
+            written = writer.submit(registration);
         } finally {
             indexLock.readLock().unlock();
         }
+        return written.handle((change, failure) -> {
+            if (failure != null) {
+                notStored(registration, admission);
+                throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+            }
+            recorded(registration, admission, change);
+            return true;
+        });
     }
 
-    private boolean record(String host, int port, String nodeId, Long height) {
-        var now = clock.instant();
-        var existing = members.findByHostAndPort(host, port);
-        boolean wasInactive = existing.isPresent() && existing.get().status() == MemberStatus.INACTIVE;
-        var entry = new ActiveMembers.ActiveMember(host, port, now.toEpochMilli());
-        if (existing.isEmpty() || wasInactive) {
-            var refused = limits.admit(entry); // counted in the index from here: the caps see it at once
-            if (refused.isPresent()) {
-                refuse(host, port, refused.get());
-                return false;
-            }
-        } else {
-            active.put(entry);
-        }
-        if (existing.isPresent()) {
-            existing.get().reactivate(nodeId, height, now);
-            metrics.registered(wasInactive ? "reactivated" : "renewed");
-            if (wasInactive) {
-                log.debug("member {}:{} ({}) registered again: active", host, port, nodeId);
-            }
-            events.publishEvent(new MembersChanged());
-            return true;
-        }
-        limits.makeRoom();
-        members.save(new Member(host, port, nodeId, height, now));
-        metrics.registered("new");
-        log.debug("member {}:{} ({}) registered", host, port, nodeId); // RegistrationSummary logs them together
+    private void recorded(RegistrationWriter.Registration registration, MemberLimits.Admission admission,
+                          RegistrationWriter.Written written) {
+        metrics.registered(admission.renewal() ? "renewed" : written == RegistrationWriter.Written.NEW ? "new" : "reactivated");
+        // RegistrationSummary logs them together
+        log.debug("member {}:{} ({}) registered", registration.host(), registration.port(), registration.nodeId());
         events.publishEvent(new MembersChanged());
-        return true;
+    }
+
+    /**
+     * A registration the writer could not store (logged there, once for its batch): counted, and a newcomer taken
+     * out of the index again, so it is neither handed out nor counted against the caps without a row. A renewal's
+     * member keeps its entry: its row is there from before.
+     */
+    private void notStored(RegistrationWriter.Registration registration, MemberLimits.Admission admission) {
+        metrics.registered(MemberMetrics.FAILED);
+        if (!admission.renewal()) {
+            active.remove(registration.host(), registration.port());
+        }
     }
 
     private void refuse(String host, int port, MemberLimits.Refused refused) {
@@ -129,14 +145,18 @@ public class MemberRegistry {
     }
 
     /** Up to {@code addrSampleSize} random active members other than host:port. */
-    public List<ActiveMembers.ActiveMember> sampleFor(String host, int port) {
+    public List<AddressEntry> sampleFor(String host, int port) {
         return active.sample(host, port, properties.addrSampleSize());
     }
 
-    /** Reloads the ADDR index from the database (after a check round changed statuses, and at start). */
+    /**
+     * Reloads the ADDR index from the database (after a check round changed statuses, and at start), once every
+     * registration admitted to it is written: the reload replaces it with what the table holds.
+     */
     public void reloadActive() {
         indexLock.writeLock().lock();
         try {
+            writer.flush();
             active.replaceAll(members.activeMembers());
         } finally {
             indexLock.writeLock().unlock();
@@ -150,5 +170,11 @@ public class MemberRegistry {
     @EventListener(ApplicationStartedEvent.class)
     public void loadActiveAtStart() {
         reloadActive();
+    }
+
+    /** At shutdown, before the database closes: what was admitted is stored, though no longer answered. */
+    @PreDestroy
+    public void storeQueued() {
+        writer.flush();
     }
 }

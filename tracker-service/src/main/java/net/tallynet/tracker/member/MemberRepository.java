@@ -19,9 +19,6 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
 
     long countByStatusAndHost(String status, String host);
 
-    /** The inactive member closest to deletion (deleteInactiveSince): the one a newcomer replaces. */
-    Optional<Member> findFirstByStatusOrderByInactiveSinceAsc(String status);
-
     /** The highest blockCount an active member showed; null when none has shown one. */
     @Query("select max(m.height) from Member m where m.status = 'ACTIVE'")
     Long bestActiveHeight();

@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
+import net.tallynet.protocol.message.AddressEntry;
 import net.tallynet.tracker.member.ActiveMembers.ActiveMember;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ class ActiveMembersTest {
     void sampleIsBoundedDistinctAndNeverTheRequester() {
         index.replaceAll(IntStream.rangeClosed(1, 200).mapToObj(p -> new ActiveMember("127.0.0.1", p, p)).toList());
         for (int round = 0; round < 50; round++) {
-            List<ActiveMember> sample = index.sample("127.0.0.1", 7, 50);
+            List<AddressEntry> sample = index.sample("127.0.0.1", 7, 50);
             assertThat(sample).hasSize(50).doesNotHaveDuplicates().noneMatch(m -> m.port() == 7);
         }
     }
@@ -31,7 +32,7 @@ class ActiveMembersTest {
     @Test
     void samplesDifferBetweenCalls() {
         index.replaceAll(IntStream.rangeClosed(1, 100).mapToObj(p -> new ActiveMember("127.0.0.1", p, p)).toList());
-        Set<List<ActiveMember>> seen = new HashSet<>();
+        Set<List<AddressEntry>> seen = new HashSet<>();
         for (int i = 0; i < 10; i++) {
             seen.add(index.sample("127.0.0.1", 1, 5));
         }
@@ -43,11 +44,33 @@ class ActiveMembersTest {
         index.put(new ActiveMember("127.0.0.1", 1, 5));
         index.put(new ActiveMember("127.0.0.1", 1, 9));
         assertThat(index.size()).isEqualTo(1);
-        assertThat(index.sample("127.0.0.9", 9, 5)).containsExactly(new ActiveMember("127.0.0.1", 1, 9));
+        assertThat(index.sample("127.0.0.9", 9, 5)).containsExactly(new AddressEntry("127.0.0.1", 1, 9));
     }
 
     @Test
     void emptyIndexGivesAnEmptySample() {
         assertThat(index.sample("127.0.0.1", 1, 50)).isEmpty();
+    }
+
+    @Test
+    void aRemovedMemberIsNeitherSampledNorCountedAndTheOthersKeepTheirPlaces() {
+        ActiveMembers index = new ActiveMembers();
+        index.replaceAll(List.of(new ActiveMember("127.0.0.1", 1, 1), new ActiveMember("127.0.0.1", 2, 2),
+                new ActiveMember("127.1.0.1", 3, 3)));
+        index.remove("127.0.0.1", 1); // the last entry moves into its place
+        index.remove("127.0.0.9", 9); // not there: nothing changes
+        assertThat(index.size()).isEqualTo(2);
+        assertThat(index.atHost("127.0.0.1")).isEqualTo(1);
+        assertThat(index.inNetgroup("127.0/16")).isEqualTo(1);
+        assertThat(index.sample("127.0.0.9", 9, 50)).containsExactlyInAnyOrder(new AddressEntry("127.0.0.1", 2, 2),
+                new AddressEntry("127.1.0.1", 3, 3));
+        // the moved entry is still found by its address: a renewal replaces it, and it is left out of its own sample
+        assertThat(index.renew(new ActiveMember("127.1.0.1", 3, 30))).isTrue();
+        assertThat(index.sample("127.1.0.1", 3, 50)).containsExactly(new AddressEntry("127.0.0.1", 2, 2));
+        index.remove("127.0.0.1", 2);
+        index.remove("127.1.0.1", 3);
+        assertThat(index.size()).isZero();
+        assertThat(index.atHost("127.0.0.1")).isZero();
+        assertThat(index.renew(new ActiveMember("127.1.0.1", 3, 31))).isFalse();
     }
 }

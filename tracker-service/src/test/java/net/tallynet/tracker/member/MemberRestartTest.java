@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import net.tallynet.protocol.message.AddrMessage;
+import net.tallynet.protocol.message.AddressEntry;
 import net.tallynet.protocol.message.GetAddrMessage;
 import net.tallynet.tracker.TestPeer;
 import net.tallynet.tracker.TrackerApplication;
@@ -45,7 +46,7 @@ class MemberRestartTest {
             assertThat(member.consecutiveFailures()).isEqualTo(1);
             // the active index (ADDR answers, the member cap) holds it before any check round
             assertThat(second.getBean(MemberRegistry.class).sampleFor("127.0.0.9", 1))
-                    .extracting(ActiveMembers.ActiveMember::port).containsExactly(9901);
+                    .extracting(AddressEntry::port).containsExactly(9901);
         }
     }
 

@@ -1,0 +1,262 @@
+package net.tallynet.tracker.member;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes registrations to the member table in batches: one transaction holds every registration that arrived
+ * while the previous one was being written. One JPA transaction per registration (a lookup by address, then an
+ * insert or an update through Hibernate) was about a third of the tracker's CPU in a registration wave (issue
+ * 19, a profile); a batch is an update by address for all in one JDBC batch, an insert for those no row matched
+ * in another (and, when the table is full, a count and the removal of inactive rows to make room).
+ *
+ * <p>A registration is answered only once it is committed: {@link #submit} returns a future completed after the
+ * commit, on a virtual thread of the batch's own, so what a registrant does then (its ADDR answer) holds neither
+ * the writer nor any lock of whoever wrote the batch (a reload's {@link #flush} runs holding the index). The
+ * tracker's connections queue their registrations and go on, so a connection's work thread (one on two cores)
+ * is free for the next registration while a batch is written; waiting there, it let no batch form. What waits is
+ * bounded by the connections: each queued registration is an open connection waiting for its answer.
+ */
+final class RegistrationWriter {
+    private static final Logger log = LoggerFactory.getLogger(RegistrationWriter.class);
+    /** Most registrations in one transaction: bounds a transaction's undo log and a waiter's delay. */
+    static final int MAX_BATCH = 1000;
+    private static final String UPDATE = "update members set netgroup = ?, node_id = ?, height = ?, last_seen = ?, "
+            + "consecutive_failures = 0, status = 'ACTIVE', inactive_since = null where host = ? and port = ?";
+    private static final String INSERT = "insert into members (host, port, netgroup, node_id, height, first_seen, last_seen, "
+            + "consecutive_failures, status) values (?, ?, ?, ?, ?, ?, ?, 0, 'ACTIVE')";
+    private static final String OLDEST_INACTIVE = "select id from members where status = 'INACTIVE' "
+            + "order by inactive_since, id fetch first ? rows only";
+
+    /** What a registration changed in the table. */
+    enum Written { NEW, UPDATED }
+
+    /** One registration to store. */
+    record Registration(String host, int port, String nodeId, Long height, Instant at) {
+        String key() {
+            return host + " " + port;
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final int maxRows;
+    private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+    /** Held while a batch is taken from the queue and written: batches are written one at a time, in order. */
+    private final ReentrantLock writing = new ReentrantLock();
+    /** Whether a background writer is running (started by {@link #submit} when none is). */
+    private final AtomicBoolean background = new AtomicBoolean();
+
+    RegistrationWriter(JdbcTemplate jdbc, TransactionTemplate transaction, int maxRows) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.maxRows = maxRows;
+    }
+
+    /**
+     * Queues the registration; the future completes once it is committed, or fails if it could not be stored.
+     */
+    CompletableFuture<Written> submit(Registration registration) {
+        Pending pending = new Pending(registration);
+        queue.add(pending);
+        if (background.compareAndSet(false, true)) {
+            try {
+                Thread.ofVirtual().name("registration-writer").start(this::writeInBackground);
+            } catch (RuntimeException | Error notStarted) {
+                background.set(false); // the next submit tries again; this one is written by it or by a flush
+                throw notStarted;
+            }
+        }
+        return pending.result;
+    }
+
+    /**
+     * Returns once everything queued before the call is committed, writing it on this thread (a reload of the
+     * index must see every admitted member, and so must a stop). The lock is taken at least once: a batch the
+     * background writer took from the queue is no longer queued, but committed only once that writer releases
+     * the lock.
+     */
+    void flush() {
+        do {
+            List<Pending> batch;
+            writing.lock();
+            try {
+                batch = writeBatch();
+            } finally {
+                writing.unlock();
+            }
+            completeLater(batch);
+        } while (!queue.isEmpty());
+    }
+
+    /** Registrations waiting for a transaction now. */
+    int queued() {
+        return queue.size();
+    }
+
+    private void writeInBackground() {
+        do {
+            try {
+                flush();
+            } finally {
+                background.set(false);
+            }
+            // a registration queued after the last batch was taken, but before the flag fell, started no writer
+        } while (!queue.isEmpty() && background.compareAndSet(false, true));
+    }
+
+    /** Takes the next batch from the queue and stores it; the caller holds {@link #writing}. */
+    private List<Pending> writeBatch() {
+        List<Pending> batch = new ArrayList<>();
+        for (Pending next; batch.size() < MAX_BATCH && (next = queue.poll()) != null; ) {
+            batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            return batch;
+        }
+        try {
+            if (!store(batch) && batch.size() > 1) {
+                // a batch locks its rows in arrival order and a check round's transaction in its own, so the two
+                // can deadlock and the database end one; or one bad row fails them all. Alone, as each registration
+                // was written before batches, one row per transaction can form no cycle and fails only itself.
+                long failed = batch.stream().filter(p -> !store(List.of(p))).count();
+                if (failed > 0) {
+                    log.warn("{} of {} registrations not stored (written one by one after their batch failed): {}",
+                            failed, batch.size(), batch.stream().filter(p -> p.failure != null).findFirst()
+                                    .map(p -> p.failure.toString()).orElse(""));
+                }
+            } else if (batch.size() == 1 && batch.getFirst().failure != null) {
+                log.warn("a registration not stored: {}", batch.getFirst().failure.toString());
+            }
+        } catch (RuntimeException | Error unexpected) {
+            // whatever happened, no registrant may wait for ever: each is failed with it
+            RuntimeException failure = unexpected instanceof RuntimeException r ? r
+                    : new IllegalStateException("registration batch failed", unexpected);
+            batch.forEach(p -> p.failure = failure);
+            if (unexpected instanceof Error error) {
+                completeLater(batch);
+                throw error;
+            }
+        }
+        return batch;
+    }
+
+    /** Stores the registrations in one transaction; false, with each one's failure set, if it failed. */
+    private boolean store(List<Pending> registrations) {
+        try {
+            transaction.executeWithoutResult(status -> storeInTransaction(registrations));
+            registrations.forEach(p -> p.failure = null);
+            return true;
+        } catch (RuntimeException failure) {
+            registrations.forEach(p -> p.failure = failure);
+            return false;
+        }
+    }
+
+    /**
+     * Completes the futures of a batch on a virtual thread of its own: what a registrant does next (its answer,
+     * a close that takes the session's lock) must hold up neither the next batch nor the lock of whoever wrote
+     * this one.
+     */
+    private static void completeLater(List<Pending> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Thread.ofVirtual().name("registration-answers").start(() -> {
+            for (Pending p : batch) {
+                if (p.failure != null) {
+                    p.result.completeExceptionally(p.failure);
+                } else {
+                    p.result.complete(p.written);
+                }
+            }
+        });
+    }
+
+    private void storeInTransaction(List<Pending> batch) {
+        // an address registering twice in one batch is written once, with its latest values (an update, then an
+        // insert each, would insert it twice)
+        Map<String, List<Pending>> byAddress = new LinkedHashMap<>();
+        batch.forEach(p -> byAddress.computeIfAbsent(p.registration.key(), k -> new ArrayList<>()).add(p));
+        List<Registration> latest = byAddress.values().stream().map(ps -> ps.getLast().registration).toList();
+        int[][] updated = jdbc.batchUpdate(UPDATE, latest, MAX_BATCH, (row, r) -> {
+            row.setString(1, Netgroup.of(r.host()));
+            row.setString(2, r.nodeId());
+            row.setObject(3, r.height());
+            row.setObject(4, utc(r.at()));
+            row.setString(5, r.host());
+            row.setInt(6, r.port());
+        });
+        List<Registration> inserts = new ArrayList<>();
+        for (int i = 0; i < latest.size(); i++) {
+            Registration r = latest.get(i);
+            boolean isNew = updated[i / MAX_BATCH][i % MAX_BATCH] == 0;
+            if (isNew) {
+                inserts.add(r);
+            }
+            Written written = isNew ? Written.NEW : Written.UPDATED;
+            byAddress.get(r.key()).forEach(p -> p.written = written);
+        }
+        if (inserts.isEmpty()) {
+            return;
+        }
+        makeRoom(inserts.size());
+        jdbc.batchUpdate(INSERT, inserts, MAX_BATCH, (row, r) -> {
+            row.setString(1, r.host());
+            row.setInt(2, r.port());
+            row.setString(3, Netgroup.of(r.host()));
+            row.setString(4, r.nodeId());
+            row.setObject(5, r.height());
+            row.setObject(6, utc(r.at()));
+            row.setObject(7, utc(r.at()));
+        });
+    }
+
+    /**
+     * Keeps the table at most {@code maxRows}: newcomers replace the inactive members closest to deletion
+     * (MemberLimits admitted them against the active members, who never exceed it). The count is H2's own
+     * figure for the table, read in constant time; on PostgreSQL a count over the table, once per batch.
+     */
+    private void makeRoom(int newRows) {
+        Long rows = jdbc.queryForObject("select count(*) from members", Long.class);
+        long excess = (rows == null ? 0 : rows) + newRows - maxRows;
+        if (excess <= 0) {
+            return;
+        }
+        List<Long> oldest = jdbc.queryForList(OLDEST_INACTIVE, Long.class, excess);
+        jdbc.batchUpdate("delete from members where id = ?", oldest, MAX_BATCH, (row, id) -> row.setLong(1, id));
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
+    /**
+     * A registration queued and, once its batch was written, what it changed or why it failed; those fields are
+     * written by the batch's writer holding {@link #writing}, and read by the thread it starts to complete them.
+     */
+    private static final class Pending {
+        final Registration registration;
+        final CompletableFuture<Written> result = new CompletableFuture<>();
+        Written written;
+        RuntimeException failure;
+
+        Pending(Registration registration) {
+            this.registration = registration;
+        }
+    }
+}
