@@ -70,21 +70,23 @@ public final class ActiveMembers {
     }
 
     /**
-     * Takes the member at host:port out of the index, if there (a newcomer whose registration could not be
-     * stored); the last entry moves into its place, so removal is O(1).
+     * Takes {@code member} out of the index if its entry is still the one it put there (a newcomer whose
+     * registration could not be stored): an entry a renewal or a reload put there since stays. The last entry
+     * moves into its place, so removal is O(1).
      */
-    public synchronized void remove(String host, int port) {
-        Integer at = positions.remove(key(host, port));
-        if (at == null) {
+    public synchronized void remove(ActiveMember member) {
+        Integer at = positions.get(member.key());
+        if (at == null || !entries.get(at).equals(member.entry())) {
             return;
         }
+        positions.remove(member.key());
         AddressEntry last = entries.removeLast();
         if (at < entries.size()) {
             entries.set(at, last);
             positions.put(key(last.host(), last.port()), at);
         }
-        perHost.computeIfPresent(host, (h, count) -> count == 1 ? null : count - 1);
-        perNetgroup.computeIfPresent(Netgroup.of(host), (g, count) -> count == 1 ? null : count - 1);
+        perHost.computeIfPresent(member.host(), (h, count) -> count == 1 ? null : count - 1);
+        perNetgroup.computeIfPresent(Netgroup.of(member.host()), (g, count) -> count == 1 ? null : count - 1);
     }
 
     private static String key(String host, int port) {

@@ -8,6 +8,8 @@ import net.tallynet.protocol.RejectReason;
 import net.tallynet.protocol.message.AddrMessage;
 import net.tallynet.protocol.message.GetAddrMessage;
 import net.tallynet.protocol.message.Method;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,6 +25,7 @@ public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
     public static final String REGISTERED = "registered";
     /** The close reason of a registration the tracker could not store (a database failure), unanswered. */
     public static final String REGISTRATION_FAILED = "registration_failed";
+    private static final Logger log = LoggerFactory.getLogger(GetAddrHandler.class);
     private final MemberRegistry registry;
 
     public GetAddrHandler(MemberRegistry registry) {
@@ -58,9 +61,15 @@ public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
                         peer.close(CloseReason.NORMAL, REGISTRATION_FAILED);
                         return;
                     }
-                    peer.send(new AddrMessage(registry.sampleFor(host, port)));
-                    // after the ADDR is written (close waits for what was queued before it)
-                    peer.close(CloseReason.NORMAL, REGISTERED);
+                    try {
+                        peer.send(new AddrMessage(registry.sampleFor(host, port)));
+                    } catch (RuntimeException e) {
+                        // as a handler's failure is (PeerSession): logged, not charged to the peer
+                        log.warn("ADDR to {}:{} not sent: {}", host, port, e.toString());
+                    } finally {
+                        // after the ADDR is written (close waits for what was queued before it), or without it
+                        peer.close(CloseReason.NORMAL, REGISTERED);
+                    }
                 });
     }
 }

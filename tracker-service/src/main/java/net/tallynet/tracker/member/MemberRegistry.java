@@ -85,14 +85,14 @@ public class MemberRegistry {
     public CompletableFuture<Boolean> register(String host, int port, String nodeId, Long height) {
         var now = clock.instant();
         var registration = new RegistrationWriter.Registration(host, port, nodeId, height, now);
+        var member = new ActiveMembers.ActiveMember(host, port, now.toEpochMilli());
         MemberLimits.Admission admission;
         CompletableFuture<RegistrationWriter.Written> written;
         // admitted and queued while the index is held shared: a reload flushes the queue first, so it cannot lose
         // the member
         indexLock.readLock().lock();
         try {
-            // counted in the index from here: the caps see it at once
-            admission = limits.admit(new ActiveMembers.ActiveMember(host, port, now.toEpochMilli()));
+            admission = limits.admit(member); // counted in the index from here: the caps see it at once
             if (admission.refused() != null) {
                 refuse(host, port, admission.refused());
                 return CompletableFuture.completedFuture(false);
@@ -103,7 +103,7 @@ public class MemberRegistry {
         }
         return written.handle((change, failure) -> {
             if (failure != null) {
-                notStored(registration, admission);
+                notStored(member, admission);
                 throw failure instanceof CompletionException c ? c : new CompletionException(failure);
             }
             recorded(registration, admission, change);
@@ -111,23 +111,31 @@ public class MemberRegistry {
         });
     }
 
+    /** A stored registration counted and announced; nothing here may fail it, as it is committed. */
     private void recorded(RegistrationWriter.Registration registration, MemberLimits.Admission admission,
                           RegistrationWriter.Written written) {
-        metrics.registered(admission.renewal() ? "renewed" : written == RegistrationWriter.Written.NEW ? "new" : "reactivated");
-        // RegistrationSummary logs them together
-        log.debug("member {}:{} ({}) registered", registration.host(), registration.port(), registration.nodeId());
-        events.publishEvent(new MembersChanged());
+        try {
+            metrics.registered(admission.renewal() ? "renewed"
+                    : written == RegistrationWriter.Written.NEW ? "new" : "reactivated");
+            // RegistrationSummary logs them together
+            log.debug("member {}:{} ({}) registered", registration.host(), registration.port(), registration.nodeId());
+            events.publishEvent(new MembersChanged());
+        } catch (RuntimeException e) {
+            log.warn("member {}:{} stored, but not counted or announced: {}", registration.host(), registration.port(),
+                    e.toString());
+        }
     }
 
     /**
-     * A registration the writer could not store (logged there, once for its batch): counted, and a newcomer taken
-     * out of the index again, so it is neither handed out nor counted against the caps without a row. A renewal's
-     * member keeps its entry: its row is there from before.
+     * A registration the writer could not store (logged there, once for its batch): counted, and a newcomer's
+     * entry taken out of the index again, so it is neither handed out nor counted against the caps without a
+     * row (unless a renewal or a reload has replaced that entry since). A renewal's entry stays: the member was
+     * active before, and the next reload settles it from the table.
      */
-    private void notStored(RegistrationWriter.Registration registration, MemberLimits.Admission admission) {
+    private void notStored(ActiveMembers.ActiveMember member, MemberLimits.Admission admission) {
         metrics.registered(MemberMetrics.FAILED);
         if (!admission.renewal()) {
-            active.remove(registration.host(), registration.port());
+            active.remove(member);
         }
     }
 

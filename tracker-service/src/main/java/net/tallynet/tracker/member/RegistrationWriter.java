@@ -112,6 +112,10 @@ final class RegistrationWriter {
         do {
             try {
                 flush();
+            } catch (RuntimeException | Error unexpected) {
+                // writeBatch fails its registrations itself: this is the thread that completes them failing to
+                // start. The loop goes on, so what is queued is not left to the next registration to write.
+                log.error("registration writer: {}", unexpected.toString());
             } finally {
                 background.set(false);
             }
@@ -119,7 +123,10 @@ final class RegistrationWriter {
         } while (!queue.isEmpty() && background.compareAndSet(false, true));
     }
 
-    /** Takes the next batch from the queue and stores it; the caller holds {@link #writing}. */
+    /**
+     * Takes the next batch from the queue and stores it; the caller holds {@link #writing}. Never throws: every
+     * registration of the batch leaves either committed or failed, so none waits for ever.
+     */
     private List<Pending> writeBatch() {
         List<Pending> batch = new ArrayList<>();
         for (Pending next; batch.size() < MAX_BATCH && (next = queue.poll()) != null; ) {
@@ -133,24 +140,19 @@ final class RegistrationWriter {
                 // a batch locks its rows in arrival order and a check round's transaction in its own, so the two
                 // can deadlock and the database end one; or one bad row fails them all. Alone, as each registration
                 // was written before batches, one row per transaction can form no cycle and fails only itself.
-                long failed = batch.stream().filter(p -> !store(List.of(p))).count();
-                if (failed > 0) {
-                    log.warn("{} of {} registrations not stored (written one by one after their batch failed): {}",
-                            failed, batch.size(), batch.stream().filter(p -> p.failure != null).findFirst()
-                                    .map(p -> p.failure.toString()).orElse(""));
-                }
-            } else if (batch.size() == 1 && batch.getFirst().failure != null) {
-                log.warn("a registration not stored: {}", batch.getFirst().failure.toString());
+                batch.forEach(p -> store(List.of(p)));
             }
         } catch (RuntimeException | Error unexpected) {
-            // whatever happened, no registrant may wait for ever: each is failed with it
+            // not a failed transaction (store catches those): whatever it was, what is not committed fails with it
             RuntimeException failure = unexpected instanceof RuntimeException r ? r
                     : new IllegalStateException("registration batch failed", unexpected);
-            batch.forEach(p -> p.failure = failure);
-            if (unexpected instanceof Error error) {
-                completeLater(batch);
-                throw error;
-            }
+            batch.stream().filter(p -> !p.committed).forEach(p -> p.failure = failure);
+        }
+        List<Pending> failed = batch.stream().filter(p -> p.failure != null).toList();
+        if (!failed.isEmpty()) {
+            log.warn("{} of {} registrations not stored{}: {}", failed.size(), batch.size(),
+                    batch.size() > 1 ? " (written one by one after their batch failed)" : "",
+                    failed.getFirst().failure.toString());
         }
         return batch;
     }
@@ -159,12 +161,15 @@ final class RegistrationWriter {
     private boolean store(List<Pending> registrations) {
         try {
             transaction.executeWithoutResult(status -> storeInTransaction(registrations));
-            registrations.forEach(p -> p.failure = null);
-            return true;
         } catch (RuntimeException failure) {
             registrations.forEach(p -> p.failure = failure);
             return false;
         }
+        registrations.forEach(p -> {
+            p.failure = null;
+            p.committed = true;
+        });
+        return true;
     }
 
     /**
@@ -176,7 +181,7 @@ final class RegistrationWriter {
         if (batch.isEmpty()) {
             return;
         }
-        Thread.ofVirtual().name("registration-answers").start(() -> {
+        Runnable completing = () -> {
             for (Pending p : batch) {
                 if (p.failure != null) {
                     p.result.completeExceptionally(p.failure);
@@ -184,7 +189,12 @@ final class RegistrationWriter {
                     p.result.complete(p.written);
                 }
             }
-        });
+        };
+        try {
+            Thread.ofVirtual().name("registration-answers").start(completing);
+        } catch (RuntimeException | Error notStarted) {
+            completing.run(); // here, rather than never
+        }
     }
 
     private void storeInTransaction(List<Pending> batch) {
@@ -253,6 +263,8 @@ final class RegistrationWriter {
         final Registration registration;
         final CompletableFuture<Written> result = new CompletableFuture<>();
         Written written;
+        /** Set once a transaction holding it committed: nothing after that may fail it. */
+        boolean committed;
         RuntimeException failure;
 
         Pending(Registration registration) {

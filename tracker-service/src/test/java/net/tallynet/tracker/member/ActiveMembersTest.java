@@ -57,8 +57,9 @@ class ActiveMembersTest {
         ActiveMembers index = new ActiveMembers();
         index.replaceAll(List.of(new ActiveMember("127.0.0.1", 1, 1), new ActiveMember("127.0.0.1", 2, 2),
                 new ActiveMember("127.1.0.1", 3, 3)));
-        index.remove("127.0.0.1", 1); // the last entry moves into its place
-        index.remove("127.0.0.9", 9); // not there: nothing changes
+        index.remove(new ActiveMember("127.0.0.1", 1, 1)); // the last entry moves into its place
+        index.remove(new ActiveMember("127.0.0.9", 9, 9)); // not there: nothing changes
+        index.remove(new ActiveMember("127.0.0.1", 2, 5)); // renewed or reloaded since (another entry): it stays
         assertThat(index.size()).isEqualTo(2);
         assertThat(index.atHost("127.0.0.1")).isEqualTo(1);
         assertThat(index.inNetgroup("127.0/16")).isEqualTo(1);
@@ -67,8 +68,8 @@ class ActiveMembersTest {
         // the moved entry is still found by its address: a renewal replaces it, and it is left out of its own sample
         assertThat(index.renew(new ActiveMember("127.1.0.1", 3, 30))).isTrue();
         assertThat(index.sample("127.1.0.1", 3, 50)).containsExactly(new AddressEntry("127.0.0.1", 2, 2));
-        index.remove("127.0.0.1", 2);
-        index.remove("127.1.0.1", 3);
+        index.remove(new ActiveMember("127.0.0.1", 2, 2));
+        index.remove(new ActiveMember("127.1.0.1", 3, 30));
         assertThat(index.size()).isZero();
         assertThat(index.atHost("127.0.0.1")).isZero();
         assertThat(index.renew(new ActiveMember("127.1.0.1", 3, 31))).isFalse();
