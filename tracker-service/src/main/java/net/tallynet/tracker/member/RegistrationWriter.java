@@ -113,8 +113,9 @@ final class RegistrationWriter {
             try {
                 flush();
             } catch (RuntimeException | Error unexpected) {
-                // writeBatch fails its registrations itself: this is the thread that completes them failing to
-                // start. The loop goes on, so what is queued is not left to the next registration to write.
+                // writeBatch fails its own registrations and completeLater completes them here if its thread cannot
+                // start, so only something else ends up here (a logger failing). The loop goes on, so what is
+                // queued is not left to the next registration to write.
                 log.error("registration writer: {}", unexpected.toString());
             } finally {
                 background.set(false);
