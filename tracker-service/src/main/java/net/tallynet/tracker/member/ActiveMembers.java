@@ -61,6 +61,10 @@ public final class ActiveMembers {
 
     /** Replaces member's entry if its address is in the index (a renewal); false, changing nothing, if not. */
     public synchronized boolean renew(ActiveMember member) {
+        return replaceLocked(member);
+    }
+
+    private boolean replaceLocked(ActiveMember member) {
         Integer at = positions.get(member.key());
         if (at == null) {
             return false;
@@ -89,7 +93,8 @@ public final class ActiveMembers {
         perNetgroup.computeIfPresent(Netgroup.of(member.host()), (g, count) -> count == 1 ? null : count - 1);
     }
 
-    private static String key(String host, int port) {
+    /** The index's key of an address (RegistrationWriter keys a batch's registrations by it too). */
+    static String key(String host, int port) {
         return host + " " + port;
     }
 
@@ -143,15 +148,13 @@ public final class ActiveMembers {
     }
 
     private void putLocked(ActiveMember member) {
-        Integer at = positions.get(member.key());
-        if (at != null) {
-            entries.set(at, member.entry());
-        } else {
-            AddressEntry entry = member.entry(); // before any change: a host it refuses leaves the index as it was
-            positions.put(member.key(), entries.size());
-            entries.add(entry);
-            perHost.merge(member.host(), 1, Integer::sum);
-            perNetgroup.merge(Netgroup.of(member.host()), 1, Integer::sum);
+        if (replaceLocked(member)) {
+            return;
         }
+        AddressEntry entry = member.entry(); // before any change: a host it refuses leaves the index as it was
+        positions.put(member.key(), entries.size());
+        entries.add(entry);
+        perHost.merge(member.host(), 1, Integer::sum);
+        perNetgroup.merge(Netgroup.of(member.host()), 1, Integer::sum);
     }
 }

@@ -6,8 +6,9 @@ import java.util.Optional;
  * The caps a new active member must fit under (PROTOCOL.md 7.2, step 5). Only active members
  * count: inactive rows wait for deletion and must not lock newcomers out, so when the table is full
  * of rows, the newcomer takes the place of the oldest inactive one (RegistrationWriter deletes as many as
- * there are, so the table stays at {@code max} rows while inactive ones are left to make room). Every count comes from the in-memory index of active members: counting up to
- * {@code max} rows on every new registration would let a flood of them cost the tracker a scan each,
+ * there are, so the table stays at {@code max} rows while inactive ones are left to make room). Every
+ * count comes from the in-memory index of active members: counting up to {@code max} rows on every new
+ * registration would let a flood of them cost the tracker a scan each,
  * and even the per-host and per-network counts over an index were a third of a registration's
  * database time (issue 19, a profile).
  */

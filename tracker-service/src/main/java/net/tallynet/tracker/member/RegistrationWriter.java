@@ -48,7 +48,7 @@ final class RegistrationWriter {
     /** One registration to store. */
     record Registration(String host, int port, String nodeId, Long height, Instant at) {
         String key() {
-            return host + " " + port;
+            return ActiveMembers.key(host, port);
         }
     }
 

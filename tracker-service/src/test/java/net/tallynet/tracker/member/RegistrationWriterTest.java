@@ -1,6 +1,7 @@
 package net.tallynet.tracker.member;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import net.tallynet.tracker.member.RegistrationWriter.Registration;
@@ -77,32 +77,14 @@ class RegistrationWriterTest {
         return answer.get(30, TimeUnit.SECONDS);
     }
 
-    /**
-     * Polls until the condition holds, failing after 30 s; sleeping between polls, as it runs on the writer's
-     * virtual thread, whose carrier is one of two on this machine.
-     */
-    private static void await(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30 s");
-            }
-            try {
-                Thread.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     /** The first transaction, once it has begun, waits until {@code queued} registrations are behind it. */
     private static CountDownLatch firstWaitsFor(Transactions counted, RegistrationWriter[] writer, int queued) {
         CountDownLatch begun = new CountDownLatch(1);
         counted.atStart = n -> {
             if (n == 1) {
                 begun.countDown();
-                await(() -> writer[0].queued() >= queued);
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> writer[0].queued() >= queued);
             }
         };
         return begun;
