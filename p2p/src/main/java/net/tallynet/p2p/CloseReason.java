@@ -59,6 +59,14 @@ public enum CloseReason {
         return label;
     }
 
+    /**
+     * An orderly close (status 1000), not the peer's fault: the closer still reads the peer's close frame, which
+     * ends the connection at once (PROTOCOL.md 6). After any other close, nothing more is read from the peer.
+     */
+    public boolean orderly() {
+        return status == 1000;
+    }
+
     /** Close reason text for misbehaviour: {@code misbehaviour:<last rejection>}, well under the 123-byte limit. */
     public static String misbehaviourText(String lastRejection) {
         return MISBEHAVIOUR.label + ":" + lastRejection;

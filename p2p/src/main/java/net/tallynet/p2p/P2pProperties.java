@@ -42,9 +42,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              BLOCK, PUSHTRANSACTION, LISTOFBLOCKS) is dropped unsent instead of queued
  *                              (tallynet_frames_unsent_total); small frames, announcements and our requests always go. Default 64 MiB, where 72 peers
  *                              asking for large answers and reading none could otherwise hold 72 × send-buffer-bytes
- * @param closeGrace            how long after our close frame the socket is closed; nothing more is read from a peer
- *                              we close (the container's own wait for the peer's close frame, 30 s checked every 10 s,
- *                              read and discarded all a dropped flooder sent meanwhile: 40 of them filled both cores)
+ * @param closeGrace            how long after our close frame the socket is closed at the latest; after a close for
+ *                              something the peer did nothing more is read from it (the container's own wait for the
+ *                              peer's close frame, 30 s checked every 10 s, read and discarded all a dropped flooder
+ *                              sent meanwhile: 40 of them filled both cores); an orderly close ends at the peer's
+ *                              close frame
  * @param workThreads           peers' frames handled at once, whatever the number of peers (the others wait, unread,
  *                              so TCP slows their senders); 0, the default, means one fewer than the processors, at
  *                              least one: peers' work never takes every core, and REST, health checks, the miner and

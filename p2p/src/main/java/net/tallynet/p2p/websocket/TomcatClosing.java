@@ -11,8 +11,10 @@ import org.apache.tomcat.websocket.WsWebSocketContainer;
  * 30 s by default and checked only every 10 s. A flooder dropped for its rate that never answers the
  * close could so make the node read at full speed for up to 40 s: in the flood harness
  * ({@code ./tallynet bench-flood}) two thirds of the node's CPU went to unmasking such frames, and
- * REST waited seconds. So reading stops as soon as we close, and the socket is closed after the
- * configured grace, checked every second.
+ * REST waited seconds. So reading stops as soon as we close a peer for something it did, and the
+ * socket is closed after the configured grace, checked every second. An orderly close (status 1000)
+ * reads on, so the peer's close frame ends the connection at once: left unread, every registration a
+ * tracker closed kept its session and frame buffers for one to two seconds (issue 19).
  */
 final class TomcatClosing {
     /** Tomcat's per-session wait for the peer's close frame, in milliseconds. */

@@ -195,7 +195,11 @@ final class WebSocketPeerConnection implements PeerConnection {
         return queue.offer(frame.length, () -> write(method, frame));
     }
 
-    /** Closes once the frames queued before have been written; nothing queued after is sent. */
+    /**
+     * Closes once the frames queued before have been written; nothing queued after is sent. After a close for
+     * something the peer did, nothing more is read from it; an orderly one reads on, so the peer's close frame
+     * ends the connection as soon as it arrives (what else it sends meanwhile is dropped by the session).
+     */
     @Override
     public void close(CloseReason reason, String detail) {
         String text = detail == null ? reason.label() : detail;
@@ -204,7 +208,9 @@ final class WebSocketPeerConnection implements PeerConnection {
             text = new String(bytes, 0, MAX_CLOSE_REASON_BYTES, StandardCharsets.US_ASCII);
         }
         CloseStatus status = new CloseStatus(reason.status(), text);
-        stopReading();
+        if (!reason.orderly()) {
+            stopReading();
+        }
         if (!queue.offerLast(() -> closeNow(status))) {
             // the queue had stopped without closing (a writer failure): close here, or nothing ever would
             try {

@@ -8,6 +8,7 @@ import net.tallynet.protocol.RejectReason;
 import net.tallynet.protocol.codec.DecodeResult.Decoded;
 import net.tallynet.protocol.codec.DecodeResult.Rejected;
 import net.tallynet.protocol.ledger.Transaction;
+import net.tallynet.protocol.message.AddrMessage;
 import net.tallynet.protocol.message.Message;
 import net.tallynet.protocol.message.Method;
 import tools.jackson.core.JacksonException;
@@ -157,6 +158,9 @@ public final class FrameCodec {
      * transactions).
      */
     public byte[] encodeToBytes(Message message, TransactionEncodings known) {
+        if (message instanceof AddrMessage addr) {
+            return AddrEncoding.encode(addr); // a tracker's answer to every registration: see AddrEncoding
+        }
         // written into segments joined once at the end: a block's frame of hundreds of kilobytes is not copied
         // again at every doubling of one array
         try (ByteArrayBuilder out = new ByteArrayBuilder(); JsonGenerator generator = mapper.createGenerator(out)) {

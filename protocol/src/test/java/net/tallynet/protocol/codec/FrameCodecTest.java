@@ -41,6 +41,30 @@ class FrameCodecTest {
     private static final String HASH = Genesis.networkId("devnet");
     private final FrameCodec codec = new FrameCodec();
 
+    /** ADDR is written by hand (AddrEncoding): the same bytes as Jackson's, for any entries a tracker can hold. */
+    @Test
+    void addrIsWrittenAsJacksonWritesIt() {
+        Random random = new Random(19);
+        String[] hosts = {"127.0.0.1", "10.255.0.17", "::1", "fe80::1:abcd", "2001:db8::8a2e:370:7334", "node-1.example",
+                "A.B-c", "x".repeat(Limits.MAX_HOST_LENGTH)};
+        for (int round = 0; round < 200; round++) {
+            int size = round == 0 ? 0 : random.nextInt(Limits.MAX_ADDR_ENTRIES + 1);
+            List<AddressEntry> entries = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                long lastSeen = switch (random.nextInt(3)) {
+                    case 0 -> 0;
+                    case 1 -> Limits.MAX_SAFE_INTEGER;
+                    default -> random.nextLong(Limits.MAX_SAFE_INTEGER);
+                };
+                entries.add(new AddressEntry(hosts[random.nextInt(hosts.length)], 1 + random.nextInt(65535), lastSeen));
+            }
+            AddrMessage message = new AddrMessage(entries);
+            String written = codec.encode(message);
+            assertThat(written).isEqualTo("{\"ADDR\":" + codec.toJson(message) + "}");
+            assertThat(((Decoded) codec.decode(written)).message()).isEqualTo(message);
+        }
+    }
+
     @Test
     void everyMessageTypeRoundTrips() {
         List<Message> messages = List.of(

@@ -5,12 +5,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import net.tallynet.tracker.member.MemberAddress;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes a round's check results: one row update per member by its primary key, sent in JDBC batches,
- * inside the round's transaction. It replaced three JPQL updates per member ({@code where id in} lists
+ * Writes check results: one row update per member by its primary key, sent in JDBC batches, inside
+ * the caller's transaction. It replaced three JPQL updates per member ({@code where id in} lists
  * of 1,000 ids for checked, passed and height), which H2 evaluated row by row against the list: with
  * 10,000 members they were most of the tracker's CPU between registrations (issue 19, a profile).
  */
@@ -23,7 +24,7 @@ class CheckRecorder {
             + "consecutive_failures = consecutive_failures + 1 where id = ?";
 
     /** One member's check: passed or not, and the height its HELLO gave (null if none came). */
-    record Checked(long id, boolean passed, Long height) {
+    record Checked(MemberAddress member, boolean passed, Long height) {
     }
 
     private final JdbcTemplate jdbc;
@@ -42,11 +43,11 @@ class CheckRecorder {
             } else {
                 row.setLong(3, checked.height());
             }
-            row.setLong(4, checked.id());
+            row.setLong(4, checked.member().id());
         });
         jdbc.batchUpdate(FAILED, results.stream().filter(c -> !c.passed()).toList(), BATCH, (row, checked) -> {
             row.setObject(1, at);
-            row.setLong(2, checked.id());
+            row.setLong(2, checked.member().id());
         });
     }
 }

@@ -12,8 +12,8 @@ import net.tallynet.protocol.message.AddressEntry;
 /**
  * The active members in memory, for ADDR answers. Sampling in the database (ORDER BY RANDOM())
  * costs time in proportion to the member table on every GETADDR, which any peer can send; here a
- * sample costs O(k). The database stays the truth: the index is rebuilt from it after every check
- * round and updated on every registration.
+ * sample costs O(k). The database stays the truth: the index is loaded from it at start, and kept
+ * as it is by every registration and every check round.
  */
 public final class ActiveMembers {
     /**
@@ -75,22 +75,47 @@ public final class ActiveMembers {
 
     /**
      * Takes {@code member} out of the index if its entry is still the one it put there (a newcomer whose
-     * registration could not be stored): an entry a renewal or a reload put there since stays. The last entry
-     * moves into its place, so removal is O(1).
+     * registration could not be stored): an entry a renewal or a reload put there since stays.
      */
     public synchronized void remove(ActiveMember member) {
         Integer at = positions.get(member.key());
-        if (at == null || !entries.get(at).equals(member.entry())) {
-            return;
+        if (at != null && entries.get(at).equals(member.entry())) {
+            removeLocked(member.host(), member.port(), at);
         }
-        positions.remove(member.key());
+    }
+
+    /** Takes host:port out of the index, whatever its entry (a member made inactive). */
+    public synchronized void remove(String host, int port) {
+        Integer at = positions.get(key(host, port));
+        if (at != null) {
+            removeLocked(host, port, at);
+        }
+    }
+
+    /** The last entry moves into the removed one's place, so removal is O(1). */
+    private void removeLocked(String host, int port, int at) {
+        positions.remove(key(host, port));
         AddressEntry last = entries.removeLast();
         if (at < entries.size()) {
             entries.set(at, last);
             positions.put(key(last.host(), last.port()), at);
         }
-        perHost.computeIfPresent(member.host(), (h, count) -> count == 1 ? null : count - 1);
-        perNetgroup.computeIfPresent(Netgroup.of(member.host()), (g, count) -> count == 1 ? null : count - 1);
+        perHost.computeIfPresent(host, (h, count) -> count == 1 ? null : count - 1);
+        perNetgroup.computeIfPresent(Netgroup.of(host), (g, count) -> count == 1 ? null : count - 1);
+    }
+
+    /**
+     * The entries of those of {@code alive} still in the index now carry {@code lastSeen}; others (made inactive
+     * or gone since) are not added. Each entry reuses the host string it already holds.
+     */
+    public synchronized void renewAll(List<MemberAddress> alive, long lastSeen) {
+        for (MemberAddress member : alive) {
+            Integer at = positions.get(key(member.host(), member.port()));
+            if (at != null) {
+                AddressEntry old = entries.get(at);
+                entries.set(at, new AddressEntry(old.host(), old.port(), lastSeen));
+            }
+        }
     }
 
     /** The index's key of an address (RegistrationWriter keys a batch's registrations by it too). */

@@ -5,11 +5,14 @@ import io.github.bucket4j.Bucket;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import net.tallynet.p2p.BoundedMaps;
 import net.tallynet.protocol.message.AddressEntry;
 import org.slf4j.Logger;
@@ -18,6 +21,7 @@ import org.springframework.boot.context.event.ApplicationStartedEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -37,17 +41,22 @@ public class MemberRegistry {
     private final ActiveMembers active = new ActiveMembers();
     private final RegistrationWriter writer;
     /**
-     * Registrations (shared) against a reload of the index from the database (exclusive): a reload
-     * replaces the index with what the database holds, so a registration admitted to the index but not yet
-     * committed would be lost from it (and ADDR answers, and the live gauge) until the next round. Held from
-     * a registration's admission until it is queued for writing, and a reload writes the queue first; fair, so
-     * a stream of registrations cannot starve the reload.
+     * Registrations (shared) against the end of a check round and a reload of the index from the database
+     * (exclusive): a reload replaces the index with what the database holds, so a registration admitted to the
+     * index but not yet committed would be lost from it (and ADDR answers, and the live gauge); a round's end
+     * compares the two. Held from a registration's admission until it is queued for writing, and the exclusive
+     * side writes the queue first; fair, so a stream of registrations cannot starve it.
      */
     private final ReentrantReadWriteLock indexLock = new ReentrantReadWriteLock(true);
 
     public MemberRegistry(MemberRepository members, MembersProperties properties, MemberMetrics metrics, Clock clock,
-                          ApplicationEventPublisher events, TransactionTemplate transaction, JdbcTemplate jdbc) {
-        this.writer = new RegistrationWriter(jdbc, transaction, properties.max());
+                          ApplicationEventPublisher events, JdbcTemplate jdbc) {
+        // the batches are plain JDBC in plain JDBC transactions: a JPA transaction around each (a Hibernate session
+        // opened, flushed and closed for nothing) was about 6% of the tracker's samples in a registration wave
+        // (issue 19, a profile)
+        this.writer = new RegistrationWriter(jdbc,
+                new TransactionTemplate(new JdbcTransactionManager(Objects.requireNonNull(jdbc.getDataSource()))),
+                properties.max());
         this.members = members;
         this.properties = properties;
         this.metrics = metrics;
@@ -130,7 +139,7 @@ public class MemberRegistry {
      * A registration the writer could not store (logged there, once for its batch): counted, and a newcomer's
      * entry taken out of the index again, so it is neither handed out nor counted against the caps without a
      * row (unless a renewal or a reload has replaced that entry since). A renewal's entry stays: the member was
-     * active before, and the next reload settles it from the table.
+     * active before. Whatever still differs from the table is settled at the next round's end ({@link #deactivate}).
      */
     private void notStored(ActiveMembers.ActiveMember member, MemberLimits.Admission admission) {
         metrics.registered(MemberMetrics.FAILED);
@@ -157,9 +166,42 @@ public class MemberRegistry {
         return active.sample(host, port, properties.addrSampleSize());
     }
 
+    /** Members a check round found alive at {@code at}: their ADDR entries carry it from now on. */
+    public void seen(List<MemberAddress> alive, Instant at) {
+        active.renewAll(alive, at.toEpochMilli());
+    }
+
     /**
-     * Reloads the ADDR index from the database (after a check round changed statuses, and at start), once every
-     * registration admitted to it is written: the reload replaces it with what the table holds.
+     * The end of a check round: runs {@code deactivation} (which makes members inactive in the table and returns
+     * them) and takes them out of the index, with registrations held off and everything admitted before written
+     * first, so a member registering again at that moment is neither left out of the index while active in the
+     * table nor kept in it while inactive. Then the index is compared with the table (a count of its active rows):
+     * should they differ (registrations whose writes failed leave an entry without a row, or the reverse, a rare
+     * case), the index is reloaded from the table. Returns how many were made inactive.
+     */
+    public int deactivate(Supplier<List<MemberAddress>> deactivation) {
+        indexLock.writeLock().lock();
+        try {
+            writer.flush();
+            List<MemberAddress> inactive = deactivation.get();
+            inactive.forEach(member -> active.remove(member.host(), member.port()));
+            long rows = members.countByStatus(MemberStatus.ACTIVE.name());
+            if (rows != active.size()) {
+                log.info("the index of active members held {}, the table {}: reloaded from the table", active.size(),
+                        rows);
+                active.replaceAll(members.activeMembers());
+            }
+            return inactive.size();
+        } finally {
+            indexLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Reloads the ADDR index from the database (at start), once every registration admitted to it is written:
+     * the reload replaces it with what the table holds. Check rounds update it instead ({@link #seen},
+     * {@link #deactivate}) and reload it only if it no longer matches the table: rebuilding 100,000 entries
+     * every round promoted them all to the old generation.
      */
     public void reloadActive() {
         indexLock.writeLock().lock();

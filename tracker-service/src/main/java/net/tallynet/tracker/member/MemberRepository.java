@@ -47,6 +47,11 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
     @Query("update Member m set m.consecutiveFailures = m.consecutiveFailures + 1 where m.id in :ids")
     int recordFailure(@Param("ids") Collection<Long> ids);
 
+    /** The active members {@link #deactivateFailing} would make inactive now. */
+    @Query("select new net.tallynet.tracker.member.MemberAddress(m.id, m.host, m.port) from Member m "
+            + "where m.status = 'ACTIVE' and m.consecutiveFailures >= :maxFailures")
+    List<MemberAddress> failingActive(@Param("maxFailures") int maxFailures);
+
     @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Transactional
     @Query("update Member m set m.status = 'INACTIVE', m.inactiveSince = :now "

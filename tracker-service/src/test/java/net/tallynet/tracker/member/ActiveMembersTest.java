@@ -74,4 +74,20 @@ class ActiveMembersTest {
         assertThat(index.atHost("127.0.0.1")).isZero();
         assertThat(index.renew(new ActiveMember("127.1.0.1", 3, 31))).isFalse();
     }
+
+    /** What a check round does to the index: members that answered carry the round's time, those made inactive leave. */
+    @Test
+    void aCheckRoundRenewsWhoAnsweredAndRemovesWhoWasMadeInactive() {
+        index.replaceAll(List.of(new ActiveMember("127.0.0.1", 1, 1), new ActiveMember("127.0.0.1", 2, 2),
+                new ActiveMember("127.1.0.1", 3, 3)));
+        index.renewAll(List.of(new MemberAddress(1L, "127.0.0.1", 1), new MemberAddress(3L, "127.1.0.1", 3),
+                new MemberAddress(9L, "127.0.0.9", 9)), 50); // 127.0.0.9:9 is not in the index: it is not added
+        index.remove("127.0.0.1", 2); // whatever its entry
+        index.remove("127.0.0.9", 9); // not there: nothing changes
+        assertThat(index.size()).isEqualTo(2);
+        assertThat(index.atHost("127.0.0.1")).isEqualTo(1);
+        assertThat(index.inNetgroup("127.1/16")).isEqualTo(1);
+        assertThat(index.sample("127.0.0.9", 9, 50)).containsExactlyInAnyOrder(new AddressEntry("127.0.0.1", 1, 50),
+                new AddressEntry("127.1.0.1", 3, 50));
+    }
 }

@@ -24,6 +24,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
 import org.springframework.boot.data.jpa.test.autoconfigure.DataJpaTest;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.annotation.Propagation;
@@ -37,9 +38,12 @@ class RegistrationWriterTest {
     @Autowired
     MemberRepository members;
     @Autowired
-    PlatformTransactionManager transactions;
-    @Autowired
     DataSource dataSource;
+
+    /** As MemberRegistry gives its writer: plain JDBC transactions on the service's data source. */
+    private PlatformTransactionManager transactions() {
+        return new JdbcTransactionManager(dataSource);
+    }
 
     /** Counts the transactions, and runs a hook at the start of each (inside it). */
     private final class Transactions extends TransactionTemplate {
@@ -47,7 +51,7 @@ class RegistrationWriterTest {
         volatile Consumer<Integer> atStart = n -> { };
 
         Transactions() {
-            super(transactions);
+            super(transactions());
         }
 
         @Override
@@ -134,7 +138,7 @@ class RegistrationWriterTest {
 
     @Test
     void anInactiveMemberComingBackIsActiveAgainWithItsFailuresCleared() throws Exception {
-        RegistrationWriter writer = writer(new TransactionTemplate(transactions), 10);
+        RegistrationWriter writer = writer(new TransactionTemplate(transactions()), 10);
         written(writer.submit(at("127.0.0.3", 3, "0000000000000003")));
         Long id = members.findByHostAndPort("127.0.0.3", 3).orElseThrow().id();
         members.recordFailure(List.of(id));
@@ -149,7 +153,7 @@ class RegistrationWriterTest {
 
     @Test
     void newcomersToAFullTableReplaceTheInactiveMembersClosestToDeletion() throws Exception {
-        RegistrationWriter writer = writer(new TransactionTemplate(transactions), 3);
+        RegistrationWriter writer = writer(new TransactionTemplate(transactions()), 3);
         for (int port = 1; port <= 3; port++) {
             written(writer.submit(at("127.0.0.4", port, String.format("%016x", port))));
             Long id = members.findByHostAndPort("127.0.0.4", port).orElseThrow().id();
