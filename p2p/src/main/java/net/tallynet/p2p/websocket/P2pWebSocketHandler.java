@@ -23,6 +23,7 @@ import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
@@ -140,9 +141,13 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
         PeerSession session = sessions.get(socket.getId());
         if (session == null) {
+            readAfterClose(socket, message.getPayloadLength()); // ended: only an orderly close's reply was awaited
             return;
         }
         WebSocketPeerConnection connection = (WebSocketPeerConnection) session.connection();
+        if (connection.refuseAfterClose(message.getPayloadLength())) {
+            return;
+        }
         connection.heard();
         String frame;
         try {
@@ -205,15 +210,27 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
     @Override
     protected void handleBinaryMessage(WebSocketSession socket, BinaryMessage message) {
         PeerSession session = sessions.get(socket.getId());
-        if (session != null) {
+        if (session == null) {
+            readAfterClose(socket, message.getPayloadLength());
+        } else if (!((WebSocketPeerConnection) session.connection()).refuseAfterClose(message.getPayloadLength())) {
             session.onBinaryFrame();
+        }
+    }
+
+    /** A frame for a connection whose session has ended (we closed it in order and it sent on): dropped. */
+    private static void readAfterClose(WebSocketSession socket, long bytes) {
+        if (socket instanceof NativeWebSocketSession wrapper
+                && wrapper.getNativeSession() instanceof jakarta.websocket.Session container) {
+            TomcatClosing.readAfterClose(container, bytes);
         }
     }
 
     @Override
     protected void handlePongMessage(WebSocketSession socket, PongMessage message) {
         PeerSession session = sessions.get(socket.getId());
-        if (session != null) {
+        if (session == null) {
+            readAfterClose(socket, message.getPayloadLength());
+        } else if (!((WebSocketPeerConnection) session.connection()).refuseAfterClose(message.getPayloadLength())) {
             ((WebSocketPeerConnection) session.connection()).pong(message.getPayload());
         }
     }

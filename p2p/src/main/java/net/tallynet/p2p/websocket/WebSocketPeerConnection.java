@@ -67,7 +67,8 @@ final class WebSocketPeerConnection implements PeerConnection {
     private final long answerLevel;
     /** Set by the first close for a slow reader or an over-share peer: it closes once. */
     private final AtomicBoolean slowReader = new AtomicBoolean();
-    private final AtomicBoolean readingStopped = new AtomicBoolean();
+    /** Set when we close it: what is read after that is not handled (see {@link #close}). */
+    private volatile boolean closing;
     /** When anything (a frame or a pong) last arrived, for the keep-alive. */
     private volatile long lastHeardNanos = System.nanoTime();
     /** When the last keep-alive ping was written, 0 once its pong came: the pong's round trip. */
@@ -197,11 +198,14 @@ final class WebSocketPeerConnection implements PeerConnection {
 
     /**
      * Closes once the frames queued before have been written; nothing queued after is sent. After a close for
-     * something the peer did, nothing more is read from it; an orderly one reads on, so the peer's close frame
-     * ends the connection as soon as it arrives (what else it sends meanwhile is dropped by the session).
+     * something the peer did, nothing more is read from it. An orderly one reads on, so that the peer's close
+     * frame ends the connection as soon as it arrives; what else comes is dropped unhandled, and past a small
+     * allowance stops the reading ({@link #refuseAfterClose}): a peer cannot keep us reading by answering an
+     * orderly close with frames.
      */
     @Override
     public void close(CloseReason reason, String detail) {
+        closing = true;
         String text = detail == null ? reason.label() : detail;
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MAX_CLOSE_REASON_BYTES) {
@@ -427,9 +431,23 @@ final class WebSocketPeerConnection implements PeerConnection {
         }
     }
 
+    /**
+     * Whether a frame, a part of one or a pong of {@code bytes} just read came after we closed this connection: if
+     * so it is not handled (see {@link TomcatClosing#readAfterClose}).
+     */
+    boolean refuseAfterClose(long bytes) {
+        if (!closing) {
+            return false;
+        }
+        if (nativeSession != null) {
+            TomcatClosing.readAfterClose(nativeSession, bytes);
+        }
+        return true;
+    }
+
     /** Nothing the peer sends once we close is wanted: left unread, it costs neither CPU nor memory. */
     private void stopReading() {
-        if (nativeSession != null && session.isOpen() && readingStopped.compareAndSet(false, true)) {
+        if (nativeSession != null) {
             TomcatClosing.stopReading(nativeSession);
         }
     }

@@ -82,8 +82,8 @@ class MemberChecksTest extends RunningTrackerTest {
             answering.send(new GetAddrMessage(answering1));
             List<AddressEntry> handedOut = ((AddrMessage) answering.next()).addresses();
             assertThat(handedOut).extracting(AddressEntry::port).containsExactly(answering2);
-            // the rounds' passed checks are what ADDR says of it: seen after it registered (not reloaded from the
-            // table, the index is renewed by each round)
+            // the rounds' passed checks are what ADDR says of it: seen after it registered (the rounds renew its
+            // entry in the index; nothing reloads the index here)
             assertThat(handedOut.getFirst().lastSeen()).isGreaterThan(member(answering2).firstSeen().toEpochMilli());
         }
         // ...until it registers again; and answering again keeps it active
