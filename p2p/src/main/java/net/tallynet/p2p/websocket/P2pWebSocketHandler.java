@@ -139,15 +139,11 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
 
     @Override
     protected void handleTextMessage(WebSocketSession socket, TextMessage message) {
-        PeerSession session = sessions.get(socket.getId());
+        PeerSession session = receiving(socket, message.getPayloadLength());
         if (session == null) {
-            readAfterClose(socket, message.getPayloadLength()); // ended: only an orderly close's reply was awaited
             return;
         }
         WebSocketPeerConnection connection = (WebSocketPeerConnection) session.connection();
-        if (connection.refuseAfterClose(message.getPayloadLength())) {
-            return;
-        }
         connection.heard();
         String frame;
         try {
@@ -209,30 +205,36 @@ public final class P2pWebSocketHandler extends AbstractWebSocketHandler {
 
     @Override
     protected void handleBinaryMessage(WebSocketSession socket, BinaryMessage message) {
-        PeerSession session = sessions.get(socket.getId());
-        if (session == null) {
-            readAfterClose(socket, message.getPayloadLength());
-        } else if (!((WebSocketPeerConnection) session.connection()).refuseAfterClose(message.getPayloadLength())) {
+        PeerSession session = receiving(socket, message.getPayloadLength());
+        if (session != null) {
             session.onBinaryFrame();
-        }
-    }
-
-    /** A frame for a connection whose session has ended (we closed it in order and it sent on): dropped. */
-    private static void readAfterClose(WebSocketSession socket, long bytes) {
-        if (socket instanceof NativeWebSocketSession wrapper
-                && wrapper.getNativeSession() instanceof jakarta.websocket.Session container) {
-            TomcatClosing.readAfterClose(container, bytes);
         }
     }
 
     @Override
     protected void handlePongMessage(WebSocketSession socket, PongMessage message) {
-        PeerSession session = sessions.get(socket.getId());
-        if (session == null) {
-            readAfterClose(socket, message.getPayloadLength());
-        } else if (!((WebSocketPeerConnection) session.connection()).refuseAfterClose(message.getPayloadLength())) {
+        PeerSession session = receiving(socket, message.getPayloadLength());
+        if (session != null) {
             ((WebSocketPeerConnection) session.connection()).pong(message.getPayload());
         }
+    }
+
+    /**
+     * The session a frame (a part of one, a pong) of {@code bytes} is for, or null if we have closed its connection:
+     * then it is dropped unhandled, and counted towards stopping the reading ({@link TomcatClosing#readAfterClose}),
+     * whether the session is still there (its close under way) or has ended (only an orderly close's reply was
+     * awaited).
+     */
+    private PeerSession receiving(WebSocketSession socket, long bytes) {
+        PeerSession session = sessions.get(socket.getId());
+        if (session != null) {
+            return ((WebSocketPeerConnection) session.connection()).refuseAfterClose(bytes) ? null : session;
+        }
+        if (socket instanceof NativeWebSocketSession wrapper
+                && wrapper.getNativeSession() instanceof jakarta.websocket.Session container) {
+            TomcatClosing.readAfterClose(container, bytes);
+        }
+        return null;
     }
 
     @Override

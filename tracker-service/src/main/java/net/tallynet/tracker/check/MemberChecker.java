@@ -219,11 +219,8 @@ public class MemberChecker extends PeriodicTask {
      */
     private int deactivate() {
         Instant now = clock.instant();
-        int deactivated = registry.deactivate(() -> transaction.execute(status -> {
-            List<MemberAddress> failing = members.failingActive(properties.maxFailures());
-            members.deactivateFailing(properties.maxFailures(), now);
-            return failing;
-        }));
+        int deactivated = registry.deactivate(() -> transaction.execute(status ->
+                members.deactivateFailingMembers(properties.maxFailures(), now)));
         int deleted = members.deleteInactiveSince(now.minus(membersProperties.deleteAfter()));
         if (deleted > 0) {
             log.info("deleted {} members inactive for more than {}", deleted, membersProperties.deleteAfter());

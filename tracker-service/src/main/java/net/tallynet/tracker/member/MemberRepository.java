@@ -58,6 +58,16 @@ public interface MemberRepository extends JpaRepository<Member, Long> {
             + "where m.status = 'ACTIVE' and m.consecutiveFailures >= :maxFailures")
     int deactivateFailing(@Param("maxFailures") int maxFailures, @Param("now") Instant now);
 
+    /**
+     * What a check round's end does to the table: makes the members that failed {@code maxFailures} checks in a row
+     * inactive, and returns them (for the index). The caller holds the transaction that keeps the two together.
+     */
+    default List<MemberAddress> deactivateFailingMembers(int maxFailures, Instant now) {
+        List<MemberAddress> failing = failingActive(maxFailures);
+        deactivateFailing(maxFailures, now);
+        return failing;
+    }
+
     @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Transactional
     @Query("delete from Member m where m.status = 'INACTIVE' "

@@ -81,11 +81,7 @@ class MemberRegistryTest {
         for (int port : ports) {
             members.recordFailure(List.of(members.findByHostAndPort(host, port).orElseThrow().id()));
         }
-        registry.deactivate(() -> {
-            List<MemberAddress> failing = members.failingActive(1);
-            members.deactivateFailing(1, Instant.now());
-            return failing;
-        });
+        registry.deactivate(() -> members.deactivateFailingMembers(1, Instant.now()));
     }
 
     /**

@@ -124,11 +124,7 @@ class RegistrationTest extends RunningTrackerTest {
             members.recordFailure(List.of(second.id()));
         }
         // what the end of a check round does
-        registry.deactivate(() -> {
-            List<MemberAddress> failing = members.failingActive(3);
-            members.deactivateFailing(3, java.time.Instant.now());
-            return failing;
-        });
+        registry.deactivate(() -> members.deactivateFailingMembers(3, java.time.Instant.now()));
         assertThat(members.findByHostAndPort("127.0.0.1", 9202).orElseThrow().status()).isEqualTo(MemberStatus.INACTIVE);
 
         TestPeer requester = member("e000000000000003", 9203);
