@@ -51,6 +51,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              so TCP slows their senders); 0, the default, means one fewer than the processors, at
  *                              least one: peers' work never takes every core, and REST, health checks, the miner and
  *                              the collector keep one however hard peers press (README "Flood")
+ * @param socketBufferCache     closed connections whose socket buffers (8 KiB in, 8 KiB out) the P2P port keeps for
+ *                              the next connection to reuse. Tomcat's own default keeps none unless the heap may pass 2 GiB, so
+ *                              every connection allocated them anew: in a tracker's registration wave, with the
+ *                              WebSocket buffers, a connection's short life allocated about 60 KiB (issue 19, an
+ *                              allocation profile). At most this many × 16 KiB stays allocated (2 MiB by default)
  */
 @ConfigurationProperties("tallynet.peers")
 public record P2pProperties(
@@ -75,7 +80,8 @@ public record P2pProperties(
         @DefaultValue("33554432") long maxAssemblingBytes,
         @DefaultValue("60s") Duration frameTimeLimit,
         @DefaultValue("67108864") long maxSendBytes,
-        @DefaultValue("0") int workThreads) {
+        @DefaultValue("0") int workThreads,
+        @DefaultValue("128") int socketBufferCache) {
 
     public P2pProperties {
         if (rejectionPenalty < 1 || misbehaviourThreshold < rejectionPenalty || messagesPerSecond < 1
@@ -83,7 +89,7 @@ public record P2pProperties(
                 || pingInterval.toMillis() < 10 || pingTimeout.compareTo(pingInterval) <= 0
                 || bytesPerSecond < 1 || byteBurst < maxFrameBytes || receiveBufferBytes < 1024
                 || closeGrace.toMillis() < 1 || maxAssemblingBytes < maxFrameBytes || frameTimeLimit.toMillis() < 100
-                || maxSendBytes < sendBufferBytes || workThreads < 0) {
+                || maxSendBytes < sendBufferBytes || workThreads < 0 || socketBufferCache < 0) {
             throw new IllegalArgumentException("invalid tallynet.peers settings");
         }
     }
@@ -93,7 +99,7 @@ public record P2pProperties(
         return new P2pProperties(Duration.ofSeconds(10), 10, 100, Duration.ofHours(1), 10_000, 200, 400,
                 5 * 1024 * 1024, Duration.ofSeconds(10), 64, 4 * 1024 * 1024, Duration.ofSeconds(15),
                 Duration.ofSeconds(45), 16 * 1024 * 1024, 32 * 1024 * 1024, 16 * 1024, Duration.ofHours(1),
-                Duration.ofSeconds(1), 32L * 1024 * 1024, Duration.ofSeconds(60), 64L * 1024 * 1024, 0);
+                Duration.ofSeconds(1), 32L * 1024 * 1024, Duration.ofSeconds(60), 64L * 1024 * 1024, 0, 128);
     }
 
     /** {@link #workThreads()} with 0 worked out for this machine. */

@@ -15,6 +15,8 @@ import net.tallynet.protocol.codec.FrameLimits;
 import net.tallynet.protocol.message.Message;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -106,6 +108,19 @@ public class PeerLayerConfiguration {
     @Bean
     WebSocketConfigurer p2pEndpoint(P2pWebSocketHandler handler) {
         return registry -> registry.addHandler(handler, HttpApiConfiguration.P2P_PATH).addInterceptors(handler.admission());
+    }
+
+    /**
+     * The P2P port (the main connector; REST has its own, {@link net.tallynet.p2p.http.ApiServer}) keeps the socket
+     * buffers of up to {@code socket-buffer-cache} closed connections for the next ones (see {@link P2pProperties}).
+     */
+    @Bean
+    WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> p2pSocketBufferCache(P2pProperties properties) {
+        return factory -> factory.addConnectorCustomizers(connector -> {
+            if (!connector.setProperty("socket.bufferPool", Integer.toString(properties.socketBufferCache()))) {
+                throw new IllegalStateException("the P2P connector took no socket.bufferPool");
+            }
+        });
     }
 
     /**

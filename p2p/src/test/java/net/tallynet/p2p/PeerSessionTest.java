@@ -195,7 +195,7 @@ class PeerSessionTest {
                 d.banDuration(), d.maxBannedAddresses(), 1, 5, d.sendBufferBytes(), d.sendTimeLimit(), d.maxInbound(),
                 d.maxFrameBytes(), d.pingInterval(), d.pingTimeout(), d.bytesPerSecond(), d.byteBurst(),
                 d.receiveBufferBytes(), d.misbehaviourMemory(), d.closeGrace(), d.maxAssemblingBytes(), d.frameTimeLimit(),
-                d.maxSendBytes(), d.workThreads());
+                d.maxSendBytes(), d.workThreads(), d.socketBufferCache());
     }
 
     @Test

@@ -117,7 +117,7 @@ class AnswerInPartsTest {
                 d.banDuration(), d.maxBannedAddresses(), d.messagesPerSecond(), d.messageBurst(), d.sendBufferBytes(),
                 SEND_TIME_LIMIT, d.maxInbound(), d.maxFrameBytes(), d.pingInterval(), d.pingTimeout(),
                 d.bytesPerSecond(), d.byteBurst(), d.receiveBufferBytes(), d.misbehaviourMemory(), d.closeGrace(),
-                d.maxAssemblingBytes(), d.frameTimeLimit(), d.maxSendBytes(), d.workThreads());
+                d.maxAssemblingBytes(), d.frameTimeLimit(), d.maxSendBytes(), d.workThreads(), d.socketBufferCache());
     }
 
     private static void sleep(long millis) {

@@ -6,7 +6,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import net.tallynet.protocol.codec.AddrEncoding;
 import net.tallynet.protocol.message.AddressEntry;
 
 /**
@@ -17,11 +19,12 @@ import net.tallynet.protocol.message.AddressEntry;
  */
 public final class ActiveMembers {
     /**
-     * Each as the ADDR entry it is sent as, built (and checked, as every AddressEntry is) once when it enters the
-     * index, not for each of the up to 50 answers a second that sample it: that was about 6% of the tracker's
-     * CPU in a registration wave (issue 19, a profile).
+     * Each as the ADDR entry it is sent as, built (and checked, as every AddressEntry is) and encoded once when it
+     * enters the index or changes, not for each of the answers that sample it: building was about 6% of the
+     * tracker's CPU in a registration wave, and encoding, once ADDR was written directly, 6% more (issue 19,
+     * profiles). The encoding costs about 70 bytes a member.
      */
-    private final List<AddressEntry> entries = new ArrayList<>();
+    private final List<Indexed> entries = new ArrayList<>();
     private final Map<String, Integer> positions = new HashMap<>();
     /**
      * Active members per host and per network, for the caps (MemberLimits): two count queries on every
@@ -29,6 +32,18 @@ public final class ActiveMembers {
      */
     private final Map<String, Integer> perHost = new HashMap<>();
     private final Map<String, Integer> perNetgroup = new HashMap<>();
+    /**
+     * Used under this index's lock. ThreadLocalRandom seeds itself on each thread's first use, and answers run on
+     * a fresh virtual thread per registration batch: its seeding was 2.3% of the tracker's samples in a wave.
+     */
+    private final SplittableRandom random = new SplittableRandom();
+
+    /** An entry and its encoding in an ADDR frame. */
+    private record Indexed(AddressEntry entry, byte[] encoded) {
+        Indexed(AddressEntry entry) {
+            this(entry, AddrEncoding.entry(entry));
+        }
+    }
 
     /** An address and when the tracker last knew it alive (epoch ms). */
     public record ActiveMember(String host, int port, long lastSeen) {
@@ -69,7 +84,7 @@ public final class ActiveMembers {
         if (at == null) {
             return false;
         }
-        entries.set(at, member.entry());
+        entries.set(at, new Indexed(member.entry()));
         return true;
     }
 
@@ -79,7 +94,7 @@ public final class ActiveMembers {
      */
     public synchronized void remove(ActiveMember member) {
         Integer at = positions.get(member.key());
-        if (at != null && entries.get(at).equals(member.entry())) {
+        if (at != null && entries.get(at).entry().equals(member.entry())) {
             removeLocked(member.host(), member.port(), at);
         }
     }
@@ -95,10 +110,10 @@ public final class ActiveMembers {
     /** The last entry moves into the removed one's place, so removal is O(1). */
     private void removeLocked(String host, int port, int at) {
         positions.remove(key(host, port));
-        AddressEntry last = entries.removeLast();
+        Indexed last = entries.removeLast();
         if (at < entries.size()) {
             entries.set(at, last);
-            positions.put(key(last.host(), last.port()), at);
+            positions.put(key(last.entry().host(), last.entry().port()), at);
         }
         perHost.computeIfPresent(host, (h, count) -> count == 1 ? null : count - 1);
         perNetgroup.computeIfPresent(Netgroup.of(host), (g, count) -> count == 1 ? null : count - 1);
@@ -112,8 +127,8 @@ public final class ActiveMembers {
         for (MemberAddress member : alive) {
             Integer at = positions.get(key(member.host(), member.port()));
             if (at != null) {
-                AddressEntry old = entries.get(at);
-                entries.set(at, new AddressEntry(old.host(), old.port(), lastSeen));
+                AddressEntry old = entries.get(at).entry();
+                entries.set(at, new Indexed(new AddressEntry(old.host(), old.port(), lastSeen)));
             }
         }
     }
@@ -136,15 +151,23 @@ public final class ActiveMembers {
     }
 
     /** Up to {@code limit} distinct random members, never host:port itself. */
-    public synchronized List<AddressEntry> sample(String host, int port, int limit) {
+    public List<AddressEntry> sample(String host, int port, int limit) {
+        return sample(host, port, limit, Indexed::entry);
+    }
+
+    /** As {@link #sample}, each entry as {@link AddrEncoding#entry} encodes it, for {@link AddrEncoding#frame}. */
+    public List<byte[]> sampleEncoded(String host, int port, int limit) {
+        return sample(host, port, limit, Indexed::encoded);
+    }
+
+    private synchronized <T> List<T> sample(String host, int port, int limit, Function<Indexed, T> form) {
         Integer self = positions.get(key(host, port));
         int available = entries.size() - (self == null ? 0 : 1);
         int wanted = Math.min(limit, available);
-        List<AddressEntry> sample = new ArrayList<>(wanted);
+        List<T> sample = new ArrayList<>(Math.max(wanted, 0));
         if (wanted <= 0) {
             return sample;
         }
-        ThreadLocalRandom random = ThreadLocalRandom.current();
         if (wanted * 2 > available) {
             // a large share of everything: shuffle a copy of the indices (partial Fisher-Yates)
             int[] order = new int[entries.size()];
@@ -156,7 +179,7 @@ public final class ActiveMembers {
                 int chosen = order[j];
                 order[j] = order[i];
                 if (self == null || chosen != self) {
-                    sample.add(entries.get(chosen));
+                    sample.add(form.apply(entries.get(chosen)));
                 }
             }
             return sample;
@@ -166,7 +189,7 @@ public final class ActiveMembers {
         while (sample.size() < wanted) {
             int candidate = random.nextInt(entries.size());
             if ((self == null || candidate != self) && taken.add(candidate)) {
-                sample.add(entries.get(candidate));
+                sample.add(form.apply(entries.get(candidate)));
             }
         }
         return sample;
@@ -176,7 +199,7 @@ public final class ActiveMembers {
         if (replaceLocked(member)) {
             return;
         }
-        AddressEntry entry = member.entry(); // before any change: a host it refuses leaves the index as it was
+        Indexed entry = new Indexed(member.entry()); // before any change: a host it refuses leaves the index as it was
         positions.put(member.key(), entries.size());
         entries.add(entry);
         perHost.merge(member.host(), 1, Integer::sum);

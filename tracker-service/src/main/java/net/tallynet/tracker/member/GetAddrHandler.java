@@ -5,7 +5,6 @@ import net.tallynet.p2p.MessageHandler;
 import net.tallynet.p2p.PeerMisbehaviourException;
 import net.tallynet.p2p.PeerSession;
 import net.tallynet.protocol.RejectReason;
-import net.tallynet.protocol.message.AddrMessage;
 import net.tallynet.protocol.message.GetAddrMessage;
 import net.tallynet.protocol.message.Method;
 import org.slf4j.Logger;
@@ -62,7 +61,7 @@ public class GetAddrHandler implements MessageHandler<GetAddrMessage> {
                         return;
                     }
                     try {
-                        peer.send(new AddrMessage(registry.sampleFor(host, port)));
+                        peer.sendEncoded(Method.ADDR, registry.addrFrameFor(host, port));
                     } catch (RuntimeException e) {
                         // as a handler's failure is (PeerSession): logged, not charged to the peer
                         log.warn("ADDR to {}:{} not sent: {}", host, port, e.toString());

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import net.tallynet.p2p.BoundedMaps;
+import net.tallynet.protocol.codec.AddrEncoding;
 import net.tallynet.protocol.message.AddressEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -164,6 +165,14 @@ public class MemberRegistry {
     /** Up to {@code addrSampleSize} random active members other than host:port. */
     public List<AddressEntry> sampleFor(String host, int port) {
         return active.sample(host, port, properties.addrSampleSize());
+    }
+
+    /**
+     * The ADDR frame answering host:port's GETADDR: {@link #sampleFor}'s entries, joined from the encodings the
+     * index keeps, so no entry is written again for each answer.
+     */
+    public byte[] addrFrameFor(String host, int port) {
+        return AddrEncoding.frame(active.sampleEncoded(host, port, properties.addrSampleSize()));
     }
 
     /** Members a check round found alive at {@code at}: their ADDR entries carry it from now on. */

@@ -1,9 +1,11 @@
 package net.tallynet.tracker.member;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,8 @@ final class RegistrationWriter {
     private static final Logger log = LoggerFactory.getLogger(RegistrationWriter.class);
     /** Most registrations in one transaction: bounds a transaction's undo log and a waiter's delay. */
     static final int MAX_BATCH = 1000;
+    /** A bound of the table's rows older than this is counted again, should another tracker share the database. */
+    static final Duration RECOUNT_AFTER = Duration.ofSeconds(1);
     private static final String UPDATE = "update members set netgroup = ?, node_id = ?, height = ?, last_seen = ?, "
             + "consecutive_failures = 0, status = 'ACTIVE', inactive_since = null where host = ? and port = ?";
     private static final String INSERT = "insert into members (host, port, netgroup, node_id, height, first_seen, last_seen, "
@@ -60,11 +64,30 @@ final class RegistrationWriter {
     private final ReentrantLock writing = new ReentrantLock();
     /** Whether a background writer is running (started by {@link #submit} when none is). */
     private final AtomicBoolean background = new AtomicBoolean();
+    /**
+     * At most this many rows are in the table (-1: not known): the last count, plus what was inserted since and less
+     * what was deleted to make room, all by this writer, which is the only one that inserts into the tracker's own
+     * database. Others only delete (the purge of long-inactive members), which keeps it an upper bound. Should two
+     * trackers share a database (PostgreSQL), each misses the other's inserts until it counts again, at least once a
+     * second: the table may pass {@code max} by a second's registrations of the other until then. Counting before every batch that
+     * inserts was 7% of the tracker's samples in a registration wave (issue 19, a profile): under MVCC, H2 counts
+     * a table with open transactions by reading their changes, and a check round's transaction was always open.
+     * Held with {@link #writing}; made unknown when a transaction fails (what it deleted came back).
+     */
+    private long rowsAtMost = -1;
+    /** When the table was last counted ({@link System#nanoTime}): counted again after {@link #recountAfterNanos}. */
+    private long countedAt;
+    private final long recountAfterNanos;
 
     RegistrationWriter(JdbcTemplate jdbc, TransactionTemplate transaction, int maxRows) {
+        this(jdbc, transaction, maxRows, RECOUNT_AFTER);
+    }
+
+    RegistrationWriter(JdbcTemplate jdbc, TransactionTemplate transaction, int maxRows, Duration recountAfter) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.maxRows = maxRows;
+        this.recountAfterNanos = recountAfter.toNanos();
     }
 
     /**
@@ -144,6 +167,7 @@ final class RegistrationWriter {
                 batch.forEach(p -> store(List.of(p)));
             }
         } catch (RuntimeException | Error unexpected) {
+            rowsAtMost = -1; // what a transaction it ended deleted may be back
             // not a failed transaction (store catches those): whatever it was, what is not committed fails with it
             RuntimeException failure = unexpected instanceof RuntimeException r ? r
                     : new IllegalStateException("registration batch failed", unexpected);
@@ -163,6 +187,7 @@ final class RegistrationWriter {
         try {
             transaction.executeWithoutResult(status -> storeInTransaction(registrations));
         } catch (RuntimeException failure) {
+            rowsAtMost = -1;
             registrations.forEach(p -> p.failure = failure);
             return false;
         }
@@ -226,6 +251,7 @@ final class RegistrationWriter {
             return;
         }
         makeRoom(inserts.size());
+        rowsAtMost += inserts.size();
         jdbc.batchUpdate(INSERT, inserts, MAX_BATCH, (row, r) -> {
             row.setString(1, r.host());
             row.setInt(2, r.port());
@@ -239,17 +265,25 @@ final class RegistrationWriter {
 
     /**
      * Keeps the table at most {@code maxRows}: newcomers replace the inactive members closest to deletion
-     * (MemberLimits admitted them against the active members, who never exceed it). The count is H2's own
-     * figure for the table, read in constant time; on PostgreSQL a count over the table, once per batch.
+     * (MemberLimits admitted them against the active members, who never exceed it). The table is counted only
+     * when {@link #rowsAtMost} leaves no room for the new rows, is not known, or is over a second old; afterwards
+     * it holds the rows the table has once the new ones are inserted, less them (the caller adds them).
      */
     private void makeRoom(int newRows) {
-        Long rows = jdbc.queryForObject("select count(*) from members", Long.class);
-        long excess = (rows == null ? 0 : rows) + newRows - maxRows;
-        if (excess <= 0) {
+        if (rowsAtMost >= 0 && rowsAtMost + newRows <= maxRows && System.nanoTime() - countedAt < recountAfterNanos) {
             return;
         }
-        List<Long> oldest = jdbc.queryForList(OLDEST_INACTIVE, Long.class, excess);
-        jdbc.batchUpdate("delete from members where id = ?", oldest, MAX_BATCH, (row, id) -> row.setLong(1, id));
+        Long counted = jdbc.queryForObject("select count(*) from members", Long.class);
+        long rows = counted == null ? 0 : counted;
+        countedAt = System.nanoTime();
+        long excess = rows + newRows - maxRows;
+        if (excess > 0) {
+            List<Long> oldest = jdbc.queryForList(OLDEST_INACTIVE, Long.class, excess);
+            int[][] deleted = jdbc.batchUpdate("delete from members where id = ?", oldest, MAX_BATCH,
+                    (row, id) -> row.setLong(1, id));
+            rows -= Arrays.stream(deleted).flatMapToInt(Arrays::stream).map(n -> Math.max(n, 0)).sum(); // unknown: none
+        }
+        rowsAtMost = rows;
     }
 
     private static OffsetDateTime utc(Instant at) {

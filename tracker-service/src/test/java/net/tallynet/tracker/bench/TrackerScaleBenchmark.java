@@ -109,16 +109,21 @@ class TrackerScaleBenchmark {
                 RestProbe probe = new RestProbe(api);
                 Thread probing = Thread.ofVirtual().start(probe);
                 long cpuBefore = cpu(tracker);
+                long membersCpuBefore = cpu(ProcessHandle.current());
                 long registrationStart = System.nanoTime();
                 Registrations registrations = register(addresses, new InetSocketAddress("127.0.0.1", p2p), concurrency);
                 double registrationSeconds = (System.nanoTime() - registrationStart) / 1e9;
                 double registrationCores = (cpu(tracker) - cpuBefore) / 1e9 / registrationSeconds;
+                // the simulated members share the machine: what they take is not the tracker's to use
+                double memberCores = (cpu(ProcessHandle.current()) - membersCpuBefore) / 1e9 / registrationSeconds;
                 List<Long> restDuringRegistration = probe.take();
                 System.out.printf("  registration: %,d in %.1f s = %,.0f/s (%.2f of the baseline's connections/s); "
-                                + "refused %,d, failed %,d%s; tracker CPU %.2f cores%n",
+                                + "refused %,d, failed %,d%s; tracker CPU %.2f cores, %.2f ms a registration; the members' "
+                                + "JVM %.2f cores%n",
                         registrations.ok.get(), registrationSeconds, registrations.ok.get() / registrationSeconds,
                         registrations.ok.get() / registrationSeconds / baseline, registrations.refused.get(),
-                        registrations.failed.get(), registrations.firstProblem(), registrationCores);
+                        registrations.failed.get(), registrations.firstProblem(), registrationCores,
+                        registrationCores * 1000 / (registrations.ok.get() / registrationSeconds), memberCores);
                 long active = activeMembers(api);
 
                 // the window: every member should be checked about once per interval (30 s) in it
@@ -310,7 +315,9 @@ class TrackerScaleBenchmark {
     private Process startTracker(Path data, int p2p, int api) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         File log = data.resolve("tracker.log").toFile();
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-Xms16m", "-Xmx" + HEAP,
+        // the services' collector; -Dtallynet.bench.trackerCollector=-XX:+UseG1GC compares G1 (README "Tracker scale")
+        List<String> command = new ArrayList<>(List.of(java, System.getProperty("tallynet.bench.trackerCollector",
+                "-XX:+UseSerialGC"), "-Xms16m", "-Xmx" + HEAP,
                 "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40", "-XX:-ShrinkHeapInSteps",
                 "-XX:TrimNativeHeapInterval=5000"));
         // -Dtallynet.bench.trackerJvm="-XX:StartFlightRecording=..." profiles the tracker
@@ -395,8 +402,11 @@ class TrackerScaleBenchmark {
         String text = new String(info.getInputStream().readAllBytes());
         info.waitFor(60, TimeUnit.SECONDS);
         long used = 0;
-        // Serial: "DefNew     total ..K, used ..K" and "Tenured    total ..K, used ..K"
-        for (var match : java.util.regex.Pattern.compile("(?m)^\\S+\\s+total \\d+K, used (\\d+)K").matcher(text).results().toList()) {
+        // Serial: "DefNew     total ..K, used ..K" and "Tenured    total ..K, used ..K";
+        // G1: " garbage-first heap   total reserved ..K, committed ..K, used ..K"
+        for (var match : java.util.regex.Pattern.compile(
+                "(?m)^\\s*(?:garbage-first heap|\\S+)\\s+total (?:reserved \\d+K, committed )?\\d+K, used (\\d+)K")
+                .matcher(text).results().toList()) {
             used += Long.parseLong(match.group(1));
         }
         return used;
@@ -404,7 +414,11 @@ class TrackerScaleBenchmark {
 
     /** The process's CPU time so far, in nanoseconds. */
     private static long cpu(Process process) {
-        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+        return cpu(process.toHandle());
+    }
+
+    private static long cpu(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     /** A {@code /proc/PID/status} field in kB (VmRSS: resident now; VmHWM: the peak). */

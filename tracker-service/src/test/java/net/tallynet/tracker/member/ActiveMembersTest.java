@@ -2,10 +2,15 @@ package net.tallynet.tracker.member;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
+import net.tallynet.protocol.codec.AddrEncoding;
+import net.tallynet.protocol.codec.DecodeResult.Decoded;
+import net.tallynet.protocol.codec.FrameCodec;
+import net.tallynet.protocol.message.AddrMessage;
 import net.tallynet.protocol.message.AddressEntry;
 import net.tallynet.tracker.member.ActiveMembers.ActiveMember;
 import org.junit.jupiter.api.Test;
@@ -37,6 +42,25 @@ class ActiveMembersTest {
             seen.add(index.sample("127.0.0.1", 1, 5));
         }
         assertThat(seen).hasSizeGreaterThan(1);
+    }
+
+    /** The encodings the index keeps make the ADDR frame of the entries it holds now, renewals included. */
+    @Test
+    void anEncodedSampleIsAnAddrFrameOfTheCurrentEntries() {
+        index.replaceAll(IntStream.rangeClosed(1, 30).mapToObj(p -> new ActiveMember("127.0.0.1", p, p)).toList());
+        index.renewAll(List.of(new MemberAddress(1L, "127.0.0.1", 1)), 99);
+        index.put(new ActiveMember("127.0.0.2", 2, 5));
+        index.put(new ActiveMember("127.0.0.2", 2, 7));
+        index.remove("127.0.0.1", 30);
+        List<AddressEntry> all = index.sample("127.0.0.9", 9, 1000);
+        assertThat(all).hasSize(30).contains(new AddressEntry("127.0.0.1", 1, 99), new AddressEntry("127.0.0.2", 2, 7));
+        for (int limit : new int[] {0, 5, 29, 30}) {
+            byte[] frame = AddrEncoding.frame(index.sampleEncoded("127.0.0.1", 2, limit));
+            AddrMessage addr = (AddrMessage) ((Decoded) new FrameCodec().decode(new String(frame, StandardCharsets.UTF_8)))
+                    .message();
+            assertThat(addr.addresses()).hasSize(Math.min(limit, 29)).doesNotHaveDuplicates()
+                    .isSubsetOf(all).noneMatch(e -> e.host().equals("127.0.0.1") && e.port() == 2);
+        }
     }
 
     @Test
