@@ -22,7 +22,7 @@ public final class ActiveMembers {
      * Each as the ADDR entry it is sent as, built (and checked, as every AddressEntry is) and encoded once when it
      * enters the index or changes, not for each of the answers that sample it: building was about 6% of the
      * tracker's CPU in a registration wave, and encoding, once ADDR was written directly, 6% more (issue 19,
-     * profiles). The encoding costs about 70 bytes a member.
+     * profiles). The encoding and its record cost about 100 bytes a member.
      */
     private final List<Indexed> entries = new ArrayList<>();
     private final Map<String, Integer> positions = new HashMap<>();
