@@ -238,14 +238,14 @@ public class Chain {
         byte[] frame = store.encode(block, admitted);
         InvalidLedgerObjectException refused;
         if (journal == null) {
-            refused = storeAndConnect(block, chainWork, frame);
+            refused = storeAndConnect(block, chainWork, frame, admitted);
             if (refused == null) {
                 passOn(block, storedWithMoreWork);
             }
         } else {
             refused = journal.append(frame, () -> {
                 passOn(block, storedWithMoreWork);
-                return storeAndConnect(block, chainWork, frame);
+                return storeAndConnect(block, chainWork, frame, admitted);
             });
         }
         if (refused != null) {
@@ -261,11 +261,12 @@ public class Chain {
      * The spend rules, then the one transaction; the rules' refusal is returned (null: connected). A store that
      * fails, in the rules' reads or in the transaction, leaves the block stored alone if it can.
      */
-    private InvalidLedgerObjectException storeAndConnect(Block block, String chainWork, byte[] frame) {
+    private InvalidLedgerObjectException storeAndConnect(Block block, String chainWork, byte[] frame, Admitted admitted) {
         try {
             UtxoChanges changes;
             try {
-                changes = validator.connectChecked(block, store.viewFor(block)); // acceptOne checked this block
+                // acceptOne checked this block, with the same admitted instances
+                changes = validator.connectChecked(block, store.viewFor(block), admitted.checkedSizes());
             } catch (InvalidLedgerObjectException e) {
                 return e;
             }

@@ -5,8 +5,8 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import net.tallynet.protocol.crypto.Hashes;
 import net.tallynet.protocol.ledger.Utxo;
 
 /**
@@ -17,8 +17,6 @@ import net.tallynet.protocol.ledger.Utxo;
 final class UndoCodec {
     private static final int VERSION = 1;
     private static final int ENTRY_BYTES = 32 + 4 + 20 + 8 + 8 + 1;
-    private static final HexFormat HEX = HexFormat.of();
-
     private UndoCodec() {
     }
 
@@ -27,9 +25,9 @@ final class UndoCodec {
         ByteBuffer out = ByteBuffer.allocate(5 + spent.size() * ENTRY_BYTES); // big-endian, as DataOutput wrote it
         out.put((byte) VERSION).putInt(spent.size());
         for (Utxo utxo : spent) {
-            out.put(HEX.parseHex(utxo.txId()))
+            out.put(Hashes.fromHex(utxo.txId()))
                     .putInt((int) utxo.index()) // at most 2^32 - 1 (Limits.MAX_TX_INDEX): unsigned
-                    .put(HEX.parseHex(utxo.address()))
+                    .put(Hashes.fromHex(utxo.address()))
                     .putLong(utxo.amount())
                     .putLong(utxo.height())
                     .put((byte) (utxo.coinbase() ? 1 : 0));
@@ -52,7 +50,7 @@ final class UndoCodec {
                 in.readFully(txId);
                 long index = Integer.toUnsignedLong(in.readInt());
                 in.readFully(address);
-                spent.add(new Utxo(HEX.formatHex(txId), index, HEX.formatHex(address), in.readLong(), in.readLong(),
+                spent.add(new Utxo(Hashes.hex(txId), index, Hashes.hex(address), in.readLong(), in.readLong(),
                         in.readBoolean()));
             }
             return spent;

@@ -132,6 +132,7 @@ public class Mempool {
             }
             entry = new Entry(tx, fee, entry.size(), System.currentTimeMillis());
             roomFor(entry, true);
+            // the one way into the pool: a block carrying this instance trusts what was checked above (admitted)
             byId.put(tx.id(), entry);
             encodings.put(tx.id(), encoding);
             tx.inputs().forEach(input -> spentBy.put(outpoint(input.txId(), input.index()), tx.id()));
@@ -169,7 +170,9 @@ public class Mempool {
         version++;
         for (Transaction tx : block.transactions()) {
             if (byId.containsKey(tx.id())) {
+                // the pool admits no conflicts, so what spends its inputs here is itself, gone with it
                 removeOnly(tx.id());
+                continue;
             }
             for (TxInput input : tx.inputs()) {
                 String conflicting = spentBy.get(outpoint(input.txId(), input.index()));
@@ -285,8 +288,9 @@ public class Mempool {
 
     /**
      * What admission worked out for those of {@code transactions} that are pooled as these very instances (their
-     * ids were computed from their contents, their sizes measured and their encodings written on admission): what a
-     * block rebuilt from the pool need not do again.
+     * ids were computed from their contents, their sizes measured and their encodings written on admission, their
+     * keys and signatures checked): what a block made of them (rebuilt from the pool, or mined here) need not do
+     * again. It rests on every pooled instance having passed {@link #add}'s checks: nothing may be pooled another way.
      */
     public synchronized Admitted admitted(List<Transaction> transactions) {
         int[] sizes = new int[transactions.size()];

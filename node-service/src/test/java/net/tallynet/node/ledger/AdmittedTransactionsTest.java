@@ -76,12 +76,9 @@ class AdmittedTransactionsTest extends ChainStoreTest {
      */
     @Test
     void onlyThePooledInstanceSkipsTheIdCheckAndAForgedCopyIsRefused() throws Exception {
-        Ledger ledger = LedgerOverStore.of(store, 1000, LedgerOverStore.ROOMY, new SimpleMeterRegistry());
-        Block c1 = block(Genesis.of("devnet"), alice, List.of());
-        Block c2 = block(c1, alice, List.of());
-        ledger.acceptBlock(c1);
-        ledger.acceptBlock(c2);
-        Transaction paid = pay(c1.transactions().getFirst(), alice, carol, 10_000);
+        Funded chain = funded();
+        Ledger ledger = chain.ledger();
+        Transaction paid = pay(chain.c1().transactions().getFirst(), alice, carol, 10_000);
         ledger.acceptTransaction(paid, "a peer");
 
         Transaction equalCopy = new Transaction(paid.id(), paid.inputs(), paid.outputs());
@@ -94,9 +91,66 @@ class AdmittedTransactionsTest extends ChainStoreTest {
         String signature = input.signature();
         Transaction forged = new Transaction(paid.id(), List.of(new TxInput(input.txId(), input.index(), input.publicKey(),
                 signature.substring(0, signature.length() - 2) + (signature.endsWith("00") ? "01" : "00"))), paid.outputs());
-        assertThatThrownBy(() -> ledger.acceptBlock(block(c2, bob, List.of(forged))))
+        assertThatThrownBy(() -> ledger.acceptBlock(block(chain.c2(), bob, List.of(forged))))
                 .isInstanceOfSatisfying(InvalidLedgerObjectException.class,
                         e -> assertThat(e.reason()).isEqualTo(ValidationReason.BAD_TRANSACTION_ID));
-        assertThat(ledger.acceptBlock(block(c2, bob, List.of(paid))).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
+        assertThat(ledger.acceptBlock(block(chain.c2(), bob, List.of(paid))).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
+    }
+
+    /**
+     * What lets a block skip a pooled instance's keys ({@code BlockValidator.connectChecked}), as it skips its
+     * signatures (verified on admission, above): admission checked each key against the address of the output it
+     * spends. A spend by another key is never pooled, and a block carrying it is refused for it.
+     */
+    @Test
+    void admissionChecksEveryKeyAgainstItsAddressAndABlockChecksAnyNotAdmitted() throws Exception {
+        Funded chain = funded();
+        Ledger ledger = chain.ledger();
+        Transaction theft = pay(chain.c1().transactions().getFirst(), bob, carol, 10_000); // alice's output, bob's key
+
+        assertThatThrownBy(() -> ledger.acceptTransaction(theft, "a peer"))
+                .isInstanceOfSatisfying(InvalidLedgerObjectException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ValidationReason.KEY_ADDRESS_MISMATCH));
+        assertThat(ledger.mempool().admitted(List.of(theft)).checkedSizes()).containsExactly(-1);
+        assertThatThrownBy(() -> ledger.acceptBlock(block(chain.c2(), bob, List.of(theft))))
+                .isInstanceOfSatisfying(InvalidLedgerObjectException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ValidationReason.KEY_ADDRESS_MISMATCH));
+        assertThat(ledger.chain().tip().hash()).isEqualTo(chain.c2().hash());
+    }
+
+    /**
+     * A pooled instance skips only what admission checked: the rules that depend on the block it is in still apply
+     * to it. Here a payment that was never pooled spends the same output first, so the pooled one, though
+     * admitted, is a double spend in this block.
+     */
+    @Test
+    void aPooledInstanceIsStillCheckedAgainstTheBlockItIsIn() throws Exception {
+        Funded chain = funded();
+        Ledger ledger = chain.ledger();
+        Transaction paid = pay(chain.c1().transactions().getFirst(), alice, carol, 10_000);
+        ledger.acceptTransaction(paid, "a peer");
+        Transaction other = pay(chain.c1().transactions().getFirst(), alice, bob, 20_000); // the same output, never pooled
+
+        Block both = block(chain.c2(), bob, List.of(other, paid));
+        assertThat(ledger.mempool().admitted(both.transactions()).checkedSizes()[2]).as("paid is the pooled instance")
+                .isPositive();
+        assertThatThrownBy(() -> ledger.acceptBlock(both))
+                .isInstanceOfSatisfying(InvalidLedgerObjectException.class,
+                        e -> assertThat(e.reason()).isEqualTo(ValidationReason.DOUBLE_SPEND));
+        assertThat(ledger.chain().tip().hash()).isEqualTo(chain.c2().hash());
+        assertThat(ledger.mempool().size()).isEqualTo(1);
+    }
+
+    /** A ledger over the store whose chain is two blocks paying alice; block 1's coinbase is spendable. */
+    private Funded funded() throws InvalidLedgerObjectException {
+        Ledger ledger = LedgerOverStore.of(store, 1000, LedgerOverStore.ROOMY, new SimpleMeterRegistry());
+        Block c1 = block(Genesis.of("devnet"), alice, List.of());
+        Block c2 = block(c1, alice, List.of());
+        ledger.acceptBlock(c1);
+        ledger.acceptBlock(c2);
+        return new Funded(ledger, c1, c2);
+    }
+
+    private record Funded(Ledger ledger, Block c1, Block c2) {
     }
 }

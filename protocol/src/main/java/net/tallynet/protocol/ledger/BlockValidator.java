@@ -16,6 +16,7 @@ import static net.tallynet.protocol.ledger.ValidationReason.WRONG_PREVIOUS;
 import static net.tallynet.protocol.ledger.ValidationReason.WRONG_TARGET;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -98,9 +99,11 @@ public final class BlockValidator {
 
     /**
      * As {@link #checkStateless(Block)}, except for transactions checked before as they are: where {@code
-     * checkedSizes} (one entry per transaction, or null for none) holds a size rather than -1, that very instance
-     * (immutable) had its id computed from its contents and its full encoding measured, as the mempool does on
-     * admission, so neither is done again. A block rebuilt from the pool (compact relay, PROTOCOL.md 12.1) was
+     * checkedSizes} (one entry per transaction, or null for none) holds a size (0 or more) rather than -1, that very
+     * instance (immutable) was admitted to a mempool: its id was computed from its contents and its full encoding
+     * measured, so neither is done again here, and its keys and signatures were checked, which {@link
+     * #connectChecked(Block, UtxoView, int[])} given the same sizes does not do again. So a size vouches for all of
+     * that: only a pool's admission may produce one. A block rebuilt from the pool (compact relay, PROTOCOL.md 12.1) was
      * encoded and hashed anew at every hop, tens of milliseconds for 1,000 payments on a node without the JIT's
      * SHA-256 intrinsic (the devnet's relaying nodes).
      */
@@ -190,27 +193,38 @@ public final class BlockValidator {
 
     /** Applies every transaction to {@code chain}; returns what changed (the undo data). Nothing is written. */
     public UtxoChanges connect(Block block, UtxoView chain) throws InvalidLedgerObjectException {
-        return connect(block, chain, false);
+        return connect(block, chain, false, null);
     }
 
     /**
-     * As {@link #connect(Block, UtxoView)} for this very block object just past {@link #checkStateless}: its
-     * transactions' ids were computed from their contents there, so the signature cache is asked by them
-     * ({@link SignatureChecker#verifyAllWithCheckedIds}) without hashing each transaction again. Blocks read back
-     * from a store (a switch of branches, rare) go through {@link #connect(Block, UtxoView)}.
+     * As {@link #connect(Block, UtxoView)} for this very block object just past {@link #checkStateless(Block, int[])},
+     * with the same {@code checkedSizes}. Its transactions' ids were computed from their contents there, so the
+     * signature cache is asked by them ({@link SignatureChecker#verifyAllWithCheckedIds}) without hashing each
+     * transaction again. Where a checked size is 0 or more, that very instance was admitted to a mempool, whose
+     * admission verified its signatures and checked every input's key against the address of the output it spends:
+     * neither is done again, nor is the signature cache asked (on a node running C1 alone, the cache's look-ups
+     * were a twentieth of such a block's connect, its keys' hashes a tenth; {@link
+     * SpendRules#applyWithoutSignatures(Transaction, BlockUtxoView, long, ChainParams, boolean)}). Every other rule
+     * is checked against {@code chain}. Blocks read back from a store (a switch of branches, rare) go through {@link
+     * #connect(Block, UtxoView)}.
      */
-    public UtxoChanges connectChecked(Block block, UtxoView chain) throws InvalidLedgerObjectException {
-        return connect(block, chain, true);
+    public UtxoChanges connectChecked(Block block, UtxoView chain, int[] checkedSizes) throws InvalidLedgerObjectException {
+        if (checkedSizes != null && checkedSizes.length != block.transactions().size()) {
+            throw new IllegalArgumentException("a checked size per transaction, or none");
+        }
+        return connect(block, chain, true, checkedSizes);
     }
 
-    private UtxoChanges connect(Block block, UtxoView chain, boolean idsChecked) throws InvalidLedgerObjectException {
+    private UtxoChanges connect(Block block, UtxoView chain, boolean idsChecked, int[] checkedSizes)
+            throws InvalidLedgerObjectException {
         BlockUtxoView view = new BlockUtxoView(chain);
         List<Transaction> transactions = block.transactions();
         long fees = 0;
         // every input of every transaction looked up, and every amount checked, before the first signature:
         // a block failing a cheap rule late in its list costs no signature checks
         for (int i = 1; i < transactions.size(); i++) {
-            fees += SpendRules.applyWithoutSignatures(transactions.get(i), view, block.number(), params);
+            boolean keysChecked = checkedSizes != null && checkedSizes[i] >= 0;
+            fees += SpendRules.applyWithoutSignatures(transactions.get(i), view, block.number(), params, keysChecked);
         }
         Transaction coinbase = transactions.getFirst();
         long claimed = SpendRules.sumOutputs(coinbase);
@@ -220,6 +234,16 @@ public final class BlockValidator {
                     + allowed + " (reward and fees)");
         }
         List<Transaction> paying = transactions.subList(1, transactions.size());
+        if (checkedSizes != null) {
+            // an admitted instance's signatures were verified on its admission: not even looked up in the cache
+            List<Transaction> notAdmitted = new ArrayList<>();
+            for (int i = 1; i < transactions.size(); i++) {
+                if (checkedSizes[i] < 0) {
+                    notAdmitted.add(transactions.get(i));
+                }
+            }
+            paying = notAdmitted;
+        }
         if (idsChecked) {
             signatures.verifyAllWithCheckedIds(paying);
         } else {

@@ -270,6 +270,45 @@ class BlockValidatorTest {
         assertThat(connectReason(f.next(List.of(theft), 0))).isEqualTo(ValidationReason.KEY_ADDRESS_MISMATCH);
     }
 
+    /**
+     * What a caller vouches for with a checked size: a mempool admitted that very instance, and admission verifies
+     * signatures and checks keys against addresses (AdmittedTransactionsTest in the node). Such an instance is not
+     * checked for either again; every other rule still applies to it, and everything applies to the rest.
+     */
+    @Test
+    void aCheckedSizeMarksAnAdmittedInstanceWhoseKeysAndSignaturesAreNotCheckedAgain() throws Exception {
+        Transaction theft = TransactionSigner.sign(NETWORK, List.of(new Spend(firstCoinbase.id(), 0, f.bob)),
+                List.of(new TxOutput(address(f.bob), 1)));
+        Block stolen = f.next(List.of(theft), 0);
+        int[] admitted = {-1, CanonicalEncoding.transaction(theft, true).length};
+        validator.checkStateless(stolen, admitted);
+        assertThat(reasonOf(() -> validator.connectChecked(stolen, f.utxos, new int[] {-1, -1})))
+                .isEqualTo(ValidationReason.KEY_ADDRESS_MISMATCH);
+        assertThat(reasonOf(() -> validator.connectChecked(stolen, f.utxos, null)))
+                .isEqualTo(ValidationReason.KEY_ADDRESS_MISMATCH);
+        assertThat(validator.connectChecked(stolen, f.utxos, admitted).spent()).extracting(Utxo::txId)
+                .containsExactly(firstCoinbase.id());
+
+        TxInput input = payBob(1, 1).inputs().getFirst();
+        byte[] signature = Hashes.fromHex(input.signature());
+        signature[5] ^= 1;
+        Transaction tampered = Transaction.of(List.of(new TxInput(input.txId(), input.index(), input.publicKey(),
+                Hashes.hex(signature))), payBob(1, 1).outputs());
+        Block forged = f.next(List.of(tampered), 0);
+        int[] forgedAdmitted = {-1, CanonicalEncoding.transaction(tampered, true).length};
+        validator.checkStateless(forged, forgedAdmitted);
+        assertThat(reasonOf(() -> validator.connectChecked(forged, f.utxos, new int[] {-1, -1})))
+                .isEqualTo(ValidationReason.BAD_SIGNATURE);
+        assertThat(validator.connectChecked(forged, f.utxos, forgedAdmitted).spent()).hasSize(1);
+
+        Transaction unknownInput = TransactionSigner.sign(NETWORK, List.of(new Spend("ab".repeat(32), 0, f.alice)),
+                List.of(new TxOutput(address(f.bob), 1)));
+        Block unknown = f.next(List.of(unknownInput), 0);
+        assertThat(reasonOf(() -> validator.connectChecked(unknown, f.utxos,
+                new int[] {-1, CanonicalEncoding.transaction(unknownInput, true).length})))
+                .isEqualTo(ValidationReason.UNKNOWN_INPUT);
+    }
+
     @Test
     void rejectsBadSignatures() {
         Transaction payment = payBob(1, 1);

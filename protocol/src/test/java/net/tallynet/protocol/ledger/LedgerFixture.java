@@ -49,7 +49,7 @@ final class LedgerFixture {
     UtxoChanges connect(Block block, BlockValidator validator) throws InvalidLedgerObjectException {
         validator.checkStateless(block);
         validator.checkContext(block, parentContext());
-        UtxoChanges changes = validator.connectChecked(block, utxos); // this block just passed checkStateless
+        UtxoChanges changes = validator.connectChecked(block, utxos, null); // this block just passed checkStateless
         utxos.apply(changes);
         chain.add(block);
         return changes;
