@@ -17,6 +17,7 @@ import net.tallynet.protocol.ledger.Utxo;
 final class UndoCodec {
     private static final int VERSION = 1;
     private static final int ENTRY_BYTES = 32 + 4 + 20 + 8 + 8 + 1;
+
     private UndoCodec() {
     }
 

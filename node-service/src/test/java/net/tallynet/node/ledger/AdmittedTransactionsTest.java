@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The block validator and the mempool share one signature checker, as the node wires them: nothing is verified twice;
- * and a pooled transaction in a block is not hashed again.
+ * and a pooled transaction in a block is not hashed again, nor its keys and signatures checked again, while every
+ * rule that depends on the block still applies to it.
  */
 class AdmittedTransactionsTest extends ChainStoreTest {
     private final byte[] alice = Ed25519Keys.newSecretKey();
@@ -39,9 +40,7 @@ class AdmittedTransactionsTest extends ChainStoreTest {
     @Test
     void aBlockOfAdmittedPaymentsVerifiesNoSignatureAndAColdOneVerifiesItsOwn() throws Exception {
         try (SignatureChecker signatures = new SignatureChecker(NETWORK, 2, 1000)) {
-            Ledger ledger = new Ledger(new Chain(store, new BlockValidator(PARAMS, Clock.systemUTC(), signatures), PARAMS,
-                    "devnet", 1000), new Mempool(store, new TransactionValidator(PARAMS, signatures),
-                    LedgerOverStore.ROOMY), new SimpleMeterRegistry());
+            Ledger ledger = sharing(signatures);
             Block c1 = block(Genesis.of("devnet"), alice, List.of());
             Block c2 = block(c1, alice, List.of());
             ledger.acceptBlock(c1);
@@ -66,6 +65,32 @@ class AdmittedTransactionsTest extends ChainStoreTest {
             Transaction cold = pay(c2.transactions().getFirst(), alice, bob, 7);
             assertThat(ledger.acceptBlock(block(c3, bob, List.of(cold))).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
             assertThat(signatures.verifications()).as("the one never admitted").isEqualTo(3);
+        }
+    }
+
+    /**
+     * With no signature cache at all, a block verifies its pooled instances' signatures no more (their admission
+     * did), and an equal copy of a pooled transaction, which is not that instance, is verified.
+     */
+    @Test
+    void withoutACacheAPooledInstanceIsNotVerifiedAgainAndAnEqualCopyIs() throws Exception {
+        try (SignatureChecker signatures = new SignatureChecker(NETWORK, 1, 0)) {
+            Ledger ledger = sharing(signatures);
+            Block c1 = block(Genesis.of("devnet"), alice, List.of());
+            Block c2 = block(c1, alice, List.of());
+            ledger.acceptBlock(c1);
+            ledger.acceptBlock(c2);
+            Transaction paid = pay(c1.transactions().getFirst(), alice, carol, 10_000);
+            Transaction passedOn = pay(paid, carol, bob, 400);
+            ledger.acceptTransaction(paid, "a peer");
+            ledger.acceptTransaction(passedOn, "a peer");
+            assertThat(signatures.verifications()).isEqualTo(2);
+
+            Transaction copy = new Transaction(passedOn.id(), passedOn.inputs(), passedOn.outputs());
+            Block c3 = block(c2, bob, List.of(paid, copy));
+            assertThat(ledger.mempool().admitted(c3.transactions()).checkedSizes()[2]).isEqualTo(-1);
+            assertThat(ledger.acceptBlock(c3).outcome()).isEqualTo(Chain.Outcome.CONNECTED);
+            assertThat(signatures.verifications()).as("the copy's one input; none for the pooled instance").isEqualTo(3);
         }
     }
 
@@ -103,7 +128,7 @@ class AdmittedTransactionsTest extends ChainStoreTest {
      * spends. A spend by another key is never pooled, and a block carrying it is refused for it.
      */
     @Test
-    void admissionChecksEveryKeyAgainstItsAddressAndABlockChecksAnyNotAdmitted() throws Exception {
+    void admissionChecksAKeyAgainstItsAddressAndABlockChecksOneNotAdmitted() throws Exception {
         Funded chain = funded();
         Ledger ledger = chain.ledger();
         Transaction theft = pay(chain.c1().transactions().getFirst(), bob, carol, 10_000); // alice's output, bob's key
@@ -132,13 +157,23 @@ class AdmittedTransactionsTest extends ChainStoreTest {
         Transaction other = pay(chain.c1().transactions().getFirst(), alice, bob, 20_000); // the same output, never pooled
 
         Block both = block(chain.c2(), bob, List.of(other, paid));
-        assertThat(ledger.mempool().admitted(both.transactions()).checkedSizes()[2]).as("paid is the pooled instance")
-                .isPositive();
+        int[] checkedSizes = ledger.mempool().admitted(both.transactions()).checkedSizes();
+        assertThat(checkedSizes[1]).as("other is not pooled").isEqualTo(-1);
+        assertThat(checkedSizes[2]).as("paid is the pooled instance").isPositive();
         assertThatThrownBy(() -> ledger.acceptBlock(both))
-                .isInstanceOfSatisfying(InvalidLedgerObjectException.class,
-                        e -> assertThat(e.reason()).isEqualTo(ValidationReason.DOUBLE_SPEND));
+                .isInstanceOfSatisfying(InvalidLedgerObjectException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ValidationReason.DOUBLE_SPEND);
+                    assertThat(e.getMessage()).contains("spent twice in this block");
+                });
         assertThat(ledger.chain().tip().hash()).isEqualTo(chain.c2().hash());
         assertThat(ledger.mempool().size()).isEqualTo(1);
+    }
+
+    /** A ledger over the store whose block validator and mempool share {@code signatures}, as the node's do. */
+    private Ledger sharing(SignatureChecker signatures) {
+        return new Ledger(new Chain(store, new BlockValidator(PARAMS, Clock.systemUTC(), signatures), PARAMS, "devnet",
+                1000), new Mempool(store, new TransactionValidator(PARAMS, signatures), LedgerOverStore.ROOMY),
+                new SimpleMeterRegistry());
     }
 
     /** A ledger over the store whose chain is two blocks paying alice; block 1's coinbase is spendable. */

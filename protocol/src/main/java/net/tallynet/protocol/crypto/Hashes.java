@@ -45,7 +45,8 @@ public final class Hashes {
     /**
      * The bytes {@code hex} spells, as {@link HexFormat#parseHex(CharSequence)} reads them and refusing what it
      * refuses (an odd length or a character that is no hex digit) with an {@link IllegalArgumentException}. A
-     * table and one loop: a block's connect parses an id or a key per input and output, and on a node running C1
+     * table and one loop: a block's connect parses an id per transaction (merkle root) and an id and an address per spent output (undo data),
+     * and on a node running C1
      * alone (the devnet's relaying nodes) HexFormat's small per-digit methods, not inlined, took about 1.5 times as
      * long ({@code ./tallynet bench Hex}: 283 against 182 ns for a 64-digit id); with C2 both are far faster.
      */
