@@ -40,11 +40,10 @@ class AdmittedTransactionsTest extends ChainStoreTest {
     @Test
     void aBlockOfAdmittedPaymentsVerifiesNoSignatureAndAColdOneVerifiesItsOwn() throws Exception {
         try (SignatureChecker signatures = new SignatureChecker(NETWORK, 2, 1000)) {
-            Ledger ledger = sharing(signatures);
-            Block c1 = block(Genesis.of("devnet"), alice, List.of());
-            Block c2 = block(c1, alice, List.of());
-            ledger.acceptBlock(c1);
-            ledger.acceptBlock(c2);
+            Funded chain = funded(sharing(signatures));
+            Ledger ledger = chain.ledger();
+            Block c1 = chain.c1();
+            Block c2 = chain.c2();
             Transaction paid = pay(c1.transactions().getFirst(), alice, carol, 10_000);
             Transaction passedOn = pay(paid, carol, bob, 400);
             ledger.acceptTransaction(paid, "a peer");
@@ -75,11 +74,10 @@ class AdmittedTransactionsTest extends ChainStoreTest {
     @Test
     void withoutACacheAPooledInstanceIsNotVerifiedAgainAndAnEqualCopyIs() throws Exception {
         try (SignatureChecker signatures = new SignatureChecker(NETWORK, 1, 0)) {
-            Ledger ledger = sharing(signatures);
-            Block c1 = block(Genesis.of("devnet"), alice, List.of());
-            Block c2 = block(c1, alice, List.of());
-            ledger.acceptBlock(c1);
-            ledger.acceptBlock(c2);
+            Funded chain = funded(sharing(signatures));
+            Ledger ledger = chain.ledger();
+            Block c1 = chain.c1();
+            Block c2 = chain.c2();
             Transaction paid = pay(c1.transactions().getFirst(), alice, carol, 10_000);
             Transaction passedOn = pay(paid, carol, bob, 400);
             ledger.acceptTransaction(paid, "a peer");
@@ -178,7 +176,11 @@ class AdmittedTransactionsTest extends ChainStoreTest {
 
     /** A ledger over the store whose chain is two blocks paying alice; block 1's coinbase is spendable. */
     private Funded funded() throws InvalidLedgerObjectException {
-        Ledger ledger = LedgerOverStore.of(store, 1000, LedgerOverStore.ROOMY, new SimpleMeterRegistry());
+        return funded(LedgerOverStore.of(store, 1000, LedgerOverStore.ROOMY, new SimpleMeterRegistry()));
+    }
+
+    /** {@code ledger} with two blocks paying alice accepted; block 1's coinbase is spendable. */
+    private Funded funded(Ledger ledger) throws InvalidLedgerObjectException {
         Block c1 = block(Genesis.of("devnet"), alice, List.of());
         Block c2 = block(c1, alice, List.of());
         ledger.acceptBlock(c1);
