@@ -14,9 +14,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Reading a 64-digit id as bytes, as a block's connect does per transaction (merkle root) and per spent output (undo data): {@link Hashes#fromHex} beside
- * the JDK's {@link HexFormat#parseHex} (the baseline), with the full JIT and with C1 alone (the devnet's relaying
- * nodes), each in a fork of its own. Run: {@code ./tallynet bench Hex}.
+ * Reading a 64-digit id as bytes, as a block's connect does per transaction (merkle root) and per spent output
+ * (undo data): {@link Hashes#fromHex} beside the JDK's {@link HexFormat#parseHex} (the baseline), with the full JIT
+ * and with C1 alone (the devnet's relaying nodes), each in a fork of its own. Run: {@code ./tallynet bench Hex}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -10,6 +10,8 @@ public final class Hashes {
     private static final HexFormat HEX = HexFormat.of();
     /** Each ASCII character's value as a hex digit, -1 for any other (upper case is accepted, as HexFormat does). */
     private static final byte[] DIGIT_VALUES = new byte[128];
+    // MessageDigest is not thread-safe and costly to look up; one per thread keeps hashing allocation-free.
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Hashes::newSha256);
 
     static {
         Arrays.fill(DIGIT_VALUES, (byte) -1);
@@ -18,8 +20,6 @@ public final class Hashes {
             DIGIT_VALUES[Character.toUpperCase(Character.forDigit(i, 16))] = (byte) i;
         }
     }
-    // MessageDigest is not thread-safe and costly to look up; one per thread keeps hashing allocation-free.
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Hashes::newSha256);
 
     private Hashes() {
     }
@@ -45,10 +45,10 @@ public final class Hashes {
     /**
      * The bytes {@code hex} spells, as {@link HexFormat#parseHex(CharSequence)} reads them and refusing what it
      * refuses (an odd length or a character that is no hex digit) with an {@link IllegalArgumentException}. A
-     * table and one loop: a block's connect parses an id per transaction (merkle root) and an id and an address per spent output (undo data),
-     * and on a node running C1
-     * alone (the devnet's relaying nodes) HexFormat's small per-digit methods, not inlined, took about 1.5 times as
-     * long ({@code ./tallynet bench Hex}: 283 against 182 ns for a 64-digit id); with C2 both are far faster.
+     * table and one loop: a block's connect parses an id per transaction (merkle root) and an id and an address per
+     * spent output (undo data), and on a node running C1 alone (the devnet's relaying nodes) HexFormat's small
+     * per-digit methods, not inlined, took about 1.5 times as long ({@code ./tallynet bench Hex}: 283 against 182 ns
+     * for a 64-digit id); with C2 both are far faster.
      */
     public static byte[] fromHex(String hex) {
         int length = hex.length();
