@@ -108,9 +108,7 @@ public final class BlockValidator {
      * SHA-256 intrinsic (the devnet's relaying nodes).
      */
     public void checkStateless(Block block, int[] checkedSizes) throws InvalidLedgerObjectException {
-        if (checkedSizes != null && checkedSizes.length != block.transactions().size()) {
-            throw new IllegalArgumentException("a checked size per transaction, or none");
-        }
+        requireSizePerTransaction(block, checkedSizes);
         checkProofOfWork(block.hash(), CanonicalEncoding.blockHash(block), block.target());
         long latest = latestTime(clock, params);
         if (block.time() > latest) {
@@ -209,9 +207,7 @@ public final class BlockValidator {
      * #connect(Block, UtxoView)}.
      */
     public UtxoChanges connectChecked(Block block, UtxoView chain, int[] checkedSizes) throws InvalidLedgerObjectException {
-        if (checkedSizes != null && checkedSizes.length != block.transactions().size()) {
-            throw new IllegalArgumentException("a checked size per transaction, or none");
-        }
+        requireSizePerTransaction(block, checkedSizes);
         return connect(block, chain, true, checkedSizes);
     }
 
@@ -222,9 +218,15 @@ public final class BlockValidator {
         long fees = 0;
         // every input of every transaction looked up, and every amount checked, before the first signature:
         // a block failing a cheap rule late in its list costs no signature checks
+        // and the transactions whose signatures this block must check: all but the instances a mempool admitted,
+        // whose signatures were verified on admission (not even looked up in the cache)
+        List<Transaction> unverified = new ArrayList<>(transactions.size() - 1);
         for (int i = 1; i < transactions.size(); i++) {
-            boolean keysChecked = checkedSizes != null && checkedSizes[i] >= 0;
-            fees += SpendRules.applyWithoutSignatures(transactions.get(i), view, block.number(), params, keysChecked);
+            boolean admitted = checkedSizes != null && checkedSizes[i] >= 0;
+            fees += SpendRules.applyWithoutSignatures(transactions.get(i), view, block.number(), params, admitted);
+            if (!admitted) {
+                unverified.add(transactions.get(i));
+            }
         }
         Transaction coinbase = transactions.getFirst();
         long claimed = SpendRules.sumOutputs(coinbase);
@@ -233,24 +235,19 @@ public final class BlockValidator {
             throw new InvalidLedgerObjectException(WRONG_COINBASE_AMOUNT, "coinbase claims " + claimed + ", at most "
                     + allowed + " (reward and fees)");
         }
-        List<Transaction> paying = transactions.subList(1, transactions.size());
-        if (checkedSizes != null) {
-            // an admitted instance's signatures were verified on its admission: not even looked up in the cache
-            List<Transaction> notAdmitted = new ArrayList<>();
-            for (int i = 1; i < transactions.size(); i++) {
-                if (checkedSizes[i] < 0) {
-                    notAdmitted.add(transactions.get(i));
-                }
-            }
-            paying = notAdmitted;
-        }
         if (idsChecked) {
-            signatures.verifyAllWithCheckedIds(paying);
+            signatures.verifyAllWithCheckedIds(unverified);
         } else {
-            signatures.verifyAll(paying);
+            signatures.verifyAll(unverified);
         }
         SpendRules.createOutputs(coinbase, view, block.number(), true);
         return view.changes(fees);
+    }
+
+    private static void requireSizePerTransaction(Block block, int[] checkedSizes) {
+        if (checkedSizes != null && checkedSizes.length != block.transactions().size()) {
+            throw new IllegalArgumentException("a checked size per transaction, or none");
+        }
     }
 
     /** The median time of the given block times (any order): what {@link ParentContext#medianTimePast} needs. */
