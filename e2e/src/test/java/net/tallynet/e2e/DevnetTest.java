@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -120,6 +121,8 @@ class DevnetTest {
     /**
      * Ten nodes from this checkout (its packaged jars and start-up cache, as a developer reruns it): the
      * devnet starts them in waves, says it is ready, and all ten follow node1's chain; SIGTERM stops them.
+     * Every process logs the classes it loads (through {@code TALLYNET_JAVA_OPTIONS}, as a user would add an
+     * option), and each must have loaded its classes from the start-up cache ({@link #assertStartedFromTheCache}).
      */
     @Test
     void tenNodesBecomeReadyAndFollowOneChain() throws Exception {
@@ -127,11 +130,14 @@ class DevnetTest {
         Path work = Files.createTempDirectory(Files.createDirectories(Project.ROOT.resolve("e2e/target")), "devnet10-");
         Path output = work.resolve("devnet.out");
         int base = FreePorts.run(nodes + 1);
+        Path classes = Files.createDirectory(work.resolve("classes"));
         Process devnet = null;
         try {
             long started = System.nanoTime();
-            devnet = start(Project.ROOT, output, "--fresh", "--nodes", Integer.toString(nodes),
-                    "--base-port", Integer.toString(base), "--dir", work.resolve("data").toString());
+            // %p: the JVM's pid, a file per process
+            devnet = start(Project.ROOT, output, Map.of("TALLYNET_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + classes.resolve("%p.log")),
+                    "--fresh", "--nodes", Integer.toString(nodes), "--base-port", Integer.toString(base),
+                    "--dir", work.resolve("data").toString());
             Process running = devnet;
             await("the devnet says it is ready").atMost(START.multipliedBy(2)).pollInterval(Duration.ofSeconds(2))
                     .failFast(() -> assertThat(running.isAlive()).as("the devnet exited:%n%s", Files.readString(output)).isTrue())
@@ -148,6 +154,7 @@ class DevnetTest {
                         }
                         return first.get("height").asLong() >= 2;
                     });
+            assertStartedFromTheCache(classes, nodes);
             long rss = processesIn(work).stream().mapToLong(DevnetTest::residentKib).sum() / 1024;
             System.out.printf("devnet of %d nodes ready in %d s, on one chain %d s after the command, %d MB resident in all%n",
                     nodes, ready, seconds(started), rss);
@@ -158,6 +165,53 @@ class DevnetTest {
         } finally {
             stopEverything(devnet, work);
         }
+    }
+
+    /**
+     * What the devnet's tracker and nodes loaded, from their class-loading logs in {@code classes}: most of their
+     * classes from the start-up cache (so it was used); in each node, the Ed25519 code its wallet's key needs at
+     * start from the cache too (the JDK leaves the classes of a signed jar out of its cache, and BouncyCastle's jar
+     * is signed: the build drops its signature, pom.xml); and neither the platform MBean server (Tomcat's meters
+     * made it at start) nor AspectJ (its weaver looked for aspects in every bean at start) at all. README
+     * "Start-up and footprint".
+     */
+    private static void assertStartedFromTheCache(Path classes, int nodes) throws IOException {
+        List<Path> logs;
+        try (Stream<Path> files = Files.list(classes)) {
+            logs = files.toList();
+        }
+        int trackers = 0;
+        int nodesLogged = 0;
+        for (Path log : logs) {
+            List<String> loaded = Files.readAllLines(log);
+            boolean tracker = loaded.stream().anyMatch(line -> line.contains(" net.tallynet.tracker.TrackerApplication "));
+            boolean node = loaded.stream().anyMatch(line -> line.contains(" net.tallynet.node.NodeApplication "));
+            if (!tracker && !node) {
+                continue; // not a service (none is expected; nothing to say about it)
+            }
+            String name = (tracker ? "the tracker" : "a node") + " (" + log.getFileName() + ")";
+            trackers += tracker ? 1 : 0;
+            nodesLogged += node ? 1 : 0;
+            assertThat(loaded.stream().filter(DevnetTest::fromTheCache).count()).as("classes %s loaded from the cache", name)
+                    .isGreaterThan(10_000);
+            if (node) {
+                assertThat(loadedLines(loaded, " org.bouncycastle.math.ec.rfc8032.Ed25519 ")).as("Ed25519 loaded by %s", name)
+                        .hasSize(1).allMatch(DevnetTest::fromTheCache);
+            }
+            assertThat(loadedLines(loaded, " com.sun.jmx.mbeanserver.JmxMBeanServer ")).as("the platform MBean server, made by %s", name)
+                    .isEmpty();
+            assertThat(loadedLines(loaded, " org.aspectj.")).as("AspectJ classes loaded by %s", name).isEmpty();
+        }
+        assertThat(trackers).as("trackers whose classes were logged, of %d logs", logs.size()).isEqualTo(1);
+        assertThat(nodesLogged).as("nodes whose classes were logged, of %d logs", logs.size()).isEqualTo(nodes);
+    }
+
+    private static List<String> loadedLines(List<String> loaded, String name) {
+        return loaded.stream().filter(line -> line.contains(name)).toList();
+    }
+
+    private static boolean fromTheCache(String classLoaded) {
+        return classLoaded.endsWith(" source: shared objects file");
     }
 
     /** Whatever happened: the devnet's process group gets SIGTERM, and anything still running from {@code dir} SIGKILL. */
@@ -198,10 +252,17 @@ class DevnetTest {
      * bash cannot trap a signal ignored on entry, while in a terminal Ctrl-C always reaches the script.
      */
     private static Process start(Path directory, Path output, String... options) throws IOException {
+        return start(directory, output, Map.of(), options);
+    }
+
+    private static Process start(Path directory, Path output, Map<String, String> environment, String... options)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT", "setsid", "./tallynet", "devnet"));
         command.addAll(List.of(options));
-        return new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     /** Ctrl-C: SIGINT to the devnet's whole process group, as the terminal sends it. */
