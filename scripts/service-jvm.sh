@@ -27,11 +27,13 @@ read -r -a USER_JAVA_OPTIONS <<<"${TALLYNET_JAVA_OPTIONS:-}"
 # - Spring AOT: the build worked out the bean definitions and repositories (root pom, process-aot);
 #   -Dspring.aot.enabled=true uses them instead of scanning and evaluating at start.
 # - The JDK's AOT cache (JEP 483/514/515): classes loaded and linked, and method profiles, recorded by
-#   one training run that stops as soon as the Spring context is refreshed. Made once per build,
-#   beside the jar it belongs to (the cache is tied to that class path); a failed training run leaves
-#   none, and the service then starts without one. ArchiveRelocationMode=0 maps it at the address it
-#   was made for instead of a random one: relocating rewrote its pointers, which made about 50 MB of it
-#   private to each process; mapped as made, those pages stay shared by every service on the machine.
+#   one training run: a node syncing from another, a tracker answering (train_node_by_sync,
+#   train_tracker_by_run), or, should that fail, a start that stops once the Spring context is
+#   refreshed. Made once per build, beside the jar it belongs to (the cache is tied to that class
+#   path); a failed training run leaves none, and the service then starts without one.
+#   ArchiveRelocationMode=0 maps it at the address it was made for instead of a random one: relocating
+#   rewrote its pointers, which made about 50 MB of it private to each process; mapped as made, those
+#   pages stay shared by every service on the machine.
 SPRING_AOT=(-Dspring.aot.enabled=true)
 
 aot_cache_for() { # jar -> the cache path

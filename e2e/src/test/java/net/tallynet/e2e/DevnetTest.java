@@ -172,8 +172,9 @@ class DevnetTest {
      * classes from the start-up cache (so it was used); in each node, the Ed25519 code its wallet's key needs at
      * start from the cache too (the JDK leaves the classes of a signed jar out of its cache, and BouncyCastle's jar
      * is signed: the build drops its signature, pom.xml); and neither the platform MBean server (Tomcat's meters
-     * made it at start) nor AspectJ (its weaver looked for aspects in every bean at start) at all. README
-     * "Start-up and footprint".
+     * made it at start) nor AspectJ (its weaver looked for aspects in every bean at start) at all. Every class in
+     * the cache is loaded before {@code main} (AOT class linking), so the last two also say that no training run
+     * used them. README "Start-up and footprint".
      */
     private static void assertStartedFromTheCache(Path classes, int nodes) throws IOException {
         List<Path> logs;
