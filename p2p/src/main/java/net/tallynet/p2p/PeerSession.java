@@ -45,6 +45,11 @@ public final class PeerSession {
     private volatile HelloMessage sentHello;
     private volatile boolean established;
     private volatile int misbehaviour;
+    /**
+     * We have closed this connection (its transport may not have ended yet): it no longer counts as this node's
+     * connection, and a new one from the node takes its place ({@link #replacesDuplicate}).
+     */
+    private volatile boolean leaving;
     /** The length of the frame being handled; written and read under this session's lock. */
     private int frameLength;
     /** When the connection opened, and when the peer last gave us a new block or transaction: what eviction weighs. */
@@ -224,6 +229,7 @@ public final class PeerSession {
      * their own: the transport then reports the end through {@link #onClosed()} as for any close.
      */
     public void disconnect(CloseReason reason) {
+        leaving = true;
         context.metrics().closed(reason);
         connection.close(reason, reason.label());
     }
@@ -233,6 +239,7 @@ public final class PeerSession {
             return;
         }
         closed = true;
+        leaving = true;
         context.metrics().closed(reason);
         connection.close(reason, detail == null ? reason.label() : detail);
     }
@@ -339,19 +346,28 @@ public final class PeerSession {
      * Two nodes that dial each other at the same moment each end up with two connections. Both sides
      * keep the one opened by the node with the lower node id, so the same connection survives at both
      * ends (refusing "the second" instead could make each side drop a different one, leaving none).
-     * True if this connection wins and the older one was closed.
+     * A connection we have closed already ({@link #leaving}) gives way to any new one: a tracker closes each
+     * registration once answered, and a member registering again before that connection's end had reached
+     * us was refused as its duplicate (RegistrationTest failed so now and then). True if this
+     * connection takes the other's place, which was closed, or is being closed.
      */
     private boolean replacesDuplicate() {
         PeerSession existing = context.registry().sameAs(this);
-        if (existing == null || existing.opener().equals(opener()) || opener().compareTo(existing.opener()) > 0) {
+        if (existing == null) {
+            return context.registry().register(this); // the other ended meanwhile
+        }
+        boolean leavingAlready = existing.leaving;
+        if (!leavingAlready && (existing.opener().equals(opener()) || opener().compareTo(existing.opener()) > 0)) {
             return false;
         }
         if (!context.registry().replace(existing, this)) {
             return false;
         }
-        // close through the transport, not the other session's lock: two sessions must never lock each other
-        existing.connection().close(CloseReason.DUPLICATE_CONNECTION, null);
-        context.metrics().closed(CloseReason.DUPLICATE_CONNECTION);
+        if (!leavingAlready) {
+            // close through the transport, not the other session's lock: two sessions must never lock each other
+            existing.connection().close(CloseReason.DUPLICATE_CONNECTION, null);
+            context.metrics().closed(CloseReason.DUPLICATE_CONNECTION);
+        }
         return true;
     }
 

@@ -73,6 +73,25 @@ class PeerSessionTest {
     }
 
     @Test
+    void aConnectionWeClosedGivesWayToTheSameNodesNextOne() {
+        // a tracker closes each registration once answered; the member may register again before that
+        // connection's end has reached the tracker
+        Side a = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        Pair first = connect(a, b);
+        first.inbound.close(CloseReason.NORMAL, "registered");
+
+        Pair second = connect(a, b);
+        assertThat(second.toA.closedWith).as("b's end of the next connection").isNull();
+        assertThat(b.registry.established()).containsExactly(second.inbound);
+        assertThat(first.toA.closedWith).as("the first, closed once only").isEqualTo(CloseReason.NORMAL);
+
+        first.inbound.onClosed(); // its end reaches b at last
+        assertThat(b.registry.established()).containsExactly(second.inbound);
+        assertThat(gauge(b, "inbound")).isEqualTo(1);
+    }
+
+    @Test
     void nodesDiallingEachOtherKeepTheSameConnectionAtBothEnds() {
         // whichever handshake completes first, both sides keep the connection the lower id (a) opened
         for (boolean lowerDialsFirst : new boolean[] {true, false}) {
