@@ -46,8 +46,8 @@ public final class PeerSession {
     private volatile boolean established;
     private volatile int misbehaviour;
     /**
-     * We have closed this connection (its transport may not have ended yet): it no longer counts as this node's
-     * connection, and a new one from the node takes its place ({@link #replacesDuplicate}).
+     * We have closed this connection (its transport may not have ended yet): it no longer counts against a new
+     * connection opened by the same side, which takes its place ({@link #replacesDuplicate}).
      */
     private volatile boolean leaving;
     /** The length of the frame being handled; written and read under this session's lock. */
@@ -346,18 +346,21 @@ public final class PeerSession {
      * Two nodes that dial each other at the same moment each end up with two connections. Both sides
      * keep the one opened by the node with the lower node id, so the same connection survives at both
      * ends (refusing "the second" instead could make each side drop a different one, leaving none).
-     * A connection we have closed already ({@link #leaving}) gives way to any new one: a tracker closes each
-     * registration once answered, and a member registering again before that connection's end had reached
-     * us was refused as its duplicate (RegistrationTest failed so now and then). True if this
-     * connection takes the other's place, which was closed, or is being closed.
+     * A connection we have closed already ({@link #leaving}) gives way to a new one opened by the same side: a
+     * tracker closes each registration once answered, and a member registering again before that connection's
+     * end had reached us was refused as its duplicate (RegistrationTest failed so now and then). Only by the
+     * same side: between connections opened by each side the rule above decides, as the other end decides,
+     * whether or not we have closed ours. True if this connection is now the registered one: in the other's
+     * place (closed now, or already), or alone (the other ended meanwhile).
      */
     private boolean replacesDuplicate() {
         PeerSession existing = context.registry().sameAs(this);
         if (existing == null) {
             return context.registry().register(this); // the other ended meanwhile
         }
-        boolean leavingAlready = existing.leaving;
-        if (!leavingAlready && (existing.opener().equals(opener()) || opener().compareTo(existing.opener()) > 0)) {
+        boolean sameOpener = existing.opener().equals(opener());
+        boolean leavingAlready = existing.leaving && sameOpener;
+        if (!leavingAlready && (sameOpener || opener().compareTo(existing.opener()) > 0)) {
             return false;
         }
         if (!context.registry().replace(existing, this)) {

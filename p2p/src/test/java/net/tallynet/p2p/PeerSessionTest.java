@@ -80,15 +80,31 @@ class PeerSessionTest {
         Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
         Pair first = connect(a, b);
         first.inbound.close(CloseReason.NORMAL, "registered");
+        first.outbound.onClosed(); // the member sees the close and dials again; b has not seen the end yet
 
         Pair second = connect(a, b);
         assertThat(second.toA.closedWith).as("b's end of the next connection").isNull();
+        assertThat(second.toB.closedWith).as("a's end of the next connection").isNull();
         assertThat(b.registry.established()).containsExactly(second.inbound);
-        assertThat(first.toA.closedWith).as("the first, closed once only").isEqualTo(CloseReason.NORMAL);
+        assertThat(closed(b, CloseReason.DUPLICATE_CONNECTION)).as("closed as duplicates at b").isZero();
 
         first.inbound.onClosed(); // its end reaches b at last
         assertThat(b.registry.established()).containsExactly(second.inbound);
         assertThat(gauge(b, "inbound")).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionWeClosedStillWinsOverOneTheOtherSideOpened() {
+        // between connections opened by each side the lower id decides at both ends, whichever end closed its own
+        Side a = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        Pair openedByA = connect(a, b);
+        openedByA.inbound.close(CloseReason.NORMAL, null); // b closes it; neither end has seen the end yet
+
+        Pair openedByB = connect(b, a);
+        assertThat(openedByB.toB.closedWith).isEqualTo(CloseReason.DUPLICATE_CONNECTION);
+        assertThat(openedByB.toA.closedWith).isEqualTo(CloseReason.DUPLICATE_CONNECTION);
+        assertThat(b.registry.established()).containsExactly(openedByA.inbound);
     }
 
     @Test
@@ -278,6 +294,11 @@ class PeerSessionTest {
 
     private static double gauge(Side side, String direction) {
         return side.meters.get("tallynet.peers").tag("direction", direction).gauge().value();
+    }
+
+    private static double closed(Side side, CloseReason reason) {
+        var counter = side.meters.find("tallynet.connections.closed").tag("reason", reason.label()).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private static double rejected(Side side, String reason) {
