@@ -3,11 +3,17 @@ package net.tallynet.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import net.tallynet.protocol.ledger.ChainParams;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -30,7 +36,7 @@ class NodeCrashTest {
         Process first = start(port);
         long heightAtKill;
         try {
-            awaitReady(port);
+            awaitReady(port, first);
             // up to 20,000 blocks ordered in the background; the process dies somewhere in the middle of them
             CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < 20; i++) {
@@ -46,7 +52,7 @@ class NodeCrashTest {
 
         Process second = start(port);
         try {
-            awaitReady(port);
+            awaitReady(port, second);
             long height = height(port);
             // H2 writes commits to its file only within its write delay, but every block was journaled before it
             // was stored (BlockJournal): the height reported before the kill is there after it, never half a block
@@ -71,9 +77,33 @@ class NodeCrashTest {
         return NodeProcess.start(dataDir, port, "--tallynet.api.token=crash-test-api-token");
     }
 
-    private static void awaitReady(int port) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> get(port, "/actuator/health/readiness").statusCode() == 200);
+    /**
+     * Ready within 90 s; if not, or if the node exits first, the failure carries the end of its logs (in the
+     * data directory, which JUnit deletes after the test): a CI run once saw the restarted node not ready, and
+     * nothing said why.
+     */
+    private void awaitReady(int port, Process node) throws IOException {
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                    .failFast("the node exited", () -> !node.isAlive())
+                    .until(() -> get(port, "/actuator/health/readiness").statusCode() == 200);
+        } catch (ConditionTimeoutException | TerminalFailureException notReady) {
+            String state = node.isAlive() ? "running" : "exited with " + node.exitValue();
+            throw new AssertionError("node on port " + port + " not ready (" + state + "); its logs end:\n"
+                    + logTails(), notReady);
+        }
+    }
+
+    private String logTails() throws IOException {
+        StringBuilder tails = new StringBuilder();
+        try (Stream<Path> logs = Files.list(dataDir)) {
+            for (Path log : logs.filter(path -> path.getFileName().toString().endsWith(".log")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(log);
+                List<String> tail = lines.subList(Math.max(0, lines.size() - 40), lines.size());
+                tails.append("== ").append(log.getFileName()).append('\n').append(String.join("\n", tail)).append('\n');
+            }
+        }
+        return tails.toString();
     }
 
     private static long height(int port) {
