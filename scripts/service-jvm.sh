@@ -105,10 +105,7 @@ train_node_by_sync() { # jar training scratch -> 0 once the trainee has written 
   java "${JVM_OPTIONS[@]}" "${SPRING_AOT[@]}" -jar "$jar" "${options[@]}" --server.port="$port" \
     --tallynet.api.port=$((port + 1000)) --tallynet.data-dir="$scratch/source" >"$scratch.log" 2>&1 & source=$!
   TRAINING_PIDS+=("$source")
-  until http_get $((port + 1000)) /actuator/health >/dev/null; do
-    if ! kill -0 "$source" 2>/dev/null || ((SECONDS > deadline)); then stop_training "$source"; return 1; fi
-    sleep 0.5
-  done
+  training_healthy "$port" "$source" "$deadline" || return 1
   for ((made = 0; made < TRAINING_BLOCKS; made += 1000)); do
     http_post $((port + 1000)) /api/blocks/generate "$token" '{"count":1000}' >/dev/null || { stop_training "$source"; return 1; }
   done
@@ -138,16 +135,21 @@ train_tracker_by_run() { # jar training scratch -> 0 once the tracker has writte
     --server.address=127.0.0.1 --tallynet.api.address=127.0.0.1 --tallynet.api.port=$((port + 1000)) \
     --tallynet.data-dir="$scratch/tracker" >"$scratch.log" 2>&1 & tracker=$!
   TRAINING_PIDS+=("$tracker")
-  until http_get $((port + 1000)) /actuator/health >/dev/null; do
-    if ! kill -0 "$tracker" 2>/dev/null || ((SECONDS > deadline)); then stop_training "$tracker"; return 1; fi
-    sleep 0.2
-  done
+  training_healthy "$port" "$tracker" "$deadline" || return 1
   if ! http_get $((port + 1000)) /api/members >/dev/null || ! http_get $((port + 1000)) /actuator/prometheus >/dev/null; then
     stop_training "$tracker"
     return 1
   fi
   stop_training "$tracker" # its JVM writes the cache as it exits
   [ -s "$training" ]
+}
+
+training_healthy() { # port pid deadline -> 0 once the training JVM answers its health; 1, the JVM stopped, if it
+  # exited or the deadline (in SECONDS) passed first
+  until http_get $(($1 + 1000)) /actuator/health >/dev/null; do
+    if ! kill -0 "$2" 2>/dev/null || ((SECONDS > $3)); then stop_training "$2"; return 1; fi
+    sleep 0.2
+  done
 }
 
 stop_training() { # pid... : SIGTERM, then SIGKILL to what is still running a minute later

@@ -297,12 +297,16 @@ class PeerSessionTest {
     }
 
     private static double closed(Side side, CloseReason reason) {
-        var counter = side.meters.find("tallynet.connections.closed").tag("reason", reason.label()).counter();
-        return counter == null ? 0 : counter.count();
+        return counted(side, "tallynet.connections.closed", reason.label());
     }
 
     private static double rejected(Side side, String reason) {
-        var counter = side.meters.find("tallynet.frames.rejected").tag("reason", reason).counter();
+        return counted(side, "tallynet.frames.rejected", reason);
+    }
+
+    /** The count of {@code meter} with this reason; 0 while nothing has made the counter. */
+    private static double counted(Side side, String meter, String reason) {
+        var counter = side.meters.find(meter).tag("reason", reason).counter();
         return counter == null ? 0 : counter.count();
     }
 

@@ -42,12 +42,10 @@ class AdmittedTransactionsTest extends ChainStoreTest {
         try (SignatureChecker signatures = new SignatureChecker(NETWORK, 2, 1000)) {
             Funded chain = funded(sharing(signatures));
             Ledger ledger = chain.ledger();
-            Block c1 = chain.c1();
             Block c2 = chain.c2();
-            Transaction paid = pay(c1.transactions().getFirst(), alice, carol, 10_000);
-            Transaction passedOn = pay(paid, carol, bob, 400);
-            ledger.acceptTransaction(paid, "a peer");
-            ledger.acceptTransaction(passedOn, "a peer");
+            Pooled pooled = poolTwoPayments(chain);
+            Transaction paid = pooled.paid();
+            Transaction passedOn = pooled.passedOn();
             assertThat(signatures.verifications()).isEqualTo(2);
 
             Block c3 = block(c2, bob, List.of(paid, passedOn));
@@ -76,12 +74,10 @@ class AdmittedTransactionsTest extends ChainStoreTest {
         try (SignatureChecker signatures = new SignatureChecker(NETWORK, 1, 0)) {
             Funded chain = funded(sharing(signatures));
             Ledger ledger = chain.ledger();
-            Block c1 = chain.c1();
             Block c2 = chain.c2();
-            Transaction paid = pay(c1.transactions().getFirst(), alice, carol, 10_000);
-            Transaction passedOn = pay(paid, carol, bob, 400);
-            ledger.acceptTransaction(paid, "a peer");
-            ledger.acceptTransaction(passedOn, "a peer");
+            Pooled pooled = poolTwoPayments(chain);
+            Transaction paid = pooled.paid();
+            Transaction passedOn = pooled.passedOn();
             assertThat(signatures.verifications()).isEqualTo(2);
 
             Transaction copy = new Transaction(passedOn.id(), passedOn.inputs(), passedOn.outputs());
@@ -188,6 +184,18 @@ class AdmittedTransactionsTest extends ChainStoreTest {
         return new Funded(ledger, c1, c2);
     }
 
+    /** Block 1's coinbase paid by alice to carol, then passed on by carol to bob, both admitted to the pool. */
+    private Pooled poolTwoPayments(Funded chain) throws Exception {
+        Transaction paid = pay(chain.c1().transactions().getFirst(), alice, carol, 10_000);
+        Transaction passedOn = pay(paid, carol, bob, 400);
+        chain.ledger().acceptTransaction(paid, "a peer");
+        chain.ledger().acceptTransaction(passedOn, "a peer");
+        return new Pooled(paid, passedOn);
+    }
+
     private record Funded(Ledger ledger, Block c1, Block c2) {
+    }
+
+    private record Pooled(Transaction paid, Transaction passedOn) {
     }
 }
