@@ -4,6 +4,8 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /**
  * A best-chain block's undo data: the outputs it spent, restored if it is disconnected, as one value
@@ -20,7 +22,11 @@ public class BlockUndo {
     @Column(name = "block_hash", length = 64)
     private String blockHash;
 
-    /** As a block's frame, a varying binary column, not a LOB ({@link ChainStore#useVaryingBinaryColumns}); smaller than the frame. */
+    /**
+     * As a block's frame, a varying binary column, not a LOB ({@link VaryingBinaryOnH2}, and for older stores
+     * {@link ChainStore#useVaryingBinaryColumns}); smaller than the frame.
+     */
+    @JdbcTypeCode(SqlTypes.VARBINARY) // not the BLOB Hibernate makes of so long a byte array (VaryingBinaryOnH2)
     @Column(nullable = false, length = StoredBlock.MAX_FRAME_COLUMN_BYTES)
     private byte[] spent;
 

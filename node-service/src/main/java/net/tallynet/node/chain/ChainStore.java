@@ -512,10 +512,10 @@ public class ChainStore implements UtxoView {
     }
 
     /**
-     * Block frames and undo data are varying binary columns, not LOBs ({@link StoredBlock} says why), but
-     * Hibernate makes a byte array longer than H2's longest VARCHAR (1 MiB) a BLOB, and ddl-auto adds
-     * columns but never changes a column's type: on H2 each is converted here, before anything reads it,
-     * when the schema was just made or an older version made it.
+     * Block frames and undo data are varying binary columns, not LOBs ({@link StoredBlock} says why). A new store
+     * is made so ({@link VaryingBinaryOnH2}), but versions before that made them BLOBs (Hibernate's H2 dialect does
+     * for a byte array longer than 1 MiB), and ddl-auto adds columns but never changes a column's type: on H2, a
+     * store such a version made is converted here, before anything reads it.
      */
     public void useVaryingBinaryColumns() {
         for (String[] column : new String[][] {{"BLOCKS", "FRAME"}, {"BLOCK_UNDO_DATA", "SPENT"}}) {

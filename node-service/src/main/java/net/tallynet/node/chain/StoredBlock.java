@@ -7,6 +7,8 @@ import jakarta.persistence.Index;
 import jakarta.persistence.Table;
 import net.tallynet.protocol.ledger.Block;
 import net.tallynet.protocol.message.BlockRef;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /**
  * A block the node has accepted as valid on arrival, on the best chain or not. The header is kept
@@ -56,8 +58,10 @@ public class StoredBlock extends NewEntity<String> {
      * A varying binary column, not a LOB: H2 copies a LOB into a temporary one for every query that returns
      * it and keeps a reference to it for LOB_TIMEOUT, so under a flood of GETBLOCKs each answer cost
      * writes to the store and garbage that lived long enough to fill the old generation. The length is
-     * H2's largest (PostgreSQL makes it {@code bytea}); frames are bounded by the frame limit anyway.
+     * H2's largest ({@link VaryingBinaryOnH2}; PostgreSQL makes it {@code bytea}); frames are bounded by the frame
+     * limit anyway.
      */
+    @JdbcTypeCode(SqlTypes.VARBINARY) // not the BLOB Hibernate makes of so long a byte array (VaryingBinaryOnH2)
     @Column(nullable = false, length = MAX_FRAME_COLUMN_BYTES)
     private byte[] frame;
 

@@ -42,7 +42,6 @@ class UndoDataTest extends ChainStoreTest {
 
     @Test
     void theValueIsAVaryingBinaryColumnNotALob() {
-        store.useVaryingBinaryColumns(); // what every start does (Hibernate's schema makes it a BLOB)
         assertThat(jdbc.queryForObject("select DATA_TYPE from INFORMATION_SCHEMA.COLUMNS"
                 + " where TABLE_NAME = 'BLOCK_UNDO_DATA' and COLUMN_NAME = 'SPENT'", String.class)).isEqualTo("BINARY VARYING");
     }
