@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Not part of the test command (the name does not end in Test): run with
  * {@code ./tallynet bench-tracker [members,...]} (default 1000,10000,100000). For each size, a tracker
- * in its own JVM ({@code -Xmx512m}, or {@code -Dtallynet.bench.heap}; the service JVM's collector and heap policy, every setting at its
+ * in its own JVM (from the packaged jar with its AOT cache and the full JIT: {@link #launch}; {@code -Xmx512m}, or
+ * {@code -Dtallynet.bench.heap}; the service JVM's collector and heap policy, every setting at its
  * default: 30 s checks, rate limits, caps), and in this JVM that many simulated members: each
  * listens on its own loopback address and port (20 per host 127.a.b.1, 50 hosts per 127.a: the
  * tracker's per-host and per-network caps hold) and registers from its own address as a node does
@@ -48,6 +49,8 @@ class TrackerScaleBenchmark {
     private static final int FIRST_PORT = 21_000;
     /** The tracker's heap limit (-Dtallynet.bench.heap): 512m as in the measurements. */
     private static final String HEAP = System.getProperty("tallynet.bench.heap", "512m");
+    /** The packaged tracker ({@link #launch}); empty: the test class path. */
+    private static final String JAR = System.getProperty("tallynet.tracker.jar", "");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
@@ -74,8 +77,8 @@ class TrackerScaleBenchmark {
                         size, (result.liveKb() - firstLive) * 1024 / (size - firstSize)));
             }
         }
-        System.out.printf("%nTracker scale summary, tracker heap -Xmx%s (goals: >= 2,000 registrations/s, p99 between checks <= 36 s, "
-                + "0 false failures, GET /api/members p99 < 50 ms, RSS < 512 MB)%n", HEAP);
+        System.out.printf("%nTracker scale summary, the tracker %s, heap -Xmx%s (goals: >= 2,000 registrations/s, p99 between checks <= 36 s, "
+                + "0 false failures, GET /api/members p99 < 50 ms, RSS < 512 MB)%n", launched(), HEAP);
         summary.forEach(System.out::println);
         System.out.println();
     }
@@ -325,14 +328,46 @@ class TrackerScaleBenchmark {
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                TrackerApplication.class.getName(), "--server.port=" + p2p, "--server.address=127.0.0.1",
+        command.addAll(launch());
+        command.addAll(List.of("--server.port=" + p2p, "--server.address=127.0.0.1",
                 "--tallynet.api.port=" + api, "--tallynet.data-dir=" + data,
                 // the first round soon after start; every other setting is the default
                 "--tallynet.checks.initial-delay=1s"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
         builder.environment().put("MALLOC_ARENA_MAX", "2");
         return builder.start();
+    }
+
+    /**
+     * What follows the JVM options: the packaged tracker with the devnet's fast start ({@code fast_start_options} of
+     * scripts/service-jvm.sh: Spring AOT and the JDK's AOT cache) and the full JIT, as an image runs it, when
+     * {@code ./tallynet bench-tracker} has built them ({@code -Dtallynet.tracker.jar}, and
+     * {@code -Dtallynet.tracker.fastStart}: those options separated by {@code |}); otherwise the test class path,
+     * which no AOT cache covers.
+     */
+    private static List<String> launch() {
+        if (JAR.isEmpty()) {
+            return List.of("-cp", System.getProperty("java.class.path"), TrackerApplication.class.getName());
+        }
+        List<String> launch = new ArrayList<>();
+        for (String option : System.getProperty("tallynet.tracker.fastStart", "").split("\\|")) {
+            if (!option.isBlank()) {
+                launch.add(option);
+            }
+        }
+        launch.addAll(List.of("-jar", JAR));
+        return launch;
+    }
+
+    /** How the tracker was started, for the report. */
+    private static String launched() {
+        if (JAR.isEmpty()) {
+            return "from the test class path (no AOT cache)";
+        }
+        List<String> options = launch();
+        return "from the packaged jar (" + (options.contains("-Dspring.aot.enabled=true") ? "Spring AOT" : "no Spring AOT")
+                + (options.stream().anyMatch(o -> o.startsWith("-XX:AOTCache=")) ? ", the JDK's AOT cache" : ", no AOT cache")
+                + ", the full JIT)";
     }
 
     private static void awaitHealthy(int api, Process tracker) throws Exception {

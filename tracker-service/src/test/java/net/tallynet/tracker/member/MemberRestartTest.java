@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import net.tallynet.protocol.message.AddrMessage;
 import net.tallynet.protocol.message.AddressEntry;
@@ -92,6 +93,51 @@ class MemberRestartTest {
                 Statement sql = store.createStatement()) {
             assertThat(statusColumnType(sql)).isEqualTo("CHARACTER VARYING");
         }
+    }
+
+    /**
+     * Indexes an older version made and this one does not (StaleIndexes) are dropped at start; a new store never had
+     * them. Every index of a row costs each check result written to it (H2 rewrites them all).
+     */
+    @Test
+    void indexesAnOlderVersionMadeAreDroppedAtStart() throws SQLException {
+        try (ConfigurableApplicationContext first = start()) {
+            assertThat(first.getBean(MemberRepository.class).count()).isZero();
+        }
+        try (Connection store = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("tracker"), "sa", "");
+                Statement sql = store.createStatement()) {
+            assertThat(memberIndexes(sql)).contains("ix_members_inactive_since").doesNotContainAnyElementsOf(StaleIndexes.DROPPED);
+            // as older versions left the table
+            sql.execute("create index ix_members_status on members (status)");
+            sql.execute("create index ix_members_host on members (host)");
+            sql.execute("create index ix_members_netgroup on members (netgroup)");
+            assertThat(memberIndexes(sql)).containsAll(StaleIndexes.DROPPED);
+        }
+
+        try (ConfigurableApplicationContext second = start()) {
+            int port = ((WebServerApplicationContext) second).getWebServer().getPort();
+            try (TestPeer peer = TestPeer.handshaken(port, "d0d0d0d0d0d0d0d0", 9901)) {
+                peer.send(new GetAddrMessage(9901));
+                assertThat(peer.next()).isInstanceOf(AddrMessage.class);
+            }
+            // queries by status still answer, through the index left
+            assertThat(second.getBean(MemberRepository.class).countByStatus(MemberStatus.ACTIVE.name())).isEqualTo(1);
+        }
+        try (Connection store = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("tracker"), "sa", "");
+                Statement sql = store.createStatement()) {
+            assertThat(memberIndexes(sql)).contains("ix_members_inactive_since").doesNotContainAnyElementsOf(StaleIndexes.DROPPED);
+        }
+    }
+
+    private static List<String> memberIndexes(Statement sql) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (var indexes = sql.executeQuery("select lower(INDEX_NAME) from INFORMATION_SCHEMA.INDEXES"
+                + " where TABLE_NAME = 'MEMBERS'")) {
+            while (indexes.next()) {
+                names.add(indexes.getString(1));
+            }
+        }
+        return names;
     }
 
     private static String statusColumnType(Statement sql) throws SQLException {
