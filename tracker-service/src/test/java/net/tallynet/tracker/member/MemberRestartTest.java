@@ -67,7 +67,7 @@ class MemberRestartTest {
                 }
             }
         }
-        try (Connection store = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("tracker"), "sa", "");
+        try (Connection store = openStore();
                 Statement sql = store.createStatement()) {
             assertThat(statusColumnType(sql)).isEqualTo("CHARACTER VARYING");
             // what the older version's schema had, with a member gone inactive
@@ -89,7 +89,7 @@ class MemberRestartTest {
             }
             assertThat(members.findByHostAndPort("127.0.0.1", 9903).orElseThrow().status()).isEqualTo(MemberStatus.ACTIVE);
         }
-        try (Connection store = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("tracker"), "sa", "");
+        try (Connection store = openStore();
                 Statement sql = store.createStatement()) {
             assertThat(statusColumnType(sql)).isEqualTo("CHARACTER VARYING");
         }
@@ -104,7 +104,7 @@ class MemberRestartTest {
         try (ConfigurableApplicationContext first = start()) {
             assertThat(first.getBean(MemberRepository.class).count()).isZero();
         }
-        try (Connection store = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("tracker"), "sa", "");
+        try (Connection store = openStore();
                 Statement sql = store.createStatement()) {
             assertThat(memberIndexes(sql)).contains("ix_members_inactive_since").doesNotContainAnyElementsOf(StaleIndexes.DROPPED);
             // as older versions left the table
@@ -123,10 +123,15 @@ class MemberRestartTest {
             // queries by status still answer, through the index left
             assertThat(second.getBean(MemberRepository.class).countByStatus(MemberStatus.ACTIVE.name())).isEqualTo(1);
         }
-        try (Connection store = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("tracker"), "sa", "");
+        try (Connection store = openStore();
                 Statement sql = store.createStatement()) {
             assertThat(memberIndexes(sql)).contains("ix_members_inactive_since").doesNotContainAnyElementsOf(StaleIndexes.DROPPED);
         }
+    }
+
+    /** The stopped tracker's H2 file, opened directly, as an older version left it or to read what this one made. */
+    private Connection openStore() throws SQLException {
+        return DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("tracker"), "sa", "");
     }
 
     private static List<String> memberIndexes(Statement sql) throws SQLException {
