@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * same blocks (its {@code generate} with the payments already admitted to its mempool);</li>
  * <li>the new member's start time to healthy and its resident memory after the sync;</li>
  * <li>the CPU time each process used per block and per transaction, all its threads (the JIT's and the
- * collector's too).</li>
+ * collector's too), and over the measured blocks the cores each used and the share of the time the member's
+ * collector stopped it.</li>
  * </ul>
  * Sizes: {@code -Dtallynet.bench.blocks=2000 -Dtallynet.bench.paymentBlocks=40}, and {@code -Dtallynet.bench.syncRuns=3}
  * new members syncing the coinbase-only chain one after another (the median one's figures are printed, every rate
@@ -93,7 +94,7 @@ class ProcessSyncBenchmark {
             // first syncs from a source whose serving code has never run, the later ones from one that has served)
             List<Syncing> syncs = new ArrayList<>();
             for (int run = 1; run <= SYNC_RUNS; run++) {
-                syncs.add(syncFrom(dir.resolve("member1-" + run), sourcePort, BLOCKS, started));
+                syncs.add(syncFrom(dir.resolve("member1-" + run), sourcePort, BLOCKS, 2, started));
                 NodeProcess.stop(started.getLast(), Duration.ofSeconds(20)); // not to share the cores with the next
             }
             List<Syncing> byTime = syncs.stream().sorted(Comparator.comparingDouble(Syncing::seconds)).toList();
@@ -117,10 +118,12 @@ class ProcessSyncBenchmark {
                     coinbaseOnly.startSeconds(), coinbaseOnly.rssMb()));
             report.append(String.format("    CPU per block from its first block on: member %.2f ms, source %.2f ms (all threads: JIT, GC)%n",
                     coinbaseOnly.cpuMillisFrom(2, 0) / (BLOCKS - 1), coinbaseOnly.cpuMillisFrom(2, 1) / (BLOCKS - 1)));
+            report.append(String.format("    from its first block on: %s%n", coresAndPauses(coinbaseOnly, 2)));
 
             Payments payments = mintPayments(sourcePort, BLOCKS);
             awaitCheckpointed(sourcePort);
-            Syncing paid = syncFrom(dir.resolve("member2"), sourcePort, payments.tipNumber(), started);
+            Syncing paid = syncFrom(dir.resolve("member2"), sourcePort, payments.tipNumber(), payments.firstPaymentBlock(),
+                    started);
             double syncTxRate = PAYMENT_BLOCKS * PAYMENTS / paid.secondsFrom(payments.firstPaymentBlock());
             for (Process process : started) {
                 NodeProcess.stop(process, Duration.ofSeconds(20)); // the baseline gets the machine to itself
@@ -141,6 +144,7 @@ class ProcessSyncBenchmark {
             report.append(String.format("    CPU per transaction: member %.0f us, source %.0f us (all threads: JIT, GC)%n",
                     paid.cpuMillisFrom(payments.firstPaymentBlock(), 0) * 1e3 / (PAYMENT_BLOCKS * PAYMENTS),
                     paid.cpuMillisFrom(payments.firstPaymentBlock(), 1) * 1e3 / (PAYMENT_BLOCKS * PAYMENTS)));
+            report.append(String.format("    during them: %s%n", coresAndPauses(paid, payments.firstPaymentBlock())));
             // the member met no payment before these blocks: its JIT compiles their path while they come in
             long secondHalf = payments.firstPaymentBlock() + PAYMENT_BLOCKS / 2;
             int secondHalfTxs = (PAYMENT_BLOCKS - PAYMENT_BLOCKS / 2) * PAYMENTS;
@@ -156,8 +160,12 @@ class ProcessSyncBenchmark {
         System.out.println(report);
     }
 
-    /** A fresh member given the source as its seed, timed until its tip reaches {@code height}. */
-    private static Syncing syncFrom(Path dataDir, int sourcePort, long height, List<Process> started) throws Exception {
+    /**
+     * A fresh member given the source as its seed, timed until its tip reaches {@code height}; its collector's pauses
+     * are read when it has the blocks before {@code measuredFrom} (as {@link Syncing#secondsFrom}) and at the end.
+     */
+    private static Syncing syncFrom(Path dataDir, int sourcePort, long height, long measuredFrom, List<Process> started)
+            throws Exception {
         int port = NodeProcess.freePort();
         long start = System.nanoTime();
         Process member = NodeProcess.start(dataDir, port, jvm(dataDir, false), NodeProcess.SERVICE_ENVIRONMENT,
@@ -169,15 +177,35 @@ class ProcessSyncBenchmark {
         List<long[]> progress = new ArrayList<>(); // {height, nanos, member CPU nanos, source CPU nanos}
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         long tip = -1;
+        double gcAtMark = -1;
         while (tip < height) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the new member reached #" + tip + " of #" + height + " in 10 minutes");
             }
             tip = NodeProcess.chain(port).path("height").asLong(-1);
             progress.add(new long[] {tip, System.nanoTime(), cpuNanos(member), cpuNanos(started.getFirst())});
+            if (gcAtMark < 0 && tip >= measuredFrom - 1) {
+                gcAtMark = gcPauseSeconds(port);
+            }
             Thread.sleep(20);
         }
-        return new Syncing(healthy, progress, startSeconds, rssMb(member.pid()));
+        return new Syncing(healthy, progress, startSeconds, rssMb(member.pid()), gcPauseSeconds(port) - gcAtMark);
+    }
+
+    /** The node's collector pauses so far ({@code jvm_gc_pause_seconds_sum}, every collection), in seconds. */
+    private static double gcPauseSeconds(int port) {
+        return NodeMetrics.scrape(port).sum("jvm_gc_pause_seconds_sum");
+    }
+
+    /**
+     * How much of the two cores each process used from {@code height} on, and the share of that time the member's
+     * collector stopped it: a sync that is neither CPU-bound nor paused waits on something else.
+     */
+    private static String coresAndPauses(Syncing sync, long height) {
+        double seconds = sync.secondsFrom(height);
+        return String.format("member %.2f cores, source %.2f cores; the member's collector paused it %.0f ms (%.0f%% of the time)",
+                sync.cpuMillisFrom(height, 0) / 1e3 / seconds, sync.cpuMillisFrom(height, 1) / 1e3 / seconds,
+                sync.gcSeconds() * 1e3, 100 * sync.gcSeconds() / seconds);
     }
 
     /**
@@ -209,7 +237,8 @@ class ProcessSyncBenchmark {
         return jvm;
     }
 
-    record Syncing(long healthyNanos, List<long[]> progress, double startSeconds, long rssMb) {
+    /** {@code gcSeconds}: the member's collector pauses over the span {@link #secondsFrom} measures. */
+    record Syncing(long healthyNanos, List<long[]> progress, double startSeconds, long rssMb, double gcSeconds) {
         /** From healthy to the last height. */
         double seconds() {
             return (progress.getLast()[1] - healthyNanos) / 1e9;
