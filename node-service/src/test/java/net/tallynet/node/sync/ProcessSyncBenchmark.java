@@ -118,7 +118,7 @@ class ProcessSyncBenchmark {
                     coinbaseOnly.startSeconds(), coinbaseOnly.rssMb()));
             report.append(String.format("    CPU per block from its first block on: member %.2f ms, source %.2f ms (all threads: JIT, GC)%n",
                     coinbaseOnly.cpuMillisFrom(2, 0) / (BLOCKS - 1), coinbaseOnly.cpuMillisFrom(2, 1) / (BLOCKS - 1)));
-            report.append(String.format("    from its first block on: %s%n", coresAndPauses(coinbaseOnly, 2)));
+            report.append(String.format("    from its first block on: %s%n", coresAndPauses(coinbaseOnly)));
 
             Payments payments = mintPayments(sourcePort, BLOCKS);
             awaitCheckpointed(sourcePort);
@@ -144,7 +144,7 @@ class ProcessSyncBenchmark {
             report.append(String.format("    CPU per transaction: member %.0f us, source %.0f us (all threads: JIT, GC)%n",
                     paid.cpuMillisFrom(payments.firstPaymentBlock(), 0) * 1e3 / (PAYMENT_BLOCKS * PAYMENTS),
                     paid.cpuMillisFrom(payments.firstPaymentBlock(), 1) * 1e3 / (PAYMENT_BLOCKS * PAYMENTS)));
-            report.append(String.format("    during them: %s%n", coresAndPauses(paid, payments.firstPaymentBlock())));
+            report.append(String.format("    during them: %s%n", coresAndPauses(paid)));
             // the member met no payment before these blocks: its JIT compiles their path while they come in
             long secondHalf = payments.firstPaymentBlock() + PAYMENT_BLOCKS / 2;
             int secondHalfTxs = (PAYMENT_BLOCKS - PAYMENT_BLOCKS / 2) * PAYMENTS;
@@ -173,6 +173,7 @@ class ProcessSyncBenchmark {
         started.add(member);
         awaitHealthy(port, Duration.ofSeconds(60));
         double startSeconds = seconds(start);
+        gcPauseSeconds(port); // a fresh JVM's first scrape is slow: not inside the measured span
         long healthy = System.nanoTime();
         List<long[]> progress = new ArrayList<>(); // {height, nanos, member CPU nanos, source CPU nanos}
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
@@ -189,19 +190,25 @@ class ProcessSyncBenchmark {
             }
             Thread.sleep(20);
         }
-        return new Syncing(healthy, progress, startSeconds, rssMb(member.pid()), gcPauseSeconds(port) - gcAtMark);
+        double gcPaused = gcPauseSeconds(port) - gcAtMark; // first: a pause after the last poll is outside the span
+        return new Syncing(healthy, progress, startSeconds, rssMb(member.pid()), measuredFrom, gcPaused);
     }
 
     /** The node's collector pauses so far ({@code jvm_gc_pause_seconds_sum}, every collection), in seconds. */
     private static double gcPauseSeconds(int port) {
-        return NodeMetrics.scrape(port).sum("jvm_gc_pause_seconds_sum");
+        NodeMetrics metrics = NodeMetrics.scrape(port);
+        if (!metrics.has("jvm_gc_pause_seconds_sum")) {
+            throw new AssertionError("node on port " + port + " exports no jvm_gc_pause_seconds");
+        }
+        return metrics.sum("jvm_gc_pause_seconds_sum");
     }
 
     /**
-     * How much of the two cores each process used from {@code height} on, and the share of that time the member's
-     * collector stopped it: a sync that is neither CPU-bound nor paused waits on something else.
+     * How much of the two cores each process used over the measured blocks ({@link Syncing#measuredFrom} on), and the
+     * share of that time the member's collector stopped it.
      */
-    private static String coresAndPauses(Syncing sync, long height) {
+    private static String coresAndPauses(Syncing sync) {
+        long height = sync.measuredFrom();
         double seconds = sync.secondsFrom(height);
         return String.format("member %.2f cores, source %.2f cores; the member's collector paused it %.0f ms (%.0f%% of the time)",
                 sync.cpuMillisFrom(height, 0) / 1e3 / seconds, sync.cpuMillisFrom(height, 1) / 1e3 / seconds,
@@ -237,8 +244,12 @@ class ProcessSyncBenchmark {
         return jvm;
     }
 
-    /** {@code gcSeconds}: the member's collector pauses over the span {@link #secondsFrom} measures. */
-    record Syncing(long healthyNanos, List<long[]> progress, double startSeconds, long rssMb, double gcSeconds) {
+    /**
+     * {@code measuredFrom}: the first block of the measured span; {@code gcSeconds}: the member's collector pauses over
+     * it ({@code secondsFrom(measuredFrom)}).
+     */
+    record Syncing(long healthyNanos, List<long[]> progress, double startSeconds, long rssMb, long measuredFrom,
+                   double gcSeconds) {
         /** From healthy to the last height. */
         double seconds() {
             return (progress.getLast()[1] - healthyNanos) / 1e9;
