@@ -47,8 +47,9 @@ class ProcessPropagationBenchmark {
     private static final int WARM_UP = 10;
     /**
      * Blocks relayed between the fresh and the warm measurement. A method runs interpreted until it has been
-     * called about 200 times (C1's threshold), and what runs once per block is called once per block: a node
-     * that has relayed a few blocks still interprets most of a hop, one that has relayed 250 does not.
+     * called about 200 times (C1's threshold), and one that runs once per block reaches that only after about
+     * 200 blocks: a node that has relayed a few blocks still interprets most of a hop, one that has relayed 250
+     * does not.
      */
     private static final int WARM_BLOCKS = Integer.getInteger("tallynet.bench.warmBlocks", 250);
     /** As the devnet starts them, the relaying nodes run C1 only; true gives every node the full JIT. */
@@ -90,13 +91,9 @@ class ProcessPropagationBenchmark {
             for (int port : ports) {
                 ProcessSyncBenchmark.awaitHealthy(port, Duration.ofMinutes(3));
             }
-            for (int i = 0; i < WARM_UP; i++) {
-                mineAndAwait(ports);
-            }
+            mineAndAwait(ports, WARM_UP);
             Crossings fresh = crossings(ports);
-            for (int i = 0; i < WARM_BLOCKS; i++) {
-                mineAndAwait(ports);
-            }
+            mineAndAwait(ports, WARM_BLOCKS);
             Crossings warm = crossings(ports);
             long[] toAll = transactionsToAll(ports);
             LargeBlocks large = largeBlocks(ports);
@@ -159,6 +156,13 @@ class ProcessPropagationBenchmark {
             return Arrays.stream(hop);
         }).sorted().toArray();
         return new Crossings(toLast, hops);
+    }
+
+    /** {@code blocks} blocks, one at a time, as {@link #mineAndAwait(int[])}. */
+    private static void mineAndAwait(int[] ports, int blocks) throws InterruptedException {
+        for (int i = 0; i < blocks; i++) {
+            mineAndAwait(ports);
+        }
     }
 
     /** Mines one block on node 1 and waits until the last node has it; returns its hash. */
