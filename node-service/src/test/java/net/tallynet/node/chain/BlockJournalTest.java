@@ -39,6 +39,79 @@ class BlockJournalTest {
     }
 
     @Test
+    void framesOfEverySizeComeBackWholeAndAnInterruptedThreadStillAppends() {
+        // small, past the kept buffer's first size, one larger than any kept buffer (a block near the frame limit), small
+        List<byte[]> frames = List.of(filled(3, 1), filled(200_000, 2), filled(1_500_000, 3), filled(70_000, 4));
+        try (BlockJournal journal = BlockJournal.open(dir, false)) {
+            for (byte[] frame : frames.subList(0, 3)) {
+                journal.append(frame, () -> null);
+            }
+            // a thread a shutdown interrupted: its append is not refused, and it still learns of the interrupt
+            Thread.currentThread().interrupt();
+            try {
+                journal.append(frames.get(3), () -> null);
+                assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            } finally {
+                Thread.interrupted();
+            }
+            journal.append(bytes("after"), () -> null);
+        }
+        try (BlockJournal journal = BlockJournal.open(dir, false)) {
+            List<byte[]> read = new ArrayList<>();
+            journal.replayEarlier(read::add);
+            assertThat(read).hasSize(5);
+            for (int i = 0; i < frames.size(); i++) {
+                assertThat(read.get(i)).as("frame %d", i).isEqualTo(frames.get(i));
+            }
+            assertThat(new String(read.get(4), StandardCharsets.UTF_8)).isEqualTo("after");
+        }
+        assertThat(segments()).as("no append failed over to a new segment").hasSize(2);
+    }
+
+    @Test
+    void interruptsDuringSyncedAppendsFailOnlyThoseAppendsAndWhatWasAppendedComesBack() throws Exception {
+        List<Integer> appended = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (BlockJournal journal = BlockJournal.open(dir, true)) {
+            Thread appender = new Thread(() -> {
+                for (int i = 0; i < 40; i++) {
+                    try {
+                        journal.append(numbered(i), () -> null);
+                        appended.add(i);
+                    } catch (java.io.UncheckedIOException refused) {
+                        // interrupted during its write or its force: refused, as the caller then refuses the block
+                    }
+                }
+            });
+            appender.start();
+            while (appender.isAlive()) { // during writes, forces and the opening of new segments, whichever it hits
+                appender.interrupt();
+                Thread.sleep(0, 200_000);
+            }
+            // whatever the interrupts closed, the next append from a thread nobody interrupts is not refused
+            journal.append(bytes("after"), () -> null);
+        }
+        try (BlockJournal journal = BlockJournal.open(dir, false)) {
+            List<byte[]> read = new ArrayList<>();
+            journal.replayEarlier(read::add);
+            assertThat(new String(read.getLast(), StandardCharsets.UTF_8)).isEqualTo("after");
+            List<Integer> replayed = read.subList(0, read.size() - 1).stream()
+                    .map(frame -> java.nio.ByteBuffer.wrap(frame).getInt()).toList();
+            // a record written whole before its force was interrupted comes back though its append was refused
+            assertThat(replayed).as("replayed in order").isSorted().containsAll(appended);
+            for (byte[] frame : read.subList(0, read.size() - 1)) {
+                assertThat(frame).isEqualTo(numbered(java.nio.ByteBuffer.wrap(frame).getInt()));
+            }
+        }
+    }
+
+    /** 200 KB (past the kept buffer's first size), numbered in its first four bytes. */
+    private static byte[] numbered(int number) {
+        byte[] frame = filled(200_000, number);
+        java.nio.ByteBuffer.wrap(frame).putInt(number);
+        return frame;
+    }
+
+    @Test
     void aRecordCutShortOrDamagedEndsItsSegmentAndNothingBeforeItIsLost() throws Exception {
         try (BlockJournal journal = BlockJournal.open(dir, false)) {
             journal.append(bytes("kept"), () -> null);
@@ -133,6 +206,12 @@ class BlockJournalTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static byte[] filled(int length, int seed) {
+        byte[] frame = new byte[length];
+        new java.util.Random(seed).nextBytes(frame);
+        return frame;
     }
 
     private static byte[] bytes(String text) {

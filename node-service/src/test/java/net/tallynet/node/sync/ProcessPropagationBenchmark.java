@@ -85,6 +85,12 @@ class ProcessPropagationBenchmark {
                     jvm.add("-XX:StartFlightRecording=filename=" + dir.resolve("node" + (i + 1)).resolve("node.jfr")
                             + ",settings=profile,jdk.ExecutionSample#period=1ms"); // a hop takes milliseconds: the profile's 10 ms says little
                 }
+                if (i > 0 && System.getProperty("tallynet.bench.asprof") != null) {
+                    // CPU samples of every relaying node, with their times (JFR format), to set beside each node's log
+                    // of when it connected a block: where a hop's CPU goes at every hop, not only at one node
+                    jvm.add("-agentpath:" + System.getProperty("tallynet.bench.asprof") + "=start,event=itimer,interval=1ms,jfr,file="
+                            + dir.resolve("node" + (i + 1)).resolve("prof.jfr"));
+                }
                 nodes.add(NodeProcess.start(dir.resolve("node" + (i + 1)), ports[i], jvm, NodeProcess.SERVICE_ENVIRONMENT,
                         ProcessSyncBenchmark.nodeArgs(args.toArray(String[]::new))));
             }
