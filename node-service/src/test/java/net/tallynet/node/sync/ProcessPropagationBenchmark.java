@@ -31,7 +31,9 @@ import tools.jackson.databind.JsonNode;
  * same nodes once {@code warmBlocks} more blocks have crossed, as in a network that has run a while;
  * printed beside the raw WebSocket round trip to a node measured in the same run (GETADDR to ADDR: a frame
  * each way through the node's handler). Then, on the warm nodes, payments from node 1, each timed until
- * every node's mempool has it, and the large blocks. Sizes: {@code -Dtallynet.bench.nodes=10
+ * every node's mempool has it, and the large blocks; then the payments once more, by nodes that have now relayed
+ * the large blocks' thousands of transactions (a node's transaction path runs a few times per payment, so 20
+ * payments leave it interpreted, as 10 blocks leave the block path). Sizes: {@code -Dtallynet.bench.nodes=10
  * -Dtallynet.bench.blocks=30 -Dtallynet.bench.warmBlocks=250 -Dtallynet.bench.transactions=20
  * -Dtallynet.bench.largeBlocks=3 -Dtallynet.bench.largeBlockSize=1000}, and
  * {@code -Dtallynet.bench.nodeArgs="--key=value ..."} for every node. The large
@@ -101,8 +103,9 @@ class ProcessPropagationBenchmark {
             Crossings fresh = crossings(ports);
             mineAndAwait(ports, WARM_BLOCKS);
             Crossings warm = crossings(ports);
-            long[] toAll = transactionsToAll(ports);
+            Payments freshPayments = payments(ports);
             LargeBlocks large = largeBlocks(ports);
+            Payments warmPayments = LARGE_BLOCKS > 0 ? payments(ports) : null;
             long[] rtt = roundTrips(ports[NODES - 1], 50);
             report.append(String.format("  raw WebSocket round trip (GETADDR -> ADDR): median %.2f ms, p90 %.2f ms (baseline)%n",
                     percentile(rtt, 50) / 1000.0, percentile(rtt, 90) / 1000.0));
@@ -117,9 +120,10 @@ class ProcessPropagationBenchmark {
                         + " transactions asked for with GETBLOCKTXN: %d%n", large.bytesPerHop(), large.blockBytes(),
                         100.0 * large.bytesPerHop() / large.blockBytes(), large.transactionsAsked()));
             }
-            report.append(String.format("  a payment from node 1 until every node's mempool has it: median %.0f ms, p90 %.0f ms"
-                    + " (%d payments; goal p90 <= 300 ms; by each node's pooledAt)%n",
-                    percentile(toAll, 50) / 1000.0, percentile(toAll, 90) / 1000.0, toAll.length));
+            freshPayments.report(report, "nodes that had relayed no payment before");
+            if (warmPayments != null) {
+                warmPayments.report(report, "after the large blocks' " + LARGE_BLOCKS * (LARGE_BLOCK_SIZE + 1) + " transactions");
+            }
         } finally {
             for (Process node : nodes) {
                 NodeProcess.stop(node, Duration.ofSeconds(20));
@@ -188,14 +192,32 @@ class ProcessPropagationBenchmark {
     }
 
     /**
-     * Microseconds (to the millisecond) from each payment's submission at node 1 until the last node pooled it,
+     * Payments timed by {@link #payments}, sorted: {@code toAll} from submission at node 1 until the last node pooled
+     * it, {@code hops} from each node's pool to the next one's, {@code submitted} from submission to node 1's pool
+     * (the request reaching the node, its wallet choosing coins and signing), all in microseconds.
+     */
+    private record Payments(long[] toAll, long[] hops, long[] submitted) {
+        void report(StringBuilder report, String nodes) {
+            report.append(String.format("  a payment from node 1 until every node's mempool has it, %s: median %.0f ms, p90 %.0f ms"
+                    + " (%d payments; goal p90 <= 300 ms; by each node's pooledAt)%n", nodes, percentile(toAll, 50) / 1000.0,
+                    percentile(toAll, 90) / 1000.0, toAll.length));
+            report.append(String.format("    per hop: median %.0f ms, p90 %.0f ms; submission to node 1's pool: median %.0f ms,"
+                    + " p90 %.0f ms%n", percentile(hops, 50) / 1000.0, percentile(hops, 90) / 1000.0,
+                    percentile(submitted, 50) / 1000.0, percentile(submitted, 90) / 1000.0));
+        }
+    }
+
+    /**
+     * {@link #TRANSACTIONS} payments from node 1's wallet, each timed until the last node pooled it,
      * by each node's own record ({@code pooledAt} of {@code GET /api/transactions/{id}}; one machine, one clock),
      * sorted; payments a second apart, as a user makes them. The nodes are polled every 20 ms only to learn
      * when all have it: a tighter loop of ten REST requests would load the cores the relay needs.
      */
-    private static long[] transactionsToAll(int[] ports) throws InterruptedException {
+    private static Payments payments(int[] ports) throws InterruptedException {
         String to = NodeProcess.json(NodeProcess.get(ports[ports.length - 1], "/api/wallet")).path("address").asString();
         long[] micros = new long[TRANSACTIONS];
+        long[] hops = new long[TRANSACTIONS * (ports.length - 1)];
+        long[] submittedToPool = new long[TRANSACTIONS];
         for (int t = 0; t < TRANSACTIONS; t++) {
             Instant submitted = Instant.now();
             long start = System.nanoTime();
@@ -206,6 +228,7 @@ class ProcessPropagationBenchmark {
             }
             String id = NodeProcess.json(paid).path("id").asString();
             boolean[] has = new boolean[ports.length];
+            Instant[] pooled = new Instant[ports.length];
             int missing = ports.length;
             Instant last = submitted;
             long deadline = start + Duration.ofSeconds(30).toNanos();
@@ -221,16 +244,23 @@ class ProcessPropagationBenchmark {
                         JsonNode pooledAt = NodeProcess.json(found).path("pooledAt");
                         // mined meanwhile (never here: nothing mines during this part): the poll's own time
                         Instant at = pooledAt.isMissingNode() ? Instant.now() : Instant.parse(pooledAt.asString());
+                        pooled[i] = at;
                         last = at.isAfter(last) ? at : last;
                     }
                 }
                 Thread.sleep(20);
             }
             micros[t] = Duration.between(submitted, last).toNanos() / 1000;
+            submittedToPool[t] = Duration.between(submitted, pooled[0]).toNanos() / 1000;
+            for (int i = 1; i < ports.length; i++) {
+                hops[t * (ports.length - 1) + i - 1] = Duration.between(pooled[i - 1], pooled[i]).toNanos() / 1000;
+            }
             Thread.sleep(1000);
         }
         Arrays.sort(micros);
-        return micros;
+        Arrays.sort(hops);
+        Arrays.sort(submittedToPool);
+        return new Payments(micros, hops, submittedToPool);
     }
 
     /** Times to the last node of each large block, the relay bytes per hop (median block), the BLOCK frame's size. */
