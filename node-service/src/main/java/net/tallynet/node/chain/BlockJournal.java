@@ -104,8 +104,7 @@ public final class BlockJournal implements AutoCloseable {
         boolean interrupted = Thread.interrupted();
         try {
             if (!current.isOpen()) { // an interrupt closed it, and one more stopped the new segment's opening
-                current = openSegment(segment + 1);
-                segment++;
+                nextSegment();
             }
             ByteBuffer out = buffer(HEADER_BYTES + frame.length).putInt(frame.length).putInt((int) crc.getValue());
             int written = 0;
@@ -127,10 +126,7 @@ public final class BlockJournal implements AutoCloseable {
             // part of the record may be in the file: later records go to a new segment, or reading would stop
             // at this torn one and miss them
             try {
-                FileChannel next = openSegment(segment + 1);
-                closeQuietly(current);
-                current = next;
-                segment++;
+                nextSegment();
             } catch (IOException alsoFailed) {
                 e.addSuppressed(alsoFailed);
             }
@@ -142,6 +138,14 @@ public final class BlockJournal implements AutoCloseable {
             }
         }
         segmentBytes.addAndGet(HEADER_BYTES + frame.length);
+    }
+
+    /** Later appends go to a new segment; the current one is closed once the new one is open. Holding this. */
+    private void nextSegment() throws IOException {
+        FileChannel next = openSegment(segment + 1);
+        closeQuietly(current);
+        current = next;
+        segment++;
     }
 
     /** The kept buffer, empty, grown towards {@code bytes} (up to {@link #MAX_BUFFER_BYTES}) if it is smaller. */
@@ -169,10 +173,7 @@ public final class BlockJournal implements AutoCloseable {
         rotation.writeLock().lock();
         try {
             synchronized (this) {
-                FileChannel next = openSegment(segment + 1);
-                closeQuietly(current);
-                current = next;
-                segment++;
+                nextSegment();
                 // still pending until the database's flush is done and the old segments are deleted; added there before
                 // taken here, so that pendingBytes (segment first) never reads the bytes in neither
                 long rotated = segmentBytes.get();

@@ -227,7 +227,6 @@ class ProcessPropagationBenchmark {
                 throw new AssertionError("payment refused: " + paid.statusCode() + " " + paid.body());
             }
             String id = NodeProcess.json(paid).path("id").asString();
-            boolean[] has = new boolean[ports.length];
             Instant[] pooled = new Instant[ports.length];
             int missing = ports.length;
             Instant last = submitted;
@@ -237,9 +236,8 @@ class ProcessPropagationBenchmark {
                     throw new AssertionError("payment " + id + " reached " + (ports.length - missing) + " nodes in 30 s");
                 }
                 for (int i = 0; i < ports.length; i++) {
-                    var found = has[i] ? null : NodeProcess.get(ports[i], "/api/transactions/" + id);
+                    var found = pooled[i] != null ? null : NodeProcess.get(ports[i], "/api/transactions/" + id);
                     if (found != null && found.statusCode() == 200) {
-                        has[i] = true;
                         missing--;
                         JsonNode pooledAt = NodeProcess.json(found).path("pooledAt");
                         // mined meanwhile (never here: nothing mines during this part): the poll's own time
