@@ -30,6 +30,9 @@ class RelayMetrics {
     private final Counter transactionsMissed;
     private final Counter skipped;
     private final Counter stalled;
+    private final Counter transactionsReassigned;
+    private final Counter transactionsAbandoned;
+    private final Counter transactionsRebroadcast;
     private final Counter listsIgnored;
     private final Counter blocksUnrequested;
     private final Map<String, Counter> headers = new HashMap<>();
@@ -58,6 +61,12 @@ class RelayMetrics {
                 .register(meters);
         skipped = rerequests(meters, "skipped");
         stalled = rerequests(meters, "stalled");
+        transactionsReassigned = unreceived(meters, "reassigned");
+        transactionsAbandoned = unreceived(meters, "abandoned");
+        transactionsRebroadcast = Counter.builder("tallynet.transactions.rebroadcast")
+                .description("The node's own transaction ids announced again (at a peer's handshake, or after waiting a"
+                        + " rebroadcast interval in the mempool), one per id and peer")
+                .register(meters);
         listsIgnored = Counter.builder("tallynet.lists.ignored")
                 .description("LISTOFBLOCKS frames that answered no GETLISTOFBLOCKS of ours, ignored")
                 .register(meters);
@@ -121,6 +130,29 @@ class RelayMetrics {
      */
     void headers(String outcome, int count) {
         headers.get(outcome).increment(count);
+    }
+
+    private static Counter unreceived(MeterRegistry meters, String outcome) {
+        return Counter.builder("tallynet.transactions.unreceived").tag("outcome", outcome)
+                .description("Requested transaction ids not received in time or whose peer left: asked from the next"
+                        + " peer that announced them (reassigned), or forgotten, no other peer having announced them (abandoned)")
+                .register(meters);
+    }
+
+    void transactionsRebroadcast(int ids) {
+        transactionsRebroadcast.increment(ids);
+    }
+
+    /** The node's own transactions awaiting a block, as a gauge. */
+    void watch(OwnTransactions own) {
+        Gauge.builder("tallynet.transactions.own", own, OwnTransactions::size)
+                .description("The node's own transactions (its REST API's, or restored at start) awaiting a block:"
+                        + " offered to peers again at each tallynet.relay.rebroadcast-interval").register(meters);
+    }
+
+    void transactionsUnreceived(int reassigned, int abandoned) {
+        transactionsReassigned.increment(reassigned);
+        transactionsAbandoned.increment(abandoned);
     }
 
     void moved(int skippedCount, int stalledCount) {

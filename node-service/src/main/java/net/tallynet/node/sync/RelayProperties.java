@@ -16,17 +16,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param backlog           ids kept for peers whose turn has not come (one list for all peers)
  * @param maxOrphans        pushed transactions held for an output not known yet (orphans), at most
  * @param orphanExpiry      how long an orphan is held for its parent, at most
+ * @param rebroadcastInterval how often the node's own transactions awaiting a block are announced to every peer
+ *                          again, once they have waited that long ({@link OwnTransactions})
  */
 @ConfigurationProperties("tallynet.relay")
 public record RelayProperties(@DefaultValue("5ms") Duration outboundInterval,
                               @DefaultValue("10ms") Duration inboundInterval,
                               @DefaultValue("20000") int backlog,
                               @DefaultValue("100") int maxOrphans,
-                              @DefaultValue("20m") Duration orphanExpiry) {
+                              @DefaultValue("20m") Duration orphanExpiry,
+                              @DefaultValue("30s") Duration rebroadcastInterval) {
 
     public RelayProperties {
         if (outboundInterval.toMillis() < 1 || inboundInterval.toMillis() < 1 || backlog < 1000 || maxOrphans < 1
-                || orphanExpiry.toSeconds() < 1) {
+                || orphanExpiry.toSeconds() < 1 || rebroadcastInterval.toSeconds() < 1) {
             throw new IllegalArgumentException("invalid tallynet.relay settings");
         }
     }

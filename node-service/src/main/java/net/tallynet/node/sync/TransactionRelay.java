@@ -39,6 +39,7 @@ import org.springframework.stereotype.Component;
  * RelayProperties}); announced ids we lack are
  * fetched with GETBLOCK {@code transactions}, each from one peer at a time; pushed transactions enter
  * the mempool, their signature checks paid from a per-peer budget, refusals remembered until the next block.
+ * The node's own transactions are offered again until a block carries them ({@link OwnTransactions}).
  */
 @Component
 public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
@@ -76,6 +77,8 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     /** A wake-up is scheduled for the earliest timer due (or for an id that just arrived). */
     private boolean woken;
     private long rerequestDue;
+    private long rebroadcastDue;
+    private final OwnTransactions own = new OwnTransactions();
     private final Map<PeerSession, Bucket> budgets = new ConcurrentHashMap<>();
     private final RecentRejects rejects;
     private final TransactionRequests requests;
@@ -88,6 +91,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         this.log = new AnnouncementLog(relay.backlog());
         this.inboundDue = System.nanoTime(); // nanoTime may be negative: timers start from now, not from 0
         this.rerequestDue = inboundDue;
+        this.rebroadcastDue = inboundDue + relay.rebroadcastInterval().toNanos();
         this.ledger = ledger;
         this.mempool = mempool;
         this.store = store;
@@ -98,6 +102,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         this.requests = new TransactionRequests(properties.transactionRequestTimeout());
         this.orphans = new OrphanTransactions<>(relay.maxOrphans(), relay.orphanExpiry().toNanos(), metrics::orphans);
         metrics.watch(orphans);
+        metrics.watch(own);
         ledger.addListener(this);
     }
 
@@ -112,6 +117,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         rejects.chainChanged();
         List<String> ids = new ArrayList<>();
         connected.forEach(block -> block.transactions().forEach(tx -> ids.add(tx.id())));
+        own.forget(ids);
         retry(orphans.release(ids));
     }
 
@@ -119,6 +125,8 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     public synchronized void transactionAdded(Transaction tx, Object source) {
         if (source instanceof PeerSession peer) {
             knownTo(peer).add(tx.id());
+        } else if (source == null) { // the node's own: its REST API, or restored at start
+            own.add(tx.id(), System.nanoTime());
         }
         log.append(tx.id(), System.nanoTime());
         requests.received(tx.id());
@@ -129,9 +137,61 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         }
     }
 
-    /** A node peer's handshake completed: it is announced what enters the mempool from now on. */
-    public synchronized void established(PeerSession peer) {
-        positions.put(peer, log.head());
+    /**
+     * A node peer's handshake completed: it is announced what enters the mempool from now on, and at once
+     * the node's own transactions still pooled (such as payments restored at start).
+     */
+    public void established(PeerSession peer) {
+        synchronized (this) {
+            positions.put(peer, log.head());
+        }
+        List<String> pending = stillPooled(own.all());
+        if (!pending.isEmpty()) {
+            announceAgain(peer, pending);
+            metrics.transactionsRebroadcast(pending.size());
+        }
+    }
+
+    /**
+     * The node's own transactions still pooled that have waited a whole interval, announced to every node
+     * peer again whether or not it was announced them before: it may have lacked their inputs then (syncing),
+     * or its request may have gone unanswered. A peer that has one ignores the announcement.
+     */
+    void rebroadcast(long now) {
+        if (own.isEmpty()) {
+            return;
+        }
+        List<String> pending = stillPooled(own.addedBefore(now - relay.rebroadcastInterval().toNanos()));
+        if (pending.isEmpty()) {
+            return;
+        }
+        for (PeerSession peer : peers.established()) {
+            if (HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
+                announceAgain(peer, pending);
+                metrics.transactionsRebroadcast(pending.size());
+            }
+        }
+    }
+
+    /** Those of the node's own {@code ids} still in the mempool; the others are forgotten. */
+    private List<String> stillPooled(List<String> ids) {
+        List<String> pooled = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        for (String id : ids) {
+            (mempool.find(id).isPresent() ? pooled : gone).add(id);
+        }
+        own.forget(gone);
+        return pooled;
+    }
+
+    private void announceAgain(PeerSession peer, List<String> ids) {
+        synchronized (this) {
+            RollingBloomFilter peerKnows = knownTo(peer);
+            ids.forEach(peerKnows::add);
+        }
+        for (int from = 0; from < ids.size(); from += Limits.MAX_ANNOUNCED_TRANSACTIONS) {
+            peer.send(new BroadcastTransactionMessage(ids.subList(from, Math.min(ids.size(), from + Limits.MAX_ANNOUNCED_TRANSACTIONS))));
+        }
     }
 
     /**
@@ -427,7 +487,9 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
 
     /** Requests not delivered in time (or whose peer left) go to the next peer that announced them. */
     void rerequest() {
-        requests.reassign(System.nanoTime()).forEach((peer, ids) -> {
+        TransactionRequests.Reassigned reassigned = requests.reassign(System.nanoTime());
+        metrics.transactionsUnreceived(reassigned.reassigned(), reassigned.abandoned());
+        reassigned.moved().forEach((peer, ids) -> {
             for (int from = 0; from < ids.size(); from += Limits.MAX_REQUESTED_TRANSACTIONS) {
                 peer.send(GetBlockMessage.transactions(ids.subList(from,
                         Math.min(ids.size(), from + Limits.MAX_REQUESTED_TRANSACTIONS))));
@@ -477,6 +539,10 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
             rerequestDue = now + REREQUEST_MILLIS * 1_000_000;
             rerequest();
             orphans.expire(now);
+        }
+        if (now - rebroadcastDue >= 0) {
+            rebroadcastDue = now + relay.rebroadcastInterval().toNanos();
+            rebroadcast(now);
         }
     }
 }

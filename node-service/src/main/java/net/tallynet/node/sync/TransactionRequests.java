@@ -67,11 +67,19 @@ final class TransactionRequests {
     }
 
     /**
-     * Requests past their deadline move to the next peer that announced the id (forgotten if none);
-     * returns the ids to request now, by peer.
+     * What {@link #reassign} did: the ids to request now, by peer, and how many ids it forgot because no
+     * other peer had announced them.
      */
-    synchronized Map<PeerSession, List<String>> reassign(long now) {
+    record Reassigned(Map<PeerSession, List<String>> moved, int abandoned) {
+        int reassigned() {
+            return moved.values().stream().mapToInt(List::size).sum();
+        }
+    }
+
+    /** Requests past their deadline move to the next peer that announced the id (forgotten if none). */
+    synchronized Reassigned reassign(long now) {
         Map<PeerSession, List<String>> moved = new HashMap<>();
+        int abandoned = 0;
         var entries = inFlight.entrySet().iterator();
         while (entries.hasNext()) {
             var entry = entries.next();
@@ -82,13 +90,14 @@ final class TransactionRequests {
             PeerSession next = request.others.poll();
             if (next == null) {
                 entries.remove();
+                abandoned++;
                 continue;
             }
             request.peer = next;
             request.deadline = now + timeoutNanos;
             moved.computeIfAbsent(next, p -> new ArrayList<>()).add(entry.getKey());
         }
-        return moved;
+        return new Reassigned(moved, abandoned);
     }
 
     /** A peer left: what it was asked for moves on at the next {@link #reassign}, and it is asked for nothing more. */

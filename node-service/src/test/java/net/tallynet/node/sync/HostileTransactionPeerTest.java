@@ -1,6 +1,7 @@
 package net.tallynet.node.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -193,6 +194,8 @@ class HostileTransactionPeerTest {
     @Test
     void anAnnouncedTransactionIsRequestedFromOnePeerAtATime() throws Exception {
         String id = Hashes.hex(Hashes.sha256(KEY));
+        double reassigned = unreceived("reassigned");
+        double abandoned = unreceived("abandoned");
         try (RawPeer first = RawPeer.handshaken(port, "127.0.0.37", "0000000000000037");
              RawPeer second = RawPeer.handshaken(port, "127.0.0.38", "0000000000000038")) {
             first.send(new BroadcastTransactionMessage(List.of(id)));
@@ -203,6 +206,11 @@ class HostileTransactionPeerTest {
             // the first never delivers: after the timeout the second, which announced it too, is asked
             assertThat(nextOf(second, GetBlockMessage.class, Duration.ofSeconds(5)).transactions()).containsExactly(id);
             assertThat(nextOf(first, GetBlockMessage.class, Duration.ofMillis(500))).isNull();
+            assertThat(unreceived("reassigned") - reassigned).isEqualTo(1);
+            // the second never delivers either: with no third announcer the id is given up, counted
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(unreceived("abandoned") - abandoned).isEqualTo(1));
+            assertThat(unreceived("reassigned") - reassigned).isEqualTo(1);
         }
     }
 
@@ -267,6 +275,10 @@ class HostileTransactionPeerTest {
 
     private static double failures(String reason) {
         return TestNetwork.count(node, "tallynet.validation.failures", "reason", reason);
+    }
+
+    private static double unreceived(String outcome) {
+        return TestNetwork.count(node, "tallynet.transactions.unreceived", "outcome", outcome);
     }
 
     private static double rejected(String reason) {

@@ -327,11 +327,34 @@ class ProcessPropagationBenchmark {
         for (int port : ports) {
             while (NodeProcess.json(NodeProcess.get(port, "/api/mempool")).path("count").asLong() < count) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("node on port " + port + " did not pool " + count + " payments in 2 minutes");
+                    throw new AssertionError("node on port " + port + " did not pool " + count + " payments in 2 minutes;"
+                            + " what each node counted:\n" + relayDiagnosis(ports));
                 }
                 Thread.sleep(50);
             }
         }
+    }
+
+    /** Each node's pool and the counters of what its relay lost or refused (non-zero ones), to tell where payments stopped. */
+    private static String relayDiagnosis(int[] ports) {
+        StringBuilder diagnosis = new StringBuilder();
+        for (int i = 0; i < ports.length; i++) {
+            NodeMetrics metrics = NodeMetrics.scrape(ports[i]);
+            diagnosis.append(String.format("  node %d: mempool %d", i + 1,
+                    NodeProcess.json(NodeProcess.get(ports[i], "/api/mempool")).path("count").asLong()));
+            for (String[] series : new String[][] {{"tallynet_transactions_unreceived_total", "outcome"},
+                    {"tallynet_transactions_dropped_total", "reason"}, {"tallynet_validation_failures_total", "reason"},
+                    {"tallynet_orphans_total", "outcome"}, {"tallynet_frames_unsent_total", "method"},
+                    {"tallynet_requests_unanswered_total", "method"}, {"tallynet_frames_rejected_total", "reason"},
+                    {"tallynet_announcements_missed_total", "kind"}, {"tallynet_connections_closed_total", "reason"}}) {
+                var values = metrics.byLabel(series[0], series[1]);
+                if (!values.isEmpty()) {
+                    diagnosis.append(", ").append(series[0]).append(' ').append(values);
+                }
+            }
+            diagnosis.append('\n');
+        }
+        return diagnosis.toString();
     }
 
     private static long[] relayBytes(int[] ports) {

@@ -21,7 +21,7 @@ public final class NodeMetrics {
     }
 
     /** The series of {@code name} by the value of {@code label}, leaving out zeros; summed over other labels. */
-    Map<String, Long> byLabel(String name, String label) {
+    public Map<String, Long> byLabel(String name, String label) {
         Map<String, Long> values = new TreeMap<>();
         Pattern labelValue = Pattern.compile(label + "=\"([^\"]*)\"");
         for (String line : text.split("\n")) {
