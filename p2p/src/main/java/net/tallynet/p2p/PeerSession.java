@@ -188,9 +188,11 @@ public final class PeerSession {
      */
     public synchronized void onClosed() {
         closed = true;
+        // registered but not established too: a handshake broken off between the two must not leave this
+        // session holding the peer's place, refusing every later connection from it as a duplicate
+        context.registry().remove(this);
         if (established) {
             established = false;
-            context.registry().remove(this);
             context.metrics().ended(connection.direction());
             connections.info("peer {} {} {} disconnected", connection.id(), connection.direction().label(), remoteHost);
             context.listener().closed(this);

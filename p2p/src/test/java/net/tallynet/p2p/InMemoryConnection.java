@@ -18,6 +18,8 @@ final class InMemoryConnection implements PeerConnection {
     PeerSession other;
     CloseReason closedWith;
     String closeDetail;
+    /** Thrown by the next close, as a transport whose session had just ended threw once. */
+    RuntimeException failOnClose;
 
     InMemoryConnection(Direction direction, String remoteHost) {
         this.direction = direction;
@@ -59,6 +61,11 @@ final class InMemoryConnection implements PeerConnection {
 
     @Override
     public void close(CloseReason reason, String detail) {
+        if (failOnClose != null) {
+            RuntimeException failure = failOnClose;
+            failOnClose = null;
+            throw failure;
+        }
         if (closedWith == null) {
             closedWith = reason;
             closeDetail = detail;

@@ -1,6 +1,7 @@
 package net.tallynet.p2p;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -263,6 +264,28 @@ class PeerSessionTest {
         pair.outbound.send(a.hello());
         assertThat(pair.inbound.remoteHello().blockCount()).isEqualTo(7);
         assertThat(pair.toA.sent.getLast()).isInstanceOf(HeyMessage.class);
+    }
+
+    @Test
+    void aHandshakeBrokenOffAfterRegistrationDoesNotLockThePeerOut() {
+        // b dialled a first; a's own connection then replaces it at b, and closing b's (just ended, in one CI run)
+        // threw out of the handshake: the new session stayed registered, never established. Before, it held a's
+        // place at b for good, and every later connection from a was refused as its duplicate
+        Side a = new Side("aaaaaaaaaaaaaaaa", DEVNET);
+        Side b = new Side("bbbbbbbbbbbbbbbb", DEVNET);
+        Pair openedByB = connect(b, a);
+        openedByB.toB.failOnClose = new IllegalStateException("The WebSocket session has been closed"); // b's end
+        assertThatThrownBy(() -> connect(a, b)).isInstanceOf(IllegalStateException.class);
+        // the transport reports the broken-off connection closed, as Spring's handler did after the exception
+        for (PeerSession session : b.registry.established()) {
+            if (!session.isEstablished()) {
+                session.onClosed();
+            }
+        }
+
+        Pair again = connect(a, b);
+        assertThat(again.toA.closedWith).as("b's end of a's next connection").isNull();
+        assertThat(b.registry.established()).contains(again.inbound);
     }
 
     @Test

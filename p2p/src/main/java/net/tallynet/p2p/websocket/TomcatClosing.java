@@ -49,9 +49,13 @@ final class TomcatClosing {
      * {@link #AFTER_CLOSE_ALLOWANCE} in all, nothing more is read, and the close grace ends the socket.
      */
     static void readAfterClose(Session session, long bytes) {
-        AtomicLong read = (AtomicLong) session.getUserProperties().computeIfAbsent(READ_AFTER_CLOSE, k -> new AtomicLong());
-        if (read.addAndGet(bytes) > AFTER_CLOSE_ALLOWANCE) {
-            stopReading(session);
+        try {
+            AtomicLong read = (AtomicLong) session.getUserProperties().computeIfAbsent(READ_AFTER_CLOSE, k -> new AtomicLong());
+            if (read.addAndGet(bytes) > AFTER_CLOSE_ALLOWANCE) {
+                stopReading(session);
+            }
+        } catch (IllegalStateException closed) {
+            // the session closed meanwhile: it reads nothing more anyway
         }
     }
 
@@ -60,9 +64,15 @@ final class TomcatClosing {
      * stops the sender. Its close frame is not read either; the close wait above then ends the socket.
      */
     static void stopReading(Session session) {
-        // once: the container warns of every further request to suspend
-        if (session instanceof WsSession tomcat && session.getUserProperties().putIfAbsent(READING_STOPPED, true) == null) {
-            tomcat.suspend();
+        try {
+            // once: the container warns of every further request to suspend
+            if (session instanceof WsSession tomcat && session.getUserProperties().putIfAbsent(READING_STOPPED, true) == null) {
+                tomcat.suspend();
+            }
+        } catch (IllegalStateException closed) {
+            // a closed session refuses even its properties, and reads nothing more anyway. Thrown from a close of
+            // a duplicate connection that had just ended, this once broke off the handshake that replaced it and
+            // left the new one registered but never established: both nodes refused each other from then on
         }
     }
 }
