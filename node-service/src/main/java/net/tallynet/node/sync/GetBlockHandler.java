@@ -33,9 +33,11 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
     private final CompactPeers compactPeers;
     private final BlockBatches batches;
     private final BlockAnswers answers;
+    private final UnbroadcastTransactions unbroadcast;
 
     GetBlockHandler(ChainStore store, Mempool mempool, FrameCodec codec, ServingLimits serving,
-                    CompactBlockRelay compactRelay, CompactPeers compactPeers, BlockBatches batches, BlockAnswers answers) {
+                    CompactBlockRelay compactRelay, CompactPeers compactPeers, BlockBatches batches, BlockAnswers answers,
+                    UnbroadcastTransactions unbroadcast) {
         this.store = store;
         this.mempool = mempool;
         this.codec = codec;
@@ -44,6 +46,7 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
         this.compactPeers = compactPeers;
         this.batches = batches;
         this.answers = answers;
+        this.unbroadcast = unbroadcast;
     }
 
     @Override
@@ -138,6 +141,9 @@ class GetBlockHandler implements MessageHandler<GetBlockMessage> {
         void flush() {
             if (!batch.isEmpty() && serving.maySend(peer, batchBytes)) {
                 peer.send(new PushTransactionMessage(batch));
+                if (!unbroadcast.isEmpty()) { // a peer asked for the node's own ones: they are out
+                    unbroadcast.forget(batch.stream().map(Transaction::id).toList());
+                }
             }
             batch = new ArrayList<>();
             batchBytes = 0;

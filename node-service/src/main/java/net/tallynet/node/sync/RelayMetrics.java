@@ -64,8 +64,8 @@ class RelayMetrics {
         transactionsReassigned = unreceived(meters, "reassigned");
         transactionsAbandoned = unreceived(meters, "abandoned");
         transactionsRebroadcast = Counter.builder("tallynet.transactions.rebroadcast")
-                .description("The node's own transaction ids announced again (at a peer's handshake, or after waiting a"
-                        + " rebroadcast interval in the mempool), one per id and peer")
+                .description("The node's own transaction ids that no peer had asked for, queued to be announced to every"
+                        + " peer again (once per id and round)")
                 .register(meters);
         listsIgnored = Counter.builder("tallynet.lists.ignored")
                 .description("LISTOFBLOCKS frames that answered no GETLISTOFBLOCKS of ours, ignored")
@@ -143,11 +143,11 @@ class RelayMetrics {
         transactionsRebroadcast.increment(ids);
     }
 
-    /** The node's own transactions awaiting a block, as a gauge. */
-    void watch(OwnTransactions own) {
-        Gauge.builder("tallynet.transactions.own", own, OwnTransactions::size)
-                .description("The node's own transactions (its REST API's, or restored at start) awaiting a block:"
-                        + " offered to peers again at each tallynet.relay.rebroadcast-interval").register(meters);
+    /** The node's own transactions no peer has asked for yet, as a gauge. */
+    void watch(UnbroadcastTransactions unbroadcast) {
+        Gauge.builder("tallynet.transactions.unbroadcast", unbroadcast, UnbroadcastTransactions::size)
+                .description("The node's own transactions (its REST API's, or restored at start) that no peer has asked"
+                        + " for yet: announced again about each tallynet.relay.rebroadcast-interval").register(meters);
     }
 
     void transactionsUnreceived(int reassigned, int abandoned) {

@@ -16,8 +16,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param backlog           ids kept for peers whose turn has not come (one list for all peers)
  * @param maxOrphans        pushed transactions held for an output not known yet (orphans), at most
  * @param orphanExpiry      how long an orphan is held for its parent, at most
- * @param rebroadcastInterval how often the node's own transactions awaiting a block are announced to every peer
- *                          again, once they have waited that long ({@link OwnTransactions})
+ * @param rebroadcastInterval about how often (drawn between half and one and a half times this) the node's own
+ *                          transactions that no peer has asked for yet are announced to every peer again, once
+ *                          they have waited this long ({@link UnbroadcastTransactions})
  */
 @ConfigurationProperties("tallynet.relay")
 public record RelayProperties(@DefaultValue("5ms") Duration outboundInterval,

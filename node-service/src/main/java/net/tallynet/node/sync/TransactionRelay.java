@@ -39,7 +39,7 @@ import org.springframework.stereotype.Component;
  * RelayProperties}); announced ids we lack are
  * fetched with GETBLOCK {@code transactions}, each from one peer at a time; pushed transactions enter
  * the mempool, their signature checks paid from a per-peer budget, refusals remembered until the next block.
- * The node's own transactions are offered again until a block carries them ({@link OwnTransactions}).
+ * The node's own transactions are announced again until a peer asks for them ({@link UnbroadcastTransactions}).
  */
 @Component
 public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
@@ -78,20 +78,22 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
     private boolean woken;
     private long rerequestDue;
     private long rebroadcastDue;
-    private final OwnTransactions own = new OwnTransactions();
+    private final UnbroadcastTransactions unbroadcast;
     private final Map<PeerSession, Bucket> budgets = new ConcurrentHashMap<>();
     private final RecentRejects rejects;
     private final TransactionRequests requests;
     private final OrphanTransactions<PeerSession> orphans;
 
     public TransactionRelay(Ledger ledger, Mempool mempool, ChainStore store, PeerRegistry peers,
-                            RelayMetrics metrics, SyncProperties properties, RelayProperties relay) {
+                            RelayMetrics metrics, SyncProperties properties, RelayProperties relay,
+                            UnbroadcastTransactions unbroadcast) {
         super("tx-relay");
         this.relay = relay;
         this.log = new AnnouncementLog(relay.backlog());
         this.inboundDue = System.nanoTime(); // nanoTime may be negative: timers start from now, not from 0
         this.rerequestDue = inboundDue;
-        this.rebroadcastDue = inboundDue + relay.rebroadcastInterval().toNanos();
+        this.rebroadcastDue = inboundDue + jittered(relay.rebroadcastInterval());
+        this.unbroadcast = unbroadcast;
         this.ledger = ledger;
         this.mempool = mempool;
         this.store = store;
@@ -102,7 +104,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         this.requests = new TransactionRequests(properties.transactionRequestTimeout());
         this.orphans = new OrphanTransactions<>(relay.maxOrphans(), relay.orphanExpiry().toNanos(), metrics::orphans);
         metrics.watch(orphans);
-        metrics.watch(own);
+        metrics.watch(unbroadcast);
         ledger.addListener(this);
     }
 
@@ -117,7 +119,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         rejects.chainChanged();
         List<String> ids = new ArrayList<>();
         connected.forEach(block -> block.transactions().forEach(tx -> ids.add(tx.id())));
-        own.forget(ids);
+        unbroadcast.forget(ids);
         retry(orphans.release(ids));
     }
 
@@ -126,7 +128,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         if (source instanceof PeerSession peer) {
             knownTo(peer).add(tx.id());
         } else if (source == null) { // the node's own: its REST API, or restored at start
-            own.add(tx.id(), System.nanoTime());
+            unbroadcast.add(tx.id(), System.nanoTime());
         }
         log.append(tx.id(), System.nanoTime());
         requests.received(tx.id());
@@ -137,61 +139,45 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         }
     }
 
-    /**
-     * A node peer's handshake completed: it is announced what enters the mempool from now on, and at once
-     * the node's own transactions still pooled (such as payments restored at start).
-     */
-    public void established(PeerSession peer) {
-        synchronized (this) {
-            positions.put(peer, log.head());
-        }
-        List<String> pending = stillPooled(own.all());
-        if (!pending.isEmpty()) {
-            announceAgain(peer, pending);
-            metrics.transactionsRebroadcast(pending.size());
-        }
+    /** A node peer's handshake completed: it is announced what enters the mempool from now on. */
+    public synchronized void established(PeerSession peer) {
+        positions.put(peer, log.head());
     }
 
     /**
-     * The node's own transactions still pooled that have waited a whole interval, announced to every node
-     * peer again whether or not it was announced them before: it may have lacked their inputs then (syncing),
-     * or its request may have gone unanswered. A peer that has one ignores the announcement.
+     * The node's own transactions that no peer has asked for, still pooled and waiting at least an interval, go
+     * into the announcement log again: every node peer is announced them once more on its own random timer, with
+     * whatever else it is due, whether or not it was announced them before ({@link #send}). So a peer that
+     * connected after they arrived (a payment restored at start), or that did not take them up, hears of them,
+     * and the announcements look like any other relay.
      */
     void rebroadcast(long now) {
-        if (own.isEmpty()) {
+        if (unbroadcast.isEmpty()) {
             return;
         }
-        List<String> pending = stillPooled(own.addedBefore(now - relay.rebroadcastInterval().toNanos()));
-        if (pending.isEmpty()) {
-            return;
-        }
-        for (PeerSession peer : peers.established()) {
-            if (HelloMessage.ROLE_NODE.equals(peer.remoteHello().role())) {
-                announceAgain(peer, pending);
-                metrics.transactionsRebroadcast(pending.size());
-            }
-        }
-    }
-
-    /** Those of the node's own {@code ids} still in the mempool; the others are forgotten. */
-    private List<String> stillPooled(List<String> ids) {
         List<String> pooled = new ArrayList<>();
         List<String> gone = new ArrayList<>();
-        for (String id : ids) {
+        for (String id : unbroadcast.addedBefore(now - relay.rebroadcastInterval().toNanos())) {
             (mempool.find(id).isPresent() ? pooled : gone).add(id);
         }
-        own.forget(gone);
-        return pooled;
+        unbroadcast.forget(gone);
+        if (pooled.isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            long appended = System.nanoTime(); // not the tick's: the look-ups above took a while, and the log's times only rise
+            pooled.forEach(id -> log.append(id, appended));
+            if (!woken) {
+                woken = true;
+                later(this::wake, Duration.ZERO);
+            }
+        }
+        metrics.transactionsRebroadcast(pooled.size());
     }
 
-    private void announceAgain(PeerSession peer, List<String> ids) {
-        synchronized (this) {
-            RollingBloomFilter peerKnows = knownTo(peer);
-            ids.forEach(peerKnows::add);
-        }
-        for (int from = 0; from < ids.size(); from += Limits.MAX_ANNOUNCED_TRANSACTIONS) {
-            peer.send(new BroadcastTransactionMessage(ids.subList(from, Math.min(ids.size(), from + Limits.MAX_ANNOUNCED_TRANSACTIONS))));
-        }
+    /** The interval drawn between half and one and a half times {@code mean}: rounds at no fixed beat. */
+    private static long jittered(Duration mean) {
+        return (long) (mean.toNanos() * (0.5 + ThreadLocalRandom.current().nextDouble()));
     }
 
     /**
@@ -280,8 +266,12 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         RollingBloomFilter peerKnows = knownTo(peer);
         List<String> ids = new ArrayList<>();
         int sent = 0;
+        // the node's own that no peer asked for go again when the log holds them again (rebroadcast), but once a
+        // turn: a peer whose turn spans both places in the log is not sent the id twice
+        Set<String> sentNow = unbroadcast.isEmpty() ? null : new HashSet<>();
         for (String id : pending) {
-            if (peerKnows.add(id)) {
+            boolean news = peerKnows.add(id) || sentNow != null && unbroadcast.contains(id);
+            if (news && (sentNow == null || sentNow.add(id))) {
                 ids.add(id);
                 sent++;
             }
@@ -310,6 +300,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
             RollingBloomFilter peerKnows = knownTo(peer);
             announcement.ids().forEach(peerKnows::add);
         }
+        unbroadcast.forget(announcement.ids()); // the peer has them
         List<String> lacking = new ArrayList<>();
         for (String id : announcement.ids()) {
             // in flight: no lookup, claim() makes this peer next in line; else cheapest first (cache, pool, database)
@@ -541,7 +532,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
             orphans.expire(now);
         }
         if (now - rebroadcastDue >= 0) {
-            rebroadcastDue = now + relay.rebroadcastInterval().toNanos();
+            rebroadcastDue = now + jittered(relay.rebroadcastInterval());
             rebroadcast(now);
         }
     }

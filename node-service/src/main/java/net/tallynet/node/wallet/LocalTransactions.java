@@ -24,9 +24,11 @@ import org.springframework.stereotype.Component;
  * What the node's own REST API accepted survives a kill: each transaction it adds to the mempool is
  * stored, and the database's file brought up to date, before the API answers; it is forgotten once a
  * best-chain block carries it. At start, before the node reports ready, those still stored go back into
- * the mempool; one that a block now carries, or that no longer fits the chain (its coins spent by
- * another), is forgotten with a log line. A payment whose block is later disconnected by a reorganisation
- * goes back into the mempool, but is no longer stored (as in Bitcoin Core without a wallet rebroadcast).
+ * the mempool (and the relay announces them again until a peer asks for them: a peer is announced only
+ * what arrives after its handshake); one that a block now carries, or that no longer fits the chain (its
+ * coins spent by another), is forgotten with a log line. A payment whose block is later disconnected by a
+ * reorganisation goes back into the mempool, but is no longer stored, nor announced again (as in Bitcoin
+ * Core without a wallet).
  */
 @Component
 public class LocalTransactions implements Ledger.Listener {

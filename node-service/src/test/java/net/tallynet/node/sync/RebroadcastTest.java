@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import net.tallynet.node.RawPeer;
 import net.tallynet.node.TestBlocks;
 import net.tallynet.node.TestNetwork;
@@ -20,71 +21,76 @@ import net.tallynet.node.wallet.Wallet;
 import net.tallynet.protocol.crypto.Ed25519Keys;
 import net.tallynet.protocol.ledger.Transaction;
 import net.tallynet.protocol.message.BroadcastTransactionMessage;
+import net.tallynet.protocol.message.GetBlockMessage;
+import net.tallynet.protocol.message.PushTransactionMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The node's own transactions are offered again until a block carries them ({@link OwnTransactions}). Before,
- * a payment restored into the mempool at start, or accepted while the node had no peer, was announced to
- * nobody (a peer is announced only what arrives after its handshake), and one a peer failed to take the
- * first time (still syncing, or its request unanswered) was never offered again.
+ * The node's own transactions are announced again until a peer asks for them ({@link UnbroadcastTransactions}).
+ * Before, a payment restored into the mempool at start, or accepted while the node had no peer, was announced
+ * to nobody (a peer is announced only what arrives after its handshake), and one whose announcement nobody
+ * took up was never offered again.
  */
 class RebroadcastTest {
     @TempDir
     Path dir;
 
     @Test
-    void aPaymentRestoredAtStartReachesAPeerThatConnectsWhileSyncing() throws Exception {
+    void aPaymentRestoredAtStartReachesAPeerThatConnectsLater() throws Exception {
         try (TestNetwork network = new TestNetwork(dir)) {
             String[] options = {"--tallynet.peers.max-outbound=0", "--tallynet.relay.rebroadcast-interval=2s"};
             ConfigurableApplicationContext payer = network.node("payer", options);
-            Transaction payment = payment(payer);
-            network.stop(payer);
-            ConfigurableApplicationContext restarted = network.node("payer", options); // the payment back in its mempool
-            assertThat(restarted.getBean(Mempool.class).find(payment.id())).isPresent();
-            assertThat(own(restarted)).isEqualTo(1);
-
-            // announced at the handshake, when the new peer lacks the blocks the payment spends from; offered
-            // again 2 s later, when it has them
-            ConfigurableApplicationContext peer = network.node("peer", seed(restarted), "--tallynet.peers.max-outbound=1");
+            payer.getBean(Miner.class).generate(2, null);
+            ConfigurableApplicationContext peer = network.node("peer", seed(payer), "--tallynet.peers.max-outbound=1");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(peer.getBean(Mempool.class).find(payment.id())).isPresent());
-            assertThat(count(restarted, "tallynet.transactions.rebroadcast")).isPositive();
+                    assertThat(chain(peer).tip().hash()).isEqualTo(chain(payer).tip().hash()));
+            network.stop(peer);
 
-            // a block carries it: nothing more to offer
-            String block = peer.getBean(Miner.class).generate(1, null).getFirst();
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                assertThat(chain(restarted).tip().hash()).isEqualTo(block);
-                assertThat(own(restarted)).isZero();
-            });
+            // accepted with no peer, then the payer restarts: the payment is back in its mempool, announced to nobody
+            Transaction payment = pay(payer);
+            network.stop(payer);
+            ConfigurableApplicationContext restarted = network.node("payer", options);
+            assertThat(restarted.getBean(Mempool.class).find(payment.id())).isPresent();
+            assertThat(unbroadcast(restarted)).isEqualTo(1);
+
+            // the peer comes back (caught up): a peer is announced only what arrives after its handshake, so only
+            // the rebroadcast tells it of the payment (the payment at least 2 s old, rounds 1 to 3 s apart)
+            ConfigurableApplicationContext back = network.node("peer", seed(restarted), "--tallynet.peers.max-outbound=1");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(back.getBean(Mempool.class).find(payment.id())).isPresent());
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(unbroadcast(restarted)).isZero());
+            assertThat(count(restarted, "tallynet.transactions.rebroadcast")).isPositive();
         }
     }
 
     @Test
-    void aPeerIsAnnouncedThePendingPaymentsAtItsHandshake() throws Exception {
+    void aNewPeerIsNotToldOfTheNodesOwnPaymentsAtItsHandshake() throws Exception {
         try (TestNetwork network = new TestNetwork(dir)) {
+            // at a handshake, the node's own payments alone would tell a spy which ones started here
             ConfigurableApplicationContext payer = network.node("payer", "--tallynet.peers.max-outbound=0",
-                    "--tallynet.relay.rebroadcast-interval=10m");
-            Transaction payment = payment(payer);
+                    "--tallynet.relay.rebroadcast-interval=1m");
+            payer.getBean(Miner.class).generate(2, null);
+            pay(payer);
             var tip = chain(payer).tip();
             try (RawPeer peer = RawPeer.handshaken(port(payer), "127.0.0.52", "0000000000000052", tip.number() + 1, tip.hash())) {
-                BroadcastTransactionMessage announced = peer.next(BroadcastTransactionMessage.class, Duration.ofSeconds(5));
-                assertThat(announced).isNotNull();
-                assertThat(announced.ids()).containsExactly(payment.id());
+                assertThat(peer.next(BroadcastTransactionMessage.class, Duration.ofSeconds(2))).isNull();
+                peer.roundTrip(); // still connected: the silence was not a close
             }
-            assertThat(count(payer, "tallynet.transactions.rebroadcast")).isEqualTo(1);
+            assertThat(unbroadcast(payer)).isEqualTo(1);
         }
     }
 
     @Test
-    void aPaymentIsAnnouncedAgainEachIntervalUntilABlockCarriesIt() throws Exception {
+    void aPaymentNobodyAsksForIsAnnouncedAgainUntilAPeerAsks() throws Exception {
         try (TestNetwork network = new TestNetwork(dir)) {
             ConfigurableApplicationContext payer = network.node("payer", "--tallynet.peers.max-outbound=0",
                     "--tallynet.relay.rebroadcast-interval=1s");
+            payer.getBean(Miner.class).generate(2, null);
             try (RawPeer peer = RawPeer.handshaken(port(payer), "127.0.0.51", "0000000000000051")) {
-                Transaction payment = payment(payer);
-                // announced as it arrives, then again about each second: the peer never asks for it
+                Transaction payment = pay(payer);
+                // announced as it arrives, then again about each second (0.5 to 1.5 s) while the peer does not ask
                 for (int i = 0; i < 3; i++) {
                     BroadcastTransactionMessage announced = peer.next(BroadcastTransactionMessage.class, Duration.ofSeconds(5));
                     assertThat(announced).as("announcement %d", i + 1).isNotNull();
@@ -92,26 +98,45 @@ class RebroadcastTest {
                 }
                 assertThat(count(payer, "tallynet.transactions.rebroadcast")).isGreaterThanOrEqualTo(2);
 
-                payer.getBean(Miner.class).generate(1, null);
-                assertThat(payer.getBean(Mempool.class).find(payment.id())).isEmpty();
-                assertThat(own(payer)).isZero();
-                // an announcement already on its way may still come, then no more
+                peer.send(GetBlockMessage.transactions(List.of(payment.id())));
+                assertThat(peer.next(PushTransactionMessage.class, Duration.ofSeconds(5)).transactions())
+                        .containsExactly(payment);
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(unbroadcast(payer)).isZero());
+                // asked for and answered: an announcement already on its way may still come, then no more
                 peer.next(BroadcastTransactionMessage.class, Duration.ofMillis(1500));
-                assertThat(peer.next(BroadcastTransactionMessage.class, Duration.ofMillis(2500))).isNull();
+                assertThat(peer.next(BroadcastTransactionMessage.class, Duration.ofMillis(3000))).isNull();
+                peer.roundTrip(); // still connected: the silence was not a close
+            }
+        }
+    }
+
+    @Test
+    void aPeerThatAnnouncesThePaymentHasIt() throws Exception {
+        try (TestNetwork network = new TestNetwork(dir)) {
+            ConfigurableApplicationContext payer = network.node("payer", "--tallynet.peers.max-outbound=0",
+                    "--tallynet.relay.rebroadcast-interval=1s");
+            payer.getBean(Miner.class).generate(2, null);
+            try (RawPeer peer = RawPeer.handshaken(port(payer), "127.0.0.53", "0000000000000053")) {
+                Transaction payment = pay(payer);
+                assertThat(peer.next(BroadcastTransactionMessage.class, Duration.ofSeconds(5)).ids()).containsExactly(payment.id());
+                peer.send(new BroadcastTransactionMessage(List.of(payment.id())));
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(unbroadcast(payer)).isZero());
+                peer.next(BroadcastTransactionMessage.class, Duration.ofMillis(1500));
+                assertThat(peer.next(BroadcastTransactionMessage.class, Duration.ofMillis(3000))).isNull();
+                peer.roundTrip();
             }
         }
     }
 
     /** A payment from the node's wallet, accepted as its REST API accepts one (no peer as its source). */
-    private static Transaction payment(ConfigurableApplicationContext payer) throws Exception {
-        payer.getBean(Miner.class).generate(2, null);
+    private static Transaction pay(ConfigurableApplicationContext payer) throws Exception {
         Transaction payment = payer.getBean(Wallet.class)
                 .pay(TestBlocks.address(Ed25519Keys.newSecretKey()), 1_000, 100);
         payer.getBean(Ledger.class).acceptTransaction(payment);
         return payment;
     }
 
-    private static double own(ConfigurableApplicationContext node) {
-        return node.getBean(MeterRegistry.class).get("tallynet.transactions.own").gauge().value();
+    private static double unbroadcast(ConfigurableApplicationContext node) {
+        return node.getBean(MeterRegistry.class).get("tallynet.transactions.unbroadcast").gauge().value();
     }
 }
