@@ -37,6 +37,12 @@ final class BlockRows {
             + " from blocks where main_chain = true and number between ? and ? order by number";
     private static final String MAIN_CHAIN_HASH = "select hash from blocks where main_chain = true and number = ?";
     private static final String MAIN_CHAIN_NUMBER = "select number from blocks where hash = ? and main_chain = true";
+    private static final String HIGHEST_MAIN_CHAIN = "select hash from blocks where main_chain = true order by number desc limit 1";
+    private static final String SET_TIP = "update chain_tip set best_hash = ? where id = ?";
+    private static final String DELETE_UNSTORED_UNDO =
+            "delete from block_undo_data u where not exists (select 1 from blocks b where b.hash = u.block_hash)";
+    private static final String DELETE_UNSTORED_LOCATIONS =
+            "delete from transactions t where not exists (select 1 from blocks b where b.hash = t.block_hash)";
 
     private final JdbcTemplate jdbc;
 
@@ -78,6 +84,22 @@ final class BlockRows {
     /** The hash of the best-chain block numbered {@code number} (locators, when not cached). */
     Optional<String> mainChainHashAt(long number) {
         return jdbc.query(MAIN_CHAIN_HASH, rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty(), number);
+    }
+
+    /** The hash of the highest block flagged on the best chain, if any. */
+    Optional<String> highestMainChainHash() {
+        return jdbc.query(HIGHEST_MAIN_CHAIN, rs -> rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty());
+    }
+
+    /**
+     * Sets the tip's row to {@code hash}, whatever it named, and deletes the undo data and transaction locations
+     * of blocks not stored (a flush may have written them after the lost block connected): connecting such a
+     * block again, from the journal, would find its rows taken. Start-up repair only ({@link ChainStore#recoverCoins}).
+     */
+    void setTipAndForgetUnstoredRows(String hash) {
+        jdbc.update(SET_TIP, hash, ChainTip.ID);
+        jdbc.update(DELETE_UNSTORED_UNDO);
+        jdbc.update(DELETE_UNSTORED_LOCATIONS);
     }
 
     /** The number of the block {@code hash} if it is on the best chain (each list served, each compact block served). */
