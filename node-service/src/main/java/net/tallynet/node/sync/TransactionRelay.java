@@ -133,9 +133,17 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         log.append(tx.id(), System.nanoTime());
         requests.received(tx.id());
         retry(orphans.release(List.of(tx.id())));
+        wakeForNewIds();
+    }
+
+    /**
+     * Ids just went into the log: unless a wake-up is scheduled already, one runs now, draws the timers from now,
+     * and sleeps until the first is due. Holding this.
+     */
+    private void wakeForNewIds() {
         if (!woken) {
             woken = true;
-            later(this::wake, Duration.ZERO); // draws the timers from now, and sleeps until the first is due
+            later(this::wake, Duration.ZERO);
         }
     }
 
@@ -167,10 +175,7 @@ public class TransactionRelay extends PeriodicTask implements Ledger.Listener {
         synchronized (this) {
             long appended = System.nanoTime(); // not the tick's: the look-ups above took a while, and the log's times only rise
             pooled.forEach(id -> log.append(id, appended));
-            if (!woken) {
-                woken = true;
-                later(this::wake, Duration.ZERO);
-            }
+            wakeForNewIds();
         }
         metrics.transactionsRebroadcast(pooled.size());
     }

@@ -69,9 +69,7 @@ class RebroadcastTest {
     void aNewPeerIsNotToldOfTheNodesOwnPaymentsAtItsHandshake() throws Exception {
         try (TestNetwork network = new TestNetwork(dir)) {
             // at a handshake, the node's own payments alone would tell a spy which ones started here
-            ConfigurableApplicationContext payer = network.node("payer", "--tallynet.peers.max-outbound=0",
-                    "--tallynet.relay.rebroadcast-interval=1m");
-            payer.getBean(Miner.class).generate(2, null);
+            ConfigurableApplicationContext payer = fundedPayer(network, "1m");
             pay(payer);
             var tip = chain(payer).tip();
             try (RawPeer peer = RawPeer.handshaken(port(payer), "127.0.0.52", "0000000000000052", tip.number() + 1, tip.hash())) {
@@ -85,9 +83,7 @@ class RebroadcastTest {
     @Test
     void aPaymentNobodyAsksForIsAnnouncedAgainUntilAPeerAsks() throws Exception {
         try (TestNetwork network = new TestNetwork(dir)) {
-            ConfigurableApplicationContext payer = network.node("payer", "--tallynet.peers.max-outbound=0",
-                    "--tallynet.relay.rebroadcast-interval=1s");
-            payer.getBean(Miner.class).generate(2, null);
+            ConfigurableApplicationContext payer = fundedPayer(network, "1s");
             try (RawPeer peer = RawPeer.handshaken(port(payer), "127.0.0.51", "0000000000000051")) {
                 Transaction payment = pay(payer);
                 // announced as it arrives, then again about each second (0.5 to 1.5 s) while the peer does not ask
@@ -101,11 +97,7 @@ class RebroadcastTest {
                 peer.send(GetBlockMessage.transactions(List.of(payment.id())));
                 assertThat(peer.next(PushTransactionMessage.class, Duration.ofSeconds(5)).transactions())
                         .containsExactly(payment);
-                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(unbroadcast(payer)).isZero());
-                // asked for and answered: an announcement already on its way may still come, then no more
-                peer.next(BroadcastTransactionMessage.class, Duration.ofMillis(1500));
-                assertThat(peer.next(BroadcastTransactionMessage.class, Duration.ofMillis(3000))).isNull();
-                peer.roundTrip(); // still connected: the silence was not a close
+                announcedNoMore(payer, peer); // asked for and answered
             }
         }
     }
@@ -113,19 +105,33 @@ class RebroadcastTest {
     @Test
     void aPeerThatAnnouncesThePaymentHasIt() throws Exception {
         try (TestNetwork network = new TestNetwork(dir)) {
-            ConfigurableApplicationContext payer = network.node("payer", "--tallynet.peers.max-outbound=0",
-                    "--tallynet.relay.rebroadcast-interval=1s");
-            payer.getBean(Miner.class).generate(2, null);
+            ConfigurableApplicationContext payer = fundedPayer(network, "1s");
             try (RawPeer peer = RawPeer.handshaken(port(payer), "127.0.0.53", "0000000000000053")) {
                 Transaction payment = pay(payer);
                 assertThat(peer.next(BroadcastTransactionMessage.class, Duration.ofSeconds(5)).ids()).containsExactly(payment.id());
                 peer.send(new BroadcastTransactionMessage(List.of(payment.id())));
-                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(unbroadcast(payer)).isZero());
-                peer.next(BroadcastTransactionMessage.class, Duration.ofMillis(1500));
-                assertThat(peer.next(BroadcastTransactionMessage.class, Duration.ofMillis(3000))).isNull();
-                peer.roundTrip();
+                announcedNoMore(payer, peer);
             }
         }
+    }
+
+    /** A node that dials nobody, with mature coins to pay from, announcing its own again at this interval. */
+    private static ConfigurableApplicationContext fundedPayer(TestNetwork network, String rebroadcastInterval) throws Exception {
+        ConfigurableApplicationContext payer = network.node("payer", "--tallynet.peers.max-outbound=0",
+                "--tallynet.relay.rebroadcast-interval=" + rebroadcastInterval);
+        payer.getBean(Miner.class).generate(2, null);
+        return payer;
+    }
+
+    /**
+     * The payer is done with its payment: an announcement already on its way may still reach the peer, then no
+     * more, and the peer is still connected (the silence was not a close).
+     */
+    private static void announcedNoMore(ConfigurableApplicationContext payer, RawPeer peer) throws Exception {
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(unbroadcast(payer)).isZero());
+        peer.next(BroadcastTransactionMessage.class, Duration.ofMillis(1500));
+        assertThat(peer.next(BroadcastTransactionMessage.class, Duration.ofMillis(3000))).isNull();
+        peer.roundTrip();
     }
 
     /** A payment from the node's wallet, accepted as its REST API accepts one (no peer as its source). */
