@@ -2,15 +2,21 @@ package net.tallynet.node.chain;
 
 import java.time.Clock;
 import net.tallynet.p2p.NetworkProperties;
+import net.tallynet.p2p.store.UncommittedEntrySweep;
 import net.tallynet.protocol.ledger.BlockValidator;
 import net.tallynet.protocol.ledger.ChainParams;
 import net.tallynet.protocol.ledger.SignatureChecker;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
-/** Wires the chain: consensus parameters, the validator and the chain service. */
+/**
+ * Wires the chain: consensus parameters, the validator and the chain service; and, before the store is read,
+ * the repair of what a kill can leave in H2's file ({@link UncommittedEntrySweep}).
+ */
 @Configuration(proxyBeanMethods = false)
+@Import(UncommittedEntrySweep.class)
 @EnableConfigurationProperties({ChainProperties.class, NetworkProperties.class, JournalProperties.class})
 public class ChainConfiguration {
 

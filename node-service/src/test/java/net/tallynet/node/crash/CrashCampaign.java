@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import net.tallynet.node.NodeProcess;
+import org.awaitility.core.ConditionTimeoutException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,13 +41,14 @@ final class CrashCampaign {
     private static final String TOKEN = "crash-campaign-token";
     private static final Pattern REPLAYED = Pattern.compile("block journal: (\\d+) blocks read, (\\d+) of them");
     private static final Pattern COINS_APPLIED = Pattern.compile("unspent outputs: applying blocks #(\\d+) to #(\\d+) again");
+    private static final Pattern SWEPT = Pattern.compile("committed (\\d+) entries that H2 had left marked uncommitted");
 
     enum Work { MINING, SYNC_AND_REORG }
 
     /** What the campaign saw, for the figures. */
     record Tally(int kills, int miningKills, int syncKills, int syncKillsMidway, int reportedBlocksChecked, int paymentsChecked,
                  int restartsThatReplayedBlocks, long blocksReplayed, int restartsThatAppliedCoins, long coinsBlocksApplied,
-                 long finalHeight, Duration elapsed) {
+                 int restartsThatSwept, long entriesSwept, long finalHeight, Duration elapsed) {
         @Override
         public String toString() {
             return """
@@ -57,11 +59,12 @@ final class CrashCampaign {
                     accepted payments still known           %d of %d
                     restarts that replayed journaled blocks %d (%d blocks the database had not written yet)
                     restarts that applied blocks to outputs %d (%d blocks after the last batch of outputs and index)
+                    restarts that found a torn H2 commit    %d (%d entries left marked uncommitted, committed at start)
                     final height                            %d
                     time                                    %d s
                     """.formatted(kills, miningKills, syncKills, syncKillsMidway, kills, kills, reportedBlocksChecked, reportedBlocksChecked,
-                    paymentsChecked, paymentsChecked, restartsThatReplayedBlocks, blocksReplayed, restartsThatAppliedCoins, coinsBlocksApplied, finalHeight,
-                    elapsed.toSeconds());
+                    paymentsChecked, paymentsChecked, restartsThatReplayedBlocks, blocksReplayed, restartsThatAppliedCoins, coinsBlocksApplied,
+                    restartsThatSwept, entriesSwept, finalHeight, elapsed.toSeconds());
         }
     }
 
@@ -80,6 +83,8 @@ final class CrashCampaign {
     private long blocksReplayed;
     private int restartsThatAppliedCoins;
     private long coinsBlocksApplied;
+    private int restartsThatSwept;
+    private long entriesSwept;
 
     CrashCampaign(Path dir, long seed) throws IOException {
         this.victimDir = dir.resolve("victim");
@@ -96,13 +101,14 @@ final class CrashCampaign {
             Work work = round % 2 == 1 ? Work.MINING : Work.SYNC_AND_REORG;
             try {
                 height = work == Work.MINING ? miningRound() : syncRound(height);
-            } catch (AssertionError e) {
-                throw new AssertionError("round " + round + " (" + work + "): " + e.getMessage(), e);
+            } catch (AssertionError | ConditionTimeoutException e) {
+                // CI shows little more than this message: it names the round, the wait and what the victim last warned of
+                throw new AssertionError("round " + round + " (" + work + "): " + e.getMessage() + victimWarnings(), e);
             }
             System.out.printf("round %d (%s): killed, restarted, consistent at #%d%n", round, work, height);
         }
         return new Tally(kills, miningKills, syncKills, syncKillsMidway, reportedBlocksChecked, paymentsChecked, restartsThatReplayed,
-                blocksReplayed, restartsThatAppliedCoins, coinsBlocksApplied, height, Duration.ofNanos(System.nanoTime() - started));
+                blocksReplayed, restartsThatAppliedCoins, coinsBlocksApplied, restartsThatSwept, entriesSwept, height, Duration.ofNanos(System.nanoTime() - started));
     }
 
     private long miningRound() throws Exception {
@@ -161,7 +167,7 @@ final class CrashCampaign {
             Process victim = startVictim("--tallynet.peers.seeds=127.0.0.1:" + sourcePort);
             String own = NodeProcess.chain(victimPort).get("bestHash").asString();
             // the kill lands after the download has begun: somewhere in it, in the switch of branches, or after
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            await("the victim's download to begin").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
                 JsonNode sync = NodeProcess.json(NodeProcess.get(victimPort, "/api/sync"));
                 return sync.path("syncing").asBoolean() || !own.equals(NodeProcess.chain(victimPort).get("bestHash").asString());
             });
@@ -188,7 +194,8 @@ final class CrashCampaign {
                     "block " + reported.hash + " #" + reported.height + " was reported before the kill and is not stored");
             reportedBlocksChecked++;
             // the download resumes and ends on the source's tip: the next mining round builds on it
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+            await("the restarted victim to reach the source's tip " + sourceTip).atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> sourceTip.equals(NodeProcess.chain(victimPort).get("bestHash").asString()));
             return stopAndVerify(restarted);
         } finally {
@@ -235,7 +242,8 @@ final class CrashCampaign {
 
     /**
      * Starts the victim again on its data, as it was left, and reads from its log what the journal gave back
-     * and how many blocks were applied again to the unspent outputs (written only in batches).
+     * and how many blocks were applied again to the unspent outputs (written only in batches), and whether a torn
+     * H2 commit was found (entries left marked uncommitted, committed at start).
      */
     private Process restart(String... extra) throws Exception {
         Process restarted = startVictim(extra);
@@ -250,7 +258,23 @@ final class CrashCampaign {
             restartsThatAppliedCoins++;
             coinsBlocksApplied += Long.parseLong(applied.group(2)) - Long.parseLong(applied.group(1)) + 1;
         }
+        Matcher swept = SWEPT.matcher(log);
+        if (swept.find()) {
+            restartsThatSwept++;
+            entriesSwept += Long.parseLong(swept.group(1));
+        }
         return restarted;
+    }
+
+    /** The victim's newest log's last warnings and errors, for a failure's message; empty if it has none. */
+    private String victimWarnings() {
+        try (Stream<String> lines = Files.lines(newestLog())) {
+            List<String> warnings = lines.filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")).toList();
+            List<String> last = warnings.subList(Math.max(0, warnings.size() - 8), warnings.size());
+            return last.isEmpty() ? "" : "; the victim's last warnings:\n" + String.join("\n", last);
+        } catch (IOException | RuntimeException e) {
+            return "; the victim's log could not be read: " + e;
+        }
     }
 
     private long stopAndVerify(Process victim) throws Exception {
@@ -271,7 +295,8 @@ final class CrashCampaign {
     }
 
     private static void awaitReady(int port) {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+        await("the node on port " + port + " to be ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions()
                 .until(() -> NodeProcess.get(port, "/actuator/health/readiness").statusCode() == 200);
     }
 
