@@ -1,11 +1,13 @@
 package net.tallynet.node.wallet;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import net.tallynet.node.chain.ChainStore;
 import net.tallynet.node.chain.JournalProperties;
+import net.tallynet.node.chain.StoredHeader;
 import net.tallynet.node.ledger.Ledger;
 import net.tallynet.node.mempool.Mempool;
 import net.tallynet.protocol.codec.DecodeResult;
@@ -23,12 +25,12 @@ import org.springframework.stereotype.Component;
 /**
  * What the node's own REST API accepted survives a kill: each transaction it adds to the mempool is
  * stored, and the database's file brought up to date, before the API answers; it is forgotten once a
- * best-chain block carries it. At start, before the node reports ready, those still stored go back into
- * the mempool (and the relay announces them again until a peer asks for them: a peer is announced only
- * what arrives after its handshake); one that a block now carries, or that no longer fits the chain (its
- * coins spent by another), is forgotten with a log line. A payment whose block is later disconnected by a
- * reorganisation goes back into the mempool, but is no longer stored, nor announced again (as in Bitcoin
- * Core without a wallet).
+ * best-chain block carries it {@value #FORGET_DEPTH} blocks deep. A payment whose block a reorganisation
+ * disconnects before that goes back into the mempool (the ledger does that) still stored, so a restart
+ * does not lose it (before 2026-12-07 it was forgotten at the first block, as in Bitcoin Core without a
+ * wallet). At start, before the node reports ready, those not carried go back into the mempool (and the
+ * relay announces them again until a peer asks for them: a peer is announced only what arrives after its
+ * handshake); one that no longer fits the chain (its coins spent by another) is forgotten with a log line.
  */
 @Component
 public class LocalTransactions implements Ledger.Listener {
@@ -40,8 +42,16 @@ public class LocalTransactions implements Ledger.Listener {
     private final FrameCodec codec;
     /** Whether "stored" means on the device ({@code tallynet.chain.journal.sync}), not only with the OS. */
     private final boolean toDevice;
-    /** Ids stored: a block's transactions are looked up here, not in the database. */
+    /**
+     * How deep a block carrying one must be before it is forgotten: deeper reorganisations than this are
+     * not what a network of honest miners produces (Bitcoin's coinbase maturity, 100 blocks, rests on the same).
+     */
+    static final int FORGET_DEPTH = 100;
+
+    /** Ids stored and not carried by the best chain: a block's transactions are looked up here, not in the database. */
     private final Set<String> stored = ConcurrentHashMap.newKeySet();
+    /** Ids stored and carried by a best-chain block, with its height, until it is {@link #FORGET_DEPTH} deep. */
+    private final Map<String, Long> carried = new ConcurrentHashMap<>();
 
     LocalTransactions(LocalTransactionRepository repository, ChainStore chain, Ledger ledger, FrameCodec codec,
                       JournalProperties durability) {
@@ -70,19 +80,34 @@ public class LocalTransactions implements Ledger.Listener {
 
     @Override
     public void blocksConnected(List<Block> connected, Object source) {
-        if (stored.isEmpty()) {
+        if (stored.isEmpty() && carried.isEmpty()) {
             return;
         }
-        List<String> carried = new ArrayList<>();
         for (Block block : connected) {
             for (Transaction tx : block.transactions()) {
                 if (stored.remove(tx.id())) {
-                    carried.add(tx.id());
+                    carried.put(tx.id(), block.number());
                 }
             }
         }
-        if (!carried.isEmpty()) {
-            repository.deleteAllByIdInBatch(carried); // one statement, however many payments a block carries
+        long buriedBelow = connected.getLast().number() - FORGET_DEPTH;
+        List<String> buried = carried.entrySet().stream().filter(entry -> entry.getValue() <= buriedBelow)
+                .map(Map.Entry::getKey).toList();
+        if (!buried.isEmpty()) {
+            repository.deleteAllByIdInBatch(buried); // one statement, however many payments a block carries
+            buried.forEach(carried::remove);
+        }
+    }
+
+    /** Called before the new branch's {@link #blocksConnected}: what the old branch carried is pending again. */
+    @Override
+    public void reorganised(List<Block> disconnected, List<Block> connected) {
+        for (Block block : disconnected) {
+            for (Transaction tx : block.transactions()) {
+                if (carried.remove(tx.id()) != null) {
+                    stored.add(tx.id());
+                }
+            }
         }
     }
 
@@ -91,10 +116,17 @@ public class LocalTransactions implements Ledger.Listener {
     public void restore() {
         List<LocalTransaction> all = repository.findAll();
         int restored = 0;
+        long tip = chain.tip().number();
         for (LocalTransaction row : all) {
             Transaction tx = decode(row);
-            if (tx == null || chain.locate(row.txId()).isPresent()) {
+            Optional<Long> carriedAt = chain.locate(row.txId())
+                    .flatMap(location -> chain.storedHeader(location.blockHash())).map(StoredHeader::number);
+            if (tx == null || carriedAt.filter(height -> height <= tip - FORGET_DEPTH).isPresent()) {
                 repository.deleteById(row.txId());
+                continue;
+            }
+            if (carriedAt.isPresent()) {
+                carried.put(row.txId(), carriedAt.get());
                 continue;
             }
             stored.add(row.txId());
@@ -111,7 +143,8 @@ public class LocalTransactions implements Ledger.Listener {
             }
         }
         if (!all.isEmpty()) {
-            log.info("{} of {} payments accepted before the restart are back in the mempool", restored, all.size());
+            log.info("{} of {} payments accepted before the restart are back in the mempool ({} in blocks less than {} deep)",
+                    restored, all.size(), carried.size(), FORGET_DEPTH);
         }
     }
 
