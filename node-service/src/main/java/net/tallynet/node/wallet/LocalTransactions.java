@@ -1,5 +1,6 @@
 package net.tallynet.node.wallet;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,12 +92,31 @@ public class LocalTransactions implements Ledger.Listener {
             }
         }
         long buriedBelow = connected.getLast().number() - FORGET_DEPTH;
-        List<String> buried = carried.entrySet().stream().filter(entry -> entry.getValue() <= buriedBelow)
-                .map(Map.Entry::getKey).toList();
+        List<String> buried = new ArrayList<>();
+        for (Map.Entry<String, Long> entry : carried.entrySet()) {
+            if (entry.getValue() <= buriedBelow) {
+                // asked again before the row goes: listeners hear of two chain moves on two threads in either
+                // order, so a block recorded here may have left the best chain already (once per payment)
+                Optional<Long> height = carriedAt(entry.getKey());
+                if (height.isEmpty()) {
+                    carried.remove(entry.getKey());
+                    stored.add(entry.getKey());
+                } else if (height.get() > buriedBelow) {
+                    entry.setValue(height.get());
+                } else {
+                    buried.add(entry.getKey());
+                }
+            }
+        }
         if (!buried.isEmpty()) {
             repository.deleteAllByIdInBatch(buried); // one statement, however many payments a block carries
             buried.forEach(carried::remove);
         }
+    }
+
+    /** The height of the best-chain block that carries this transaction, if one does. */
+    private Optional<Long> carriedAt(String txId) {
+        return chain.locate(txId).flatMap(location -> chain.storedHeader(location.blockHash())).map(StoredHeader::number);
     }
 
     /** Called before the new branch's {@link #blocksConnected}: what the old branch carried is pending again. */
@@ -119,8 +139,7 @@ public class LocalTransactions implements Ledger.Listener {
         long tip = chain.tip().number();
         for (LocalTransaction row : all) {
             Transaction tx = decode(row);
-            Optional<Long> carriedAt = chain.locate(row.txId())
-                    .flatMap(location -> chain.storedHeader(location.blockHash())).map(StoredHeader::number);
+            Optional<Long> carriedAt = carriedAt(row.txId());
             if (tx == null || carriedAt.filter(height -> height <= tip - FORGET_DEPTH).isPresent()) {
                 repository.deleteById(row.txId());
                 continue;
