@@ -514,8 +514,10 @@ public class ChainStore implements UtxoView {
     /**
      * The tip's row names a block the store lacks: seen once, in the crash campaign, after a kill during a run of
      * generated blocks. One transaction writes a block's row and moves the tip ({@link #storeAndConnect}), yet the
-     * move survived the kill and the row did not; most likely H2 tore that commit (its crash recovery has had such
-     * cases, h2database issues 1298 and 1504), which was not reproduced. The node then refused to start. Now the
+     * move survived the kill and the row did not: H2 can write its file in the middle of a commit. A row left
+     * marked uncommitted is committed before the store is read ({@code UncommittedEntrySweep}); one the file never
+     * got (its table's tree taken before the insert, the undo log after the commit) is what this repairs. The node
+     * then refused to start. Now the
      * tip goes back to the highest block stored on the best chain (its flag is written with its row, so that is the
      * lost block's parent), the lost blocks' undo data and transaction locations go too, and the block journal
      * gives back what followed (7.8), as after any kill; what it no longer holds, peers give back by sync. However

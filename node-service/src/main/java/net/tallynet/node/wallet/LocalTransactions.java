@@ -91,17 +91,17 @@ public class LocalTransactions implements Ledger.Listener {
                 }
             }
         }
-        long buriedBelow = connected.getLast().number() - FORGET_DEPTH;
+        long tip = connected.getLast().number();
         List<String> buried = new ArrayList<>();
         for (Map.Entry<String, Long> entry : carried.entrySet()) {
-            if (entry.getValue() <= buriedBelow) {
+            if (buried(entry.getValue(), tip)) {
                 // asked again before the row goes: listeners hear of two chain moves on two threads in either
                 // order, so a block recorded here may have left the best chain already (once per payment)
                 Optional<Long> height = carriedAt(entry.getKey());
                 if (height.isEmpty()) {
                     carried.remove(entry.getKey());
                     stored.add(entry.getKey());
-                } else if (height.get() > buriedBelow) {
+                } else if (!buried(height.get(), tip)) {
                     entry.setValue(height.get());
                 } else {
                     buried.add(entry.getKey());
@@ -112,6 +112,11 @@ public class LocalTransactions implements Ledger.Listener {
             repository.deleteAllByIdInBatch(buried); // one statement, however many payments a block carries
             buried.forEach(carried::remove);
         }
+    }
+
+    /** Whether a block at {@code height} is deep enough under {@code tip} for its payments to be forgotten. */
+    private static boolean buried(long height, long tip) {
+        return height <= tip - FORGET_DEPTH;
     }
 
     /** The height of the best-chain block that carries this transaction, if one does. */
@@ -140,7 +145,7 @@ public class LocalTransactions implements Ledger.Listener {
         for (LocalTransaction row : all) {
             Transaction tx = decode(row);
             Optional<Long> carriedAt = carriedAt(row.txId());
-            if (tx == null || carriedAt.filter(height -> height <= tip - FORGET_DEPTH).isPresent()) {
+            if (tx == null || carriedAt.filter(height -> buried(height, tip)).isPresent()) {
                 repository.deleteById(row.txId());
                 continue;
             }

@@ -67,6 +67,8 @@ public class UncommittedEntrySweep implements BeanPostProcessor {
     private static final int LOG_ID_BITS = 40;
     /** H2's schema table, created apart from the schemas that list the others. */
     private static final String SCHEMA_TABLE_MAP = "table.0";
+    /** Its name in the map of maps to table names. */
+    private static final String SCHEMA_TABLE = "SYS";
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
@@ -129,7 +131,7 @@ public class UncommittedEntrySweep implements BeanPostProcessor {
             Map<String, Integer> swept = new TreeMap<>();
             long read = 0;
             for (Map.Entry<MVMap<Object, VersionedValue<Object>>, String> map : maps(database).entrySet()) {
-                boolean schema = map.getValue().equals("SYS");
+                boolean schema = map.getValue().equals(SCHEMA_TABLE);
                 Swept result = resolveOrphans(map.getKey(), prepared, schema);
                 read += result.read();
                 result.byTransaction().forEach((transaction, count) -> swept.merge(
@@ -159,7 +161,7 @@ public class UncommittedEntrySweep implements BeanPostProcessor {
         MVStore mvStore = database.getStore().getMvStore();
         String schemaMapId = mvStore.getMetaMap().get("name." + SCHEMA_TABLE_MAP);
         if (schemaMapId != null && mvStore.getMap(Integer.parseInt(schemaMapId, 16)) instanceof MVMap<?, ?> schema) {
-            maps.put((MVMap<Object, VersionedValue<Object>>) schema, "SYS");
+            maps.put((MVMap<Object, VersionedValue<Object>>) schema, SCHEMA_TABLE);
         }
         for (Table table : database.getAllTablesAndViews()) {
             for (Index index : table.getIndexes() == null ? List.<Index>of() : table.getIndexes()) {
