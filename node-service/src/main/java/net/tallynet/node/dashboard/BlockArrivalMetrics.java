@@ -52,8 +52,11 @@ class BlockArrivalMetrics {
     }
 
     void arrived(BlockArrivals.Arrival arrival, boolean fromPeer) {
-        // the miner and peers' threads connect blocks, and may tell of them out of order: the later connect wins
-        newest.accumulateAndGet(arrival, (old, next) -> old == null || !next.seenAt().isBefore(old.seenAt()) ? next : old);
+        // the miner and peers' threads connect blocks, and the ledger tells of them after letting go of the chain, so
+        // in either order; a block's seenAt is when it is told, so a late telling carries the later time: the higher
+        // block wins, and of two at one height (a switch to a branch of more work no longer) the one told last
+        newest.accumulateAndGet(arrival, (old, next) -> old == null || next.number() > old.number()
+                || next.number() == old.number() && !next.seenAt().isBefore(old.seenAt()) ? next : old);
         // a miner's clock ahead of ours gives a negative delay, which a Timer would drop: it counts as no delay
         (fromPeer ? fromPeers : local).record(Duration.ofMillis(Math.max(0, arrival.delayMillis())));
     }

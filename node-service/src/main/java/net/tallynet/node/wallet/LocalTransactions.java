@@ -75,7 +75,19 @@ public class LocalTransactions implements Ledger.Listener {
                 // it is in the mempool and relayed as usual; only a restart before a block carries it loses it
                 stored.remove(tx.id());
                 log.error("payment {} was accepted but could not be stored: it will not survive a restart", tx.id(), e);
+                return;
             }
+            // told late (listeners hear of moves made on other threads in either order), after the block that carries
+            // it was told of: no later block will carry it, so it would stay pending until a restart
+            carriedNow(tx.id());
+        }
+    }
+
+    /** A payment taken as pending that the best chain carries after all becomes carried, at its block's height. */
+    private void carriedNow(String txId) {
+        Optional<Long> height = carriedAt(txId);
+        if (height.isPresent() && stored.remove(txId)) {
+            carried.put(txId, height.get());
         }
     }
 
@@ -124,13 +136,18 @@ public class LocalTransactions implements Ledger.Listener {
         return chain.locate(txId).flatMap(location -> chain.storedHeader(location.blockHash())).map(StoredHeader::number);
     }
 
-    /** Called before the new branch's {@link #blocksConnected}: what the old branch carried is pending again. */
+    /**
+     * Called before the new branch's {@link #blocksConnected}: what the old branch carried is pending again, unless the
+     * chain, asked, carries it still: told late, after a move back to a branch that carries it (whose blocks were told
+     * of first and found it carried already), or carried by the new branch too (then at the height there).
+     */
     @Override
     public void reorganised(List<Block> disconnected, List<Block> connected) {
         for (Block block : disconnected) {
             for (Transaction tx : block.transactions()) {
                 if (carried.remove(tx.id()) != null) {
                     stored.add(tx.id());
+                    carriedNow(tx.id());
                 }
             }
         }

@@ -103,10 +103,14 @@ class BlockArrivalMetricsTest {
 
         Instant now = Instant.parse("2026-12-04T12:00:00.123Z");
         metrics.arrived(arrival(7, now, -250), true); // the miner's clock 250 ms ahead of ours
-        metrics.arrived(arrival(6, now.minusMillis(5), 40), false); // another thread's earlier connect, told last
+        // another thread's earlier connect, told last: its time is when it was told (NodeEvents), so the later one
+        metrics.arrived(arrival(6, now.plusMillis(5), 40), false);
 
         assertThat(meters.get(HEIGHT).gauge().value()).isEqualTo(7);
         assertThat(meters.get(SEEN).gauge().value()).isEqualTo(1796385600.123);
+        // another block at that height (a branch of more work in as many blocks): of the two, the one told last
+        metrics.arrived(new BlockArrivals.Arrival(7, "another7", 1, now.plusMillis(9), 0, "this node", null), false);
+        assertThat(meters.get(SEEN).gauge().value()).isEqualTo(1796385600.132);
         var fromPeers = meters.get(DELAY).tag("source", "peer").timer();
         assertThat(fromPeers.count()).isEqualTo(1);
         assertThat(fromPeers.totalTime(TimeUnit.MILLISECONDS)).isZero();
