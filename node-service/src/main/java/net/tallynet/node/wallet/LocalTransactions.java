@@ -83,9 +83,19 @@ public class LocalTransactions implements Ledger.Listener {
         }
     }
 
-    /** A payment taken as pending that the best chain carries after all becomes carried, at its block's height. */
+    /**
+     * A payment taken as pending that the best chain carries after all becomes carried, at its block's height. A look-up
+     * that fails (the database) leaves it pending, logged: it is only kept longer, and the ledger's caller and the
+     * listeners after this one are still told of it, which a listener's exception would stop.
+     */
     private void carriedNow(String txId) {
-        Optional<Long> height = carriedAt(txId);
+        Optional<Long> height;
+        try {
+            height = carriedAt(txId);
+        } catch (RuntimeException e) {
+            log.warn("payment {}: could not ask the chain whether a block carries it; kept as pending", txId, e);
+            return;
+        }
         if (height.isPresent() && stored.remove(txId)) {
             carried.put(txId, height.get());
         }
