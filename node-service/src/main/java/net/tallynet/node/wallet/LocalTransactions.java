@@ -78,8 +78,12 @@ public class LocalTransactions implements Ledger.Listener {
                 return;
             }
             // told late (listeners hear of moves made on other threads in either order), after the block that carries
-            // it was told of: no later block will carry it, so it would stay pending until a restart
-            carriedNow(tx.id());
+            // it was told of: no later block will carry it, so it would stay pending until a restart. While the mempool
+            // holds it no block has carried it (a connect takes its transactions out of the pool under the chain's
+            // lock), so only a payment gone from the pool costs a look-up in the chain (a query where the index misses)
+            if (ledger.mempool().find(tx.id()).isEmpty()) {
+                carriedNow(tx.id());
+            }
         }
     }
 
